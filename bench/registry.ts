@@ -1,0 +1,2 @@
+/** Benchmarks by name. Each concern adds its own module here. */
+export const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {};

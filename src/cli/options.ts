@@ -1,0 +1,37 @@
+import { UsageError } from '../core/errors.js';
+
+/** Option parsers shared by subcommands: each names the option and what it expected. */
+export function parseNumber(name: string, opts: { min?: number; max?: number; integer?: boolean } = {}) {
+  return (value: string): number => {
+    const v = Number(value);
+    const what = opts.integer ? 'an integer' : 'a number';
+    if (value.trim() === '' || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v))) {
+      throw new UsageError(`${name}: '${value}' is not ${what}`);
+    }
+    if (opts.min !== undefined && v < opts.min) throw new UsageError(`${name}: ${v} is below ${opts.min}`);
+    if (opts.max !== undefined && v > opts.max) throw new UsageError(`${name}: ${v} is above ${opts.max}`);
+    return v;
+  };
+}
+
+export function parseList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** `a,b` -> [a, b] with a < b. */
+export function parseRange(name: string) {
+  return (value: string): [number, number] => {
+    const parts = value.split(',').map((s) => Number(s.trim()));
+    if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p)) || parts[0] === parts[1]) {
+      throw new UsageError(`${name}: '${value}' is not a range (expected two different numbers 'lo,hi')`);
+    }
+    return [Math.min(parts[0], parts[1]), Math.max(parts[0], parts[1])];
+  };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

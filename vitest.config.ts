@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Two cores on the reference machine: keep the pool small so heavy tests do not starve each other.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});

@@ -5,8 +5,9 @@ import { ppmAxis } from '../../src/core/fid.js';
 import { readLcmBasis, writeLcmBasis } from '../../src/io/lcmodel/basis.js';
 import { readLcmRaw, writeLcmRaw } from '../../src/io/lcmodel/raw.js';
 import { fidToSpectrum } from '../../src/spectra/fft.js';
+import { CHALLENGE } from '../paths.js';
 
-const CH = '../shared/extdata/ismrm2016_fitting_challenge';
+const CH = CHALLENGE;
 const basisFile = `${CH}/basisset_LCModel/press3T_30ms.BASIS`;
 
 function peakPpm(fid: Float64Array, h: Parameters<typeof ppmAxis>[0], lo: number, hi: number): number {

@@ -5,3 +5,4 @@ export * from './core/fid.js';
 export * from './core/basis.js';
 export * from './core/random.js';
 export * from './spectra/fft.js';
+export * from './nn/index.js';

@@ -263,7 +263,8 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     guarded(info.Env(), [&] { net_->configureOptimizer(c); });
   }
 
-  std::map<std::string, lm::View> targetsArg(const Napi::Value& v, PromiseWorker* w) {
+  /** The target arrays by name; `arrays` collects the JavaScript arrays the views borrow from. */
+  static std::map<std::string, lm::View> targetsArg(const Napi::Value& v, std::vector<Napi::Value>& arrays) {
     std::map<std::string, lm::View> targets;
     Napi::Object o = objectArg(v, "targets");
     Napi::Array names = o.GetPropertyNames();
@@ -271,7 +272,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
       std::string name = names.Get(i).As<Napi::String>().Utf8Value();
       Napi::Object t = objectArg(o.Get(name), "target");
       targets[name] = viewArg(t.Get("data"), t.Get("shape"), "target");
-      w->keep(t.Get("data"));
+      arrays.push_back(t.Get("data"));
     }
     return targets;
   }
@@ -284,34 +285,39 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return w->promise();
   }
 
-  /** trainBatch(x, xShape, targets, loss, lr) -> Promise<{loss, terms}> */
-  Napi::Value TrainBatch(const Napi::CallbackInfo& info) {
+  using LossCall = std::function<lm::LossResult(lm::Network&, const lm::View&,
+                                                const std::map<std::string, lm::View>&,
+                                                const std::vector<lm::LossTerm>&)>;
+
+  /** Shared by trainBatch and evaluate: (x, xShape, targets, loss, ...) -> Promise<{loss, terms}>. */
+  Napi::Value lossCall(const Napi::CallbackInfo& info, LossCall call) {
     lm::View x = viewArg(info[0], info[1], "x");
+    std::vector<Napi::Value> arrays;
+    auto targets = targetsArg(info[2], arrays);
     auto loss = lossArg(info[3]);
-    double lr = numberArg(info[4], "lr");
     auto result = std::make_shared<lm::LossResult>();
     auto net = net_;
-    auto targets = std::make_shared<std::map<std::string, lm::View>>();
     auto* w = new PromiseWorker(
-        info.Env(), [=] { *result = net->trainBatch(x, *targets, loss, lr); },
+        info.Env(), [=] { *result = call(*net, x, targets, loss); },
         [=](Napi::Env env) { return lossToObject(env, *result); });
-    *targets = targetsArg(info[2], w);
+    for (const auto& a : arrays) w->keep(a);
     return queue(info, w);
+  }
+
+  /** trainBatch(x, xShape, targets, loss, lr) -> Promise<{loss, terms}> */
+  Napi::Value TrainBatch(const Napi::CallbackInfo& info) {
+    double lr = numberArg(info[4], "lr");
+    return lossCall(info, [lr](lm::Network& net, const lm::View& x, const auto& targets, const auto& loss) {
+      return net.trainBatch(x, targets, loss, lr);
+    });
   }
 
   /** evaluate(x, xShape, targets, loss, batchSize) -> Promise<{loss, terms}> */
   Napi::Value Evaluate(const Napi::CallbackInfo& info) {
-    lm::View x = viewArg(info[0], info[1], "x");
-    auto loss = lossArg(info[3]);
     int64_t batchSize = positiveInt(info[4], "batchSize");
-    auto result = std::make_shared<lm::LossResult>();
-    auto net = net_;
-    auto targets = std::make_shared<std::map<std::string, lm::View>>();
-    auto* w = new PromiseWorker(
-        info.Env(), [=] { *result = net->evaluate(x, *targets, loss, batchSize); },
-        [=](Napi::Env env) { return lossToObject(env, *result); });
-    *targets = targetsArg(info[2], w);
-    return queue(info, w);
+    return lossCall(info, [batchSize](lm::Network& net, const lm::View& x, const auto& targets, const auto& loss) {
+      return net.evaluate(x, targets, loss, batchSize);
+    });
   }
 
   /** predict(x, xShape, batchSize) -> Promise<{[head]: Float32Array}> */

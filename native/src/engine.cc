@@ -274,8 +274,9 @@ class TorchNetwork final : public Network {
     std::vector<Tensor> decay, noDecay;
     for (auto& p : net_->parameters()) (c.decayAll || p.dim() > 1 ? decay : noDecay).push_back(p);
     auto opts = torch::optim::AdamWOptions(c.lr).betas({c.beta1, c.beta2}).eps(c.eps).weight_decay(c.weightDecay);
+    if (decay.empty() && noDecay.empty()) throw std::invalid_argument("the network has no trainable parameters");
     std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));
+    if (!decay.empty()) groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));
     if (!noDecay.empty()) {
       auto nd = opts;
       nd.weight_decay(0.0);

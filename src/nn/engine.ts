@@ -3,11 +3,17 @@ import { InputError, LivermrsError, NumericalError, UsageError } from '../core/e
 import { writeFileAtomic } from '../io/atomic.js';
 import { decodeNetworkFile, encodeNetworkFile } from './file.js';
 import { type LossTermSpec, type ResolvedLoss, resolveLoss } from './loss.js';
-import { loadAddon, type NativeNetwork, type NativeTarget, type StateTensor, toNativeSpec } from './native.js';
+import {
+  loadAddon,
+  type NativeNetwork,
+  type NativeTarget,
+  type StateTensor,
+  toNativeSpec,
+} from './native.js';
 import { exportOnnx, type OnnxExportOptions } from './onnx/export.js';
 import { learningRateAt, type ScheduleSpec, scheduleSchema } from './schedule.js';
 import { checkInput, product, type ResolvedNetwork, resolveNetwork } from './shapes.js';
-import type { NetworkSpec } from './spec.js';
+import { type NetworkSpec, parseWith } from './spec.js';
 
 /**
  * The deep-learning engine: a network described by a {@link NetworkSpec}, trained and run by libtorch through the
@@ -84,7 +90,8 @@ interface ActiveTraining {
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 1) throw new UsageError(`${what} must be a positive integer (got ${value})`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new UsageError(`${what} must be a positive integer (got ${value})`);
   return v;
 }
 
@@ -120,7 +127,8 @@ export class Network {
     }
     const threads = positiveInteger(options.threads, 1, 'threads');
     const device = options.device ?? 'cpu';
-    if (device !== 'cpu' && device !== 'cuda') throw new UsageError(`device must be 'cpu' or 'cuda' (got ${device})`);
+    if (device !== 'cpu' && device !== 'cuda')
+      throw new UsageError(`device must be 'cpu' or 'cuda' (got ${device})`);
     const addon = loadAddon();
     let native: NativeNetwork;
     try {
@@ -160,6 +168,7 @@ export class Network {
 
   /** Sets the loss, optimiser (fresh AdamW state), schedule and clipping; resets the step counter. */
   configureTraining(config: TrainingConfig): void {
+    if (this.parameterCount === 0) throw new UsageError('the network has no trainable parameters');
     const loss = resolveLoss(config?.loss, this.resolved);
     const o = config.optimizer ?? {};
     const [beta1, beta2] = o.betas ?? [0.9, 0.999];
@@ -173,14 +182,16 @@ export class Network {
       ['clipGradNorm', config.clipGradNorm ?? 0, (config.clipGradNorm ?? 0) >= 0],
     ];
     for (const [field, value, ok] of checks) {
-      if (!ok || !Number.isFinite(value)) throw new InputError(`${value} is out of range`, { file: 'training config', field });
+      if (!ok || !Number.isFinite(value))
+        throw new InputError(`${value} is out of range`, { file: 'training config', field });
     }
-    const schedule = scheduleSchema.safeParse(config.schedule ?? { kind: 'constant' });
-    if (!schedule.success) {
-      const issue = schedule.error.issues[0];
-      throw new InputError(issue.message, { file: 'training config', field: `schedule.${issue.path.join('.')}` });
-    }
-    this.native.configureOptimizer({
+    const schedule = parseWith(
+      scheduleSchema,
+      config.schedule ?? { kind: 'constant' },
+      'training config',
+      'schedule.',
+    );
+    const optimizer = {
       lr,
       beta1,
       beta2,
@@ -188,8 +199,13 @@ export class Network {
       weightDecay: o.weightDecay ?? 1e-2,
       decayAll: o.decayNormsAndBiases ?? false,
       clipGradNorm: config.clipGradNorm ?? 0,
-    });
-    this.training = { loss, lr, schedule: schedule.data };
+    };
+    try {
+      this.native.configureOptimizer(optimizer);
+    } catch (err) {
+      throw fromNative(err, 'configureTraining');
+    }
+    this.training = { loss, lr, schedule };
     this.steps = 0;
   }
 
@@ -203,7 +219,11 @@ export class Network {
    * One optimiser step on one batch. `x` is `[batch, channels, length]`; `targets` maps each target the loss
    * reads to an array of `[batch, ...headShape]` (extra keys are ignored).
    */
-  trainBatch(x: Float32Array, shape: readonly number[], targets: Record<string, Float32Array>): Promise<LossValue> {
+  trainBatch(
+    x: Float32Array,
+    shape: readonly number[],
+    targets: Record<string, Float32Array>,
+  ): Promise<LossValue> {
     return this.enqueue(async () => {
       const training = this.requireTraining();
       const batch = checkInput(this.resolved, x, shape);
@@ -244,7 +264,11 @@ export class Network {
   }
 
   /** Outputs of every head, each `[batch, ...headShape]` flattened, in eval mode. */
-  predict(x: Float32Array, shape: readonly number[], options: PredictOptions = {}): Promise<Record<string, Float32Array>> {
+  predict(
+    x: Float32Array,
+    shape: readonly number[],
+    options: PredictOptions = {},
+  ): Promise<Record<string, Float32Array>> {
     return this.enqueue(async () => {
       checkInput(this.resolved, x, shape);
       const batchSize = positiveInteger(options.batchSize, 256, 'batchSize');
@@ -260,11 +284,17 @@ export class Network {
    * Monte Carlo dropout (Gal & Ghahramani, ICML 2016): `passes` forward passes with dropout active and batch norm
    * in eval mode; per head the mean and the standard deviation over passes, an estimate of model uncertainty.
    */
-  predictMcDropout(x: Float32Array, shape: readonly number[], options: McDropoutOptions = {}): Promise<McDropoutResult> {
+  predictMcDropout(
+    x: Float32Array,
+    shape: readonly number[],
+    options: McDropoutOptions = {},
+  ): Promise<McDropoutResult> {
     return this.enqueue(async () => {
       checkInput(this.resolved, x, shape);
       if (!hasDropout(this.resolved)) {
-        throw new UsageError('predictMcDropout: the network has no dropout layer, so every pass would be the same');
+        throw new UsageError(
+          'predictMcDropout: the network has no dropout layer, so every pass would be the same',
+        );
       }
       const passes = positiveInteger(options.passes, 30, 'passes');
       const batchSize = positiveInteger(options.batchSize, 256, 'batchSize');
@@ -311,7 +341,8 @@ export class Network {
   }
 
   private requireTraining(): ActiveTraining {
-    if (!this.training) throw new UsageError('configureTraining must be called before training or evaluating');
+    if (!this.training)
+      throw new UsageError('configureTraining must be called before training or evaluating');
     return this.training;
   }
 
@@ -323,7 +354,8 @@ export class Network {
     const out: Record<string, NativeTarget> = {};
     for (const [name, headShape] of loss.targets) {
       const data = targets?.[name];
-      if (!(data instanceof Float32Array)) throw new InputError(`target '${name}' is missing or not a Float32Array`);
+      if (!(data instanceof Float32Array))
+        throw new InputError(`target '${name}' is missing or not a Float32Array`);
       const shape = [batch, ...headShape];
       if (data.length !== product(shape)) {
         throw new InputError(`target '${name}' has ${data.length} values`, {
@@ -377,7 +409,11 @@ export function networkFromBytes(
   try {
     net.setState(file.state);
   } catch (err) {
-    throw new InputError(`weights do not fit the spec (${(err as Error).message})`, { file: source }, { cause: err });
+    throw new InputError(
+      `weights do not fit the spec (${(err as Error).message})`,
+      { file: source },
+      { cause: err },
+    );
   }
   net.metadata = file.metadata;
   return net;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import type { StateTensor } from './native.js';
 import { product } from './shapes.js';
-import type { NetworkSpec } from './spec.js';
+import { type NetworkSpec, parseWith } from './spec.js';
 
 /**
  * The network file (`.lmnn`): one file holding the spec, the weights and free-form metadata (e.g. the
@@ -29,9 +29,7 @@ const headerSchema = z.object({
   version: z.literal(VERSION),
   spec: z.unknown(),
   metadata: z.record(z.string(), z.unknown()),
-  tensors: z.array(
-    z.object({ name: z.string(), shape: z.array(z.int().min(0)), offset: z.int().min(0) }),
-  ),
+  tensors: z.array(z.object({ name: z.string(), shape: z.array(z.int().min(0)), offset: z.int().min(0) })),
 });
 
 function assertLittleEndian(): void {
@@ -58,7 +56,10 @@ export function encodeNetworkFile(file: NetworkFile): Uint8Array {
   new DataView(out.buffer).setUint32(8, header.length, true);
   out.set(header, 12);
   file.state.forEach((t, i) => {
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), dataStart + tensors[i].offset);
+    out.set(
+      new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+      dataStart + tensors[i].offset,
+    );
   });
   return out;
 }
@@ -78,19 +79,16 @@ export function decodeNetworkFile(bytes: Uint8Array, source = 'network file'): N
   } catch {
     throw bad('header is not valid JSON', 'header');
   }
-  const parsed = headerSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw bad(issue.message, `header.${issue.path.join('.')}`);
-  }
+  const header = parseWith(headerSchema, json, source, 'header.');
   const dataStart = Math.ceil((12 + headerLength) / 8) * 8;
-  const state = parsed.data.tensors.map((t) => {
+  const state = header.tensors.map((t) => {
     const start = dataStart + t.offset;
     const end = start + product(t.shape) * 4;
-    if (end > bytes.length) throw bad(`tensor '${t.name}' runs past the end of the file (truncated?)`, 'tensors');
+    if (end > bytes.length)
+      throw bad(`tensor '${t.name}' runs past the end of the file (truncated?)`, 'tensors');
     const copy = new Uint8Array(end - start);
     copy.set(bytes.subarray(start, end));
     return { name: t.name, shape: t.shape, data: new Float32Array(copy.buffer) };
   });
-  return { spec: parsed.data.spec as NetworkSpec, metadata: parsed.data.metadata, state };
+  return { spec: header.spec as NetworkSpec, metadata: header.metadata, state };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import type { ResolvedNetwork } from './shapes.js';
-import { formatPath } from './spec.js';
+import { parseWith } from './spec.js';
 
 /**
  * Training losses. The total loss is Σ weight_k · term_k, each term a mean over the elements of one head's
@@ -26,7 +26,12 @@ const common = {
 };
 export const lossTermSchema: z.ZodType<LossTermSpec> = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mse'), head: z.string(), ...common }),
-  z.strictObject({ kind: z.literal('huber'), head: z.string(), delta: z.number().positive().finite().optional(), ...common }),
+  z.strictObject({
+    kind: z.literal('huber'),
+    head: z.string(),
+    delta: z.number().positive().finite().optional(),
+    ...common,
+  }),
   z.strictObject({
     kind: z.literal('bce_logits'),
     head: z.string(),
@@ -57,16 +62,12 @@ export interface ResolvedLoss {
 
 /** Validates loss terms against the network's heads. Throws InputError naming the term. */
 export function resolveLoss(terms: unknown, net: ResolvedNetwork, source = 'loss'): ResolvedLoss {
-  const parsed = z.array(lossTermSchema).min(1, 'the loss needs at least one term').safeParse(terms);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(issue.message, { file: source, field: formatPath(issue.path) });
-  }
+  const parsed = parseWith(z.array(lossTermSchema).min(1, 'the loss needs at least one term'), terms, source);
   const heads = new Map(net.heads.map((h) => [h.name, h.outShape]));
   const targets = new Map<string, number[]>();
   const labels: string[] = [];
   const out: NativeLossTerm[] = [];
-  parsed.data.forEach((t, i) => {
+  parsed.forEach((t, i) => {
     const field = `[${i}]`;
     const headOf = (name: string, key: string): number[] => {
       const shape = heads.get(name);
@@ -96,7 +97,10 @@ export function resolveLoss(terms: unknown, net: ResolvedNetwork, source = 'loss
     if (t.kind === 'bce_logits' && t.posWeight !== undefined) term.posWeight = t.posWeight;
     const known = targets.get(term.target);
     if (known && known.join() !== shape.join()) {
-      throw new InputError(`target '${term.target}' is used for heads of different shapes`, { file: source, field });
+      throw new InputError(`target '${term.target}' is used for heads of different shapes`, {
+        file: source,
+        field,
+      });
     }
     targets.set(term.target, shape);
     let label = t.name ?? head;

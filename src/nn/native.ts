@@ -121,7 +121,9 @@ export function loadAddon(): NativeAddon {
   try {
     addon = createRequire(import.meta.url)(path) as NativeAddon;
   } catch (err) {
-    throw new LivermrsError(`cannot load the libtorch engine ${path}: ${(err as Error).message}`, { cause: err });
+    throw new LivermrsError(`cannot load the libtorch engine ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return addon;
 }
@@ -160,7 +162,12 @@ export function toNativeLayer(l: ResolvedLayer): NativeLayer {
     case 'avgpool1d':
       return {
         type: l.type,
-        ints: { kernel: l.kernel, stride: l.stride, padding: l.padding, countIncludePad: l.countIncludePad ? 1 : 0 },
+        ints: {
+          kernel: l.kernel,
+          stride: l.stride,
+          padding: l.padding,
+          countIncludePad: l.countIncludePad ? 1 : 0,
+        },
       };
     case 'adaptive_avgpool1d':
     case 'adaptive_maxpool1d':

@@ -23,7 +23,11 @@ const steps = z.int().min(1);
 export const scheduleSchema: z.ZodType<ScheduleSpec> = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('constant') }),
   z.strictObject({ kind: z.literal('step'), stepSize: steps, gamma: z.number().positive().max(1) }),
-  z.strictObject({ kind: z.literal('cosine'), totalSteps: steps, minLr: z.number().nonnegative().optional() }),
+  z.strictObject({
+    kind: z.literal('cosine'),
+    totalSteps: steps,
+    minLr: z.number().nonnegative().optional(),
+  }),
   z.strictObject({
     kind: z.literal('warmup_cosine'),
     totalSteps: steps,

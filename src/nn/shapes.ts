@@ -123,7 +123,8 @@ export function resolveNetwork(spec: unknown, source = 'network spec'): Resolved
     return { name: h.name, layers, outShape: outShapeOf(layers, trunkShape) };
   });
   const parameterCount = [...trunk, ...heads.flatMap((h) => h.layers)].reduce((n, l) => n + paramsOf(l), 0);
-  if (parameterCount > 2 ** 31) fail(ctx, 'layers', `the network would have ${parameterCount} parameters`, 'fewer than 2^31');
+  if (parameterCount > 2 ** 31)
+    fail(ctx, 'layers', `the network would have ${parameterCount} parameters`, 'fewer than 2^31');
   return { spec: s, inputShape, trunk, trunkShape, heads, parameterCount };
 }
 
@@ -184,17 +185,34 @@ function showShape(shape: number[]): string {
 
 function needChannelsLength(shape: number[], field: string, what: string, ctx: Ctx): [number, number] {
   if (shape.length !== 2) {
-    fail(ctx, field, `${what} needs input [channels, length] but gets ${showShape(shape)}`, 'no flatten before it');
+    fail(
+      ctx,
+      field,
+      `${what} needs input [channels, length] but gets ${showShape(shape)}`,
+      'no flatten before it',
+    );
   }
   return [shape[0], shape[1]];
 }
 
 /** Output length of a convolution or pooling window (PyTorch's formula, floor mode). */
-function windowLength(length: number, kernel: number, stride: number, padding: number, dilation: number): number {
+function windowLength(
+  length: number,
+  kernel: number,
+  stride: number,
+  padding: number,
+  dilation: number,
+): number {
   return Math.floor((length + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
-function resolveLayer(spec: LayerSpec, inShape: number[], path: string, field: string, ctx: Ctx): ResolvedLayer {
+function resolveLayer(
+  spec: LayerSpec,
+  inShape: number[],
+  path: string,
+  field: string,
+  ctx: Ctx,
+): ResolvedLayer {
   const base = { path, inShape };
   switch (spec.type) {
     case 'conv1d': {
@@ -213,11 +231,19 @@ function resolveLayer(spec: LayerSpec, inShape: number[], path: string, field: s
         padding = spec.padding ?? 0;
       }
       if (c % groups !== 0 || spec.channels % groups !== 0) {
-        fail(ctx, `${field}.groups`, `${groups} groups do not divide ${c} input and ${spec.channels} output channels`);
+        fail(
+          ctx,
+          `${field}.groups`,
+          `${groups} groups do not divide ${c} input and ${spec.channels} output channels`,
+        );
       }
       const outLen = windowLength(len, spec.kernel, stride, padding, dilation);
       if (outLen < 1) {
-        fail(ctx, field, `conv1d (kernel ${spec.kernel}, dilation ${dilation}) is longer than its padded input of length ${len + 2 * padding}`);
+        fail(
+          ctx,
+          field,
+          `conv1d (kernel ${spec.kernel}, dilation ${dilation}) is longer than its padded input of length ${len + 2 * padding}`,
+        );
       }
       return {
         ...base,
@@ -264,9 +290,15 @@ function resolveLayer(spec: LayerSpec, inShape: number[], path: string, field: s
       const [c, len] = needChannelsLength(inShape, field, spec.type, ctx);
       const stride = spec.stride ?? spec.kernel;
       const padding = spec.padding ?? 0;
-      if (2 * padding > spec.kernel) fail(ctx, `${field}.padding`, `padding ${padding} is more than half the kernel ${spec.kernel}`);
+      if (2 * padding > spec.kernel)
+        fail(ctx, `${field}.padding`, `padding ${padding} is more than half the kernel ${spec.kernel}`);
       const outLen = windowLength(len, spec.kernel, stride, padding, 1);
-      if (outLen < 1) fail(ctx, field, `${spec.type} kernel ${spec.kernel} is longer than its padded input of length ${len + 2 * padding}`);
+      if (outLen < 1)
+        fail(
+          ctx,
+          field,
+          `${spec.type} kernel ${spec.kernel} is longer than its padded input of length ${len + 2 * padding}`,
+        );
       return {
         ...base,
         type: spec.type,
@@ -280,7 +312,8 @@ function resolveLayer(spec: LayerSpec, inShape: number[], path: string, field: s
     case 'adaptive_avgpool1d':
     case 'adaptive_maxpool1d': {
       const [c, len] = needChannelsLength(inShape, field, spec.type, ctx);
-      if (spec.size > len) fail(ctx, `${field}.size`, `output length ${spec.size} exceeds the input length ${len}`);
+      if (spec.size > len)
+        fail(ctx, `${field}.size`, `output length ${spec.size} exceeds the input length ${len}`);
       return { ...base, type: spec.type, outShape: [c, spec.size], size: spec.size };
     }
     case 'flatten': {
@@ -290,7 +323,12 @@ function resolveLayer(spec: LayerSpec, inShape: number[], path: string, field: s
     }
     case 'linear': {
       if (inShape.length !== 1) {
-        fail(ctx, field, `linear needs input [features] but gets ${showShape(inShape)}`, 'a flatten before it');
+        fail(
+          ctx,
+          field,
+          `linear needs input [features] but gets ${showShape(inShape)}`,
+          'a flatten before it',
+        );
       }
       return {
         ...base,
@@ -349,13 +387,24 @@ function resolveResidual(
       fail(ctx, pField, `no 1x1 convolution stride maps length ${len} to the body's length ${outLen}`);
     }
     projection.push(
-      resolveLayer({ type: 'conv1d', channels: outShape[0], kernel: 1, stride }, inShape, `${path}.proj.0`, pField, ctx),
+      resolveLayer(
+        { type: 'conv1d', channels: outShape[0], kernel: 1, stride },
+        inShape,
+        `${path}.proj.0`,
+        pField,
+        ctx,
+      ),
     );
     if (opts.batchnorm) {
       projection.push(resolveLayer({ type: 'batchnorm1d' }, outShape, `${path}.proj.1`, pField, ctx));
     }
   } else {
-    fail(ctx, pField, `cannot project ${showShape(inShape)} onto ${showShape(outShape)}`, 'a body that keeps the rank');
+    fail(
+      ctx,
+      pField,
+      `cannot project ${showShape(inShape)} onto ${showShape(outShape)}`,
+      'a body that keeps the rank',
+    );
   }
   return { type: 'residual', path, inShape, outShape, body, projection };
 }
@@ -383,7 +432,9 @@ export function checkInput(
     });
   }
   if (x.length !== product(shape)) {
-    throw new InputError(`${what} has ${x.length} values but its shape ${showShape([...shape])} needs ${product(shape)}`);
+    throw new InputError(
+      `${what} has ${x.length} values but its shape ${showShape([...shape])} needs ${product(shape)}`,
+    );
   }
   return shape[0];
 }

@@ -245,10 +245,18 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * checked by {@link resolveNetwork}. Throws InputError naming the field.
  */
 export function parseNetworkSpec(value: unknown, source = 'network spec'): NetworkSpec {
-  const r = networkSpecSchema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new InputError(issue.message, { file: source, field: formatPath(issue.path) });
-  }
-  return r.data;
+  return parseWith(networkSpecSchema, value, source);
+}
+
+/**
+ * Parses `value` with a zod schema; on failure throws an InputError naming the first bad field, with up to two
+ * further problems appended (a misspelt option shows as both a missing and an unknown key).
+ */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, source: string, fieldPrefix = ''): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const [first, ...rest] = r.error.issues;
+  const where = (path: readonly PropertyKey[]) => `${fieldPrefix}${formatPath(path)}`;
+  const more = rest.slice(0, 2).map((i) => `; ${where(i.path) || 'value'}: ${i.message}`);
+  throw new InputError(`${first.message}${more.join('')}`, { file: source, field: where(first.path) });
 }

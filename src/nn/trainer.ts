@@ -99,7 +99,11 @@ export async function trainNetwork(net: Network, options: TrainOptions): Promise
     if (batches === 0) throw new UsageError(`epoch ${epoch}: the batch source gave no batches`);
     let validationLoss: number | undefined;
     if (options.validation) {
-      const v = await net.evaluate(options.validation.x, options.validation.shape, options.validation.targets);
+      const v = await net.evaluate(
+        options.validation.x,
+        options.validation.shape,
+        options.validation.targets,
+      );
       validationLoss = v.loss;
       terms = v.perHead;
     }

@@ -84,7 +84,13 @@ function emitLayer(g: OnnxGraph, l: ResolvedLayer, x: string, weight: WeightFn):
     case 'batchnorm1d':
       return g.node(
         'BatchNormalization',
-        [x, weight(`${p}.weight`), weight(`${p}.bias`), weight(`${p}.running_mean`), weight(`${p}.running_var`)],
+        [
+          x,
+          weight(`${p}.weight`),
+          weight(`${p}.bias`),
+          weight(`${p}.running_mean`),
+          weight(`${p}.running_var`),
+        ],
         p,
         { epsilon: { float: l.eps } },
       );
@@ -98,7 +104,11 @@ function emitLayer(g: OnnxGraph, l: ResolvedLayer, x: string, weight: WeightFn):
     case 'dropout':
       return x;
     case 'maxpool1d':
-      return g.node('MaxPool', [x], p, { kernel_shape: [l.kernel], strides: [l.stride], pads: [l.padding, l.padding] });
+      return g.node('MaxPool', [x], p, {
+        kernel_shape: [l.kernel],
+        strides: [l.stride],
+        pads: [l.padding, l.padding],
+      });
     case 'avgpool1d':
       return g.node('AveragePool', [x], p, {
         kernel_shape: [l.kernel],
@@ -124,7 +134,14 @@ function emitLayer(g: OnnxGraph, l: ResolvedLayer, x: string, weight: WeightFn):
   }
 }
 
-function emitActivation(g: OnnxGraph, fn: string, x: string, p: string, alpha: number, slope: number): string {
+function emitActivation(
+  g: OnnxGraph,
+  fn: string,
+  x: string,
+  p: string,
+  alpha: number,
+  slope: number,
+): string {
   switch (fn) {
     case 'relu':
       return g.node('Relu', [x], p);
@@ -148,7 +165,14 @@ function emitActivation(g: OnnxGraph, fn: string, x: string, p: string, alpha: n
   }
 }
 
-function emitAdaptivePool(g: OnnxGraph, max: boolean, length: number, size: number, x: string, p: string): string {
+function emitAdaptivePool(
+  g: OnnxGraph,
+  max: boolean,
+  length: number,
+  size: number,
+  x: string,
+  p: string,
+): string {
   if (length % size === 0) {
     const k = length / size;
     return g.node(max ? 'MaxPool' : 'AveragePool', [x], p, { kernel_shape: [k], strides: [k] });
@@ -163,7 +187,9 @@ function emitAdaptivePool(g: OnnxGraph, max: boolean, length: number, size: numb
       [x, g.int64Tensor(`${p}/start${i}`, [start]), g.int64Tensor(`${p}/end${i}`, [end]), axes],
       `${p}/bin${i}`,
     );
-    bins.push(g.node(max ? 'ReduceMax' : 'ReduceMean', [slice], `${p}/reduce${i}`, { axes: [2], keepdims: 1 }));
+    bins.push(
+      g.node(max ? 'ReduceMax' : 'ReduceMean', [slice], `${p}/reduce${i}`, { axes: [2], keepdims: 1 }),
+    );
   }
   return g.node('Concat', bins, p, { axis: 2 });
 }

@@ -84,8 +84,12 @@ export class OnnxGraph {
     const name = this.fresh(stem);
     const raw = new Uint8Array(values.length * 8);
     const view = new DataView(raw.buffer);
-    values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
-    this.initializers.push(new ProtoMessage().int(1, values.length).int(2, INT64).string(8, name).bytes(9, raw));
+    values.forEach((v, i) => {
+      view.setBigInt64(i * 8, BigInt(v), true);
+    });
+    this.initializers.push(
+      new ProtoMessage().int(1, values.length).int(2, INT64).string(8, name).bytes(9, raw),
+    );
     return name;
   }
 
@@ -93,7 +97,11 @@ export class OnnxGraph {
   scalar(value: number): string {
     const known = this.constants.get(value);
     if (known) return known;
-    const name = this.floatTensor(`const_${String(value).replace(/[^0-9a-z]/gi, '_')}`, [], Float32Array.of(value));
+    const name = this.floatTensor(
+      `const_${String(value).replace(/[^0-9a-z]/gi, '_')}`,
+      [],
+      Float32Array.of(value),
+    );
     this.constants.set(value, name);
     return name;
   }
@@ -103,7 +111,9 @@ export class OnnxGraph {
     const out = output ?? this.fresh(stem);
     const n = new ProtoMessage();
     for (const i of inputs) n.string(1, i);
-    n.string(2, out).string(3, this.fresh(`${stem}/${op}`)).string(4, op);
+    n.string(2, out)
+      .string(3, this.fresh(`${stem}/${op}`))
+      .string(4, op);
     for (const [k, v] of Object.entries(attrs)) n.message(5, attribute(k, v));
     this.nodes.push(n);
     return out;

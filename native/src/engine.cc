@@ -21,9 +21,15 @@
 #include <torch/optim/adamw.h>
 #include <torch/version.h>
 
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace lm {
 
@@ -38,11 +44,64 @@ namespace {
 using torch::Tensor;
 using torch::nn::Sequential;
 
-// All compute of all networks is serialised: the networks share the cores (running two at once only makes both
-// slower) and the default CPU random generator, which each network swaps its own stream into (RngScope).
-std::mutex& computeMutex() {
-  static std::mutex m;
-  return m;
+/**
+ * The one thread on which all libtorch work of the process runs. OpenMP keeps a thread team per calling thread, so
+ * running calls on whichever libuv pool thread is free would build up to four teams whose idle threads spin and
+ * steal the cores from the busy one (measured: 2-thread training 30 % slower). One thread also serialises the
+ * networks, which share the cores and the default CPU random generator (see RngScope).
+ */
+class ComputeThread {
+ public:
+  static ComputeThread& instance() {
+    static ComputeThread* thread = new ComputeThread();  // never destroyed: no join at process exit
+    return *thread;
+  }
+
+  /** Runs `f` on the compute thread and waits for it; exceptions are rethrown here. */
+  template <class F>
+  auto run(F&& f) -> decltype(f()) {
+    std::packaged_task<decltype(f())()> task(std::forward<F>(f));
+    auto result = task.get_future();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.push_back([&task] { task(); });
+    }
+    ready_.notify_one();
+    return result.get();
+  }
+
+ private:
+  ComputeThread() : thread_([this] { loop(); }) { thread_.detach(); }
+
+  void loop() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return !queue_.empty(); });
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> queue_;
+  std::thread thread_;
+};
+
+/** Runs `f` on the compute thread, reporting libtorch errors without their C++ backtrace. */
+template <class F>
+auto onComputeThread(F&& f) -> decltype(f()) {
+  return ComputeThread::instance().run([&]() -> decltype(f()) {
+    try {
+      return f();
+    } catch (const c10::Error& e) {
+      throw std::runtime_error(e.what_without_backtrace());
+    }
+  });
 }
 
 /** Makes a network's own random stream the default CPU generator for the duration of one call. */
@@ -251,6 +310,7 @@ void appendRows(std::vector<float>& dst, const Tensor& t) {
   dst.insert(dst.end(), p, p + c.numel());
 }
 
+/** The libtorch network; its methods must run on the compute thread. */
 class TorchNetwork final : public Network {
  public:
   TorchNetwork(const NetSpec& spec, uint64_t seed, int threads, const std::string& device)
@@ -258,7 +318,6 @@ class TorchNetwork final : public Network {
     if (device_.is_cuda() && !torch::cuda::is_available()) {
       throw std::invalid_argument("device 'cuda' requested but this libtorch has no usable CUDA device");
     }
-    std::lock_guard<std::mutex> lock(computeMutex());
     applyThreads();
     rngState_ = at::detail::createCPUGenerator(seed).get_state();
     if (device_.is_cuda()) torch::cuda::manual_seed_all(seed);
@@ -270,7 +329,6 @@ class TorchNetwork final : public Network {
   void setThreads(int threads) override { threads_ = threads; }
 
   void configureOptimizer(const OptimConfig& c) override {
-    std::lock_guard<std::mutex> lock(computeMutex());
     std::vector<Tensor> decay, noDecay;
     for (auto& p : net_->parameters()) (c.decayAll || p.dim() > 1 ? decay : noDecay).push_back(p);
     auto opts = torch::optim::AdamWOptions(c.lr).betas({c.beta1, c.beta2}).eps(c.eps).weight_decay(c.weightDecay);
@@ -288,7 +346,6 @@ class TorchNetwork final : public Network {
 
   LossResult trainBatch(const View& x, const std::map<std::string, View>& targets,
                         const std::vector<LossTerm>& loss, double lr) override {
-    std::lock_guard<std::mutex> lock(computeMutex());
     if (!optimizer_) throw std::invalid_argument("training is not configured (call configureTraining first)");
     applyThreads();
     RngScope rng(rngState_);
@@ -309,7 +366,6 @@ class TorchNetwork final : public Network {
 
   LossResult evaluate(const View& x, const std::map<std::string, View>& targets, const std::vector<LossTerm>& loss,
                       int64_t batchSize) override {
-    std::lock_guard<std::mutex> lock(computeMutex());
     applyThreads();
     RngScope rng(rngState_);
     c10::InferenceMode guard;
@@ -330,7 +386,6 @@ class TorchNetwork final : public Network {
   }
 
   Outputs predict(const View& x, int64_t batchSize) override {
-    std::lock_guard<std::mutex> lock(computeMutex());
     applyThreads();
     RngScope rng(rngState_);
     c10::InferenceMode guard;
@@ -345,7 +400,6 @@ class TorchNetwork final : public Network {
   }
 
   McOutputs predictMcDropout(const View& x, int64_t passes, int64_t batchSize) override {
-    std::lock_guard<std::mutex> lock(computeMutex());
     applyThreads();
     RngScope rng(rngState_);
     c10::InferenceMode guard;
@@ -383,7 +437,6 @@ class TorchNetwork final : public Network {
   }
 
   std::vector<NamedArray> getState() override {
-    std::lock_guard<std::mutex> lock(computeMutex());
     std::vector<NamedArray> state;
     auto add = [&state](const std::string& name, const Tensor& t) {
       NamedArray a;
@@ -398,7 +451,6 @@ class TorchNetwork final : public Network {
   }
 
   void setState(const std::vector<NamedArray>& state) override {
-    std::lock_guard<std::mutex> lock(computeMutex());
     std::map<std::string, Tensor> own;
     for (auto& p : net_->named_parameters(true)) own.emplace(p.key(), p.value());
     for (auto& b : net_->named_buffers(true)) own.emplace(b.key(), b.value());
@@ -450,7 +502,7 @@ class TorchNetwork final : public Network {
     return out;
   }
 
-  int threads_;
+  std::atomic<int> threads_;
   torch::Device device_;
   Tensor rngState_;
   Net net_{nullptr};
@@ -458,10 +510,49 @@ class TorchNetwork final : public Network {
   double clip_ = 0;
 };
 
+/** The public network: every call runs on the compute thread. */
+class ThreadedNetwork final : public Network {
+ public:
+  explicit ThreadedNetwork(std::unique_ptr<TorchNetwork> impl) : impl_(std::move(impl)) {}
+  ~ThreadedNetwork() override {
+    onComputeThread([this] { impl_.reset(); });
+  }
+
+  void setThreads(int threads) override { impl_->setThreads(threads); }
+  void configureOptimizer(const OptimConfig& c) override {
+    onComputeThread([&] { impl_->configureOptimizer(c); });
+  }
+  LossResult trainBatch(const View& x, const std::map<std::string, View>& targets, const std::vector<LossTerm>& loss,
+                        double lr) override {
+    return onComputeThread([&] { return impl_->trainBatch(x, targets, loss, lr); });
+  }
+  LossResult evaluate(const View& x, const std::map<std::string, View>& targets, const std::vector<LossTerm>& loss,
+                      int64_t batchSize) override {
+    return onComputeThread([&] { return impl_->evaluate(x, targets, loss, batchSize); });
+  }
+  Outputs predict(const View& x, int64_t batchSize) override {
+    return onComputeThread([&] { return impl_->predict(x, batchSize); });
+  }
+  McOutputs predictMcDropout(const View& x, int64_t passes, int64_t batchSize) override {
+    return onComputeThread([&] { return impl_->predictMcDropout(x, passes, batchSize); });
+  }
+  std::vector<NamedArray> getState() override {
+    return onComputeThread([&] { return impl_->getState(); });
+  }
+  void setState(const std::vector<NamedArray>& state) override {
+    onComputeThread([&] { impl_->setState(state); });
+  }
+  int64_t parameterCount() override { return impl_->parameterCount(); }
+
+ private:
+  std::unique_ptr<TorchNetwork> impl_;
+};
+
 }  // namespace
 
 std::unique_ptr<Network> Network::create(const NetSpec& spec, uint64_t seed, int threads, const std::string& device) {
-  return std::make_unique<TorchNetwork>(spec, seed, threads, device);
+  auto impl = onComputeThread([&] { return std::make_unique<TorchNetwork>(spec, seed, threads, device); });
+  return std::make_unique<ThreadedNetwork>(std::move(impl));
 }
 
 std::string errorMessage(const std::exception& e) {

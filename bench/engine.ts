@@ -6,7 +6,7 @@
  * between the engines so that load from other processes affects them alike; medians are reported.
  * Floors (issue 5): training ≥ 0.9 × PyTorch; inference ≥ 2,000 samples/s.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -177,6 +177,12 @@ async function measure(threads: number, python: string) {
 
 export async function run(): Promise<Record<string, unknown>> {
   const python = process.env.LIVERMRS_BENCH_PYTHON ?? '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error(
+      `engine: the PyTorch comparison needs ${python} with torch (Debian: apt-get install python3-torch; ` +
+        'or set LIVERMRS_BENCH_PYTHON)',
+    );
+  }
   const net = createNetwork(REFERENCE_SPEC, { seed: 1 });
   process.stderr.write(`engine: reference network, ${net.parameterCount} parameters\n`);
   const byThreads = [];

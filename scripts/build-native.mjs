@@ -22,7 +22,10 @@ if (!env.npm_config_nodedir) {
 env.JOBS ??= '2';
 
 function gyp(...args) {
-  const r = spawnSync(process.execPath, [nodeGyp, ...args, '--directory', native], { stdio: 'inherit', env });
+  const r = spawnSync(process.execPath, [nodeGyp, ...args, '--loglevel', 'warn', '--directory', native], {
+    stdio: 'inherit',
+    env,
+  });
   if (r.status !== 0) {
     process.stderr.write(`build-native: node-gyp ${args[0]} failed (libtorch set-up: docs/engine.md)\n`);
     process.exit(r.status ?? 1);

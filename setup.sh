@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(libtorch-dev python3-torch chromium python3 make g++)
+APT_PACKAGES=(libtorch-dev python3-torch python3-onnx chromium python3 make g++)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,78 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as ortNode from 'onnxruntime-node';
 import { Rng } from '../../src/core/random.js';
 import { createNetwork } from '../../src/nn/engine.js';
 import { encodeVarint, ProtoMessage } from '../../src/nn/onnx/protobuf.js';
 import type { NetworkSpec } from '../../src/nn/spec.js';
-
-/** Every layer type and option path of the spec, with three heads (one of them the trunk output itself). */
-const everyLayerSpec: NetworkSpec = {
-  input: { channels: 2, length: 64 },
-  layers: [
-    { type: 'conv1d', channels: 8, kernel: 5, padding: 'same' },
-    { type: 'batchnorm1d' },
-    { type: 'activation', fn: 'relu' },
-    { type: 'conv1d', channels: 8, kernel: 3, dilation: 2, padding: 2, groups: 2, bias: false },
-    { type: 'activation', fn: 'gelu' },
-    { type: 'maxpool1d', kernel: 3, stride: 2, padding: 1 },
-    {
-      type: 'residual',
-      layers: [
-        { type: 'conv1d', channels: 8, kernel: 3, padding: 1 },
-        { type: 'activation', fn: 'elu', alpha: 0.7 },
-      ],
-    },
-    {
-      type: 'residual',
-      layers: [
-        { type: 'conv1d', channels: 12, kernel: 3, stride: 2, padding: 1 },
-        { type: 'batchnorm1d', eps: 1e-3 },
-        { type: 'activation', fn: 'leaky_relu', slope: 0.1 },
-      ],
-      projection: { batchnorm: true },
-    },
-    { type: 'layernorm' },
-    { type: 'activation', fn: 'silu' },
-    { type: 'dropout', p: 0.1 },
-    { type: 'avgpool1d', kernel: 3, stride: 1, padding: 1, countIncludePad: false },
-    { type: 'avgpool1d', kernel: 2 },
-    { type: 'adaptive_maxpool1d', size: 3 },
-    { type: 'flatten' },
-    { type: 'linear', features: 16 },
-    { type: 'batchnorm1d' },
-    { type: 'activation', fn: 'tanh' },
-    {
-      type: 'residual',
-      layers: [
-        { type: 'linear', features: 10 },
-        { type: 'activation', fn: 'sigmoid' },
-      ],
-      projection: true,
-    },
-  ],
-  heads: [
-    { name: 'mean', layers: [{ type: 'linear', features: 3 }] },
-    {
-      name: 'logvar',
-      layers: [
-        { type: 'layernorm', eps: 1e-4 },
-        { type: 'linear', features: 3, bias: false },
-      ],
-    },
-    { name: 'features', layers: [] },
-  ],
-};
-
-/** A second trunk for the pooling paths the first one does not reach: adaptive average pooling, both ways. */
-const poolSpec: NetworkSpec = {
-  input: { channels: 3, length: 50 },
-  layers: [{ type: 'avgpool1d', kernel: 4, stride: 3, padding: 2 }],
-  heads: [
-    { name: 'divisible', layers: [{ type: 'adaptive_avgpool1d', size: 6 }] },
-    { name: 'uneven', layers: [{ type: 'adaptive_avgpool1d', size: 5 }] },
-    { name: 'max_even', layers: [{ type: 'adaptive_maxpool1d', size: 2 }] },
-  ],
-};
+import { everyLayerSpec, poolSpec } from './specs.js';
 
 function randomInput(count: number, shape: [number, number], seed: number): Float32Array {
   const rng = new Rng(seed);
@@ -145,6 +81,35 @@ describe('ONNX export', () => {
     const session = await ortNode.InferenceSession.create(net.toOnnx());
     expect(session.inputNames).toEqual(['input']);
     expect(session.outputNames).toEqual(['divisible', 'uneven', 'max_even']);
+  });
+});
+
+describe('ONNX files pass the official ONNX checker', () => {
+  // Debian's python3-onnx (setup.sh installs it): structural check of every message plus strict shape inference,
+  // which recomputes each output shape from the operators and must agree with the declared outputs.
+  it('check_model(full_check) and strict shape inference accept both test networks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'livermrs-onnx-'));
+    try {
+      const files = [everyLayerSpec, poolSpec].map((spec, i) => {
+        const file = join(dir, `net${i}.onnx`);
+        writeFileSync(file, createNetwork(spec, { seed: 1 }).toOnnx());
+        return file;
+      });
+      const script = [
+        'import sys, onnx',
+        'for f in sys.argv[1:]:',
+        '    m = onnx.load(f)',
+        '    onnx.checker.check_model(m, full_check=True)',
+        '    onnx.shape_inference.infer_shapes(m, strict_mode=True)',
+        '    print(f, m.ir_version, m.opset_import[0].version)',
+      ].join('\n');
+      const r = spawnSync('/usr/bin/python3', ['-c', script, ...files], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim().split('\n')).toEqual(files.map((f) => `${f} 8 17`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -35,9 +35,9 @@ export const REFERENCE_SPEC: NetworkSpec = {
 
 const BATCH = 64;
 const OUTPUTS = 20;
-const ROUNDS = 5;
-const TRAIN_STEPS = 8;
-const INFER_BATCHES = 24;
+const ROUNDS = 10;
+const TRAIN_STEPS = 5;
+const INFER_BATCHES = 16;
 const LR = 1e-3;
 const WEIGHT_DECAY = 1e-2;
 const CLIP = 1;
@@ -141,15 +141,26 @@ async function measure(threads: number, python: string) {
     pyInfer: [] as number[],
     ortInfer: [] as number[],
   };
+  // Each round times every engine once, back to back, in an order that alternates between rounds; the ratio to
+  // PyTorch is the median of the per-round ratios, so load from other processes that drifts over seconds cancels.
+  const pyTrain = async () =>
+    (TRAIN_STEPS * BATCH) / Number((await py.ask({ cmd: 'train', steps: TRAIN_STEPS })).seconds);
+  const pyInfer = async () =>
+    (INFER_BATCHES * BATCH) / Number((await py.ask({ cmd: 'infer', batches: INFER_BATCHES })).seconds);
+  const torchTrain = async () => (TRAIN_STEPS * BATCH) / (await timed(() => train(TRAIN_STEPS)));
+  const torchInfer = async () => (INFER_BATCHES * BATCH) / (await timed(() => infer(INFER_BATCHES)));
   for (let round = 0; round < ROUNDS; round++) {
-    s.torchTrain.push((TRAIN_STEPS * BATCH) / (await timed(() => train(TRAIN_STEPS))));
-    s.pyTrain.push(
-      (TRAIN_STEPS * BATCH) / Number((await py.ask({ cmd: 'train', steps: TRAIN_STEPS })).seconds),
-    );
-    s.torchInfer.push((INFER_BATCHES * BATCH) / (await timed(() => infer(INFER_BATCHES))));
-    s.pyInfer.push(
-      (INFER_BATCHES * BATCH) / Number((await py.ask({ cmd: 'infer', batches: INFER_BATCHES })).seconds),
-    );
+    if (round % 2 === 0) {
+      s.torchTrain.push(await torchTrain());
+      s.pyTrain.push(await pyTrain());
+      s.torchInfer.push(await torchInfer());
+      s.pyInfer.push(await pyInfer());
+    } else {
+      s.pyTrain.push(await pyTrain());
+      s.torchTrain.push(await torchTrain());
+      s.pyInfer.push(await pyInfer());
+      s.torchInfer.push(await torchInfer());
+    }
     s.ortInfer.push((INFER_BATCHES * BATCH) / (await timed(() => ortInfer(INFER_BATCHES))));
   }
   py.close();
@@ -164,7 +175,8 @@ async function measure(threads: number, python: string) {
       pytorch: round1(median(s.pyInfer)),
       onnxruntimeNode: round1(median(s.ortInfer)),
     },
-    trainRatioToPytorch: Number((median(s.torchTrain) / median(s.pyTrain)).toFixed(3)),
+    trainRatioToPytorch: Number(median(s.torchTrain.map((v, i) => v / s.pyTrain[i])).toFixed(3)),
+    inferenceRatioToPytorch: Number(median(s.torchInfer.map((v, i) => v / s.pyInfer[i])).toFixed(3)),
     rounds: s,
   };
   for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] = s[k].map(round1);
@@ -206,7 +218,9 @@ export async function run(): Promise<Record<string, unknown>> {
     libtorch: engineInfo().torchVersion,
     pytorch: pytorchVersion,
     onnxruntimeNode: ort.env.versions.node ?? ort.env.versions.common,
-    method: `median of ${ROUNDS} alternating rounds; a round = ${TRAIN_STEPS} training steps or ${INFER_BATCHES} inference batches of ${BATCH}`,
+    method:
+      `${ROUNDS} rounds, each timing every engine back to back in alternating order (${TRAIN_STEPS} training steps, ` +
+      `${INFER_BATCHES} inference batches of ${BATCH}); throughput = median over rounds, ratio = median of per-round ratios`,
     results: byThreads,
     floors,
   };

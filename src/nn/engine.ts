@@ -224,20 +224,19 @@ export class Network {
     shape: readonly number[],
     targets: Record<string, Float32Array>,
   ): Promise<LossValue> {
-    return this.enqueue(async () => {
-      const training = this.requireTraining();
-      const batch = checkInput(this.resolved, x, shape);
-      const native = this.nativeTargets(training.loss, targets, batch);
-      const lr = learningRateAt(training.schedule, training.lr, this.steps);
-      let r: Awaited<ReturnType<NativeNetwork['trainBatch']>>;
-      try {
-        r = await this.native.trainBatch(x, [...shape], native, training.loss.terms, lr);
-      } catch (err) {
-        throw fromNative(err, `trainBatch (step ${this.steps})`);
-      }
-      this.steps++;
-      return this.lossValue(training.loss, r);
-    });
+    return this.compute(
+      () => `trainBatch (step ${this.steps})`,
+      x,
+      shape,
+      async (batch) => {
+        const training = this.requireTraining();
+        const native = this.nativeTargets(training.loss, targets, batch);
+        const lr = learningRateAt(training.schedule, training.lr, this.steps);
+        const r = await this.native.trainBatch(x, [...shape], native, training.loss.terms, lr);
+        this.steps++;
+        return this.lossValue(training.loss, r);
+      },
+    );
   }
 
   /** The training loss in eval mode (dropout off, batch-norm running statistics) over all samples. */
@@ -247,19 +246,12 @@ export class Network {
     targets: Record<string, Float32Array>,
     options: PredictOptions = {},
   ): Promise<LossValue> {
-    return this.enqueue(async () => {
+    return this.compute('evaluate', x, shape, async (batch) => {
       const training = this.requireTraining();
-      const batch = checkInput(this.resolved, x, shape);
       const native = this.nativeTargets(training.loss, targets, batch);
       const batchSize = positiveInteger(options.batchSize, 256, 'batchSize');
-      try {
-        return this.lossValue(
-          training.loss,
-          await this.native.evaluate(x, [...shape], native, training.loss.terms, batchSize),
-        );
-      } catch (err) {
-        throw fromNative(err, 'evaluate');
-      }
+      const r = await this.native.evaluate(x, [...shape], native, training.loss.terms, batchSize);
+      return this.lossValue(training.loss, r);
     });
   }
 
@@ -269,15 +261,9 @@ export class Network {
     shape: readonly number[],
     options: PredictOptions = {},
   ): Promise<Record<string, Float32Array>> {
-    return this.enqueue(async () => {
-      checkInput(this.resolved, x, shape);
-      const batchSize = positiveInteger(options.batchSize, 256, 'batchSize');
-      try {
-        return await this.native.predict(x, [...shape], batchSize);
-      } catch (err) {
-        throw fromNative(err, 'predict');
-      }
-    });
+    return this.compute('predict', x, shape, () =>
+      this.native.predict(x, [...shape], positiveInteger(options.batchSize, 256, 'batchSize')),
+    );
   }
 
   /**
@@ -289,20 +275,13 @@ export class Network {
     shape: readonly number[],
     options: McDropoutOptions = {},
   ): Promise<McDropoutResult> {
-    return this.enqueue(async () => {
-      checkInput(this.resolved, x, shape);
+    return this.compute('predictMcDropout', x, shape, () => {
       if (!hasDropout(this.resolved)) {
-        throw new UsageError(
-          'predictMcDropout: the network has no dropout layer, so every pass would be the same',
-        );
+        throw new UsageError('the network has no dropout layer, so every pass would be the same');
       }
       const passes = positiveInteger(options.passes, 30, 'passes');
       const batchSize = positiveInteger(options.batchSize, 256, 'batchSize');
-      try {
-        return await this.native.predictMcDropout(x, [...shape], passes, batchSize);
-      } catch (err) {
-        throw fromNative(err, 'predictMcDropout');
-      }
+      return this.native.predictMcDropout(x, [...shape], passes, batchSize);
     });
   }
 
@@ -369,6 +348,26 @@ export class Network {
 
   private lossValue(loss: ResolvedLoss, r: { loss: number; terms: number[] }): LossValue {
     return { loss: r.loss, perHead: Object.fromEntries(loss.labels.map((l, i) => [l, r.terms[i]])) };
+  }
+
+  /**
+   * A compute call: queued behind earlier calls, the input checked against the network, addon errors mapped to
+   * livermrs errors naming `what`.
+   */
+  private compute<T>(
+    what: string | (() => string),
+    x: Float32Array,
+    shape: readonly number[],
+    fn: (batch: number) => Promise<T>,
+  ): Promise<T> {
+    return this.enqueue(async () => {
+      const batch = checkInput(this.resolved, x, shape);
+      try {
+        return await fn(batch);
+      } catch (err) {
+        throw fromNative(err, typeof what === 'string' ? what : what());
+      }
+    });
   }
 
   /** Runs calls on this network one at a time, in call order (each after the previous settles). */

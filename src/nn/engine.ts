@@ -113,6 +113,7 @@ export class Network {
   private training?: ActiveTraining;
   private steps = 0;
   private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
 
   private constructor(resolved: ResolvedNetwork, native: NativeNetwork) {
     this.resolved = resolved;
@@ -370,10 +371,17 @@ export class Network {
     });
   }
 
-  /** Runs calls on this network one at a time, in call order (each after the previous settles). */
+  /**
+   * Runs calls on this network one at a time, in call order. An idle network starts the call synchronously, so
+   * the addon has the work before the caller's next statement runs (e.g. producing the next batch).
+   */
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn, fn);
-    this.tail = run.catch(() => undefined);
+    const run = this.pending === 0 ? fn() : this.tail.then(fn, fn);
+    this.pending++;
+    const settled = () => {
+      this.pending--;
+    };
+    this.tail = run.then(settled, settled);
     return run;
   }
 }

@@ -280,10 +280,11 @@ Tensor lossTerm(const LossTerm& t, const std::map<std::string, Tensor>& out,
   }
   if (t.kind == "gaussian_nll") {
     // Gaussian negative log-likelihood without the constant: 0.5 (log s^2 + (y - mu)^2 / s^2), averaged over
-    // elements (as torch.nn.GaussianNLLLoss). The log-variance is kept above log(1e-6) for stability.
+    // elements (as torch.nn.GaussianNLLLoss). As there, the variance is clamped at 1e-6 in value only: the gradient
+    // passes through unchanged, so a head stuck far below the clamp is still pulled back up.
     const Tensor& logvar = lookup(out, t.head2, "head");
     checkSameShape(logvar, y, t);
-    Tensor lv = logvar.clamp_min(std::log(1e-6));
+    Tensor lv = logvar + (logvar.clamp_min(std::log(1e-6)) - logvar).detach();
     return (0.5 * (lv + (y - pred).pow(2) * torch::exp(-lv))).mean();
   }
   throw std::invalid_argument("unknown loss '" + t.kind + "'");

@@ -12,7 +12,7 @@ import {
 } from './native.js';
 import { exportOnnx, type OnnxExportOptions } from './onnx/export.js';
 import { learningRateAt, type ScheduleSpec, scheduleSchema } from './schedule.js';
-import { checkInput, product, type ResolvedNetwork, resolveNetwork } from './shapes.js';
+import { checkInput, product, type ResolvedLayer, type ResolvedNetwork, resolveNetwork } from './shapes.js';
 import { type NetworkSpec, parseWith } from './spec.js';
 
 /**
@@ -231,6 +231,11 @@ export class Network {
       shape,
       async (batch) => {
         const training = this.requireTraining();
+        if (batch < 2 && hasLayer(this.resolved, 'batchnorm1d')) {
+          throw new InputError('a training batch of 1 sample has no batch statistics', {
+            expected: 'at least 2 samples (the network has batch norm)',
+          });
+        }
         const native = this.nativeTargets(training.loss, targets, batch);
         const lr = learningRateAt(training.schedule, training.lr, this.steps);
         const r = await this.native.trainBatch(x, [...shape], native, training.loss.terms, lr);
@@ -277,7 +282,7 @@ export class Network {
     options: McDropoutOptions = {},
   ): Promise<McDropoutResult> {
     return this.compute('predictMcDropout', x, shape, () => {
-      if (!hasDropout(this.resolved)) {
+      if (!hasLayer(this.resolved, 'dropout')) {
         throw new UsageError('the network has no dropout layer, so every pass would be the same');
       }
       const passes = positiveInteger(options.passes, 30, 'passes');
@@ -386,9 +391,9 @@ export class Network {
   }
 }
 
-function hasDropout(net: ResolvedNetwork): boolean {
-  const any = (layers: ResolvedNetwork['trunk']): boolean =>
-    layers.some((l) => l.type === 'dropout' || (l.type === 'residual' && (any(l.body) || any(l.projection))));
+function hasLayer(net: ResolvedNetwork, type: ResolvedLayer['type']): boolean {
+  const any = (layers: ResolvedLayer[]): boolean =>
+    layers.some((l) => l.type === type || (l.type === 'residual' && (any(l.body) || any(l.projection))));
   return any(net.trunk) || net.heads.some((h) => any(h.layers));
 }
 

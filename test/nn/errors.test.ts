@@ -174,6 +174,24 @@ describe('bad shapes and arguments are errors, and the process survives them', (
     expect(ok.loss).toBeCloseTo(ok.perHead.mean + 0.5 * ok.perHead.logit, 5);
   });
 
+  it('refuses a one-sample training batch for a network with batch norm', async () => {
+    const bn = createNetwork(
+      {
+        ...good,
+        layers: [{ type: 'batchnorm1d' }, { type: 'flatten' }],
+        heads: [{ name: 'y', layers: [{ type: 'linear', features: 1 }] }],
+      },
+      { seed: 1 },
+    );
+    bn.configureTraining({ loss: [{ kind: 'mse', head: 'y' }] });
+    await expect(bn.trainBatch(x.subarray(0, 64), [1, 2, 32], { y: new Float32Array(1) })).rejects.toThrow(
+      /at least 2/,
+    );
+    await expect(
+      bn.trainBatch(x.subarray(0, 128), [2, 2, 32], { y: new Float32Array(2) }),
+    ).resolves.toBeDefined();
+  });
+
   it('reports a non-finite loss as a NumericalError and keeps working', async () => {
     const bad = new Float32Array(x.length).fill(Number.NaN);
     await expect(

@@ -5,3 +5,6 @@ export * from './core/fid.js';
 export * from './core/basis.js';
 export * from './core/random.js';
 export * from './spectra/fft.js';
+export * from './spectra/line-list.js';
+export * from './spectra/render.js';
+export * from './physics/index.js';

@@ -58,10 +58,13 @@ export const spinSystemFileSchema = z.strictObject({
   group: z.enum(['metabolite', 'lipid', 'water', 'macromolecule']),
   source: z.string().min(1),
   notes: z.string().optional(),
-  fragments: z.array(z.union([inlineFragmentSchema, includeFragmentSchema])).min(1),
+  // Each fragment is checked against the inline or the include schema (chosen by its `include` key) so that
+  // errors point into the fragment rather than at a failed union.
+  fragments: z.array(z.record(z.string(), z.unknown())).min(1),
 });
 
 export type SpinSystemFile = z.infer<typeof spinSystemFileSchema>;
+export { inlineFragmentSchema, includeFragmentSchema };
 
 /** A molecule as read from its file: inline fragments plus unresolved includes (resolved by the library). */
 export interface ParsedMolecule {
@@ -83,18 +86,20 @@ export function parseSpinSystem(text: string, file = '<spin system>'): ParsedMol
     throw new InputError(`not valid YAML (${(err as Error).message.split('\n')[0]})`, { file });
   }
   const result = spinSystemFileSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InputError(issue.message, { file, field: formatPath(issue.path) || '(top level)' });
-  }
+  if (!result.success) throw schemaError(result.error.issues[0], file, '');
   const data = result.data;
   const parts: ParsedMolecule['parts'] = [];
-  data.fragments.forEach((f, index) => {
-    if ('include' in f) {
-      parts.push({ kind: 'include', molecule: f.include, scale: f.scale ?? 1 });
+  data.fragments.forEach((raw, index) => {
+    const where = `fragments[${index}]`;
+    if ('include' in raw) {
+      const inc = includeFragmentSchema.safeParse(raw);
+      if (!inc.success) throw schemaError(inc.error.issues[0], file, where);
+      parts.push({ kind: 'include', molecule: inc.data.include, scale: inc.data.scale ?? 1 });
       return;
     }
-    parts.push({ kind: 'fragment', fragment: checkFragment(f, `fragments[${index}]`, file, data.source) });
+    const frag = inlineFragmentSchema.safeParse(raw);
+    if (!frag.success) throw schemaError(frag.error.issues[0], file, where);
+    parts.push({ kind: 'fragment', fragment: checkFragment(frag.data, where, file, data.source) });
   });
   return {
     name: data.name,
@@ -187,8 +192,13 @@ function checkFragment(f: InlineFragment, where: string, file: string, moleculeS
   };
 }
 
-function formatPath(path: PropertyKey[]): string {
-  let out = '';
+function schemaError(issue: z.core.$ZodIssue, file: string, prefix: string): InputError {
+  const field = formatPath(issue.path, prefix) || '(top level)';
+  return new InputError(issue.message, { file, field });
+}
+
+function formatPath(path: PropertyKey[], prefix = ''): string {
+  let out = prefix;
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
     else out += out ? `.${String(p)}` : String(p);

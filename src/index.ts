@@ -15,3 +15,6 @@ export {
   type FormatReader,
   type ReadMrsOptions,
 } from './io/read.js';
+export * from './spectra/line-list.js';
+export * from './spectra/render.js';
+export * from './physics/index.js';

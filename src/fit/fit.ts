@@ -67,6 +67,8 @@ export interface ComponentResult {
   crlb: number;
   /** CRLB as % of the amplitude (Infinity when the amplitude is 0). */
   crlbPercent: number;
+  /** Protons per molecule when the basis says (BasisSet.components). */
+  protons?: number;
 }
 
 export interface CombinedResult extends ComponentResult {
@@ -122,6 +124,8 @@ export interface FitResult {
   combined: CombinedResult[];
   /** Correlation matrix of the amplitudes (row-major, components × components). */
   correlation: Float64Array;
+  /** Covariance (CRLB) matrix of the amplitudes (row-major, components × components). */
+  covariance: Float64Array;
   parameters: ParameterResult[];
   /** Lineshape FWHM (Hz) per damping group. */
   linewidthsHz: Record<string, number>;
@@ -157,6 +161,7 @@ export class Fitter {
   readonly grid: FitGrid;
   readonly names: string[];
   readonly groups: string[];
+  readonly protons: (number | undefined)[];
   readonly model: VoigtModel;
   readonly baseline: BaselineDesign;
   readonly solver: VarproSolver;
@@ -187,6 +192,7 @@ export class Fitter {
     });
     this.names = b.names;
     this.groups = componentGroups(b, options.groups);
+    this.protons = b.names.map((n) => b.components?.[n]?.protons);
     const dampingGroups = options.damping === 'component' ? [...b.names] : [...this.groups];
     const shiftGroups = options.shift === 'global' ? b.names.map(() => 'all') : [...this.groups];
     const mhz = header.spectrometerFrequency;
@@ -303,6 +309,14 @@ export class Fitter {
         throw new InputError(`prior SD ${p.sd} for ${p.param}`, { field: 'priors', expected: '> 0' });
       return { index, mean: p.mean, sd: p.sd };
     });
+    // Weak default priors on residual-water lines keep a line that fades to zero amplitude from leaving a flat
+    // direction in the cost (which slows Levenberg–Marquardt): centre ± 0.15 ppm, width 20 ± 40 Hz.
+    model.params.forEach((p, index) => {
+      if (priors.some((q) => q.index === index)) return;
+      if (p.role === 'water-frequency')
+        priors.push({ index, mean: p.init, sd: 0.15 * g.spectrometerFrequency });
+      if (p.role === 'water-damping') priors.push({ index, mean: p.init, sd: 40 });
+    });
     solver.priors = [];
     const theta0 = initialParameters(solver);
     const noiseVarRow = noise ? noise.sd * noise.sd : solver.rss / g.rows;
@@ -310,7 +324,7 @@ export class Fitter {
       priors,
       priorNoiseVariance: noiseVarRow,
       maxIterations: o.maxIterations ?? 60,
-      tolerance: o.tolerance ?? 1e-7,
+      tolerance: o.tolerance ?? 1e-5,
     });
     const theta = res.theta;
     // Degrees of freedom: θ, the passive linear columns and the baseline's effective dimension.
@@ -329,7 +343,15 @@ export class Fitter {
     const components: ComponentResult[] = this.names.map((name, k) => {
       const amplitude = solver.coef[k];
       const crlb = Math.sqrt(Math.max(0, ampCov[k * K + k]));
-      return { name, group: this.groups[k], amplitude, crlb, crlbPercent: percent(crlb, amplitude) };
+      const protons = this.protons[k];
+      return {
+        name,
+        group: this.groups[k],
+        amplitude,
+        crlb,
+        crlbPercent: percent(crlb, amplitude),
+        ...(protons !== undefined ? { protons } : {}),
+      };
     });
     const combined: CombinedResult[] = this.combinations.map((c) => {
       const idx = c.members.map((m) => this.names.indexOf(m));
@@ -362,6 +384,7 @@ export class Fitter {
       components,
       combined,
       correlation: correlationMatrix(ampCov, K),
+      covariance: ampCov,
       parameters,
       linewidthsHz: lw,
       quality: {

@@ -79,7 +79,12 @@ export function initialParameters(solver: VarproSolver, opts: InitOptions = {}):
       (i === 0 || c.value >= corr[i - 1].value) && (i === corr.length - 1 || c.value >= corr[i + 1].value),
   );
   peaks.sort((a, b) => b.value - a.value);
-  const lags = peaks.slice(0, opts.lags ?? 2).map((p) => p.lag);
+  // A second maximum is only worth a look when it is nearly as strong as the first.
+  const top = peaks[0]?.value ?? 0;
+  const lags = peaks
+    .slice(0, opts.lags ?? 2)
+    .filter((p, i) => i === 0 || p.value > 0.8 * top)
+    .map((p) => p.lag);
   if (lags.length === 0) lags.push(0);
   const candidates: Float64Array[] = [];
   for (const lag of lags) {
@@ -94,9 +99,7 @@ export function initialParameters(solver: VarproSolver, opts: InitOptions = {}):
       pi += dIm[j] * sumRe[j + lag] - dRe[j] * sumIm[j + lag];
     }
     const phi = grid.complexRows ? Math.atan2(pi, pr) : 0;
-    const phases = grid.complexRows
-      ? [phi, phi + Math.PI / 2, phi - Math.PI / 2, phi + Math.PI]
-      : [0, Math.PI];
+    const phases = [phi, phi + Math.PI];
     for (const ph of phases) {
       const t = Float64Array.from(theta);
       if (iPhase0 >= 0) t[iPhase0] = wrap(ph);

@@ -190,6 +190,8 @@ export class VarproSolver {
 
   /** Solves the linear problem at θ; returns the cost. Keeps the warm start in `coef`. */
   evaluate(theta: Float64Array): number {
+    if (this.cost !== Number.POSITIVE_INFINITY && this.theta.every((v, i) => v === theta[i]))
+      return this.cost;
     this.evaluations++;
     this.theta.set(theta);
     const k = this.nCols;
@@ -378,8 +380,12 @@ export class VarproSolver {
     const upper = this.model.params.map((p) => p.upper);
     this.priors = opts.priors ?? this.priors;
     if (opts.priorNoiseVariance !== undefined) this.priorNoiseVariance = opts.priorNoiseVariance;
+    // The priors may have changed since the last evaluation: refresh its cost without re-solving.
+    if (this.cost !== Number.POSITIVE_INFINITY) {
+      this.cost = this.rss + this.penaltyValue(this.baseCoef) + this.priorCost(this.theta);
+    }
     const maxIt = opts.maxIterations ?? 60;
-    const tol = opts.tolerance ?? 1e-7;
+    const tol = opts.tolerance ?? 1e-5;
     const theta = Float64Array.from(theta0);
     for (let p = 0; p < P; p++) theta[p] = Math.min(upper[p], Math.max(lower[p], theta[p]));
     let cost = this.evaluate(theta);
@@ -389,6 +395,8 @@ export class VarproSolver {
     const step = new Float64Array(P);
     const trial = new Float64Array(P);
     const savedCoef = new Float64Array(this.nCols);
+    const held = new Uint8Array(P);
+    const dmax = new Float64Array(P);
     let mu = 1e-3;
     let it = 0;
     let converged = false;
@@ -397,14 +405,24 @@ export class VarproSolver {
       let accepted = false;
       let relChange = 0;
       savedCoef.set(this.coef);
+      // Marquardt scaling by the largest diagonal seen so far (Moré 1978), so a parameter whose curvature
+      // collapses (e.g. a water line fading to zero amplitude) does not take wild steps.
+      for (let p = 0; p < P; p++) dmax[p] = Math.max(dmax[p], h[p * P + p]);
+      // Parameters on a bound whose descent direction points outward are held (projected LM).
+      for (let p = 0; p < P; p++) {
+        held[p] = (theta[p] <= lower[p] && grad[p] <= 0) || (theta[p] >= upper[p] && grad[p] >= 0) ? 1 : 0;
+      }
+      let predicted = 0;
       for (let tries = 0; tries < 12; tries++) {
         for (let p = 0; p < P; p++) {
-          for (let q = 0; q < P; q++) a[p * P + q] = h[p * P + q];
-          a[p * P + p] += mu * (h[p * P + p] + 1e-12 * (1 + h[p * P + p]));
-          step[p] = grad[p];
+          for (let q = 0; q < P; q++) a[p * P + q] = held[p] || held[q] ? (p === q ? 1 : 0) : h[p * P + q];
+          if (!held[p]) a[p * P + p] += mu * dmax[p] + 1e-12 * (1 + h[p * P + p]);
+          step[p] = held[p] ? 0 : grad[p];
         }
         choleskyInPlace(a, P);
         choleskySolveInPlace(a, P, step);
+        predicted = 0;
+        for (let p = 0; p < P; p++) predicted += step[p] * grad[p];
         let moved = 0;
         for (let p = 0; p < P; p++) {
           trial[p] = Math.min(upper[p], Math.max(lower[p], theta[p] + step[p]));
@@ -429,7 +447,10 @@ export class VarproSolver {
         converged = true;
         break;
       }
-      if (relChange < tol) {
+      // Stop when the gain is negligible relative to the cost, or below a hundredth of one noise variance
+      // (statistically irrelevant: Δχ² < 0.01).
+      const absGain = relChange * (cost / (1 - relChange));
+      if (relChange < tol || 2 * predicted < tol * cost || absGain < 0.01 * this.priorNoiseVariance) {
         converged = true;
         it++;
         break;

@@ -15,14 +15,14 @@ export interface ResidualWaterOptions {
   lines?: number;
   /** Range (ppm) the line centres may move in. Default [4.35, 4.95]. */
   ppmRange?: [number, number];
-  /** Allowed Lorentzian FWHM range (Hz). Default [2, 150]. */
+  /** Allowed Lorentzian FWHM range (Hz). Default [5, 150]: narrower lines would fit noise spikes. */
   widthHz?: [number, number];
 }
 
 export const DEFAULT_RESIDUAL_WATER: Required<ResidualWaterOptions> = {
   lines: 3,
   ppmRange: [4.35, 4.95],
-  widthHz: [2, 150],
+  widthHz: [5, 150],
 };
 
 export class ResidualWaterLines {

@@ -471,16 +471,16 @@ export class Fitter {
         fit[2 * j + 1] = im;
       }
     }
-    // Undo the fitted phase so the real part is absorptive.
+    // Undo the fitted phase so the real part is absorptive (real-only data are already phased: the fitted
+    // real part is what was compared).
     const ph1i = model.params.findIndex((p) => p.role === 'phase1');
     const centre = 0.5 * (g.ppm[0] + g.ppm[nb - 1]);
     const all = [data, fit, baseline, water, residual, ...components];
-    for (let j = 0; j < nb; j++) {
+    for (let j = 0; j < nb && cplx; j++) {
       const ph = theta[0] + (ph1i >= 0 ? theta[ph1i] * (g.ppm[j] - centre) : 0);
       const c = Math.cos(-ph);
       const si = Math.sin(-ph);
       for (const v of all) {
-        if (!cplx && (v === data || v === residual)) continue;
         const re = v[2 * j];
         const im = v[2 * j + 1];
         v[2 * j] = re * c - im * si;
@@ -550,7 +550,7 @@ export class Fitter {
     if (components.every((c) => c.amplitude === 0)) {
       warnings.push('no component was fitted above zero: the basis does not describe the data');
     }
-    if (noiseSd && residualSd > 1.5 * noiseSd) {
+    if (noiseSd && residualSd > 1.2 * noiseSd) {
       warnings.push(
         `the residual is ${(residualSd / noiseSd).toFixed(1)}× the noise: the model misses signal (unmodelled components such as lipids, artefacts or a poor basis)`,
       );

@@ -1,2 +1,4 @@
 /** Benchmarks by name. Each concern adds its own module here. */
-export const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {};
+import { run as fit } from './fit.js';
+
+export const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = { fit };

@@ -15,3 +15,5 @@ export {
   type FormatReader,
   type ReadMrsOptions,
 } from './io/read.js';
+export * from './fit/index.js';
+export { readLcmCoord, type LcmCoord, type LcmConcentration } from './io/lcmodel/coord.js';

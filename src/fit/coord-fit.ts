@@ -32,11 +32,14 @@ export function coordGrid(coord: LcmCoord, file = '<coord>'): CoordGrid {
   const binPpm = 1 / (nf * dt) / mhz;
   const step = coord.ppm.length > 1 ? coord.ppm[0] - coord.ppm[1] : binPpm;
   if (Math.abs(step / binPpm - 1) > 1e-3) {
-    throw new InputError(`ppm step ${step.toFixed(6)} does not match 1/(2·NUNFIL·DELTAT·HZPPPM) = ${binPpm.toFixed(6)}`, {
-      file,
-      field: 'ppm axis',
-      expected: 'an LCModel COORD axis of the zero-filled spectrum',
-    });
+    throw new InputError(
+      `ppm step ${step.toFixed(6)} does not match 1/(2·NUNFIL·DELTAT·HZPPPM) = ${binPpm.toFixed(6)}`,
+      {
+        file,
+        field: 'ppm axis',
+        expected: 'an LCModel COORD axis of the zero-filled spectrum',
+      },
+    );
   }
   // Choose the reference so that a bin lands exactly on the first COORD point: ppm_k = ref − (k − nf/2)·binPpm.
   const k0 = Math.round(nf / 2 + (4.65 - coord.ppm[0]) / binPpm);
@@ -57,15 +60,23 @@ export function fitCoord(
   const fitter = new Fitter(
     basisFor(grid),
     grid,
-    { ...options, ppmRange: [lo - half, hi + half], zeroFill: 2, residualWater: hi >= 4.9 ? options.residualWater : false },
+    {
+      ...options,
+      ppmRange: [lo - half, hi + half],
+      zeroFill: 2,
+      residualWater: hi >= 4.9 ? options.residualWater : false,
+    },
     { complexRows: false },
   );
   const g = fitter.grid;
   if (g.bins !== coord.ppm.length || Math.abs(g.ppm[0] - coord.ppm[0]) > 1e-4) {
-    throw new InputError(`fit grid has ${g.bins} points from ${g.ppm[0]}, the COORD ${coord.ppm.length} from ${coord.ppm[0]}`, {
-      file,
-      field: 'ppm axis',
-    });
+    throw new InputError(
+      `fit grid has ${g.bins} points from ${g.ppm[0]}, the COORD ${coord.ppm.length} from ${coord.ppm[0]}`,
+      {
+        file,
+        field: 'ppm axis',
+      },
+    );
   }
   return fitter.fitRows(Float64Array.from(coord.data));
 }

@@ -116,7 +116,13 @@ export function resampleBasis(basis: BasisSet, data: DataGrid, file = '<basis>')
 
 function interpolateFid(f: Float64Array, b: BasisSet, d: DataGrid): Float64Array {
   const nb = b.points;
-  const spec = fft(f.subarray(0, 2 * nb));
+  // A causal FID jumps at t = 0: its DFT carries x0/2 spread flat over every bin, most of which fall outside
+  // the data's band. Halving the first point (trapezoid rule) removes that flat part; the band-limited sum then
+  // returns x0/2 at t = 0, which is doubled back below.
+  const src = Float64Array.from(f.subarray(0, 2 * nb));
+  src[0] *= 0.5;
+  src[1] *= 0.5;
+  const spec = fft(src);
   const out = new Float64Array(2 * d.points);
   const tMax = (nb - 1) * b.dwellTime * (1 + 1e-12);
   let nMax = 0;
@@ -152,5 +158,7 @@ function interpolateFid(f: Float64Array, b: BasisSet, d: DataGrid): Float64Array
       wr = nr;
     }
   }
+  out[0] *= 2;
+  out[1] *= 2;
   return out;
 }

@@ -16,7 +16,8 @@ const raw = (path: string): Fid => readLcmRaw(readFileSync(path, 'utf8'), path, 
 const dataset = (n: number) => raw(`${CHALLENGE}/datasets_LCModel/dataset${n}.RAW`);
 
 const amp = (r: FitResult, name: string): number =>
-  r.components.find((c) => c.name === name)?.amplitude ?? (r.combined.find((c) => c.name === name)?.amplitude as number);
+  r.components.find((c) => c.name === name)?.amplitude ??
+  (r.combined.find((c) => c.name === name)?.amplitude as number);
 
 const median = (a: number[]) => {
   const s = [...a].sort((x, y) => x - y);
@@ -46,7 +47,11 @@ describe('ISMRM 2016 fitting challenge', () => {
         const row = line.split(',');
         const ds = Number(row[0]);
         if (ds > 23) continue;
-        const ref = median([col(row, `${refName}_fsl`), col(row, `${refName}_lcm`), col(row, `${refName}_spant`)]);
+        const ref = median([
+          col(row, `${refName}_fsl`),
+          col(row, `${refName}_lcm`),
+          col(row, `${refName}_spant`),
+        ]);
         const r = results.get(ds) as FitResult;
         const ours = amp(r, ourName) / amp(r, 'Cr+PCr');
         diffs.push((100 * Math.abs(ours - ref)) / ref);
@@ -62,7 +67,10 @@ describe('ISMRM 2016 fitting challenge', () => {
       const r = results.get(n) as FitResult;
       const amps = r.components.map((c) => c.amplitude);
       expect(amps.every(Number.isFinite), `dataset ${n}`).toBe(true);
-      expect(amps.some((a) => a > 0), `dataset ${n}`).toBe(true);
+      expect(
+        amps.some((a) => a > 0),
+        `dataset ${n}`,
+      ).toBe(true);
       expect(r.components.every((c) => Number.isFinite(c.crlb))).toBe(true);
       const q = quantify(r, { reference: 'Cr+PCr' });
       expect(q.components.every((c) => c.ratio === undefined || Number.isFinite(c.ratio))).toBe(true);

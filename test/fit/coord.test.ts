@@ -57,7 +57,7 @@ describe('refit of the LCModel liver spectrum', () => {
   it('fits the phased data down to the noise, with LCModel-like linewidth', () => {
     expect(r.warnings).toEqual([]);
     // LCModel: FWHM 0.297 ppm; ours is the model lineshape FWHM of the metabolite group.
-    expect(Math.abs(r.linewidthsHz.lipid / liver.fwhmPpm / 123.23 - 1)).toBeLessThan(0.25);
+    expect(Math.abs(r.linewidthsHz.lipid / (liver.fwhmPpm ?? 0) / 123.23 - 1)).toBeLessThan(0.25);
   });
 
   it('splits the lipids like LCModel: methyl + methylene share of all lipid, and L13 dominant', () => {

@@ -28,16 +28,16 @@ function stats(ms: number[]): { median: number; p90: number; n: number } {
 
 function time<T>(
   items: T[],
-  fit: (x: T) => void,
+  fitOne: (x: T) => void,
   warm = 3,
 ): { wallMs: ReturnType<typeof stats>; cpuMs: ReturnType<typeof stats> } {
-  for (let i = 0; i < warm; i++) fit(items[i % items.length]);
+  for (let i = 0; i < warm; i++) fitOne(items[i % items.length]);
   const wall: number[] = [];
   const cpu: number[] = [];
   for (const x of items) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    fit(x);
+    fitOne(x);
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);

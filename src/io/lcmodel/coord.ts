@@ -71,7 +71,7 @@ export function readLcmCoord(text: string, file = '<coord>'): LcmCoord {
       table.push({ name: m[4], concentration: Number(m[1]), sdPercent: Number(m[2]), ratio: Number(m[3]) });
     }
   }
-  const misc = lines.slice(iConc >= 0 ? iConc : 0, iPpm).join('\n');
+  const misc = lines.slice(Math.max(iConc, 0), iPpm).join('\n');
   const num = (re: RegExp) => {
     const m = re.exec(misc);
     return m ? Number(m[1]) : undefined;

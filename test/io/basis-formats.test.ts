@@ -46,7 +46,7 @@ describe('native JSON basis', () => {
       group: 'metabolite',
       source: basis.components?.Scyllo.source,
     });
-    names.forEach((_, i) => expect(maxDiff(back.basis.fids[i], basis.fids[i])).toBe(0));
+    for (let i = 0; i < names.length; i++) expect(maxDiff(back.basis.fids[i], basis.fids[i])).toBe(0);
     // The stored lines re-render to the stored FIDs.
     const again = renderLines(back.lines.Glyc, {
       points: basis.points,
@@ -88,7 +88,7 @@ describe('FSL-MRS basis folder', () => {
     expect(doc.basis.basis_dwell).toBe(0.0005);
     expect(doc.basis.basis_width).toBe(2);
     const back = readFslBasis(files.map((f) => ({ file: f.name, text: f.text })));
-    names.forEach((_, i) => expect(maxDiff(back.fids[i], basis.fids[i])).toBe(0));
+    for (let i = 0; i < names.length; i++) expect(maxDiff(back.fids[i], basis.fids[i])).toBe(0);
   });
 
   it('re-references a 4.7 ppm basis to the 4.65 ppm centre FSL-MRS assumes', () => {

@@ -23,7 +23,7 @@ export function basisPlotSvg(basis: BasisSet, opts: BasisPlotOptions = {}): stri
   const idx: number[] = [];
   for (let k = 0; k < basis.points; k++) if (ax[k] >= lo && ax[k] <= hi) idx.push(k);
   const n = basis.names.length;
-  const traces = basis.names.map((name, j) => {
+  const traces = basis.names.map((_name, j) => {
     const fid = Float64Array.from(basis.fids[j]);
     fid[0] /= 2; // first-point correction: no flat offset in the displayed spectrum
     fid[1] /= 2;

@@ -109,6 +109,10 @@ describe('LCModel .BASIS writer', () => {
     for (const l of dataLines) expect(l.length % 13).toBe(0);
     expect(dataLines.filter((l) => l.length !== 78).length).toBe(names.length);
     expect(text).toContain("SEQ = 'PRESS'");
+    expect(text).toContain(`FWHMBA = ${(2 / 127.76).toPrecision(6)},`); // 2 Hz at 127.76 MHz
+    // ideal lines: FWHMBA is the digital resolution, 1 / (1024 x 0.5 ms) = 1.953 Hz, not ~0
+    const ideal = writeLcmBasis(simulateBasis(DEFAULT_PROTOCOL, ['Scyllo']));
+    expect(ideal).toContain(`FWHMBA = ${(1.953125 / 127.76).toPrecision(6)},`);
     expect(text).toContain('ECHOT = 30.0000');
     const back = readLcmBasis(text, 'b.BASIS');
     expect(back.points).toBe(2 * basis.points);

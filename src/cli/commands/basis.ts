@@ -130,7 +130,8 @@ Examples:
   livermrs basis --sequence steam --te 20 --tm 10 --metabolites brain --format fsl --out out/steam-fsl
 
 Formats: json writes basis.json (livermrs native, with line lists; docs/basis-format.md); lcmodel writes
-basis.BASIS; fsl writes one <name>.json per component (an FSL-MRS basis folder: keep other .json files out).
+basis.BASIS (LCModel prefers slightly broadened lines: add --linewidth 2); fsl writes one <name>.json per
+component (an FSL-MRS basis folder: keep other .json files out).
 `,
     )
     .action(async (opts: BasisOptions) => {

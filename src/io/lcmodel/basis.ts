@@ -82,7 +82,11 @@ export function readLcmBasis(text: string, file = '<basis>'): BasisSet {
 export interface WriteLcmBasisOptions {
   /** IDBASI text. */
   id?: string;
-  /** FWHMBA in ppm (LCModel's expected basis linewidth); default from basis.linewidthHz. */
+  /**
+   * FWHMBA in ppm (LCModel's expected basis linewidth). Default: the basis line width, but at least the
+   * digital resolution 1 / (points x dwell): LCModel integrates the Cr peak over a window proportional to FWHMBA
+   * for water scaling (AREABA), and a near-zero FWHMBA makes that area, and every concentration, wrong.
+   */
   fwhmPpm?: number;
   /** Zero-fill factor applied before the FFT (LCModel's makebasis doubles the length). Default 2. */
   zeroFill?: number;
@@ -104,7 +108,8 @@ const LCM_PPM_CENTRE = 4.65;
 export function writeLcmBasis(basis: BasisSet, opts: WriteLcmBasisOptions = {}): string {
   const zf = opts.zeroFill ?? 2;
   const n = basis.points * zf;
-  const fwhm = opts.fwhmPpm ?? (basis.linewidthHz ? basis.linewidthHz / basis.spectrometerFrequency : 0.0001);
+  const resolutionHz = 1 / (basis.points * basis.dwellTime);
+  const fwhm = opts.fwhmPpm ?? Math.max(basis.linewidthHz ?? 0, resolutionHz) / basis.spectrometerFrequency;
   const te = basis.echoTime !== undefined ? basis.echoTime * 1000 : -1;
   const metabo = lcmNames(basis.names);
   const lines: string[] = [];

@@ -5,6 +5,7 @@
  * - 19 brain metabolites at spant's defaults for the peer comparison (PRESS TE1 10, TE2 20 ms, 127.8 MHz,
  *   2000 Hz, 1024 points): spant 4.3.0 takes 0.91 s on this machine (glucose 0.30 s, GPC 0.10 s).
  */
+import { loadavg } from 'node:os';
 import {
   BRAIN_METABOLITES,
   DEFAULT_PROTOCOL,

@@ -54,6 +54,8 @@ export async function run(): Promise<Record<string, unknown>> {
   return {
     method:
       'warm process, median of 3 runs after one warm-up, line-list cache off; seconds include rendering FIDs',
+    // 2 cores shared with other jobs: the 1-minute load average tells how busy the machine was.
+    loadAverage1min: Math.round(loadavg()[0] * 100) / 100,
     liverDefault: {
       protocol: 'PRESS TE 30 (15 + 15) ms, 127.76 MHz, 2000 Hz, 1024 points',
       components: LIVER_COMPONENTS.length,

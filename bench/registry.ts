@@ -1,4 +1,5 @@
 /** Benchmarks by name, loaded lazily so one benchmark's imports never slow another. */
 export const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {};
+benchmarks.basis = () => import('./basis.js').then((m) => m.run());
 benchmarks.engine = () => import('./engine.js').then((m) => m.run());
 benchmarks.fit = () => import('./fit.js').then((m) => m.run());

@@ -77,6 +77,27 @@ const IMPLICIT_VR = new Map<number, string>([
   [tagOf(0x0029, 0x1220), 'OB'],
   [tagOf(0x7fe1, 0x0010), 'LO'],
   [tagOf(0x7fe1, 0x1010), 'OB'],
+  // MR Spectroscopy Storage (PS3.3 C.8.14) values and the sequences that hold them
+  [tagOf(0x0018, 0x9005), 'SH'],
+  [tagOf(0x0018, 0x9052), 'FD'],
+  [tagOf(0x0018, 0x9053), 'FD'],
+  [tagOf(0x0018, 0x9082), 'FD'],
+  [tagOf(0x0018, 0x9098), 'FD'],
+  [tagOf(0x0018, 0x9100), 'CS'],
+  [tagOf(0x0018, 0x9104), 'FD'],
+  [tagOf(0x0018, 0x9105), 'FD'],
+  [tagOf(0x0018, 0x9106), 'FD'],
+  [tagOf(0x0018, 0x9112), 'SQ'],
+  [tagOf(0x0018, 0x9114), 'SQ'],
+  [tagOf(0x0018, 0x9126), 'SQ'],
+  [tagOf(0x0020, 0x0037), 'DS'],
+  [tagOf(0x0028, 0x0008), 'IS'],
+  [tagOf(0x0028, 0x9001), 'UL'],
+  [tagOf(0x0028, 0x9002), 'UL'],
+  [tagOf(0x0028, 0x9003), 'CS'],
+  [tagOf(0x5200, 0x9229), 'SQ'],
+  [tagOf(0x5200, 0x9230), 'SQ'],
+  [tagOf(0x5600, 0x0020), 'OF'],
 ]);
 
 /** Parses a DICOM file (Part 10 with or without the 128-byte preamble). */

@@ -15,3 +15,5 @@ export {
   type FormatReader,
   type ReadMrsOptions,
 } from './io/read.js';
+export * from './preproc/index.js';
+export { anonymise } from './io/nifti-mrs/anonymise.js';

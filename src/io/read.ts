@@ -3,7 +3,7 @@ import type { MrsData } from '../core/mrs-data.js';
 import { isPfile, pfileCompanionNames, readPfile } from './ge/pfile.js';
 import { isJmruiText, readJmruiText } from './jmrui/text.js';
 import { isLcmRaw, readLcmRawMrs } from './lcmodel/raw-mrs.js';
-import { decodeNiftiMrs, looksLikeNifti } from './nifti-mrs/nifti-mrs.js';
+import { decodeNiftiMrs, extensionFor, looksLikeNifti } from './nifti-mrs/nifti-mrs.js';
 import { isSdatName, readPhilipsSdat, sdatCompanionNames } from './philips/sdat.js';
 import { isDicom, readSiemensDicom } from './siemens/dicom-mrs.js';
 import { isRda, readRda } from './siemens/rda.js';
@@ -155,5 +155,10 @@ export function readMrs(bytes: Uint8Array, fileName: string, options: ReadMrsOpt
     );
   }
   if (options.ppmReference !== undefined) mrs.header.ppmReference = options.ppmReference;
+  // Every reader's result carries a complete NIfTI-MRS extension (required keys, dimension tags, ppm reference).
+  for (const m of mrs.reference ? [mrs, mrs.reference] : [mrs]) {
+    if (options.ppmReference !== undefined) m.header.ppmReference = options.ppmReference;
+    m.extension = extensionFor(m);
+  }
   return mrs;
 }

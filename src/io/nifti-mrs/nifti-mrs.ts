@@ -1,4 +1,4 @@
-import { gunzipSync, gzipSync } from 'fflate';
+import { gzipSync } from 'fflate';
 import { InputError } from '../../core/errors.js';
 import {
   checkMrsData,
@@ -14,6 +14,7 @@ import {
   type OtherExtension,
   voxelCount,
 } from '../../core/mrs-data.js';
+import { gunzipChecked } from './gzip.js';
 import {
   DT_COMPLEX64,
   DT_COMPLEX128,
@@ -58,7 +59,7 @@ export function looksLikeNifti(bytes: Uint8Array): boolean {
 /** Decodes a NIfTI-MRS file (.nii or .nii.gz bytes; gzip is detected from the content). */
 export function decodeNiftiMrs(bytes: Uint8Array, fileName = '<nifti-mrs>'): MrsData {
   const file = fileName;
-  const raw = isGzip(bytes) ? gunzip(bytes, file) : bytes;
+  const raw = isGzip(bytes) ? gunzipChecked(bytes, file) : bytes;
   const h = parseNiftiHeader(raw, file);
   const hdrSize = h.version === 2 ? NIFTI2_SIZE : NIFTI1_SIZE;
 
@@ -179,18 +180,6 @@ export function decodeNiftiMrs(bytes: Uint8Array, fileName = '<nifti-mrs>'): Mrs
     otherExtensions: others.length ? others : undefined,
     source: { format: 'NIfTI-MRS', file, dataType: h.datatype === DT_COMPLEX64 ? 'complex64' : 'complex128' },
   });
-}
-
-function gunzip(bytes: Uint8Array, file: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (err) {
-    throw new InputError(
-      `cannot decompress (${(err as Error).message})`,
-      { file, field: 'gzip', expected: 'a complete gzip stream' },
-      { cause: err },
-    );
-  }
 }
 
 function readExtensions(

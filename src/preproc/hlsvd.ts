@@ -1,6 +1,7 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { NumericalError } from '../core/errors.js';
 import { fidCount, fidView, type MrsData, withData } from '../core/mrs-data.js';
+import { fft, ifft, nextPowerOfTwo } from '../spectra/fft.js';
 import { eigenvaluesComplex, solveComplex } from './complex-linalg.js';
 import { fmt, recordStep } from './provenance.js';
 
@@ -185,35 +186,38 @@ function amplitudes(x: Float64Array, n: number, poles: Float64Array, k: number):
  * bidiagonal matrix. Returns fewer vectors if the Krylov space is exhausted (noise-free low-rank signals).
  */
 function leadingLeftVectors(x: Float64Array, L: number, M: number, K: number): Float64Array[] {
-  const matvec = (v: Float64Array): Float64Array => {
-    const out = new Float64Array(2 * L);
-    for (let i = 0; i < L; i++) {
-      let sr = 0;
-      let si = 0;
-      for (let j = 0; j < M; j++) {
-        const hr = x[2 * (i + j)];
-        const hi = x[2 * (i + j) + 1];
-        sr += hr * v[2 * j] - hi * v[2 * j + 1];
-        si += hr * v[2 * j + 1] + hi * v[2 * j];
-      }
-      out[2 * i] = sr;
-      out[2 * i + 1] = si;
+  // Products with H are correlations with x: done by FFT in O(N log N) rather than O(L M).
+  // (H v)_i = sum_j x[i + j] v_j = (x * reverse(v))[i + M - 1]; (H^H u)_j = conj((x * reverse(conj u))[j + L - 1]).
+  const n = L + M - 1;
+  const nfft = nextPowerOfTwo(n + Math.max(L, M) - 1);
+  const xp = new Float64Array(2 * nfft);
+  xp.set(x.subarray(0, 2 * n));
+  const X = fft(xp);
+  const correlate = (w: Float64Array, len: number, conjugate: boolean): Float64Array => {
+    const r = new Float64Array(2 * nfft);
+    for (let k = 0; k < len; k++) {
+      r[2 * k] = w[2 * (len - 1 - k)];
+      r[2 * k + 1] = conjugate ? -w[2 * (len - 1 - k) + 1] : w[2 * (len - 1 - k) + 1];
     }
-    return out;
+    const R = fft(r);
+    for (let k = 0; k < nfft; k++) {
+      const ar = X[2 * k];
+      const ai = X[2 * k + 1];
+      const br = R[2 * k];
+      const bi = R[2 * k + 1];
+      R[2 * k] = ar * br - ai * bi;
+      R[2 * k + 1] = ar * bi + ai * br;
+    }
+    return ifft(R);
+  };
+  const matvec = (v: Float64Array): Float64Array => {
+    const c = correlate(v, M, false);
+    return Float64Array.from(c.subarray(2 * (M - 1), 2 * (M - 1 + L)));
   };
   const rmatvec = (u: Float64Array): Float64Array => {
-    const out = new Float64Array(2 * M);
-    for (let i = 0; i < L; i++) {
-      const ur = u[2 * i];
-      const ui = u[2 * i + 1];
-      for (let j = 0; j < M; j++) {
-        // conj(H[i][j]) u_i
-        const hr = x[2 * (i + j)];
-        const hi = -x[2 * (i + j) + 1];
-        out[2 * j] += hr * ur - hi * ui;
-        out[2 * j + 1] += hr * ui + hi * ur;
-      }
-    }
+    const c = correlate(u, L, true);
+    const out = Float64Array.from(c.subarray(2 * (L - 1), 2 * (L - 1 + M)));
+    for (let j = 1; j < out.length; j += 2) out[j] = -out[j];
     return out;
   };
   const steps = Math.min(2 * K + 10, M, L);

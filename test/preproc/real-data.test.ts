@@ -5,6 +5,7 @@ import { fidView, type MrsData } from '../../src/core/mrs-data.js';
 import { readMrsFile } from '../../src/io/mrs-file.js';
 import { averageTransients } from '../../src/preproc/average.js';
 import { combineCoils } from '../../src/preproc/combine.js';
+import { removeResidualWater } from '../../src/preproc/hlsvd.js';
 import { preprocess } from '../../src/preproc/pipeline.js';
 import { LANDMARKS, peakPpm } from '../../src/preproc/reference.js';
 import { fidToSpectrum } from '../../src/spectra/fft.js';
@@ -98,5 +99,28 @@ describe('preprocessing the 7T STEAM raw data (4 coils x 16 transients)', () => 
     expect(spectralCorrelation(data, fsl, 0.5, 4.2)).toBeGreaterThan(0.96);
     const naive = averageTransients(averageTransients(raw, { dim: 'DIM_COIL' }));
     expect(spectralCorrelation(naive, fsl, 0.5, 4.2)).toBeLessThan(0.92);
+  });
+});
+
+describe('HLSVD on the FSL-MRS processed 7T spectrum', () => {
+  it('removes the residual water and keeps NAA and Cr', () => {
+    const cleaned = removeResidualWater(fsl);
+    const height = (m: MrsData, lo: number, hi: number) => {
+      const s = fidToSpectrum(fidView(m, 0));
+      const ax = ppmAxis({ ...m.header, points: m.points });
+      let h = 0;
+      for (let k = 0; k < m.points; k++)
+        if (ax[k] >= lo && ax[k] <= hi) h = Math.max(h, Math.hypot(s[2 * k], s[2 * k + 1]));
+      return h;
+    };
+    // The water peak (1.3x NAA here) is gone: what is left at 4.55-4.75 ppm is below the baseline next to it.
+    expect(height(cleaned, 4.55, 4.75)).toBeLessThan(0.2 * height(fsl, 4.55, 4.75));
+    expect(height(cleaned, 4.55, 4.75)).toBeLessThan(height(fsl, 4.2, 4.4));
+    for (const [lo, hi] of [
+      [1.95, 2.05],
+      [2.98, 3.08],
+    ]) {
+      expect(Math.abs(height(cleaned, lo, hi) / height(fsl, lo, hi) - 1)).toBeLessThan(0.03);
+    }
   });
 });

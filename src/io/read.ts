@@ -154,7 +154,6 @@ export function readMrs(bytes: Uint8Array, fileName: string, options: ReadMrsOpt
       { cause: err },
     );
   }
-  if (options.ppmReference !== undefined) mrs.header.ppmReference = options.ppmReference;
   // Every reader's result carries a complete NIfTI-MRS extension (required keys, dimension tags, ppm reference).
   for (const m of mrs.reference ? [mrs, mrs.reference] : [mrs]) {
     if (options.ppmReference !== undefined) m.header.ppmReference = options.ppmReference;

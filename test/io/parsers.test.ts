@@ -16,6 +16,7 @@ import {
   quaternionToRotation,
   rotationToQuaternion,
 } from '../../src/io/geometry.js';
+import { isPfile } from '../../src/io/ge/pfile.js';
 import { vaxFloat } from '../../src/io/philips/sdat.js';
 import { readMrs } from '../../src/io/read.js';
 import { parseAscconv, parseCsa } from '../../src/io/siemens/csa.js';
@@ -176,4 +177,19 @@ it('LIVERMRS_VERSION matches package.json', () => {
     version: string;
   };
   expect(LIVERMRS_VERSION).toBe(pkg.version);
+});
+
+describe('GE P-file detection', () => {
+  it('accepts float32 header revisions such as 9.0, 26.002 and 28.003 and rejects other binaries', () => {
+    const withRev = (rev: number, le = true) => {
+      const b = new Uint8Array(64);
+      new DataView(b.buffer).setFloat32(0, rev, le);
+      return b;
+    };
+    for (const rev of [9, 11, 26.002, 28.003])
+      expect(isPfile(withRev(rev), 'P12345.7'), `rev ${rev}`).toBe(true);
+    expect(isPfile(withRev(7, false), 'P00001.7')).toBe(true);
+    expect(isPfile(withRev(3.14159), 'P12345.7')).toBe(false);
+    expect(isPfile(withRev(26.002), 'notes.bin')).toBe(false);
+  });
 });

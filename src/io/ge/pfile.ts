@@ -99,7 +99,9 @@ export function isPfile(bytes: Uint8Array, fileName: string): boolean {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = v.getFloat32(0, true);
   const be = v.getFloat32(0, false);
-  const plausible = (le >= 9 && le <= 40 && Number.isInteger(le * 1000)) || (be > 5 && be < 9);
+  // Revisions are numbers such as 9.0, 26.002 or 28.003, stored as float32.
+  const thousandths = (x: number) => Math.abs(x * 1000 - Math.round(x * 1000)) < 0.01;
+  const plausible = (le >= 9 && le <= 40 && thousandths(le)) || (be > 5 && be < 9 && thousandths(be));
   return (
     plausible && (hasExtension(fileName, '.7') || /^P\d+/i.test(baseName(fileName)) || bytes.length > 39940)
   );

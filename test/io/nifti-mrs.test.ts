@@ -103,7 +103,7 @@ describe('NIfTI-MRS writing', () => {
       for (const opts of [{ gzip: true }, { gzip: false }, { gzip: false, nifti1: true }]) {
         const b = decodeNiftiMrs(encodeNiftiMrs(a, opts), name);
         expectSameMrs(a, b, 'nifti1' in opts);
-        expect(b.extension).toEqual({ ...a.extension, SpecFreqChemShift: 4.65 });
+        expect(b.extension).toEqual(a.extension);
         const r = 'nifti1' in opts ? Math.fround : (x: number) => x;
         expect(b.geometry?.srow).toEqual(a.geometry?.srow.map(r));
         expect(b.geometry?.qoffset).toEqual(a.geometry?.qoffset.map(r));

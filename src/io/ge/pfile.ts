@@ -209,7 +209,7 @@ export function readPfile(
       WaterSuppressed: !water,
       InstitutionName: shf.get('site'),
       PatientName: shf.get('patient_name'),
-      private_GEHeaderRevision: L.rev,
+      GEHeader: { HeaderRevision: L.rev, Description: 'GE P-file RDB header revision' },
     });
   const nSuppressed = nFrames - waterFrames;
   const make = (first: number, count: number, water: boolean): MrsData =>

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeShape, fidView, type MrsData, toFid } from '../../src/core/mrs-data.js';
+import { readLcmCoord } from '../../src/io/lcmodel/coord.js';
 import { readMrsFile } from '../../src/io/mrs-file.js';
 import type { ReadMrsOptions } from '../../src/io/read.js';
 import { EXTDATA } from '../paths.js';
@@ -371,5 +373,19 @@ describe('readers: cross-checks between formats', () => {
           .map(Math.abs),
       ),
     ).toBe(0); // a fake water reference
+  });
+});
+
+describe('the liver spectrum (LCModel .COORD, read by the fitting module)', () => {
+  it('has its largest peak, the (CH2)n lipid, at 1.30 ppm (Hamilton et al., NMR Biomed 2011;24:784)', () => {
+    const c = readLcmCoord(
+      readFileSync(join(EXTDATA, 'lcmodel/suspect_liver.COORD'), 'latin1'),
+      'suspect_liver.COORD',
+    );
+    let best = 0;
+    for (let i = 1; i < c.data.length; i++) if (c.data[i] > c.data[best]) best = i;
+    expect(Math.abs(c.ppm[best] - 1.3)).toBeLessThan(0.05);
+    // and the axis runs from high to low ppm, as spectra are drawn
+    expect(c.ppm[0]).toBeGreaterThan(c.ppm[c.ppm.length - 1]);
   });
 });

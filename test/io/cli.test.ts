@@ -126,4 +126,61 @@ describe('livermrs convert', () => {
     expect(r.code).toBe(2);
     expect(existsSync(bad)).toBe(false);
   });
+
+  it('--preprocess turns raw coil/transient data into one spectrum ready for fitting', async () => {
+    const out = join(tmp, 'proc.nii.gz');
+    const wout = join(tmp, 'proc_wref.nii.gz');
+    const D = join(EXTDATA, 'nifti_mrs_7T_steam_fmrib');
+    const r = await run([
+      'convert',
+      join(D, 'metab_raw.nii.gz'),
+      '--preprocess',
+      '--water',
+      join(D, 'wref_raw.nii.gz'),
+      '--reference-peak',
+      'cr',
+      '--out',
+      out,
+      '--ref-out',
+      wout,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.written.map((w: { shape: string }) => w.shape)).toEqual(['4096 points', '4096 points']);
+    expect(j.processing.map((p: { Method: string }) => p.Method)).toEqual([
+      'RF coil combination',
+      'Eddy current correction',
+      'Frequency and phase correction',
+      'Signal averaging',
+      'Frequency and phase correction',
+    ]);
+    expect(readMrsFile(out).dims).toEqual([]);
+    // GE: the water frames of the same file serve as the reference.
+    const ge = await run([
+      'convert',
+      join(EXTDATA, 'ge/tarquin_P1751_1.5T_030_2000.7'),
+      '--preprocess',
+      '--out',
+      join(tmp, 'ge.nii'),
+    ]);
+    expect(ge.code).toBe(0);
+    expect(ge.out).toMatch(/wrote .*ge\.nii \(2048 points\)/);
+  });
+
+  it('refuses preprocessing options without --preprocess and unknown landmarks', async () => {
+    const f = join(EXTDATA, 'siemens/suspect_SVS_30.rda');
+    expect((await run(['convert', f, '--out', join(tmp, 'a.nii'), '--remove-water'])).code).toBe(2);
+    const bad = await run([
+      'convert',
+      f,
+      '--out',
+      join(tmp, 'a.nii'),
+      '--preprocess',
+      '--reference-peak',
+      'gaba',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--reference-peak: 'gaba' is not one of water, naa, cr, lipid/);
+  });
 });

@@ -189,7 +189,7 @@ describe('GE P-file detection', () => {
     for (const rev of [9, 11, 26.002, 28.003])
       expect(isPfile(withRev(rev), 'P12345.7'), `rev ${rev}`).toBe(true);
     expect(isPfile(withRev(7, false), 'P00001.7')).toBe(true);
-    expect(isPfile(withRev(3.14159), 'P12345.7')).toBe(false);
+    expect(isPfile(withRev(12.3456), 'P12345.7')).toBe(false);
     expect(isPfile(withRev(26.002), 'notes.bin')).toBe(false);
   });
 });

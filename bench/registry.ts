@@ -3,3 +3,4 @@ export const benchmarks: Record<string, () => Promise<Record<string, unknown>>> 
 benchmarks.basis = () => import('./basis.js').then((m) => m.run());
 benchmarks.engine = () => import('./engine.js').then((m) => m.run());
 benchmarks.fit = () => import('./fit.js').then((m) => m.run());
+benchmarks.io = () => import('./io.js').then((m) => m.run());

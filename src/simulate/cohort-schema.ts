@@ -247,7 +247,7 @@ export function parseCohort(text: string, file = '<cohort>'): Cohort {
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue.path.map(String);
-    throw new InputError(issueMessage(issue), {
+    throw new InputError(issueMessage(issue, valueAt(expanded, issue.path as PropertyKey[])), {
       file,
       field: `${path.join('.') || '(top level)'}${lineOf(doc, lineCounter, issue.path as (string | number)[])}`,
     });
@@ -257,9 +257,17 @@ export function parseCohort(text: string, file = '<cohort>'): Cohort {
   return cohort;
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function issueMessage(issue: z.core.$ZodIssue, got: unknown): string {
   if (issue.code === 'invalid_type') {
-    const got = (issue as { input?: unknown }).input;
     return `expected ${issue.expected}${got === undefined ? ', missing' : `, got ${JSON.stringify(got)}`}`;
   }
   if (issue.code === 'unrecognized_keys')

@@ -9,13 +9,14 @@ import { fillNormal } from './ziggurat.js';
 /**
  * The liver signal model (DESIGN.md §3; equations in docs/simulation.md):
  *
- *   s(t) = e^{iφ0} [ e^{-i2πΔf t} G(t) Σ_k a_k b_k(t) e^{-πΔν_k t}  +  Σ_j c_j e^{-i2π f_j t} g_B(t) ]
- *        + A_w e^{iφ_w} e^{-i2π f_w t} e^{-πΔν_w t}
+ *   s(t) = e^{iφ0} [ e^{-i2πΔf t} G(t) Σ_k a_k b_k(t) e^{-πΔν_k t}  +  Σ_j c_j e^{i2π f_j t} g_B(t) ]
+ *        + A_w e^{iφ_w} e^{i2π f_w t} e^{-πΔν_w t}
  *   S(f) = fftshift(FFT(s))(f) · e^{iφ1 (ppm(f) − ppmReference)}  +  complex white noise (SD σ per part)
  *
  * with G(t) = exp(-(π σ_G t)² / (4 ln 2)) so that σ_G is the FWHM (Hz) of the Gaussian line it produces, and
  * e^{-πΔν t} a Lorentzian of FWHM Δν (Hz). Frequencies follow docs/conventions.md: a resonance at δ ppm is
- * e^{-i2π(δ − ppmReference)·MHz·t}, and a positive shift Δf moves peaks to higher ppm. The baseline is a set of
+ * e^{-i2π(δ − ppmReference)·MHz·t} = e^{i2π f t} with f = (ppmReference − δ)·MHz, and a positive
+ * shift Δf moves peaks to higher ppm. The baseline is a set of
  * broad Gaussian lines (FWHM `baseline.fwhmPpm`) at fixed knots c_j; the residual water is a Lorentzian with its
  * own amplitude, offset, width and phase. σ is set from the requested SNR (see `SnrPeak`).
  *
@@ -125,7 +126,8 @@ export class SignalModel {
     this.damp = new Float64Array(basis.names.length);
     this.ends = new Int32Array(basis.names.length);
     this.plan = isPowerOfTwo(n) ? new FFT(n) : null;
-    // Baseline lines: e^{-i2π f_j t} exp(-(π w t)²/(4 ln 2)), kept until the envelope is below CUTOFF.
+    // Baseline lines: e^{+i2π f_j t} exp(-(π w t)²/(4 ln 2)) with f_j = (ppmReference − ppm_j)·MHz (a line at
+    // δ ppm is e^{-i2π(δ − ppmReference)·MHz·t}, docs/conventions.md), kept until the envelope is below CUTOFF.
     const dt = basis.dwellTime;
     const wHz = settings.baseline.fwhmPpm * basis.spectrometerFrequency;
     const c = (Math.PI * wHz * dt) ** 2 / FOUR_LN2;
@@ -136,7 +138,7 @@ export class SignalModel {
       const f = (basis.ppmReference - ppm) * basis.spectrometerFrequency;
       for (let t = 0; t < m; t++) {
         const env = Math.exp(-c * t * t);
-        const ang = -2 * Math.PI * f * t * dt;
+        const ang = 2 * Math.PI * f * t * dt;
         this.baselineLines[2 * (j * m + t)] = env * Math.cos(ang);
         this.baselineLines[2 * (j * m + t) + 1] = env * Math.sin(ang);
       }
@@ -269,14 +271,14 @@ export class SignalModel {
       }
     }
 
-    // Residual water: A_w e^{iφ_w} e^{(-i2π f_w - πΔν_w) t}.
+    // Residual water: A_w e^{iφ_w} e^{(i2π f_w - πΔν_w) t}, f_w = (ppmReference − waterPpm)·MHz − offset.
     const aw = p[offset + L.waterAmp];
     if (aw !== 0) {
       const fw = (this.grid.ppmReference - this.settings.waterPpm) * mhz - p[offset + L.waterOffset];
       const alpha = Math.PI * Math.max(0, p[offset + L.waterWidth]) * dt;
       const end = decayLength(alpha, 0, n);
       const decay = Math.exp(-alpha);
-      const ang = -2 * Math.PI * fw * dt;
+      const ang = 2 * Math.PI * fw * dt;
       const sr = decay * Math.cos(ang);
       const si = decay * Math.sin(ang);
       const pw = p[offset + L.waterPhase] * DEG;

@@ -115,8 +115,8 @@ export function standinBasis(opts: StandinOptions = {}): BasisSet {
       for (let n = 0; n < points; n++) {
         const t = n * dwellTime;
         const env = protons * Math.exp(-Math.PI * 1 * t);
-        fid[2 * n] += env * Math.cos(-2 * Math.PI * f * t);
-        fid[2 * n + 1] += env * Math.sin(-2 * Math.PI * f * t);
+        fid[2 * n] += env * Math.cos(2 * Math.PI * f * t);
+        fid[2 * n + 1] += env * Math.sin(2 * Math.PI * f * t);
       }
     }
     return fid;

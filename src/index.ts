@@ -5,3 +5,13 @@ export * from './core/fid.js';
 export * from './core/basis.js';
 export * from './core/random.js';
 export * from './spectra/fft.js';
+export * from './core/mrs-data.js';
+export { decodeNiftiMrs, encodeNiftiMrs, type EncodeNiftiMrsOptions } from './io/nifti-mrs/nifti-mrs.js';
+export {
+  readMrs,
+  detectFormat,
+  READERS,
+  type FormatId,
+  type FormatReader,
+  type ReadMrsOptions,
+} from './io/read.js';

@@ -40,13 +40,15 @@ export interface DatasetRequest {
   /** Spectra per job (default 256). */
   chunk?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Name of the cohort file, for error messages. */
+  file?: string;
 }
 
 export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
   const groups = [...(req.groups ?? Object.keys(req.cohort.groups))];
-  const basis = basisOnProtocol(req.basis, req.cohort);
+  const basis = basisOnProtocol(req.basis, req.cohort, req.file);
   // Validates the cohort against the basis in this thread, so errors surface before any worker starts.
-  const gen = new SpectrumGenerator(req.cohort, basis, { groups });
+  const gen = new SpectrumGenerator(req.cohort, basis, { groups, file: req.file });
   const total = req.perGroup * groups.length;
   const P = gen.layout.size;
   const n = basis.points;

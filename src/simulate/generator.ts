@@ -105,9 +105,9 @@ function mix32(z: number): number {
 }
 
 /** Lipid or metabolite: the basis' own `group` tag if it has one, else the lipid naming used here (L09 ...). */
-export function componentClassifier(basis: BasisSet): (name: string) => ComponentClass {
+export function componentClassifier(basis?: BasisSet): (name: string) => ComponentClass {
   return (name) => {
-    const tag = basis.components?.[name]?.group;
+    const tag = basis?.components?.[name]?.group;
     if (tag) return tag === 'lipid' ? 'lipid' : 'metabolite';
     return /^(L\d\d|Lip|MM)/.test(name) ? 'lipid' : 'metabolite';
   };

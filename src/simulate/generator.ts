@@ -64,9 +64,10 @@ export class SpectrumGenerator {
     fd: Float64Array | Float32Array,
     td?: Float64Array | Float32Array,
     withNoise = true,
+    bins?: { first: number; length: number },
   ): SynthesisResult {
     this.sampleParameters(seed, group, index, row, offset);
-    return this.synthesize(seed, group, index, row, offset, fd, td, withNoise);
+    return this.synthesize(seed, group, index, row, offset, fd, td, withNoise, bins);
   }
 
   /** Synthesises from a given parameter row (e.g. a truth.csv row), with the noise of that spectrum. */
@@ -79,9 +80,10 @@ export class SpectrumGenerator {
     fd: Float64Array | Float32Array,
     td?: Float64Array | Float32Array,
     withNoise = true,
+    bins?: { first: number; length: number },
   ): SynthesisResult {
     const noise = withNoise ? Rng.stream(noiseSeed(seed, this.groups[group]), index) : null;
-    return this.model.synthesize(row, offset, noise, fd, td);
+    return this.model.synthesize(row, offset, noise, fd, td, bins);
   }
 }
 

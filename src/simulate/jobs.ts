@@ -78,7 +78,7 @@ export function runJob(gen: SpectrumGenerator, job: Job, batch?: BatchSetup): Jo
   for (let c = 0; c < job.count; c++) {
     const i = job.start + c;
     const g = i % G;
-    gen.generate(job.seed, g, Math.floor(i / G), row, 0, fd);
+    gen.generate(job.seed, g, Math.floor(i / G), row, 0, fd, undefined, true, crop);
     divisors[c] = preprocessInto(batch.preprocess, fd, inputs, c * size, crop);
     for (let t = 0; t < cols.length; t++) targets[c * cols.length + t] = row[cols[t]];
     labels[c] = g;

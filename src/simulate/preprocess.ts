@@ -66,28 +66,37 @@ export function preprocessInto(
   crop = cropBins(config),
 ): number {
   const { first, length } = crop;
+  const from = 2 * first;
+  const to = 2 * (first + length);
+  const channels = config.channels;
+  const norm = config.normalisation;
   let divisor = 1;
-  const mode = config.normalisation.mode;
-  if (mode === 'fixed') divisor = (config.normalisation as { scale: number }).scale;
-  else if (mode === 'max-abs') {
+  if (norm.mode === 'fixed') divisor = norm.scale;
+  else if (norm.mode === 'max-abs') {
     let m = 0;
-    for (let k = first; k < first + length; k++) {
-      if (config.channels === 'magnitude') m = Math.max(m, Math.hypot(spectrum[2 * k], spectrum[2 * k + 1]));
-      else {
-        m = Math.max(m, Math.abs(spectrum[2 * k]));
-        if (config.channels === 'real-imag') m = Math.max(m, Math.abs(spectrum[2 * k + 1]));
+    if (channels === 'magnitude') {
+      for (let i = from; i < to; i += 2) m = Math.max(m, Math.hypot(spectrum[i], spectrum[i + 1]));
+    } else {
+      const step = channels === 'real-imag' ? 1 : 2;
+      for (let i = from; i < to; i += step) {
+        const v = spectrum[i];
+        if (v > m) m = v;
+        else if (-v > m) m = -v;
       }
     }
     divisor = m > 0 ? m : 1;
   }
   const inv = 1 / divisor;
-  for (let i = 0; i < length; i++) {
-    const re = spectrum[2 * (first + i)];
-    const im = spectrum[2 * (first + i) + 1];
-    if (config.channels === 'magnitude') out[offset + i] = Math.hypot(re, im) * inv;
-    else {
-      out[offset + i] = re * inv;
-      if (config.channels === 'real-imag') out[offset + length + i] = im * inv;
+  if (channels === 'magnitude') {
+    for (let i = 0; i < length; i++)
+      out[offset + i] = Math.hypot(spectrum[from + 2 * i], spectrum[from + 2 * i + 1]) * inv;
+  } else if (channels === 'real') {
+    for (let i = 0; i < length; i++) out[offset + i] = spectrum[from + 2 * i] * inv;
+  } else {
+    const imOffset = offset + length;
+    for (let i = 0; i < length; i++) {
+      out[offset + i] = spectrum[from + 2 * i] * inv;
+      out[imOffset + i] = spectrum[from + 2 * i + 1] * inv;
     }
   }
   return divisor;

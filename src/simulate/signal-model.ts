@@ -4,7 +4,7 @@ import { InputError } from '../core/errors.js';
 import type { Rng } from '../core/random.js';
 import { fft, ifft, isPowerOfTwo } from '../spectra/fft.js';
 import type { ParameterLayout } from './parameters.js';
-import { fillNormal } from './ziggurat.js';
+import { fillNormalBlock } from './ziggurat.js';
 
 /**
  * The liver signal model (DESIGN.md §3; equations in docs/simulation.md):
@@ -58,6 +58,9 @@ export const DEFAULT_MODEL_SETTINGS: ModelSettings = {
   waterPpm: 4.65,
 };
 
+/** Bins per independently seeded block of noise. */
+export const NOISE_BLOCK = 32;
+
 /** Envelope level at which a decaying term is no longer computed. */
 const CUTOFF = 1e-12;
 const LN_CUTOFF = -Math.log(CUTOFF);
@@ -85,6 +88,7 @@ export class SignalModel {
   private readonly amp: Float64Array;
   private readonly damp: Float64Array;
   private readonly ends: Int32Array;
+  private readonly noiseKey = new Uint32Array(4);
   /** Precomputed baseline lines: knot j, interleaved complex, baselineLength points. */
   private readonly baselineLines: Float64Array;
   private readonly baselineLength: number;
@@ -153,7 +157,10 @@ export class SignalModel {
    * Synthesises one spectrum from the parameter row `p` (at `offset`): writes the frequency-domain spectrum
    * (fftshift order, interleaved complex) into `fd`, and if given the time-domain FID into `td` (the inverse
    * transform of `fd`, so both always agree). Noise comes from `noiseRng` (none if null). The noise SD is
-   * written back into the row's noise_sd column.
+   * written back into the row's noise_sd column. With `bins` (and no `td`) only those bins of `fd` are made
+   * and written (first-order phase and noise are the costly per-bin steps; a network sees only its window):
+   * they hold exactly the values the full spectrum has there, because the noise is drawn in addressable
+   * blocks of NOISE_BLOCK bins (see fillNormalBlock).
    */
   synthesize(
     p: Float64Array,
@@ -161,6 +168,7 @@ export class SignalModel {
     noiseRng: Rng | null,
     fd: Float64Array | Float32Array,
     td?: Float64Array | Float32Array,
+    bins?: { first: number; length: number },
   ): SynthesisResult {
     const L = this.layout;
     const n = this.n;
@@ -306,15 +314,19 @@ export class SignalModel {
     const sigma = snr > 0 && peakHeight > 0 ? peakHeight / snr : 0;
     p[offset + L.noiseSd] = sigma;
 
+    // The bins to finish: all of them, or the caller's window.
+    const first = td || !bins ? 0 : Math.max(0, bins.first);
+    const end = td || !bins ? n : Math.min(n, bins.first + bins.length);
+
     // First-order phase e^{iφ1 (ppm_k − ref)} = e^{-iφ1 f_k / MHz}, f_k = (k − h)/(N dt), by recurrence over k.
     const phi1 = p[offset + L.phi1] * DEG;
     if (phi1 !== 0) {
       const step = -phi1 / (n * dt * mhz);
-      let ur = Math.cos(-h * step);
-      let ui = Math.sin(-h * step);
+      let ur = Math.cos((first - h) * step);
+      let ui = Math.sin((first - h) * step);
       const cr = Math.cos(step);
       const ci = Math.sin(step);
-      for (let i = 0; i < 2 * n; i += 2) {
+      for (let i = 2 * first; i < 2 * end; i += 2) {
         const re = spec[i];
         const im = spec[i + 1];
         spec[i] = re * ur - im * ui;
@@ -327,10 +339,15 @@ export class SignalModel {
 
     if (noiseRng && sigma > 0) {
       const noise = this.noise;
-      fillNormal(noiseRng, noise, 0, 2 * n);
-      for (let i = 0; i < 2 * n; i++) fd[i] = spec[i] + sigma * noise[i];
+      const key = this.noiseKey;
+      for (let w = 0; w < 4; w++) key[w] = noiseRng.nextUint32();
+      for (let b = Math.floor(first / NOISE_BLOCK); b * NOISE_BLOCK < end; b++) {
+        const at = 2 * b * NOISE_BLOCK;
+        fillNormalBlock(key, b, noise, at, Math.min(2 * NOISE_BLOCK, 2 * n - at));
+      }
+      for (let i = 2 * first; i < 2 * end; i++) fd[i] = spec[i] + sigma * noise[i];
     } else {
-      for (let i = 0; i < 2 * n; i++) fd[i] = spec[i];
+      for (let i = 2 * first; i < 2 * end; i++) fd[i] = spec[i];
     }
 
     if (td) {

@@ -54,17 +54,51 @@ export function zigguratNormal(rng: Rng): number {
 }
 
 /**
- * Fills out[offset .. offset+n) with standard normal deviates: the noise of one spectrum. For speed the draws
- * come from a local xoshiro128** generator (Blackman & Vigna 2018) seeded by four words of `rng` and inlined
- * here, one 32-bit word per deviate in the common case (low 7 bits: layer, bit 7: sign, high 24 bits: position
- * in the layer; disjoint bits of a generator whose every output bit is uniform).
+ * Fills out[offset .. offset+n) with standard normal deviates. For speed the draws come from a local
+ * xoshiro128** generator (Blackman & Vigna 2018) seeded by four words of `rng` and inlined here, one 32-bit word
+ * per deviate in the common case (low 7 bits: layer, bit 7: sign, high 24 bits: position in the layer; disjoint
+ * bits of a generator whose every output bit is uniform).
  */
 export function fillNormal(rng: Rng, out: Float64Array, offset = 0, n = out.length - offset): void {
-  const st = new Uint32Array(4);
+  const st = SCRATCH;
   st[0] = rng.nextUint32() | 1;
   st[1] = rng.nextUint32();
   st[2] = rng.nextUint32();
   st[3] = rng.nextUint32();
+  fillFromState(st, out, offset, n);
+}
+
+/**
+ * Block `block` of an addressable noise sequence: the deviates of each block come from a generator seeded by
+ * hashing `key` (four words) with the block number, so any block can be made without the blocks before it
+ * (the simulator adds noise only to the bins a network will see, and still gives every bin the same value it
+ * has in the full spectrum).
+ */
+export function fillNormalBlock(
+  key: Uint32Array,
+  block: number,
+  out: Float64Array,
+  offset: number,
+  n: number,
+): void {
+  const st = SCRATCH;
+  const b = Math.imul(block + 1, 0x9e3779b9);
+  st[0] = mix32(key[0] ^ b) | 1;
+  st[1] = mix32(key[1] ^ mix32(b + 1));
+  st[2] = mix32(key[2] ^ mix32(b + 2));
+  st[3] = mix32(key[3] ^ mix32(b + 3));
+  fillFromState(st, out, offset, n);
+}
+
+const SCRATCH = new Uint32Array(4);
+
+function mix32(z: number): number {
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+function fillFromState(st: Uint32Array, out: Float64Array, offset: number, n: number): void {
   let s0 = st[0] | 0;
   let s1 = st[1] | 0;
   let s2 = st[2] | 0;

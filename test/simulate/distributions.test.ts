@@ -4,7 +4,7 @@ import { parseCohort } from '../../src/simulate/cohort-schema.js';
 import { makeDistribution } from '../../src/simulate/distributions.js';
 import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { erfc, normalCdf, normalQuantile } from '../../src/simulate/special.js';
-import { fillNormal } from '../../src/simulate/ziggurat.js';
+import { fillNormal, fillNormalBlock } from '../../src/simulate/ziggurat.js';
 import { ksTest } from './helpers.js';
 import { standinBasis } from './standin-basis.js';
 
@@ -33,6 +33,21 @@ describe('fast normal deviates (ziggurat)', () => {
     // P(|z| > 3) = 0.0026998; binomial SD at n = 200k is 0.000116
     expect(Math.abs(tail - 0.0026998)).toBeLessThan(4 * 0.000116);
     expect(x.filter((v) => Math.abs(v) > 3.442619855899).length).toBeGreaterThan(0); // the tail path is used
+  });
+
+  it('are standard normal and uncorrelated across addressable blocks', () => {
+    const key = Uint32Array.from([1, 2, 3, 4]);
+    const blocks = 3000;
+    const x = new Float64Array(64 * blocks);
+    for (let b = 0; b < blocks; b++) fillNormalBlock(key, b, x, 64 * b, 64);
+    expect(ksTest(x, normalCdf).p).toBeGreaterThan(0.001);
+    // same element of neighbouring blocks: correlation ~ N(0, 1/√blocks)
+    let s = 0;
+    for (let b = 0; b + 1 < blocks; b++) s += x[64 * b] * x[64 * (b + 1)];
+    expect(Math.abs(s / (blocks - 1))).toBeLessThan(4 / Math.sqrt(blocks));
+    const again = new Float64Array(64);
+    fillNormalBlock(key, 17, again, 0, 64);
+    expect(again).toEqual(x.subarray(64 * 17, 64 * 18));
   });
 });
 

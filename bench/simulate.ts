@@ -4,64 +4,12 @@
  * peak resident memory while streaming 10^6 training spectra. Floor (issue #3): 20,000 spectra/s on all cores.
  */
 import { availableParallelism } from 'node:os';
-import type { BasisSet } from '../src/core/basis.js';
+import { defaultLiverBasis, LIVER_COMPONENTS } from '../src/physics/index.js';
 import { loadCohort } from '../src/simulate/cohort-files.js';
 import { SpectrumGenerator } from '../src/simulate/generator.js';
 import { runJob } from '../src/simulate/jobs.js';
 import { defaultPreprocess } from '../src/simulate/preprocess.js';
 import { trainingBatches } from '../src/simulate/stream.js';
-
-const COMPONENTS = [
-  'Ala',
-  'Bet',
-  'Cho',
-  'Cr',
-  'GPC',
-  'PCh',
-  'Glc',
-  'Glyc',
-  'Gln',
-  'Glu',
-  'GSH',
-  'Gly',
-  'Ins',
-  'Lac',
-  'Tau',
-  'L09',
-  'L13',
-  'L21',
-  'L28',
-  'L53',
-];
-
-/**
- * A 20-component basis of dense FIDs (three lines per component). The simulator's cost does not depend on
- * what the basis FIDs contain, only on their number and length.
- */
-function benchBasis(): BasisSet {
-  const points = 1024;
-  const dwell = 1 / 2000;
-  const fids = COMPONENTS.map((_, k) => {
-    const fid = new Float64Array(2 * points);
-    for (const ppm of [0.9 + 0.22 * k, 1.2 + 0.2 * k, 3.2]) {
-      const f = (4.65 - ppm) * 127.76;
-      for (let n = 0; n < points; n++) {
-        fid[2 * n] += Math.cos(2 * Math.PI * f * n * dwell);
-        fid[2 * n + 1] += Math.sin(2 * Math.PI * f * n * dwell);
-      }
-    }
-    return fid;
-  });
-  return {
-    names: COMPONENTS,
-    fids,
-    points,
-    dwellTime: dwell,
-    spectrometerFrequency: 127.76,
-    ppmReference: 4.65,
-    nucleus: '1H',
-  };
-}
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -70,7 +18,7 @@ function median(v: number[]): number {
 
 export async function run(): Promise<Record<string, unknown>> {
   const cohort = loadCohort('hbv-lc').cohort;
-  const basis = benchBasis();
+  const basis = defaultLiverBasis();
   const gen = new SpectrumGenerator(cohort, basis);
   const preprocess = defaultPreprocess({
     points: 1024,
@@ -78,7 +26,7 @@ export async function run(): Promise<Record<string, unknown>> {
     spectrometerFrequency: 127.76,
     ppmReference: 4.65,
   });
-  const setup = { preprocess, targets: COMPONENTS };
+  const setup = { preprocess, targets: [...LIVER_COMPONENTS] };
 
   // Single thread, in-process: training batches (frequency domain, preprocessed) and dataset chunks (+ time domain).
   const rate = (kind: 'batch' | 'dataset', n: number) => {
@@ -114,7 +62,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
   return {
     points: 1024,
-    components: COMPONENTS.length,
+    components: LIVER_COMPONENTS.length,
     nuisance:
       'Voigt (per-component Lorentzian + shared Gaussian), shift, phi0, phi1, residual water, 7-knot baseline, noise',
     singleThreadSpectraPerSecond: Math.round(single),

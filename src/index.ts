@@ -15,6 +15,9 @@ export {
   type FormatReader,
   type ReadMrsOptions,
 } from './io/read.js';
+export * from './spectra/line-list.js';
+export * from './spectra/render.js';
+export * from './physics/index.js';
 export {
   SignalModel,
   DEFAULT_MODEL_SETTINGS,
@@ -58,5 +61,10 @@ export {
   inputSize,
   type PreprocessConfig,
 } from './simulate/preprocess.js';
-export { estimatePriors, type PriorsOptions, type PriorsResult, type ParameterEstimate } from './simulate/priors.js';
+export {
+  estimatePriors,
+  type PriorsOptions,
+  type PriorsResult,
+  type ParameterEstimate,
+} from './simulate/priors.js';
 export { loadCohort, loadCohortBasis, builtinCohortNames } from './simulate/cohort-files.js';

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import { readLcmBasis } from '../io/lcmodel/basis.js';
+import { defaultBasisForCohort } from './cohort-basis.js';
 import { type Cohort, parseCohort } from './cohort-schema.js';
 
 /**
@@ -59,16 +60,8 @@ export function loadCohort(nameOrPath: string): LoadedCohort {
 export function loadCohortBasis(loaded: LoadedCohort, override?: string): BasisSet {
   const spec = loaded.cohort.basis;
   const path = override ?? (spec === 'default' ? undefined : spec.file);
-  if (path === undefined) return defaultBasisFor(loaded.cohort);
+  if (path === undefined) return defaultBasisForCohort(loaded.cohort, loaded.file);
   const file = override || isAbsolute(path) ? resolve(path) : join(dirname(loaded.file), path);
   if (!existsSync(file)) throw new InputError('basis file not found', { file, field: 'basis.file' });
   return readLcmBasis(readFileSync(file, 'latin1'), file);
-}
-
-function defaultBasisFor(cohort: Cohort): BasisSet {
-  throw new InputError('the built-in liver basis is not available in this build', {
-    file: cohort.name,
-    field: 'basis',
-    expected: 'basis: {file: my.BASIS} in the cohort, or --basis FILE',
-  });
 }

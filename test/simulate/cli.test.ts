@@ -12,7 +12,7 @@ import { parseCohort } from '../../src/simulate/cohort-schema.js';
 import { parseCsv } from '../../src/simulate/csv.js';
 import { resynthesize } from '../../src/simulate/dataset.js';
 import { COHORTS, maxAbs } from './helpers.js';
-import { standinBasis } from './standin-basis.js';
+import { defaultLiverBasis } from '../../src/physics/index.js';
 
 let dir: string;
 let cohortFile: string;
@@ -45,11 +45,11 @@ async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'livermrs-sim-'));
-  writeFileSync(join(dir, 'standin.BASIS'), writeLcmBasis(standinBasis()));
+  writeFileSync(join(dir, 'liver.BASIS'), writeLcmBasis(defaultLiverBasis()));
   // the truth cohort, pointed at the stand-in basis file (relative to the cohort file)
   const text = readFileSync(join(COHORTS, 'truth-hbv.yaml'), 'utf8').replace(
     'basis: default',
-    'basis: { file: standin.BASIS }',
+    'basis: { file: liver.BASIS }',
   );
   cohortFile = join(dir, 'truth.yaml');
   writeFileSync(cohortFile, text);
@@ -83,7 +83,7 @@ describe('livermrs simulate', () => {
     expect(table.rows.map((x) => x[1])).toEqual([...Array(8).fill('LC'), ...Array(8).fill('LC-HCC')]);
     // re-synthesis from the rows, the cohort written next to them and the basis
     const cohort = parseCohort(readFileSync(join(out, 'cohort.yaml'), 'utf8'));
-    const basis = readLcmBasis(readFileSync(join(dir, 'standin.BASIS'), 'latin1'));
+    const basis = readLcmBasis(readFileSync(join(dir, 'liver.BASIS'), 'latin1'));
     const again = resynthesize(table, cohort, basis);
     again.forEach((fid, i) => {
       const stored = mrs.data.subarray(i * 2048, (i + 1) * 2048);
@@ -153,6 +153,25 @@ describe('livermrs simulate', () => {
     });
   }
 
+  it('simulates a built-in cohort with the built-in (spin-physics) liver basis', async () => {
+    const out = join(dir, 'builtin');
+    const r = await cli(
+      'simulate',
+      '--cohort',
+      'hbv-lc-hcc',
+      '--n',
+      '3',
+      '--seed',
+      '1',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const table = parseCsv(readFileSync(join(out, 'truth.csv'), 'utf8'));
+    expect(table.rows.map((x) => x[1])).toEqual(['LC-HCC', 'LC-HCC', 'LC-HCC']);
+  });
+
   it('rejects an unknown group and bad numbers as usage errors', async () => {
     const r = await cli(
       'simulate',
@@ -202,7 +221,7 @@ describe('livermrs priors', () => {
     const cohort = parseCohort(readFileSync(est, 'utf8'), est);
     expect(Object.keys(cohort.groups)).toEqual(['LC', 'LC-HCC']);
     expect(cohort.groups.LC.amplitudes.Cho.dist).toBe('lognormal');
-    expect(cohort.basis).toEqual({ file: 'standin.BASIS' });
+    expect(cohort.basis).toEqual({ file: 'liver.BASIS' });
     const again = await cli(
       'simulate',
       '--cohort',

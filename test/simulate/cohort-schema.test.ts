@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { checkCohortComponents, formatCohort, parseCohort } from '../../src/simulate/cohort-schema.js';
 import { COHORTS } from './helpers.js';
-import { STANDIN_LINES } from './standin-basis.js';
+import { LIVER_COMPONENTS } from '../../src/physics/index.js';
 
-const NAMES = Object.keys(STANDIN_LINES);
+const NAMES = [...LIVER_COMPONENTS];
 
 const amplitudes = NAMES.map((n) => `      ${n}: { dist: lognormal, mean: 1, sd: 0.3 }`).join('\n');
 const GOOD = `name: t

@@ -4,9 +4,9 @@ import { resynthesize, simulateDataset, truthCsv } from '../../src/simulate/data
 import { cropBins, defaultPreprocess, preprocessFid } from '../../src/simulate/preprocess.js';
 import { trainingBatches } from '../../src/simulate/stream.js';
 import { builtinCohort, maxAbs } from './helpers.js';
-import { standinBasis } from './standin-basis.js';
+import { defaultLiverBasis } from '../../src/physics/index.js';
 
-const basis = standinBasis();
+const basis = defaultLiverBasis();
 const cohort = builtinCohort('truth-hbv');
 
 describe('simulated data sets', () => {

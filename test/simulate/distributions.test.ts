@@ -6,7 +6,7 @@ import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { erfc, normalCdf, normalQuantile } from '../../src/simulate/special.js';
 import { fillNormal, fillNormalBlock } from '../../src/simulate/ziggurat.js';
 import { ksTest } from './helpers.js';
-import { standinBasis } from './standin-basis.js';
+import { defaultLiverBasis } from '../../src/physics/index.js';
 
 describe('special functions', () => {
   it('match tabulated values of erfc and Φ⁻¹', () => {
@@ -116,7 +116,7 @@ groups:
 `;
 
 describe('GroupSampler', () => {
-  const gen = new SpectrumGenerator(parseCohort(TEST_COHORT, 'families.yaml'), standinBasis());
+  const gen = new SpectrumGenerator(parseCohort(TEST_COHORT, 'families.yaml'), defaultLiverBasis());
   const n = 4000;
   const rows = Array.from({ length: n }, (_, i) => {
     const r = new Float64Array(gen.layout.size);

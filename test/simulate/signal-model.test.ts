@@ -5,7 +5,7 @@ import { Rng } from '../../src/core/random.js';
 import { ParameterLayout } from '../../src/simulate/parameters.js';
 import { DEFAULT_MODEL_SETTINGS, type ModelSettings, SignalModel } from '../../src/simulate/signal-model.js';
 import { maxAbs, maxAbsDiff, referenceSpectrum } from './helpers.js';
-import { standinBasis } from './standin-basis.js';
+import { defaultLiverBasis } from '../../src/physics/index.js';
 
 /** An ideal singlet (no decay) of unit area at `ppm`. */
 function singletBasis(ppm: number, points: number, sw = 2000, mhz = 127.76): BasisSet {
@@ -51,7 +51,7 @@ function fwhmHz(spec: Float64Array, dwell: number): number {
 
 describe('SignalModel', () => {
   it('matches a direct (exp-per-point) evaluation of the model with every term on', () => {
-    const basis = standinBasis();
+    const basis = defaultLiverBasis();
     const layout = new ParameterLayout(basis.names, DEFAULT_MODEL_SETTINGS.baseline.knotsPpm.length);
     const model = new SignalModel(basis, layout);
     const rng = new Rng(5);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ppmAxis } from '../../src/core/fid.js';
 import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { builtinCohort, referenceSpectrum } from './helpers.js';
-import { standinBasis } from './standin-basis.js';
+import { defaultLiverBasis } from '../../src/physics/index.js';
 
 /** SD of the residual of a quadratic least-squares fit to y (removes slowly varying line tails). */
 function detrendedSd(y: number[]): number {
@@ -39,7 +39,7 @@ function detrendedSd(y: number[]): number {
 
 describe('SNR', () => {
   it('measured on the generated spectra matches the requested SNR within 5 %', () => {
-    const basis = standinBasis();
+    const basis = defaultLiverBasis();
     const gen = new SpectrumGenerator(builtinCohort('hbv-lc'), basis);
     const L = gen.layout;
     const ppm = ppmAxis(basis);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCohort } from '../../src/simulate/cohort-schema.js';
 import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { builtinCohort } from './helpers.js';
-import { STANDIN_LINES, standinBasis } from './standin-basis.js';
+import { defaultLiverBasis, LIVER_COMPONENTS } from '../../src/physics/index.js';
 
 /** Mann–Whitney AUC of scores of positives vs negatives. */
 function auc(neg: number[], pos: number[]): number {
@@ -16,7 +16,7 @@ function auc(neg: number[], pos: number[]): number {
 
 describe('amplitude density (what the study oracle uses)', () => {
   it('equals the bivariate lognormal density for a two-component Gaussian copula', () => {
-    const names = Object.keys(STANDIN_LINES);
+    const names = [...LIVER_COMPONENTS];
     const amps = names.map(
       (n) =>
         `      ${n}: ${n === 'Cho' ? '{ dist: lognormal, mu: 0.2, sigma: 0.5 }' : n === 'PCh' ? '{ dist: lognormal, mu: -0.3, sigma: 0.4 }' : 1}`,
@@ -30,7 +30,7 @@ ${amps.join('\n')}
     correlation: { components: [Cho, PCh], matrix: [[1, 0.6], [0.6, 1]] }
     nuisance: { lorentzianWidth: { all: 10 }, snr: 50 }
 `;
-    const gen = new SpectrumGenerator(parseCohort(text), standinBasis());
+    const gen = new SpectrumGenerator(parseCohort(text), defaultLiverBasis());
     const row = new Float64Array(gen.layout.size);
     for (const [x1, x2] of [
       [1.3, 0.7],
@@ -54,7 +54,7 @@ ${amps.join('\n')}
 
 describe('truth-hbv (hidden truth of the virtual study)', () => {
   it('separates LC from LC-HCC realistically: Bayes-optimal AUC from the true amplitudes in 0.85–0.95', () => {
-    const gen = new SpectrumGenerator(builtinCohort('truth-hbv'), standinBasis());
+    const gen = new SpectrumGenerator(builtinCohort('truth-hbv'), defaultLiverBasis());
     const row = new Float64Array(gen.layout.size);
     const n = 4000;
     const score = (g: number) =>

@@ -1,0 +1,206 @@
+import type { BasisSet } from '../core/basis.js';
+import { InputError } from '../core/errors.js';
+import type { LineList } from '../spectra/line-list.js';
+import { renderLines } from '../spectra/render.js';
+import { builtinSpinSystems } from './library-files.js';
+import type { SpinSystemLibrary } from './library.js';
+import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, sequenceFor } from './protocol.js';
+import { simulateMolecule } from './simulate-molecule.js';
+import { protonCount } from './spin-system.js';
+
+/** The 15 liver metabolites of the paper's model, in this order (DESIGN.md section 2). */
+export const LIVER_METABOLITES = [
+  'Ala',
+  'Bet',
+  'Cho',
+  'Cr',
+  'GPC',
+  'PCh',
+  'Glc',
+  'Glyc',
+  'Gln',
+  'Glu',
+  'GSH',
+  'Gly',
+  'Ins',
+  'Lac',
+  'Tau',
+] as const;
+
+/** The 5 liver lipid resonance groups (Hamilton et al., NMR Biomed 2011;24:784). */
+export const LIVER_LIPIDS = ['L09', 'L13', 'L21', 'L28', 'L53'] as const;
+
+/** The 20 default liver components: metabolites then lipids. */
+export const LIVER_COMPONENTS = [...LIVER_METABOLITES, ...LIVER_LIPIDS] as const;
+
+/**
+ * A brain set for comparison with other simulators: spant's 17 LCModel-compatible brain molecules
+ * (get_1h_brain_basis_paras, lcm_compat = TRUE) plus Asc and PE, with Cr and PCr separate.
+ */
+export const BRAIN_METABOLITES = [
+  'Ala',
+  'Asc',
+  'Asp',
+  'CrOnly',
+  'GABA',
+  'Glc',
+  'Gln',
+  'GSH',
+  'Glu',
+  'GPC',
+  'Ins',
+  'Lac',
+  'NAA',
+  'NAAG',
+  'PCh',
+  'PCr',
+  'PE',
+  'Scyllo',
+  'Tau',
+] as const;
+
+export interface SimulateBasisOptions {
+  /** Lorentzian FWHM (Hz) applied to every basis FID; default 0 (ideal lines). */
+  linewidthHz?: number;
+  /** Gaussian FWHM (Hz) applied to every basis FID; default 0. */
+  gaussianHz?: number;
+  /** Keep exchangeable NH/OH protons (default false: water exchange and suppression remove them in vivo). */
+  includeExchangeable?: boolean;
+  /** Spin systems to use (default: the built-in data/spin-systems library). */
+  library?: SpinSystemLibrary;
+  /** Reuse line lists simulated earlier in this process for the same conditions (default true). */
+  cache?: boolean;
+}
+
+const lineCache = new WeakMap<SpinSystemLibrary, Map<string, LineList>>();
+
+/**
+ * Simulates the line list of each named component for a protocol (sampling fields of the protocol are not
+ * used: a line list renders to any grid). Throws InputError for an unknown name.
+ */
+export function simulateLineLists(
+  protocol: Protocol,
+  components: readonly string[] = LIVER_COMPONENTS,
+  options: SimulateBasisOptions = {},
+): Record<string, LineList> {
+  const timing = checkProtocol(protocol);
+  const library = options.library ?? builtinSpinSystems();
+  const unknown = components.filter((c) => !library.has(c));
+  if (unknown.length > 0) {
+    throw new InputError(`unknown component${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, {
+      field: 'components',
+      expected: `names from ${library.names().join(', ')}`,
+    });
+  }
+  const sequence = sequenceFor(timing);
+  const includeExchangeable = options.includeExchangeable ?? false;
+  let cache = lineCache.get(library);
+  if (!cache) {
+    cache = new Map();
+    lineCache.set(library, cache);
+  }
+  const conditionKey = JSON.stringify([
+    protocol.spectrometerFrequency,
+    protocol.ppmReference,
+    timing,
+    includeExchangeable,
+  ]);
+  const out: Record<string, LineList> = {};
+  for (const name of components) {
+    const key = `${name}|${conditionKey}`;
+    let lines = options.cache === false ? undefined : cache.get(key);
+    if (!lines) {
+      lines = simulateMolecule(library.get(name), {
+        spectrometerFrequency: protocol.spectrometerFrequency,
+        ppmReference: protocol.ppmReference,
+        sequence,
+        includeExchangeable,
+      });
+      if (options.cache !== false) cache.set(key, lines);
+    }
+    out[name] = lines;
+  }
+  return out;
+}
+
+/**
+ * Simulates a basis set: one FID per component on the protocol's grid, in the internal convention, each
+ * normalised so that a singlet of n protons starts at n (amplitudes are per molecule). Components default to
+ * the 20 liver components; `components[name]` of the result carries group, proton count and literature source.
+ */
+export function simulateBasis(
+  protocol: Protocol,
+  components: readonly string[] = LIVER_COMPONENTS,
+  options: SimulateBasisOptions = {},
+): BasisSet {
+  const timing = checkProtocol(protocol);
+  const lorentz = options.linewidthHz ?? 0;
+  const gauss = options.gaussianHz ?? 0;
+  if (!(lorentz >= 0) || !(gauss >= 0)) {
+    throw new InputError('negative line width', { field: 'linewidthHz', expected: 'a FWHM >= 0 in Hz' });
+  }
+  const library = options.library ?? builtinSpinSystems();
+  const lines = simulateLineLists(protocol, components, { ...options, library });
+  const info: NonNullable<BasisSet['components']> = {};
+  const fids = components.map((name) => {
+    const molecule = library.get(name);
+    info[name] = {
+      protons: round(protonCount(molecule, options.includeExchangeable ?? false)),
+      group: molecule.group,
+      source: molecule.source,
+    };
+    return renderLines(lines[name], {
+      points: protocol.points,
+      dwellTime: protocol.dwellTime,
+      lorentzHz: lorentz,
+      gaussHz: gauss,
+    });
+  });
+  return {
+    names: [...components],
+    fids,
+    points: protocol.points,
+    dwellTime: protocol.dwellTime,
+    spectrometerFrequency: protocol.spectrometerFrequency,
+    ppmReference: protocol.ppmReference,
+    nucleus: '1H',
+    linewidthHz: lorentz,
+    echoTime: timing.sequence === 'fid' ? undefined : timing.te,
+    sequence: timing.sequence,
+    components: info,
+    meta: {
+      generator: 'livermrs density-matrix simulation (ideal pulses)',
+      protocol: { ...protocol },
+      te1: timing.te1,
+      te2: timing.te2,
+      tm: timing.tm,
+      gaussianHz: gauss,
+      includeExchangeable: options.includeExchangeable ?? false,
+    },
+  };
+}
+
+let defaultBasis: BasisSet | undefined;
+
+/**
+ * The default liver basis (DEFAULT_PROTOCOL, the 20 liver components, ideal lines), simulated once per process.
+ * Each call returns a fresh copy, so callers may modify it.
+ */
+export function defaultLiverBasis(): BasisSet {
+  if (!defaultBasis) defaultBasis = simulateBasis(DEFAULT_PROTOCOL, LIVER_COMPONENTS);
+  return cloneBasis(defaultBasis);
+}
+
+function cloneBasis(b: BasisSet): BasisSet {
+  return {
+    ...b,
+    names: [...b.names],
+    fids: b.fids.map((f) => Float64Array.from(f)),
+    components: b.components ? structuredClone(b.components) : undefined,
+    meta: b.meta ? structuredClone(b.meta) : undefined,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

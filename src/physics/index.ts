@@ -1,0 +1,42 @@
+/**
+ * Public API of the physics engine: spin systems as data, density-matrix simulation of ideal pulse-acquire,
+ * PRESS and STEAM, and basis sets. Other concerns code against these names.
+ */
+export {
+  LIVER_METABOLITES,
+  LIVER_LIPIDS,
+  LIVER_COMPONENTS,
+  BRAIN_METABOLITES,
+  simulateBasis,
+  simulateLineLists,
+  defaultLiverBasis,
+  type SimulateBasisOptions,
+} from './basis.js';
+export {
+  type Protocol,
+  DEFAULT_PROTOCOL,
+  checkProtocol,
+  resolveTiming,
+  type SequenceTiming,
+} from './protocol.js';
+export { simulateMolecule, type SimulationConditions } from './simulate-molecule.js';
+export {
+  type PulseSequence,
+  type SequenceStep,
+  pressSequence,
+  steamSequence,
+  pulseAcquireSequence,
+  sequenceGain,
+} from './sequences.js';
+export { SpinSystemLibrary } from './library.js';
+export { builtinSpinSystems, loadSpinSystems, readSpinSystemTexts } from './library-files.js';
+export { parseSpinSystem, spinSystemFileSchema } from './spin-system-schema.js';
+export {
+  type Molecule,
+  type Fragment,
+  type Spin,
+  type Coupling,
+  type Nucleus,
+  type ComponentGroup,
+  protonCount,
+} from './spin-system.js';

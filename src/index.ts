@@ -38,7 +38,13 @@ export {
   type CohortProtocol,
 } from './simulate/cohort-schema.js';
 export { GroupSampler, type ComponentClass } from './simulate/cohort-sampler.js';
-export { SpectrumGenerator, groupSeed, basisOnProtocol, componentClassifier } from './simulate/generator.js';
+export {
+  SpectrumGenerator,
+  groupSeed,
+  basisOnProtocol,
+  componentClassifier,
+  type SynthesisTarget,
+} from './simulate/generator.js';
 export {
   simulateDataset,
   truthCsv,

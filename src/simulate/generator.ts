@@ -54,20 +54,17 @@ export class SpectrumGenerator {
     this.samplers[group].sample(Rng.stream(groupSeed(seed, this.groups[group]), index), row, offset);
   }
 
-  /** Draws and synthesises spectrum `index` of group `group`; see SignalModel.synthesize for the outputs. */
+  /** Draws and synthesises spectrum `index` of group `group` into `target` (see SynthesisTarget). */
   generate(
     seed: number,
     group: number,
     index: number,
     row: Float64Array,
     offset: number,
-    fd: Float64Array | Float32Array,
-    td?: Float64Array | Float32Array,
-    withNoise = true,
-    bins?: { first: number; length: number },
+    target: SynthesisTarget,
   ): SynthesisResult {
     this.sampleParameters(seed, group, index, row, offset);
-    return this.synthesize(seed, group, index, row, offset, fd, td, withNoise, bins);
+    return this.synthesize(seed, group, index, row, offset, target);
   }
 
   /** Synthesises from a given parameter row (e.g. a truth.csv row), with the noise of that spectrum. */
@@ -77,14 +74,23 @@ export class SpectrumGenerator {
     index: number,
     row: Float64Array,
     offset: number,
-    fd: Float64Array | Float32Array,
-    td?: Float64Array | Float32Array,
-    withNoise = true,
-    bins?: { first: number; length: number },
+    target: SynthesisTarget,
   ): SynthesisResult {
-    const noise = withNoise ? Rng.stream(noiseSeed(seed, this.groups[group]), index) : null;
-    return this.model.synthesize(row, offset, noise, fd, td, bins);
+    const noise = target.noise === false ? null : Rng.stream(noiseSeed(seed, this.groups[group]), index);
+    return this.model.synthesize(row, offset, noise, target.fd, target.td, target.bins);
   }
+}
+
+/** Where a synthesised spectrum goes: see SignalModel.synthesize. */
+export interface SynthesisTarget {
+  /** Frequency domain, fftshift order, interleaved complex. */
+  fd: Float64Array | Float32Array;
+  /** Time domain (the inverse transform of fd), if wanted. */
+  td?: Float64Array | Float32Array;
+  /** false: no noise (default true). */
+  noise?: boolean;
+  /** Only these bins of fd (training windows); ignored when td is wanted. */
+  bins?: { first: number; length: number };
 }
 
 /** The seed of a group's parameter streams: a hash of the master seed and the group name. */

@@ -11,7 +11,7 @@ import { decodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
 import { parseCohort } from '../../src/simulate/cohort-schema.js';
 import { parseCsv } from '../../src/simulate/csv.js';
 import { resynthesize } from '../../src/simulate/dataset.js';
-import { COHORTS, maxAbs } from './helpers.js';
+import { COHORTS, expectFloatPrecision } from './helpers.js';
 import { defaultLiverBasis } from '../../src/physics/index.js';
 
 let dir: string;
@@ -55,23 +55,22 @@ beforeAll(() => {
   writeFileSync(cohortFile, text);
 });
 
+/** `livermrs simulate` on the test cohort (or another) with a seed and an output directory. */
+const simulate = (out: string, seed: number, ...extra: string[]) =>
+  cli(
+    'simulate',
+    '--seed',
+    String(seed),
+    '--out',
+    out,
+    ...(extra.includes('--cohort') ? [] : ['--cohort', cohortFile]),
+    ...extra,
+  );
+
 describe('livermrs simulate', () => {
   it('writes spectra.nii.gz and truth.csv that re-synthesise to float precision', async () => {
     const out = join(dir, 'run1');
-    const r = await cli(
-      'simulate',
-      '--cohort',
-      cohortFile,
-      '--n',
-      '8',
-      '--seed',
-      '42',
-      '--threads',
-      '2',
-      '--out',
-      out,
-      '--no-progress',
-    );
+    const r = await simulate(out, 42, '--n', '8', '--threads', '2', '--no-progress');
     expect(r.err).not.toMatch(/error/);
     expect(r.code).toBe(0);
     const mrs = decodeNiftiMrs(new Uint8Array(readFileSync(join(out, 'spectra.nii.gz'))), 'spectra.nii.gz');
@@ -84,34 +83,10 @@ describe('livermrs simulate', () => {
     // re-synthesis from the rows, the cohort written next to them and the basis
     const cohort = parseCohort(readFileSync(join(out, 'cohort.yaml'), 'utf8'));
     const basis = readLcmBasis(readFileSync(join(dir, 'liver.BASIS'), 'latin1'));
-    const again = resynthesize(table, cohort, basis);
-    again.forEach((fid, i) => {
-      const stored = mrs.data.subarray(i * 2048, (i + 1) * 2048);
-      let err = 0;
-      for (let k = 0; k < 2048; k++) err = Math.max(err, Math.abs(fid[k] - stored[k]));
-      expect(err / maxAbs(fid)).toBeLessThan(1.2e-7);
-    });
+    expectFloatPrecision(resynthesize(table, cohort, basis), mrs.data);
     // one group, one thread: the same spectra as the first 8
     const lc = join(dir, 'run2');
-    expect(
-      (
-        await cli(
-          'simulate',
-          '--cohort',
-          cohortFile,
-          '--n',
-          '8',
-          '--seed',
-          '42',
-          '--group',
-          'LC',
-          '--threads',
-          '1',
-          '--out',
-          lc,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await simulate(lc, 42, '--n', '8', '--group', 'LC', '--threads', '1')).code).toBe(0);
     const mrs2 = decodeNiftiMrs(new Uint8Array(readFileSync(join(lc, 'spectra.nii.gz'))));
     expect(mrs2.data).toEqual(mrs.data.subarray(0, 8 * 2048));
   });
@@ -144,7 +119,7 @@ describe('livermrs simulate', () => {
       const file = join(dir, `${what.replace(/ /g, '-')}.yaml`);
       writeFileSync(file, edit(readFileSync(cohortFile, 'utf8')));
       const out = join(dir, `out-${what.replace(/ /g, '-')}`);
-      const r = await cli('simulate', '--cohort', file, '--n', '4', '--seed', '1', '--out', out);
+      const r = await simulate(out, 1, '--cohort', file, '--n', '4');
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
       expect(r.err.trim().split('\n')).toHaveLength(1);
@@ -155,66 +130,24 @@ describe('livermrs simulate', () => {
 
   it('simulates a built-in cohort with the built-in (spin-physics) liver basis', async () => {
     const out = join(dir, 'builtin');
-    const r = await cli(
-      'simulate',
-      '--cohort',
-      'hbv-lc-hcc',
-      '--n',
-      '3',
-      '--seed',
-      '1',
-      '--out',
-      out,
-      '--json',
-    );
+    const r = await simulate(out, 1, '--cohort', 'hbv-lc-hcc', '--n', '3', '--json');
     expect(r.code).toBe(0);
     const table = parseCsv(readFileSync(join(out, 'truth.csv'), 'utf8'));
     expect(table.rows.map((x) => x[1])).toEqual(['LC-HCC', 'LC-HCC', 'LC-HCC']);
   });
 
   it('rejects an unknown group and bad numbers as usage errors', async () => {
-    const r = await cli(
-      'simulate',
-      '--cohort',
-      cohortFile,
-      '--n',
-      '4',
-      '--seed',
-      '1',
-      '--group',
-      'HCC',
-      '--out',
-      join(dir, 'x'),
-    );
+    const r = await simulate(join(dir, 'x'), 1, '--n', '4', '--group', 'HCC');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/'HCC' is not a group/);
-    expect(
-      (await cli('simulate', '--cohort', cohortFile, '--n', '0', '--seed', '1', '--out', join(dir, 'y')))
-        .code,
-    ).toBe(2);
+    expect((await simulate(join(dir, 'y'), 1, '--n', '0')).code).toBe(2);
   });
 });
 
 describe('livermrs priors', () => {
   it('estimates a cohort from a simulation directory that reads back and can be simulated from', async () => {
     const sim = join(dir, 'prior-patients');
-    expect(
-      (
-        await cli(
-          'simulate',
-          '--cohort',
-          cohortFile,
-          '--n',
-          '10',
-          '--seed',
-          '5',
-          '--out',
-          sim,
-          '--threads',
-          '1',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await simulate(sim, 5, '--n', '10', '--threads', '1')).code).toBe(0);
     const est = join(dir, 'estimated.yaml');
     const r = await cli('priors', '--fits', sim, '--name', 'estimated', '--out', est);
     expect(r.code).toBe(0);
@@ -222,17 +155,7 @@ describe('livermrs priors', () => {
     expect(Object.keys(cohort.groups)).toEqual(['LC', 'LC-HCC']);
     expect(cohort.groups.LC.amplitudes.Cho.dist).toBe('lognormal');
     expect(cohort.basis).toEqual({ file: 'liver.BASIS' });
-    const again = await cli(
-      'simulate',
-      '--cohort',
-      est,
-      '--n',
-      '3',
-      '--seed',
-      '1',
-      '--out',
-      join(dir, 'from-estimate'),
-    );
+    const again = await simulate(join(dir, 'from-estimate'), 1, '--cohort', est, '--n', '3');
     expect(again.code).toBe(0);
   });
 });

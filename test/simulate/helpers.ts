@@ -99,3 +99,13 @@ export function maxAbs(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
 }
+
+/** Each re-synthesised float64 FID equals the stored float32 one to float precision (2^-24 of its largest sample). */
+export function expectFloatPrecision(fids: Float64Array[], stored: ArrayLike<number>): void {
+  fids.forEach((fid, i) => {
+    let err = 0;
+    for (let k = 0; k < fid.length; k++) err = Math.max(err, Math.abs(fid[k] - stored[i * fid.length + k]));
+    if (!(err / maxAbs(fid) < 1.2e-7))
+      throw new Error(`spectrum ${i}: relative difference ${err / maxAbs(fid)}`);
+  });
+}

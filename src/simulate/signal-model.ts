@@ -21,7 +21,7 @@ import { fillNormalBlock } from './ziggurat.js';
  * own amplitude, offset, width and phase. σ is set from the requested SNR (see `SnrPeak`).
  *
  * Speed (the simulator feeds network training): damping and phase evolve by multiplicative recurrences instead
- * of exp()/cos() per point, each component stops where its envelope has decayed below 1e-12 of its start (far
+ * of exp()/cos() per point, each component stops where its envelope has decayed below 1e-9 of its start (far
  * below float32 resolution), one FFT per spectrum, and no allocation per spectrum.
  */
 export interface SimulationGrid {
@@ -62,7 +62,7 @@ export const DEFAULT_MODEL_SETTINGS: ModelSettings = {
 export const NOISE_BLOCK = 32;
 
 /** Envelope level at which a decaying term is no longer computed. */
-const CUTOFF = 1e-12;
+const CUTOFF = 1e-9;
 const LN_CUTOFF = -Math.log(CUTOFF);
 const FOUR_LN2 = 4 * Math.LN2;
 const DEG = Math.PI / 180;

@@ -57,6 +57,8 @@ export interface TrainingStream extends AsyncIterableIterator<TrainingBatch> {
   readonly preprocess: PreprocessConfig;
   readonly groups: readonly string[];
   readonly targetNames: readonly string[];
+  /** Spectra handed to the workers so far (yielded + in flight): at most (yielded batches + queue) × batchSize. */
+  readonly requested: number;
   /** Stops the workers (also done when the loop ends or breaks). */
   close(): Promise<void>;
 }
@@ -107,6 +109,9 @@ export function trainingBatches(opts: StreamOptions): TrainingStream {
     preprocess,
     groups,
     targetNames,
+    get requested() {
+      return nextStart - start;
+    },
     close,
     async next(): Promise<IteratorResult<TrainingBatch>> {
       if (done) return { done: true, value: undefined };

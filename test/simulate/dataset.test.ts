@@ -69,6 +69,17 @@ describe('training stream', () => {
     expect(n).toBe(12);
   });
 
+  it('keeps at most `queue` batches ahead of a consumer that stops pulling (bounded memory)', async () => {
+    const stream = trainingBatches({ cohort, basis, seed: 1, batchSize: 8, threads: 1, queue: 3 });
+    await stream.next();
+    await new Promise((r) => setTimeout(r, 300)); // the worker could make many batches in this time
+    expect(stream.requested).toBe((1 + 3) * 8);
+    await stream.next();
+    expect(stream.requested).toBe((2 + 3) * 8);
+    await stream.close();
+    expect((await stream.next()).done).toBe(true);
+  });
+
   it('prepares a measured FID exactly like a simulated one', async () => {
     const ds = await simulateDataset({ cohort, basis, perGroup: 1, seed: 3 });
     const config = defaultPreprocess({

@@ -18,6 +18,9 @@ export {
 export * from './spectra/line-list.js';
 export * from './spectra/render.js';
 export * from './physics/index.js';
+export * from './nn/index.js';
+export * from './fit/index.js';
+export { readLcmCoord, type LcmCoord, type LcmConcentration } from './io/lcmodel/coord.js';
 export {
   SignalModel,
   DEFAULT_MODEL_SETTINGS,

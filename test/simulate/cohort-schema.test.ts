@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { checkCohortComponents, formatCohort, parseCohort } from '../../src/simulate/cohort-schema.js';
+import { defaultBasisForCohort } from '../../src/simulate/cohort-basis.js';
+import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { COHORTS } from './helpers.js';
-import { LIVER_COMPONENTS } from '../../src/physics/index.js';
+import { defaultLiverBasis, LIVER_COMPONENTS } from '../../src/physics/index.js';
 
 const NAMES = [...LIVER_COMPONENTS];
 
@@ -111,6 +113,24 @@ describe('cohort files', () => {
     expect(error(corr('[[1, 1.5], [1.5, 1]]')).message).toMatch(/correlation\.matrix/);
     expect(error(corr('[[1, 0.5], [0.4, 1]]')).message).toMatch(/symmetric/);
     expect(error(corr('[[1, 0.5, 0], [0.5, 1, 0]]')).message).toMatch(/2×2/);
+  });
+
+  it('refuses a basis made for another protocol, naming the protocol field', () => {
+    const c = parseCohort(
+      GOOD.replace('spectrometerFrequency: 127.76', 'spectrometerFrequency: 123.2'),
+      'siemens.yaml',
+    );
+    expect(() => new SpectrumGenerator(c, defaultLiverBasis(), { file: 'siemens.yaml' })).toThrow(
+      /siemens\.yaml: protocol\.spectrometerFrequency: the basis is for 127\.76 MHz/,
+    );
+    const sw = parseCohort(GOOD.replace('spectralWidth: 2000', 'spectralWidth: 4000'), 'sw.yaml');
+    expect(() => new SpectrumGenerator(sw, defaultLiverBasis(), { file: 'sw.yaml' })).toThrow(
+      /protocol\.spectralWidth/,
+    );
+    // the built-in basis follows the cohort's protocol instead
+    const basis = defaultBasisForCohort(c, 'siemens.yaml');
+    expect(basis.spectrometerFrequency).toBe(123.2);
+    expect(() => new SpectrumGenerator(c, basis)).not.toThrow();
   });
 
   it('ships built-in cohorts that are valid and say they are illustrative', () => {

@@ -47,6 +47,7 @@ export {
   basisOnProtocol,
   componentClassifier,
   type SynthesisTarget,
+  type SpectrumId,
 } from './simulate/generator.js';
 export {
   simulateDataset,

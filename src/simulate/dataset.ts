@@ -167,7 +167,7 @@ export function resynthesize(
     const row = Float64Array.from(cols, (c) => c[i]);
     const fd = new Float64Array(2 * n);
     const td = new Float64Array(2 * n);
-    gen.synthesize(seed[i], groups.indexOf(r[groupCol]), gi[i], row, 0, { fd, td });
+    gen.synthesize({ seed: seed[i], group: groups.indexOf(r[groupCol]), index: gi[i] }, row, 0, { fd, td });
     return td;
   });
 }

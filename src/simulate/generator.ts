@@ -54,31 +54,25 @@ export class SpectrumGenerator {
     this.samplers[group].sample(Rng.stream(groupSeed(seed, this.groups[group]), index), row, offset);
   }
 
-  /** Draws and synthesises spectrum `index` of group `group` into `target` (see SynthesisTarget). */
-  generate(
-    seed: number,
-    group: number,
-    index: number,
-    row: Float64Array,
-    offset: number,
-    target: SynthesisTarget,
-  ): SynthesisResult {
-    this.sampleParameters(seed, group, index, row, offset);
-    return this.synthesize(seed, group, index, row, offset, target);
+  /** Draws and synthesises one spectrum into `target` (see SynthesisTarget). */
+  generate(id: SpectrumId, row: Float64Array, offset: number, target: SynthesisTarget): SynthesisResult {
+    this.sampleParameters(id.seed, id.group, id.index, row, offset);
+    return this.synthesize(id, row, offset, target);
   }
 
   /** Synthesises from a given parameter row (e.g. a truth.csv row), with the noise of that spectrum. */
-  synthesize(
-    seed: number,
-    group: number,
-    index: number,
-    row: Float64Array,
-    offset: number,
-    target: SynthesisTarget,
-  ): SynthesisResult {
-    const noise = target.noise === false ? null : Rng.stream(noiseSeed(seed, this.groups[group]), index);
+  synthesize(id: SpectrumId, row: Float64Array, offset: number, target: SynthesisTarget): SynthesisResult {
+    const noise =
+      target.noise === false ? null : Rng.stream(noiseSeed(id.seed, this.groups[id.group]), id.index);
     return this.model.synthesize(row, offset, noise, target.fd, target.td, target.bins);
   }
+}
+
+/** What identifies a spectrum: master seed, group number (index into the generator's groups), number in it. */
+export interface SpectrumId {
+  seed: number;
+  group: number;
+  index: number;
 }
 
 /** Where a synthesised spectrum goes: see SignalModel.synthesize. */

@@ -56,7 +56,7 @@ export function runJob(gen: SpectrumGenerator, job: Job, batch?: BatchSetup): Jo
     for (let c = 0; c < job.count; c++) {
       const i = job.start + c;
       const g = Math.floor(i / job.perGroup);
-      gen.generate(job.seed, g, i - g * job.perGroup, row, 0, { fd, td });
+      gen.generate({ seed: job.seed, group: g, index: i - g * job.perGroup }, row, 0, { fd, td });
       params.set(row, c * P);
       fids.set(td, c * 2 * n);
     }
@@ -78,7 +78,7 @@ export function runJob(gen: SpectrumGenerator, job: Job, batch?: BatchSetup): Jo
   for (let c = 0; c < job.count; c++) {
     const i = job.start + c;
     const g = i % G;
-    gen.generate(job.seed, g, Math.floor(i / G), row, 0, { fd, bins: crop });
+    gen.generate({ seed: job.seed, group: g, index: Math.floor(i / G) }, row, 0, { fd, bins: crop });
     divisors[c] = preprocessInto(batch.preprocess, fd, inputs, c * size, crop);
     for (let t = 0; t < cols.length; t++) targets[c * cols.length + t] = row[cols[t]];
     labels[c] = g;

@@ -82,7 +82,7 @@ describe('priors estimation', () => {
     const g = new SpectrumGenerator(again, defaultLiverBasis());
     const row = new Float64Array(g.layout.size);
     const fd = new Float64Array(2048);
-    g.generate(1, 1, 0, row, 0, { fd });
+    g.generate({ seed: 1, group: 1, index: 0 }, row, 0, { fd });
     expect(fd.every(Number.isFinite)).toBe(true);
   });
 

@@ -48,7 +48,7 @@ describe('SNR', () => {
     const ratios: number[] = [];
     const dataOnly: number[] = [];
     for (let i = 0; i < 150; i++) {
-      gen.generate(11, 0, i, row, 0, { fd });
+      gen.generate({ seed: 11, group: 0, index: i }, row, 0, { fd });
       const phi0 = (row[L.phi0] * Math.PI) / 180;
       const phi1 = (row[L.phi1] * Math.PI) / 180;
       // phase the noisy spectrum with the true phases: Re(S e^{-iφ0} e^{-iφ1(ppm - ref)})

@@ -1,12 +1,319 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { LivermrsError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../core/errors.js';
+import { OutputDir, writeFileAtomic } from '../../io/atomic.js';
+import { defaultBasisForCohort } from '../../simulate/cohort-basis.js';
+import { loadCohort, loadCohortBasis } from '../../simulate/cohort-files.js';
+import { formatCohort } from '../../simulate/cohort-schema.js';
+import { ARCHITECTURES } from '../../study/architectures.js';
+import { loadManifestPatients, manifestDesign, parseManifest } from '../../study/manifest.js';
+import { writeBundle } from '../../study/model-bundle.js';
+import {
+  metricsJson,
+  predictionsCsv,
+  quantificationCsv,
+  type StudyDescription,
+  storableRepeat,
+  toJsonText,
+} from '../../study/study-output.js';
+import { studyReportHtml } from '../../study/study-report.js';
+import { runStudy } from '../../study/study-runner.js';
+import { summariseStudy } from '../../study/study-summary.js';
+import {
+  ARM_LABELS,
+  DEFAULT_SETTINGS,
+  type Patient,
+  type RepeatResult,
+  type StudySettings,
+} from '../../study/virtual-study.js';
+import { parseNumber, printJson } from '../options.js';
 
-/** `livermrs study` (placeholder until its issue lands). */
+interface StudyOptions {
+  repeats: number;
+  seed: number;
+  truth: string;
+  template: string;
+  trainSpectra: number;
+  epochs: number;
+  quantSpectra: number;
+  quantRepeats: number;
+  threads: number;
+  nuisance: string;
+  members: number;
+  architecture: string;
+  manifest?: string;
+  positive?: string;
+  out: string;
+  resume?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Defaults of `livermrs study` (= `npm start`): sized to finish within 15 minutes on 2 free cores. */
+export const STUDY_CLI_DEFAULTS = {
+  repeats: 3,
+  trainSpectra: 40_000,
+  epochs: 5,
+  quantSpectra: 2000,
+};
+
 export function register(program: Command): void {
   program
     .command('study')
-    .description('(not yet implemented)')
-    .action(() => {
-      throw new LivermrsError('study: not implemented yet');
+    .description(
+      'The virtual clinical study of Bae et al. 2025 (or the same protocol on your spectra with --manifest): a hidden ' +
+        'truth cohort draws 20 LC and 17 LC-HCC patients; the first 10 + 10 are fitted by NLLS and give the priors; ' +
+        'spectra simulated from them train a qCNN and a cCNN; the other 10 + 7 are classified by the cCNN, by NLLS ' +
+        'concentrations + logistic regression, and by the Bayes-optimal oracle; repeated with fresh patients.',
+    )
+    .option(
+      '--repeats <R>',
+      'repeats with fresh patients',
+      parseNumber('--repeats', { min: 1, integer: true }),
+      STUDY_CLI_DEFAULTS.repeats,
+    )
+    .option('--seed <S>', 'master seed', parseNumber('--seed', { min: 0, integer: true }), 1)
+    .option('--truth <name|file>', 'hidden truth cohort the patients are drawn from', 'truth-hbv')
+    .option(
+      '--template <name|file>',
+      'cohort for what the fits cannot give (baseline prior); never the truth',
+      'hbv-lc',
+    )
+    .option(
+      '--train-spectra <N>',
+      'simulated training spectra per network per repeat',
+      parseNumber('--train-spectra', { min: 256, integer: true }),
+      STUDY_CLI_DEFAULTS.trainSpectra,
+    )
+    .option(
+      '--epochs <E>',
+      'epochs (slices of fresh spectra)',
+      parseNumber('--epochs', { min: 1, integer: true }),
+      STUDY_CLI_DEFAULTS.epochs,
+    )
+    .option(
+      '--quant-spectra <M>',
+      'held-out spectra of the qCNN vs NLLS comparison (0: skip)',
+      parseNumber('--quant-spectra', { min: 0, integer: true }),
+      STUDY_CLI_DEFAULTS.quantSpectra,
+    )
+    .option(
+      '--quant-repeats <Q>',
+      'run the comparison in the first Q repeats',
+      parseNumber('--quant-repeats', { min: 0, integer: true }),
+      1,
+    )
+    .option(
+      '--threads <K>',
+      'cores to use',
+      parseNumber('--threads', { min: 1, integer: true }),
+      availableParallelism(),
+    )
+    .option('--nuisance <mode>', "nuisance priors: 'pooled' over both groups or 'per-group'", 'pooled')
+    .option(
+      '--members <M>',
+      'cCNN ensemble size',
+      parseNumber('--members', { min: 1, max: 16, integer: true }),
+      1,
+    )
+    .option('--architecture <name>', `network size (${Object.keys(ARCHITECTURES).join(', ')})`, 'base')
+    .option(
+      '--manifest <file>',
+      'real spectra: CSV with columns file, group, role (prior|test), optional water',
+    )
+    .option('--positive <group>', 'with --manifest: the positive group (default: the second group listed)')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--resume', 'keep the repeats already in DIR/repeats and run the missing ones')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--quiet', 'no progress messages')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  livermrs study --out out/study                           # npm start: ${STUDY_CLI_DEFAULTS.repeats} repeats
+  nice livermrs study --repeats 50 --train-spectra 30000 --out out/study50 --resume
+  livermrs study --manifest patients.csv --out out/real    # your spectra: file,group,role[,water]
+
+Writes (updated after every repeat): metrics.json (schema livermrs-study v1), predictions.csv (per patient and
+repeat), quantification.csv, report.html, priors.yaml (repeat 1), repeats/NNN.json and repeats/NNN-priors.yaml,
+models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
+    )
+    .action(async (opts: StudyOptions) => {
+      await runStudyCommand(opts);
     });
+}
+
+async function runStudyCommand(o: StudyOptions): Promise<void> {
+  if (o.nuisance !== 'pooled' && o.nuisance !== 'per-group') {
+    throw new UsageError(`--nuisance: '${o.nuisance}' is not one of pooled, per-group`);
+  }
+  if (!ARCHITECTURES[o.architecture]) {
+    throw new UsageError(
+      `--architecture: '${o.architecture}' is not one of ${Object.keys(ARCHITECTURES).join(', ')}`,
+    );
+  }
+  if (o.positive && !o.manifest) throw new UsageError('--positive needs --manifest');
+  const templateLoaded = loadCohort(o.template);
+  let template = templateLoaded.cohort;
+  let basis = loadCohortBasis(templateLoaded);
+  let truth: ReturnType<typeof loadCohort> | undefined;
+  let patients: Patient[] | undefined;
+  let design = DEFAULT_SETTINGS.design;
+  let desc: StudyDescription;
+  const notes: string[] = [];
+  if (o.manifest) {
+    const manifest = parseManifest(readFileSync(o.manifest, 'utf8'), resolve(o.manifest), o.positive);
+    const loaded = loadManifestPatients(manifest, template);
+    patients = loaded.patients;
+    template = loaded.template;
+    basis = defaultBasisForCohort(template);
+    design = manifestDesign(manifest);
+    notes.push(...loaded.notes);
+    desc = {
+      mode: 'manifest',
+      source: manifest.file,
+      template: templateLoaded.file,
+      components: basis.names,
+    };
+  } else {
+    truth = loadCohort(o.truth);
+    // The acquisition protocol is not hidden: the template takes the truth's protocol and basis.
+    template = { ...structuredClone(template), protocol: truth.cohort.protocol, basis: truth.cohort.basis };
+    basis = loadCohortBasis(truth);
+    for (const g of design.groups) {
+      if (!truth.cohort.groups[g]) {
+        throw new InputError(`no group '${g}'`, {
+          file: truth.file,
+          field: 'groups',
+          expected: `the groups ${design.groups.join(' and ')}`,
+        });
+      }
+    }
+    desc = { mode: 'virtual', source: truth.file, template: templateLoaded.file, components: basis.names };
+  }
+  desc.command = `livermrs ${process.argv.slice(2).join(' ')}`;
+  const threads = Math.max(1, o.threads);
+  const settings: StudySettings = {
+    ...DEFAULT_SETTINGS,
+    design,
+    repeats: o.manifest ? 1 : o.repeats,
+    seed: o.seed,
+    trainSpectra: o.trainSpectra,
+    epochs: o.epochs,
+    quantSpectra: o.quantSpectra,
+    quantRepeats: o.quantRepeats,
+    qcnn: { ...DEFAULT_SETTINGS.qcnn, architecture: o.architecture },
+    ccnn: { architecture: o.architecture, members: o.members },
+    nuisance: o.nuisance,
+    threads: { torch: 1, simulation: Math.max(1, threads - 1), fit: threads },
+  };
+  const out = o.out;
+  mkdirSync(join(out, 'repeats'), { recursive: true });
+  const done = o.resume ? readDoneRepeats(out, settings) : [];
+  const say = (msg: string) => {
+    if (!o.quiet && !o.json) process.stderr.write(`study: ${msg}\n`);
+  };
+  if (done.length) say(`resuming: ${done.length} repeat(s) already in ${join(out, 'repeats')}`);
+  for (const n of notes) say(n);
+  const t0 = performance.now();
+  const write = (results: RepeatResult[]) => {
+    const metrics = metricsJson(desc, settings, results, {
+      notes,
+      wallSeconds: (performance.now() - t0) / 1000,
+    });
+    writeFileAtomic(join(out, 'metrics.json'), toJsonText(metrics));
+    writeFileAtomic(join(out, 'predictions.csv'), predictionsCsv(results, basis.names));
+    const q = results.find((r) => r.quantification)?.quantification;
+    if (q) writeFileAtomic(join(out, 'quantification.csv'), quantificationCsv(q));
+    writeFileAtomic(
+      join(out, 'report.html'),
+      studyReportHtml({
+        title: `livermrs study: ${desc.mode === 'virtual' ? `virtual patients from ${truth?.cohort.name}` : desc.source}`,
+        meta: [
+          ['command', desc.command ?? ''],
+          ['repeats', `${results.length} of ${settings.repeats}`],
+          ['training spectra per network', String(settings.trainSpectra)],
+          [
+            'design',
+            `${design.groups[0]} ${design.prior[0]} prior + ${design.test[0]} test; ${design.groups[1]} ${design.prior[1]} prior + ${design.test[1]} test`,
+          ],
+        ],
+        summary: metrics.summary,
+        repeats: results,
+        quantification: q,
+      }),
+    );
+  };
+  const results = await runStudy({
+    settings,
+    template,
+    basis,
+    truth: truth?.cohort,
+    patients,
+    done,
+    onEvent: (e) => say(`repeat ${e.repeat}/${settings.repeats} ${e.stage}: ${e.message}`),
+    onRepeat: (r, all) => {
+      const name = String(r.repeat).padStart(3, '0');
+      writeFileAtomic(
+        join(out, 'repeats', `${name}.json`),
+        toJsonText({ settings, result: storableRepeat(r) }),
+      );
+      const yaml = formatCohort(r.priors.cohort, `priors estimated in repeat ${r.repeat} of livermrs study`);
+      writeFileAtomic(join(out, 'repeats', `${name}-priors.yaml`), yaml);
+      if (r.repeat === 1) {
+        writeFileAtomic(join(out, 'priors.yaml'), yaml);
+        if (r.networks) {
+          const dir = new OutputDir(join(out, 'models'));
+          try {
+            writeBundle(dir, r.networks.qcnn.net, r.networks.qcnn.model, { name: 'qCNN (study repeat 1)' });
+            writeBundle(dir, r.networks.ccnn.net, r.networks.ccnn.model, { name: 'cCNN (study repeat 1)' });
+            dir.commit();
+          } catch (err) {
+            dir.abort();
+            throw err;
+          }
+        }
+      }
+      write(all);
+      const line = Object.entries(r.arms)
+        .map(
+          ([a, m]) =>
+            `${ARM_LABELS[a as keyof typeof ARM_LABELS]} ${m?.tp}/${(m?.tp ?? 0) + (m?.fn ?? 0)}, ${m?.tn}/${(m?.tn ?? 0) + (m?.fp ?? 0)}, AUC ${m?.auc.toFixed(2)}`,
+        )
+        .join('; ');
+      say(`repeat ${r.repeat} done in ${r.seconds.total.toFixed(0)} s: ${line}`);
+    },
+  });
+  write(results);
+  const summary = summariseStudy(results);
+  if (o.json) printJson({ out, repeats: results.length, summary });
+  else {
+    for (const a of summary.arms) {
+      say(
+        `${ARM_LABELS[a.arm]}: sensitivity ${a.counts.sensitivity}, specificity ${a.counts.specificity}, accuracy ${a.counts.accuracy} (medians), AUC ${a.auc.median.toFixed(2)} (IQR ${a.auc.q1.toFixed(2)}–${a.auc.q3.toFixed(2)})`,
+      );
+    }
+    say(`${results.length} repeat(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${out}`);
+  }
+}
+
+/** Repeats of an earlier run with the same settings (others are an error: mixing would be wrong). */
+function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
+  const dir = join(out, 'repeats');
+  if (!existsSync(dir)) return [];
+  const done: RepeatResult[] = [];
+  const key = (s: StudySettings) => JSON.stringify({ ...s, repeats: 0, threads: undefined });
+  for (const f of readdirSync(dir).filter((x) => /^\d{3}\.json$/.test(x))) {
+    const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+      settings: StudySettings;
+      result: RepeatResult;
+    };
+    if (key(j.settings) !== key(settings)) {
+      throw new UsageError(`--resume: ${join(dir, f)} was made with other settings (use another --out)`);
+    }
+    if (j.result.repeat <= settings.repeats) done.push(j.result);
+  }
+  return done;
 }

@@ -1,0 +1,64 @@
+import type { BasisSet } from '../core/basis.js';
+import type { Cohort } from '../simulate/cohort-schema.js';
+import { SpectrumGenerator } from '../simulate/generator.js';
+import {
+  drawPatients,
+  type Patient,
+  type RepeatResult,
+  repeatSeed,
+  runRepeat,
+  type StudyEvent,
+  type StudySettings,
+} from './virtual-study.js';
+
+/**
+ * Runs the repeats of a study one after the other. Virtual study: repeat r draws fresh patients from the truth
+ * cohort with its own seed. Real spectra (manifest): one repeat on the given patients. `done` holds repeats
+ * already computed (resumed runs); `onRepeat` sees each new result as soon as it exists, so a long run can be
+ * saved repeat by repeat.
+ */
+export interface StudyRunOptions {
+  settings: StudySettings;
+  template: Cohort;
+  basis: BasisSet;
+  truth?: Cohort;
+  /** Real patients (manifest mode). */
+  patients?: Patient[];
+  done?: RepeatResult[];
+  onRepeat?: (r: RepeatResult, all: RepeatResult[]) => void | Promise<void>;
+  onEvent?: (e: StudyEvent) => void;
+  signal?: AbortSignal;
+}
+
+export async function runStudy(o: StudyRunOptions): Promise<RepeatResult[]> {
+  const s = o.settings;
+  const components = o.basis.names;
+  const generator = o.truth
+    ? new SpectrumGenerator(o.truth, o.basis, { groups: s.design.groups })
+    : undefined;
+  const results = [...(o.done ?? [])].sort((a, b) => a.repeat - b.repeat);
+  const repeats = o.patients ? 1 : s.repeats;
+  for (let r = 1; r <= repeats; r++) {
+    if (results.some((x) => x.repeat === r)) continue;
+    const seed = repeatSeed(s.seed, r);
+    const patients = o.patients ?? drawPatients(generator as SpectrumGenerator, s.design, seed);
+    const result = await runRepeat(
+      {
+        template: o.template,
+        basis: o.basis,
+        components,
+        truth: o.truth && generator ? { cohort: o.truth, generator } : undefined,
+        onEvent: o.onEvent,
+        signal: o.signal,
+        keepNetworks: 1,
+      },
+      s,
+      patients,
+      r,
+      seed,
+    );
+    results.push(result);
+    await o.onRepeat?.(result, results);
+  }
+  return results;
+}

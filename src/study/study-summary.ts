@@ -1,0 +1,123 @@
+import { expectedCalibrationError } from './calibration.js';
+import { auc, type ClassificationMetrics } from './classification-metrics.js';
+import { type Distribution, distribution } from './quant-metrics.js';
+import { ARMS, type ArmName, type RepeatResult } from './virtual-study.js';
+
+/**
+ * The study across repeats: per classifier the distribution (median, IQR, mean ± SD) of sensitivity,
+ * specificity, accuracy and AUC over the repeats, the counts the paper reports (7/7, 9/10, 16/17), the AUC and
+ * calibration of all test patients pooled, and how often a repeat reached the paper's result.
+ */
+export interface ArmSummary {
+  arm: ArmName;
+  repeats: number;
+  sensitivity: Distribution;
+  specificity: Distribution;
+  accuracy: Distribution;
+  auc: Distribution;
+  /** Median counts, paper style. */
+  counts: { sensitivity: string; specificity: string; accuracy: string };
+  /** All test patients of all repeats together. */
+  pooled: { n: number; auc: number; ece: number; sensitivity: number; specificity: number; accuracy: number };
+  /** Repeats with sensitivity, specificity and accuracy at least the paper's 7/7, 9/10, 16/17 (scaled). */
+  atLeastPaper: number;
+}
+
+export interface StudySummary {
+  repeats: number;
+  arms: ArmSummary[];
+  /** Mean seconds per stage per repeat. */
+  seconds: Record<string, number>;
+}
+
+/** The paper's test-set result (Bae et al. 2025): 7/7, 9/10, 16/17. */
+export const PAPER_RESULT = { sensitivity: 7 / 7, specificity: 9 / 10, accuracy: 16 / 17 };
+
+export function summariseStudy(results: readonly RepeatResult[]): StudySummary {
+  const arms: ArmSummary[] = [];
+  for (const arm of ARMS) {
+    const per = results.map((r) => r.arms[arm]).filter((m): m is ClassificationMetrics => !!m);
+    if (per.length === 0) continue;
+    const labels: number[] = [];
+    const probs: number[] = [];
+    for (const r of results) {
+      for (const p of r.patients) {
+        const v = p.probabilities[arm];
+        if (p.role === 'test' && v !== undefined) {
+          labels.push(p.label);
+          probs.push(v);
+        }
+      }
+    }
+    let tp = 0;
+    let tn = 0;
+    let pos = 0;
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] === 1) {
+        pos++;
+        if (probs[i] >= 0.5) tp++;
+      } else if (probs[i] < 0.5) tn++;
+    }
+    const neg = labels.length - pos;
+    const med = (xs: number[]) => distribution(xs).median;
+    const count = (num: number[], den: number[]) => `${fmtCount(med(num))}/${fmtCount(med(den))}`;
+    arms.push({
+      arm,
+      repeats: per.length,
+      sensitivity: distribution(per.map((m) => m.sensitivity)),
+      specificity: distribution(per.map((m) => m.specificity)),
+      accuracy: distribution(per.map((m) => m.accuracy)),
+      auc: distribution(per.map((m) => m.auc)),
+      counts: {
+        sensitivity: count(
+          per.map((m) => m.tp),
+          per.map((m) => m.tp + m.fn),
+        ),
+        specificity: count(
+          per.map((m) => m.tn),
+          per.map((m) => m.tn + m.fp),
+        ),
+        accuracy: count(
+          per.map((m) => m.tp + m.tn),
+          per.map((m) => m.tp + m.tn + m.fp + m.fn),
+        ),
+      },
+      pooled: {
+        n: labels.length,
+        auc: auc(labels, probs),
+        ece: expectedCalibrationError(labels, probs).ece,
+        sensitivity: pos ? tp / pos : Number.NaN,
+        specificity: neg ? tn / neg : Number.NaN,
+        accuracy: labels.length ? (tp + tn) / labels.length : Number.NaN,
+      },
+      atLeastPaper: per.filter(
+        (m) =>
+          m.sensitivity >= PAPER_RESULT.sensitivity - 1e-9 &&
+          m.specificity >= PAPER_RESULT.specificity - 1e-9 &&
+          m.accuracy >= PAPER_RESULT.accuracy - 1e-9,
+      ).length,
+    });
+  }
+  const seconds: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.seconds)) seconds[k] = (seconds[k] ?? 0) + v;
+  for (const k of Object.keys(seconds)) seconds[k] /= Math.max(1, results.length);
+  return { repeats: results.length, arms, seconds };
+}
+
+/** A median count: integer when whole, else one decimal (e.g. 8.5). */
+function fmtCount(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(1);
+}
+
+/** Paper-style counts of one repeat: 7/7, 9/10, 16/17. */
+export function paperCounts(m: ClassificationMetrics): {
+  sensitivity: string;
+  specificity: string;
+  accuracy: string;
+} {
+  return {
+    sensitivity: `${m.tp}/${m.tp + m.fn}`,
+    specificity: `${m.tn}/${m.tn + m.fp}`,
+    accuracy: `${m.tp + m.tn}/${m.tp + m.tn + m.fp + m.fn}`,
+  };
+}

@@ -1,0 +1,466 @@
+import type { BasisSet } from '../core/basis.js';
+import { InputError } from '../core/errors.js';
+import type { Fid } from '../core/fid.js';
+import { Rng } from '../core/random.js';
+import type { FitOptions } from '../fit/fit.js';
+import type { Network } from '../nn/engine.js';
+import type { EpochReport } from '../nn/trainer.js';
+import type { Cohort } from '../simulate/cohort-schema.js';
+import { makeDistribution } from '../simulate/distributions.js';
+import type { SpectrumGenerator } from '../simulate/generator.js';
+import { architecture, type QcnnLayout } from './architectures.js';
+import { logit, sigmoid } from './calibration.js';
+import { type CcnnModel, ccnnLogits, trainCcnn } from './ccnn.js';
+import { type ClassificationMetrics, classificationMetrics } from './classification-metrics.js';
+import { cohortGrid, cohortProtocol } from './cohorts.js';
+import { classifyConcentrations, trainConcentrationClassifier } from './conventional.js';
+import { STUDY_FIT_OPTIONS } from './fit-features.js';
+import { type FitSetup, fitMany } from './fit-pool.js';
+import { inputPipeline, type ModelProtocol, prepareOnGrid } from './network-input.js';
+import { oracleProbabilities } from './oracle.js';
+import { predictQcnn, type QcnnModel, trainQcnn } from './qcnn.js';
+import { compareQuantification, type QuantComparison } from './quant-comparison.js';
+import { estimateStudyPriors, type StudyPriors } from './study-priors.js';
+
+/**
+ * The virtual clinical study (DESIGN.md §5; Bae et al. 2025's design): a hidden truth cohort draws patients of
+ * two groups; the first of each group ("prior patients") are fitted by NLLS and their fits give the priors;
+ * spectra simulated from those priors train a qCNN and a cCNN; the remaining ("test") patients are classified by
+ * the cCNN, by the conventional pipeline (NLLS concentrations → penalised logistic regression trained on the
+ * prior patients), by the same regression on qCNN concentrations, and by the Bayes-optimal oracle on their true
+ * amplitudes. Repeated with fresh patients. The pipeline sees only spectra: the truth cohort's distributions
+ * are read to draw patients and by the oracle (and, for the quantification comparison, to draw a held-out set).
+ */
+export interface StudyDesign {
+  /** [negative, positive] groups of the truth cohort. */
+  groups: [string, string];
+  /** Prior patients per group (fitted, feed the priors; the conventional pipeline trains on them). */
+  prior: [number, number];
+  /** Test patients per group. */
+  test: [number, number];
+}
+
+/** The paper's design: 20 LC and 17 LC-HCC patients; the first 10 + 10 give the priors; 10 + 7 are tested. */
+export const PAPER_DESIGN: StudyDesign = { groups: ['LC', 'LC-HCC'], prior: [10, 10], test: [10, 7] };
+
+export type ArmName = 'ccnn' | 'conventional' | 'qcnnLogistic' | 'oracle';
+export const ARMS: ArmName[] = ['ccnn', 'conventional', 'qcnnLogistic', 'oracle'];
+export const ARM_LABELS: Record<ArmName, string> = {
+  ccnn: 'cCNN',
+  conventional: 'NLLS + logistic regression',
+  qcnnLogistic: 'qCNN + logistic regression',
+  oracle: 'Oracle (true amplitudes)',
+};
+
+export interface StudySettings {
+  design: StudyDesign;
+  repeats: number;
+  seed: number;
+  /** Simulated training spectra per network per repeat. */
+  trainSpectra: number;
+  epochs: number;
+  validationSpectra: number;
+  /** Held-out spectra of the quantification comparison (0: none). */
+  quantSpectra: number;
+  /** The comparison runs in the first `quantRepeats` repeats. */
+  quantRepeats: number;
+  qcnn: { architecture: string; layout: QcnnLayout };
+  ccnn: { architecture: string; members: number };
+  nuisance: 'pooled' | 'per-group';
+  /** Class prior (probability of the positive group) all classifiers decide under; default: the design's. */
+  classPrior?: number;
+  threads: { torch: number; simulation: number; fit: number };
+  fitOptions: FitOptions;
+}
+
+export const DEFAULT_SETTINGS: Omit<StudySettings, 'repeats' | 'seed'> = {
+  design: PAPER_DESIGN,
+  trainSpectra: 60_000,
+  epochs: 6,
+  validationSpectra: 2000,
+  quantSpectra: 2000,
+  quantRepeats: 1,
+  qcnn: { architecture: 'base', layout: 'joint' },
+  ccnn: { architecture: 'base', members: 1 },
+  nuisance: 'pooled',
+  threads: { torch: 1, simulation: 1, fit: 2 },
+  fitOptions: STUDY_FIT_OPTIONS,
+};
+
+export interface Patient {
+  id: string;
+  group: string;
+  /** 1 for the positive group. */
+  label: number;
+  role: 'prior' | 'test';
+  fid: Fid;
+  /** Parameter row of the truth (virtual patients only). */
+  truth?: Float64Array;
+}
+
+export interface PatientResult {
+  id: string;
+  group: string;
+  label: number;
+  role: 'prior' | 'test';
+  /** Probability of the positive group per arm (test patients). */
+  probabilities: Partial<Record<ArmName, number>>;
+  nlls: number[];
+  nllsCrlb: number[];
+  qcnn: number[];
+  qcnnSd: number[];
+  truth?: number[];
+}
+
+export interface RepeatResult {
+  repeat: number;
+  seed: number;
+  classPrior: number;
+  arms: Partial<Record<ArmName, ClassificationMetrics>>;
+  patients: PatientResult[];
+  priors: StudyPriors;
+  /** Estimated vs true group means per component (virtual patients). */
+  priorAccuracy?: { component: string; group: string; truthMean: number; estimatedMean: number }[];
+  qcnn: {
+    epochs: number;
+    bestEpoch: number;
+    seconds: number;
+    varianceScale: number[];
+    validationLoss?: number;
+  };
+  ccnn: { epochs: number; bestEpoch: number; seconds: number; calibration: CcnnModel['calibration'] };
+  quantification?: QuantComparison;
+  seconds: Record<string, number>;
+  /** The trained networks (kept for the first repeat, to be saved). */
+  networks?: { qcnn: { net: Network; model: QcnnModel }; ccnn: { net: Network; model: CcnnModel } };
+}
+
+export type StudyEvent = { repeat: number; stage: string; message: string };
+
+export interface StudyContext {
+  /** Template for priors estimation (protocol, basis, baseline prior): never the truth. */
+  template: Cohort;
+  basis: BasisSet;
+  components: readonly string[];
+  /** Truth cohort (virtual study) or none (real spectra). */
+  truth?: { cohort: Cohort; generator: SpectrumGenerator };
+  onEvent?: (e: StudyEvent) => void;
+  signal?: AbortSignal;
+  /** Keep the networks of this repeat (1-based) in the result. */
+  keepNetworks?: number;
+}
+
+/** Seed of repeat r (1-based) of a study seeded with `seed`. */
+export function repeatSeed(seed: number, r: number): number {
+  return new Rng(seed, r).nextUint32() % 1_000_000_007;
+}
+
+/** Draws the repeat's virtual patients from the truth cohort: per group, prior patients first, then test. */
+export function drawPatients(truth: SpectrumGenerator, design: StudyDesign, seed: number): Patient[] {
+  const patients: Patient[] = [];
+  const n = truth.points;
+  const P = truth.layout.size;
+  const grid = truth.model.grid;
+  design.groups.forEach((group, label) => {
+    const g = truth.groups.indexOf(group);
+    if (g < 0) {
+      throw new InputError(`no group '${group}'`, {
+        file: truth.cohort.name,
+        field: 'groups',
+        expected: truth.groups.join(', '),
+      });
+    }
+    const count = design.prior[label] + design.test[label];
+    for (let i = 0; i < count; i++) {
+      const row = new Float64Array(P);
+      const fd = new Float64Array(2 * n);
+      const td = new Float64Array(2 * n);
+      truth.generate({ seed, group: g, index: i }, row, 0, { fd, td });
+      patients.push({
+        id: `${group}-${String(i + 1).padStart(2, '0')}`,
+        group,
+        label,
+        role: i < design.prior[label] ? 'prior' : 'test',
+        fid: {
+          data: td,
+          points: n,
+          dwellTime: grid.dwellTime,
+          spectrometerFrequency: grid.spectrometerFrequency,
+          ppmReference: grid.ppmReference,
+          nucleus: '1H',
+        },
+        truth: row,
+      });
+    }
+  });
+  return patients;
+}
+
+/** The design's class prior: positive patients / all patients. */
+export function designPrior(d: StudyDesign): number {
+  const pos = d.prior[1] + d.test[1];
+  return pos / (pos + d.prior[0] + d.test[0]);
+}
+
+/** One repeat of the study on the given patients (virtual or real). */
+export async function runRepeat(
+  ctx: StudyContext,
+  s: StudySettings,
+  patients: Patient[],
+  repeat: number,
+  seed: number,
+): Promise<RepeatResult> {
+  const seconds: Record<string, number> = {};
+  const t0 = performance.now();
+  let tStage = t0;
+  const lap = (name: string) => {
+    const now = performance.now();
+    seconds[name] = (now - tStage) / 1000;
+    tStage = now;
+  };
+  const say = (stage: string, message: string) => ctx.onEvent?.({ repeat, stage, message });
+  const groups = s.design.groups;
+  const template = ctx.template;
+  const grid = cohortGrid(template);
+  const protocol: ModelProtocol = cohortProtocol(template);
+  const pipeline = inputPipeline(grid);
+  const K = ctx.components.length;
+
+  // 1. NLLS fits of every patient (prior patients feed the priors; test patients the conventional pipeline).
+  say('nlls', `fitting ${patients.length} spectra`);
+  const fitSetup = nllsSetup(ctx, s.fitOptions);
+  const fids = new Float64Array(patients.length * 2 * grid.points);
+  patients.forEach((p, i) => {
+    fids.set(p.fid.data, i * 2 * grid.points);
+  });
+  const fits = await fitMany(fitSetup, fids, patients.length, { threads: s.threads.fit, signal: ctx.signal });
+  lap('nlls');
+
+  // 2. Priors from the prior patients' fits.
+  say('priors', 'estimating priors from the prior patients');
+  const priorIdx = patients.map((p, i) => (p.role === 'prior' ? i : -1)).filter((i) => i >= 0);
+  const priors = estimateStudyPriors(
+    priorIdx.map((i) => ({ group: patients[i].group, fit: fits[i] })),
+    {
+      template,
+      components: ctx.components,
+      nuisance: s.nuisance,
+      name: `study-repeat-${repeat}-priors`,
+      groups,
+    },
+  );
+  lap('priors');
+
+  // 3. Networks trained on spectra simulated from the priors.
+  const source = {
+    cohort: priors.cohort,
+    basis: ctx.basis,
+    groups,
+    targets: ctx.components,
+    pipeline,
+    threads: s.threads.simulation,
+  };
+  say('qcnn', `training the qCNN on ${s.trainSpectra} simulated spectra`);
+  const common = {
+    source,
+    protocol,
+    spectra: s.trainSpectra,
+    epochs: s.epochs,
+    validation: s.validationSpectra,
+    threads: s.threads.torch,
+    signal: ctx.signal,
+  };
+  const progress = (stage: string) => (e: EpochReport) =>
+    say(stage, `epoch ${e.epoch + 1}: validation loss ${e.validationLoss?.toFixed(3)}`);
+  const q = await trainQcnn({
+    ...common,
+    architecture: architecture(s.qcnn.architecture),
+    layout: s.qcnn.layout,
+    seed,
+    onEpoch: progress('qcnn'),
+  });
+  lap('qcnn');
+  say('ccnn', `training the cCNN on ${s.trainSpectra} simulated spectra`);
+  const c = await trainCcnn({
+    ...common,
+    architecture: architecture(s.ccnn.architecture),
+    members: s.ccnn.members,
+    seed: seed + 1,
+    onEpoch: progress('ccnn'),
+  });
+  lap('ccnn');
+
+  // 4. Classify the test patients.
+  say('classify', 'classifying the test patients');
+  const L = pipeline.model.points;
+  const inputs = new Float32Array(patients.length * 2 * L);
+  const norms = new Float64Array(patients.length);
+  patients.forEach((p, i) => {
+    const prep = prepareOnGrid(p.fid, pipeline, p.id);
+    inputs.set(prep.input, i * 2 * L);
+    norms[i] = prep.norm;
+  });
+  const block = { n: patients.length, inputs, norms };
+  const qPred = await predictQcnn(q.net, q.model, block);
+  const cLogits = await ccnnLogits(c.net, block, L);
+  const prior = s.classPrior ?? designPrior(s.design);
+  const shift = logit(prior) - logit(c.model.trainingPrior);
+  const testIdx = patients.map((p, i) => (p.role === 'test' ? i : -1)).filter((i) => i >= 0);
+  const labels = testIdx.map((i) => patients[i].label);
+  const priorLabels = priorIdx.map((i) => patients[i].label);
+  const trainPrior = priorLabels.reduce((a, b) => a + b, 0) / priorLabels.length;
+  const lrShift = logit(prior) - logit(trainPrior);
+  const rowsOf = (values: ArrayLike<number>, idx: number[]) =>
+    idx.map((i) => Array.from({ length: K }, (_, k) => values[i * K + k]));
+  const nllsValues = Float64Array.from(fits.flatMap((f) => f.amplitudes));
+  const probs: Partial<Record<ArmName, number[]>> = {};
+  probs.ccnn = testIdx.map((i) => sigmoid(cLogits[i] + shift));
+  const conv = trainConcentrationClassifier(rowsOf(nllsValues, priorIdx), priorLabels);
+  probs.conventional = classifyConcentrations(conv, rowsOf(nllsValues, testIdx)).map((p) =>
+    sigmoid(logit(p) + lrShift),
+  );
+  const qlr = trainConcentrationClassifier(rowsOf(qPred.values, priorIdx), priorLabels);
+  probs.qcnnLogistic = classifyConcentrations(qlr, rowsOf(qPred.values, testIdx)).map((p) =>
+    sigmoid(logit(p) + lrShift),
+  );
+  if (ctx.truth) {
+    const gen = ctx.truth.generator;
+    const samplers = {
+      negative: gen.samplers[gen.groups.indexOf(groups[0])],
+      positive: gen.samplers[gen.groups.indexOf(groups[1])],
+    };
+    probs.oracle = oracleProbabilities(
+      samplers,
+      testIdx.map((i) => patients[i].truth as Float64Array),
+      prior,
+    );
+  }
+  const arms: Partial<Record<ArmName, ClassificationMetrics>> = {};
+  for (const arm of ARMS) {
+    const p = probs[arm];
+    if (p) arms[arm] = classificationMetrics(labels, p);
+  }
+  lap('classify');
+
+  const truthIdx = ctx.truth ? amplitudeColumns(ctx.truth.generator, ctx.components) : undefined;
+  const patientResults: PatientResult[] = patients.map((p, i) => {
+    const t = testIdx.indexOf(i);
+    const probabilities: Partial<Record<ArmName, number>> = {};
+    if (t >= 0) for (const arm of ARMS) if (probs[arm]) probabilities[arm] = (probs[arm] as number[])[t];
+    return {
+      id: p.id,
+      group: p.group,
+      label: p.label,
+      role: p.role,
+      probabilities,
+      nlls: fits[i].amplitudes,
+      nllsCrlb: fits[i].crlb,
+      qcnn: Array.from(qPred.values.subarray(i * K, (i + 1) * K)),
+      qcnnSd: Array.from(qPred.sd.subarray(i * K, (i + 1) * K)),
+      ...(p.truth && truthIdx ? { truth: truthIdx.map((j) => (p.truth as Float64Array)[j]) } : {}),
+    };
+  });
+
+  // 5. Quantification: qCNN vs NLLS on a held-out simulated set.
+  let quantification: QuantComparison | undefined;
+  if (s.quantSpectra > 0 && repeat <= s.quantRepeats) {
+    const from = ctx.truth?.cohort ?? priors.cohort;
+    say('quantification', `qCNN vs NLLS on ${s.quantSpectra} simulated spectra`);
+    quantification = await compareQuantification({
+      cohort: from,
+      source: ctx.truth ? 'truth' : 'priors',
+      basis: ctx.basis,
+      groups,
+      components: ctx.components,
+      spectra: s.quantSpectra,
+      seed: seed + 2,
+      qcnn: q,
+      pipeline,
+      fitSetup,
+      threads: s.threads,
+      signal: ctx.signal,
+      onProgress: (done, total) => say('quantification', `NLLS ${done}/${total}`),
+    });
+    lap('quantification');
+  }
+  seconds.total = (performance.now() - t0) / 1000;
+  const last = (h: { validationLoss?: number }[]) => h[h.length - 1]?.validationLoss;
+  return {
+    repeat,
+    seed,
+    classPrior: prior,
+    arms,
+    patients: patientResults,
+    priors,
+    priorAccuracy: ctx.truth
+      ? priorAccuracy(ctx.truth.cohort, priors.cohort, groups, ctx.components)
+      : undefined,
+    qcnn: {
+      epochs: q.history.length,
+      bestEpoch: Number(q.model.training.bestEpoch),
+      seconds: q.seconds,
+      varianceScale: q.model.varianceScale,
+      validationLoss: last(q.history),
+    },
+    ccnn: {
+      epochs: c.history.length,
+      bestEpoch: Number(c.model.training.bestEpoch),
+      seconds: c.seconds,
+      calibration: c.model.calibration,
+    },
+    quantification,
+    seconds,
+    ...(ctx.keepNetworks === repeat
+      ? { networks: { qcnn: { net: q.net, model: q.model }, ccnn: { net: c.net, model: c.model } } }
+      : {}),
+  };
+}
+
+/** Fitter setup for the study's basis and grid. */
+export function nllsSetup(ctx: Pick<StudyContext, 'template' | 'basis'>, options: FitOptions): FitSetup {
+  const grid = cohortGrid(ctx.template);
+  return {
+    basis: ctx.basis,
+    header: { ...grid, nucleus: '1H' },
+    options,
+    context: {
+      ppmReference: grid.ppmReference,
+      spectrometerFrequency: grid.spectrometerFrequency,
+      points: grid.points,
+      waterPpm: ctx.template.model.waterPpm,
+      snrPeak: ctx.template.model.snrPeak,
+    },
+  };
+}
+
+function amplitudeColumns(gen: SpectrumGenerator, components: readonly string[]): number[] {
+  return components.map((c) => {
+    const j = gen.layout.indexOf(c);
+    if (j < 0) throw new InputError(`the truth cohort has no component '${c}'`, { file: gen.cohort.name });
+    return j;
+  });
+}
+
+/** Mean of each component per group under the truth and under the estimated priors. */
+function priorAccuracy(
+  truth: Cohort,
+  estimated: Cohort,
+  groups: readonly string[],
+  components: readonly string[],
+): RepeatResult['priorAccuracy'] {
+  const out: NonNullable<RepeatResult['priorAccuracy']> = [];
+  for (const g of groups) {
+    for (const c of components) {
+      const t = truth.groups[g]?.amplitudes[c];
+      const e = estimated.groups[g]?.amplitudes[c];
+      if (!t || !e) continue;
+      out.push({
+        component: c,
+        group: g,
+        truthMean: makeDistribution(t).mean(),
+        estimatedMean: makeDistribution(e).mean(),
+      });
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 /**
  * Fit speed, one core, warm process (fitter prepared once per geometry, as in batch mode):
- * - liver default: 1024 points, 2000 Hz, 127.76 MHz, 20 components (liver stand-in basis), window 0.5–5.7 ppm
+ * - liver default: 1024 points, 2000 Hz, 127.76 MHz, 20 components (spin-physics liver basis), window 0.5–5.7 ppm
  *   with residual water, spline baseline; 60 synthetic spectra at SNR 50;
  * - ISMRM 2016 challenge: 2048 points, 4000 Hz, 21-component LCModel basis, datasets 1–28.
  * Reports median and 90th percentile of wall time and of process CPU time per spectrum (CPU time is what the
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/random.js';
 import { Fitter } from '../src/fit/fit.js';
-import { LIVER_FIT_OPTIONS, liverSingletBasis } from '../src/fit/liver.js';
+import { LIVER_FIT_OPTIONS, liverBasis } from '../src/fit/liver.js';
 import { peakHeight, synthesizeFid } from '../src/fit/synthesize.js';
 import { readLcmBasis } from '../src/io/lcmodel/basis.js';
 import { readLcmRaw } from '../src/io/lcmodel/raw.js';
@@ -46,7 +46,7 @@ function time<T>(
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const basis = liverSingletBasis();
+  const basis = liverBasis();
   const spec = { ...STUDY_SPEC, noiseSd: peakHeight(basis, STUDY_SPEC) / 50 };
   const liverFids = Array.from({ length: 60 }, (_, i) => synthesizeFid(basis, spec, Rng.stream(7, i)));
   const tPrep = performance.now();

@@ -56,6 +56,8 @@ export interface FitOptions {
   exclude?: string[];
   maxIterations?: number;
   tolerance?: number;
+  /** Stop when a Levenberg–Marquardt step gains less than this many noise variances (Δχ²). Default 0.01. */
+  minGain?: number;
 }
 
 export interface ComponentResult {
@@ -325,6 +327,7 @@ export class Fitter {
       priorNoiseVariance: noiseVarRow,
       maxIterations: o.maxIterations ?? 60,
       tolerance: o.tolerance ?? 1e-5,
+      minGain: o.minGain,
     });
     const theta = res.theta;
     // Degrees of freedom: θ, the passive linear columns and the baseline's effective dimension.

@@ -50,21 +50,28 @@ export function choleskySolveInPlace(l: Float64Array, n: number, b: Float64Array
   }
 }
 
-/** Inverse of a symmetric positive definite n×n matrix (returns a new full symmetric matrix). */
-export function invertSpd(a: Float64Array, n: number): Float64Array {
+/**
+ * Inverse of a symmetric positive definite n×n matrix (returns a new symmetric matrix). With `leading` < n only
+ * the first `leading` columns (and, by symmetry, rows) are computed; the trailing block is left zero.
+ */
+export function invertSpd(a: Float64Array, n: number, leading = n): Float64Array {
   const l = Float64Array.from(a.subarray(0, n * n));
   choleskyInPlace(l, n);
   const inv = new Float64Array(n * n);
   const col = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
+  for (let j = 0; j < leading; j++) {
     col.fill(0);
     col[j] = 1;
     choleskySolveInPlace(l, n, col);
     for (let i = 0; i < n; i++) inv[i * n + j] = col[i];
   }
-  // Symmetrise against round-off.
+  // Symmetrise against round-off (and fill the rows of the computed columns).
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
+      if (j >= leading) {
+        if (i < leading) inv[i * n + j] = inv[j * n + i];
+        continue;
+      }
       const v = 0.5 * (inv[i * n + j] + inv[j * n + i]);
       inv[i * n + j] = v;
       inv[j * n + i] = v;
@@ -77,7 +84,7 @@ export function invertSpd(a: Float64Array, n: number): Float64Array {
  * Inverse of a symmetric positive semidefinite matrix that stays meaningful when it is singular: the matrix is
  * scaled to unit diagonal (Jacobi preconditioning) first, and zero rows/columns give zero rows/columns.
  */
-export function invertSpdScaled(a: Float64Array, n: number): Float64Array {
+export function invertSpdScaled(a: Float64Array, n: number, leading = n): Float64Array {
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = a[i * n + i] > 0 ? 1 / Math.sqrt(a[i * n + i]) : 0;
   const s = new Float64Array(n * n);
@@ -85,7 +92,7 @@ export function invertSpdScaled(a: Float64Array, n: number): Float64Array {
     for (let j = 0; j < n; j++)
       s[i * n + j] = d[i] === 0 || d[j] === 0 ? (i === j ? 1 : 0) : a[i * n + j] * d[i] * d[j];
   }
-  const inv = invertSpd(s, n);
+  const inv = invertSpd(s, n, leading);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) inv[i * n + j] *= d[i] * d[j];
   }

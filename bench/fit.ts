@@ -7,6 +7,7 @@
  * fit costs when the machine is shared).
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/random.js';
@@ -46,6 +47,7 @@ function time<T>(
 }
 
 export async function run(): Promise<Record<string, unknown>> {
+  const load0 = loadavg()[0];
   const basis = liverBasis();
   const spec = { ...STUDY_SPEC, noiseSd: peakHeight(basis, STUDY_SPEC) / 50 };
   const liverFids = Array.from({ length: 60 }, (_, i) => synthesizeFid(basis, spec, Rng.stream(7, i)));
@@ -66,6 +68,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const challengePrepMs = performance.now() - tPrep2;
   const ch = time(cfids, (f) => cFitter.fit(f));
   return {
+    // 1-minute load average before and after: the machine is shared, wall times are inflated under load.
+    loadAverage: [Number(load0.toFixed(2)), Number(loadavg()[0].toFixed(2))],
     liverDefault: {
       points: 1024,
       components: basis.names.length,

@@ -57,7 +57,7 @@ describe('ISMRM 2016 fitting challenge', () => {
         diffs.push((100 * Math.abs(ours - ref)) / ref);
       }
       expect(diffs).toHaveLength(23);
-      // Measured: NAA+NAAG 0.6%, Glu 4.3%, Ins 3.5%, GPC+PCh 1.8%.
+      // Measured: NAA+NAAG 0.6%, Glu 4.3%, Ins 3.4%, GPC+PCh 1.8%.
       expect(median(diffs), refName).toBeLessThan(limit);
     }
   });

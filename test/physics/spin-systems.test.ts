@@ -59,6 +59,7 @@ describe('built-in spin-system library', () => {
       Gln: 5,
       Glu: 5,
       GSH: 10,
+      'GSH-Tkac2008': 10,
       Gly: 2,
       Ins: 6,
       Lac: 4,

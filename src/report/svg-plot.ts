@@ -1,0 +1,464 @@
+/**
+ * A small, dependency-free SVG plotting module: axes with "nice" ticks (optionally reversed, as a ppm axis is
+ * drawn), line / marker / step traces, horizontal and diagonal reference lines, text annotations and a legend.
+ * It emits plain SVG text (no DOM), so the same code draws report figures in Node and the spectrum in the
+ * browser app. Figures with several panels place several {@link Frame}s in one SVG.
+ *
+ * Every figure is a complete standalone `<svg>` with a white background and an explicit size, so it can be
+ * written to a .svg file, inlined into HTML, or rasterised to PNG (report/png.ts) unchanged.
+ */
+
+/** Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008), black first. */
+export const PALETTE = [
+  '#000000',
+  '#D55E00',
+  '#0072B2',
+  '#009E73',
+  '#CC79A7',
+  '#E69F00',
+  '#56B4E9',
+  '#F0E442',
+] as const;
+
+/** Distinct colours for many traces (e.g. 20 component contributions): the palette without black and yellow, then a hue wheel. */
+export function seriesColor(i: number): string {
+  const base = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+  if (i < base.length) return base[i];
+  const hue = (i * 137.508) % 360; // golden angle: neighbours stay apart
+  return `hsl(${hue.toFixed(0)}, 60%, 40%)`;
+}
+
+export const FONT_FAMILY = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+
+export interface Trace {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  label?: string;
+  color?: string;
+  /** Stroke width (px). Default 1.2. */
+  width?: number;
+  /** SVG stroke-dasharray, e.g. '4 3'. */
+  dash?: string;
+  /** 'line' (default), 'markers', 'line+markers' or 'step' (post-step, for ROC curves). */
+  mode?: 'line' | 'markers' | 'line+markers' | 'step';
+  markerRadius?: number;
+  /** Marker fill opacity (default 0.8). */
+  markerOpacity?: number;
+  /** Constant added to every y (stacked spectra). */
+  offset?: number;
+  /** Leave out of the legend even when labelled. */
+  hideInLegend?: boolean;
+}
+
+export interface Axis {
+  label?: string;
+  /** Data range shown; default: the data extent (with 4 % padding for y). */
+  range?: [number, number];
+  /** Draw high values on the left (x) or at the bottom (y). A ppm axis is reversed. */
+  reversed?: boolean;
+  /** Explicit tick positions; default: about `tickCount` nice ticks. */
+  ticks?: number[];
+  tickCount?: number;
+  tickFormat?: (v: number) => string;
+  /** Light grid lines at the ticks. */
+  grid?: boolean;
+  /** Hide tick labels and ticks (e.g. arbitrary-unit spectrum intensity). */
+  hidden?: boolean;
+}
+
+export interface Annotation {
+  x: number;
+  y: number;
+  text: string;
+  anchor?: 'start' | 'middle' | 'end';
+  color?: string;
+  size?: number;
+  /** Pixel offsets from the data point. */
+  dx?: number;
+  dy?: number;
+}
+
+export interface RefLine {
+  /** Horizontal line at y, or vertical at x. */
+  y?: number;
+  x?: number;
+  color?: string;
+  dash?: string;
+  width?: number;
+}
+
+export interface PlotOptions {
+  traces: Trace[];
+  x?: Axis;
+  y?: Axis;
+  title?: string;
+  width?: number;
+  height?: number;
+  /** Legend position; false hides it. Default 'top-right' when any trace is labelled. */
+  legend?: false | 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+  annotations?: Annotation[];
+  refLines?: RefLine[];
+  /** Draw the y = x line (e.g. chance line of a ROC plot, identity of an estimate-vs-truth plot). */
+  diagonal?: boolean;
+  /** Equal data scaling on x and y is not enforced; this only fixes margins. */
+  margin?: Partial<Margin>;
+  /** Accessible description (the <title> element). Default: the title. */
+  description?: string;
+}
+
+export interface Margin {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Plot area of one panel inside an SVG, in pixels. */
+export interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Escapes text for SVG/HTML content and attribute values. */
+export function escapeXml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`,
+  );
+}
+
+/** Numbers in SVG coordinates: 2 decimals, no trailing zeros, never NaN text. */
+export function n2(v: number): string {
+  if (!Number.isFinite(v)) return '0';
+  return String(Math.round(v * 100) / 100);
+}
+
+/** Tick step from {1, 2, 2.5, 5} x 10^k closest to span / count. */
+export function niceStep(span: number, count = 6): number {
+  if (!(span > 0) || !Number.isFinite(span)) return 1;
+  const raw = span / Math.max(1, count);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  const m = f < 1.5 ? 1 : f < 2.25 ? 2 : f < 3.5 ? 2.5 : f < 7.5 ? 5 : 10;
+  return m * p;
+}
+
+/** Nice ticks covering [lo, hi] (inclusive, within rounding). */
+export function niceTicks(lo: number, hi: number, count = 6): number[] {
+  const a = Math.min(lo, hi);
+  const b = Math.max(lo, hi);
+  const step = niceStep(b - a, count);
+  const out: number[] = [];
+  const first = Math.ceil(a / step - 1e-9) * step;
+  for (let t = first; t <= b + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  return out;
+}
+
+/** Tick label with as many decimals as the step needs. */
+export function formatTick(v: number, step: number): string {
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  const exact = Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) < 1e-6;
+  return v.toFixed(exact ? decimals : decimals + 1);
+}
+
+function extent(values: Iterable<number>): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo > hi) return [0, 1];
+  if (lo === hi) return [lo - 0.5, hi + 0.5];
+  return [lo, hi];
+}
+
+function* traceY(t: Trace): Iterable<number> {
+  const off = t.offset ?? 0;
+  for (let i = 0; i < t.y.length; i++) yield t.y[i] + off;
+}
+
+function* traceX(t: Trace): Iterable<number> {
+  for (let i = 0; i < t.x.length; i++) yield t.x[i];
+}
+
+function* concat(parts: Iterable<number>[]): Iterable<number> {
+  for (const p of parts) yield* p;
+}
+
+/**
+ * One panel: maps data to pixels and draws axes and traces. The x range is [x0, x1] with x0 drawn at the left
+ * (so a reversed axis has x0 > x1); y likewise with y0 at the bottom.
+ */
+export class Frame {
+  readonly box: Box;
+  readonly xRange: [number, number];
+  readonly yRange: [number, number];
+  readonly xAxis: Axis;
+  readonly yAxis: Axis;
+
+  constructor(box: Box, xAxis: Axis, yAxis: Axis, traces: readonly Trace[] = []) {
+    this.box = box;
+    this.xAxis = xAxis;
+    this.yAxis = yAxis;
+    const xr = xAxis.range ?? extent(concat(traces.map(traceX)));
+    let yr = yAxis.range;
+    if (!yr) {
+      const [lo, hi] = extent(concat(traces.map(traceY)));
+      const pad = 0.04 * (hi - lo);
+      yr = [lo - pad, hi + pad];
+    }
+    const xs: [number, number] = [Math.min(...xr), Math.max(...xr)];
+    const ys: [number, number] = [Math.min(...yr), Math.max(...yr)];
+    this.xRange = xAxis.reversed ? [xs[1], xs[0]] : xs;
+    this.yRange = yAxis.reversed ? [ys[1], ys[0]] : ys;
+  }
+
+  px(x: number): number {
+    const [a, b] = this.xRange;
+    return this.box.left + ((x - a) / (b - a || 1)) * this.box.width;
+  }
+
+  py(y: number): number {
+    const [a, b] = this.yRange;
+    return this.box.top + this.box.height - ((y - a) / (b - a || 1)) * this.box.height;
+  }
+
+  /** Clip-path id unique to this panel (figures may hold several). */
+  clipId(prefix: string): string {
+    return `${prefix}-clip-${Math.round(this.box.left)}-${Math.round(this.box.top)}`;
+  }
+
+  clipDef(prefix: string): string {
+    const b = this.box;
+    return `<clipPath id="${this.clipId(prefix)}"><rect x="${n2(b.left)}" y="${n2(b.top)}" width="${n2(b.width)}" height="${n2(b.height)}"/></clipPath>`;
+  }
+
+  /** Axes, ticks, tick labels, grid and axis labels. */
+  axes(opts: { xLabels?: boolean; frame?: boolean } = {}): string {
+    const b = this.box;
+    const out: string[] = [];
+    const bottom = b.top + b.height;
+    if (opts.frame !== false) {
+      out.push(
+        `<rect x="${n2(b.left)}" y="${n2(b.top)}" width="${n2(b.width)}" height="${n2(b.height)}" fill="none" stroke="#444" stroke-width="0.8"/>`,
+      );
+    }
+    if (!this.xAxis.hidden) {
+      const ticks = this.xAxis.ticks ?? niceTicks(this.xRange[0], this.xRange[1], this.xAxis.tickCount ?? 8);
+      const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+      for (const t of ticks) {
+        const x = this.px(t);
+        if (x < b.left - 0.5 || x > b.left + b.width + 0.5) continue;
+        if (this.xAxis.grid)
+          out.push(
+            `<line x1="${n2(x)}" x2="${n2(x)}" y1="${n2(b.top)}" y2="${n2(bottom)}" stroke="#e4e4e4" stroke-width="0.8"/>`,
+          );
+        out.push(
+          `<line x1="${n2(x)}" x2="${n2(x)}" y1="${n2(bottom)}" y2="${n2(bottom + 4)}" stroke="#444" stroke-width="0.8"/>`,
+        );
+        if (opts.xLabels !== false) {
+          const label = this.xAxis.tickFormat ? this.xAxis.tickFormat(t) : formatTick(t, step);
+          out.push(
+            `<text x="${n2(x)}" y="${n2(bottom + 16)}" text-anchor="middle">${escapeXml(label)}</text>`,
+          );
+        }
+      }
+    }
+    if (this.xAxis.label && opts.xLabels !== false) {
+      out.push(
+        `<text x="${n2(b.left + b.width / 2)}" y="${n2(bottom + 34)}" text-anchor="middle">${escapeXml(this.xAxis.label)}</text>`,
+      );
+    }
+    if (!this.yAxis.hidden) {
+      const ticks = this.yAxis.ticks ?? niceTicks(this.yRange[0], this.yRange[1], this.yAxis.tickCount ?? 5);
+      const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+      for (const t of ticks) {
+        const y = this.py(t);
+        if (y < b.top - 0.5 || y > bottom + 0.5) continue;
+        if (this.yAxis.grid)
+          out.push(
+            `<line x1="${n2(b.left)}" x2="${n2(b.left + b.width)}" y1="${n2(y)}" y2="${n2(y)}" stroke="#e4e4e4" stroke-width="0.8"/>`,
+          );
+        out.push(
+          `<line x1="${n2(b.left - 4)}" x2="${n2(b.left)}" y1="${n2(y)}" y2="${n2(y)}" stroke="#444" stroke-width="0.8"/>`,
+        );
+        const label = this.yAxis.tickFormat ? this.yAxis.tickFormat(t) : formatTick(t, step);
+        out.push(`<text x="${n2(b.left - 7)}" y="${n2(y + 4)}" text-anchor="end">${escapeXml(label)}</text>`);
+      }
+    }
+    if (this.yAxis.label) {
+      const x = b.left - (this.yAxis.hidden ? 12 : 46);
+      const y = b.top + b.height / 2;
+      out.push(
+        `<text x="${n2(x)}" y="${n2(y)}" text-anchor="middle" transform="rotate(-90 ${n2(x)} ${n2(y)})">${escapeXml(this.yAxis.label)}</text>`,
+      );
+    }
+    return out.join('');
+  }
+
+  /** One trace as SVG (clipped to the panel by the caller's clip path). */
+  trace(t: Trace, fallbackColor: string): string {
+    const color = t.color ?? fallbackColor;
+    const off = t.offset ?? 0;
+    const n = Math.min(t.x.length, t.y.length);
+    const mode = t.mode ?? 'line';
+    const out: string[] = [];
+    if (mode !== 'markers') {
+      const parts: string[] = [];
+      let pen = false;
+      let prevY = 0;
+      for (let i = 0; i < n; i++) {
+        const yv = t.y[i] + off;
+        if (!Number.isFinite(yv) || !Number.isFinite(t.x[i])) {
+          pen = false;
+          continue;
+        }
+        const x = n2(this.px(t.x[i]));
+        const y = n2(this.py(yv));
+        if (!pen) parts.push(`M${x},${y}`);
+        else if (mode === 'step') parts.push(`L${x},${prevY}L${x},${y}`);
+        else parts.push(`L${x},${y}`);
+        pen = true;
+        prevY = Number(y);
+      }
+      const dash = t.dash ? ` stroke-dasharray="${t.dash}"` : '';
+      out.push(
+        `<path d="${parts.join('')}" fill="none" stroke="${color}" stroke-width="${t.width ?? 1.2}" stroke-linejoin="round"${dash}/>`,
+      );
+    }
+    if (mode === 'markers' || mode === 'line+markers') {
+      const r = t.markerRadius ?? 3;
+      const op = t.markerOpacity ?? 0.8;
+      for (let i = 0; i < n; i++) {
+        const yv = t.y[i] + off;
+        if (!Number.isFinite(yv) || !Number.isFinite(t.x[i])) continue;
+        out.push(
+          `<circle cx="${n2(this.px(t.x[i]))}" cy="${n2(this.py(yv))}" r="${r}" fill="${color}" fill-opacity="${op}" stroke="${color}" stroke-width="0.6"/>`,
+        );
+      }
+    }
+    return out.join('');
+  }
+
+  refLine(r: RefLine): string {
+    const b = this.box;
+    const style = `stroke="${r.color ?? '#888'}" stroke-width="${r.width ?? 0.9}"${r.dash ? ` stroke-dasharray="${r.dash}"` : ''}`;
+    if (r.y !== undefined) {
+      const y = n2(this.py(r.y));
+      return `<line x1="${n2(b.left)}" x2="${n2(b.left + b.width)}" y1="${y}" y2="${y}" ${style}/>`;
+    }
+    if (r.x !== undefined) {
+      const x = n2(this.px(r.x));
+      return `<line x1="${x}" x2="${x}" y1="${n2(b.top)}" y2="${n2(b.top + b.height)}" ${style}/>`;
+    }
+    return '';
+  }
+
+  annotation(a: Annotation): string {
+    const fill = a.color ? ` fill="${a.color}"` : '';
+    const size = a.size ? ` font-size="${a.size}"` : '';
+    return `<text x="${n2(this.px(a.x) + (a.dx ?? 0))}" y="${n2(this.py(a.y) + (a.dy ?? 0))}" text-anchor="${a.anchor ?? 'start'}"${fill}${size}>${escapeXml(a.text)}</text>`;
+  }
+
+  /** Legend of the labelled traces in a corner of the panel. */
+  legend(traces: readonly Trace[], where: NonNullable<PlotOptions['legend']>, colors: string[]): string {
+    if (where === false) return '';
+    const items = traces
+      .map((t, i) => ({ t, color: t.color ?? colors[i] }))
+      .filter(({ t }) => t.label && !t.hideInLegend);
+    if (items.length === 0) return '';
+    const rowH = 16;
+    const w = Math.max(...items.map(({ t }) => (t.label ?? '').length)) * 6.6 + 34;
+    const h = items.length * rowH + 8;
+    const b = this.box;
+    const x = where.endsWith('right') ? b.left + b.width - w - 6 : b.left + 6;
+    const y = where.startsWith('top') ? b.top + 6 : b.top + b.height - h - 6;
+    const out = [
+      `<g class="legend"><rect x="${n2(x)}" y="${n2(y)}" width="${n2(w)}" height="${n2(h)}" fill="white" fill-opacity="0.85" stroke="#bbb" stroke-width="0.6"/>`,
+    ];
+    items.forEach(({ t, color }, i) => {
+      const cy = y + 4 + rowH * i + rowH / 2;
+      if ((t.mode ?? 'line') === 'markers') {
+        out.push(`<circle cx="${n2(x + 15)}" cy="${n2(cy)}" r="3.5" fill="${color}"/>`);
+      } else {
+        const dash = t.dash ? ` stroke-dasharray="${t.dash}"` : '';
+        out.push(
+          `<line x1="${n2(x + 6)}" x2="${n2(x + 24)}" y1="${n2(cy)}" y2="${n2(cy)}" stroke="${color}" stroke-width="2"${dash}/>`,
+        );
+      }
+      out.push(`<text x="${n2(x + 30)}" y="${n2(cy + 4)}">${escapeXml(t.label ?? '')}</text>`);
+    });
+    out.push('</g>');
+    return out.join('');
+  }
+
+  /** Axes + clipped traces + reference lines + annotations + legend. */
+  draw(opts: PlotOptions, clipPrefix: string, axesOpts: { xLabels?: boolean } = {}): string {
+    const colors = opts.traces.map((_, i) => (i === 0 ? PALETTE[0] : PALETTE[1 + ((i - 1) % 6)]));
+    const body: string[] = [];
+    if (opts.diagonal) {
+      const lo = Math.max(Math.min(...this.xRange), Math.min(...this.yRange));
+      const hi = Math.min(Math.max(...this.xRange), Math.max(...this.yRange));
+      body.push(
+        `<line x1="${n2(this.px(lo))}" y1="${n2(this.py(lo))}" x2="${n2(this.px(hi))}" y2="${n2(this.py(hi))}" stroke="#999" stroke-dasharray="4 3" stroke-width="0.9"/>`,
+      );
+    }
+    for (const r of opts.refLines ?? []) body.push(this.refLine(r));
+    opts.traces.forEach((t, i) => {
+      body.push(this.trace(t, colors[i]));
+    });
+    const hasLabels = opts.traces.some((t) => t.label && !t.hideInLegend);
+    return [
+      `<defs>${this.clipDef(clipPrefix)}</defs>`,
+      this.axes(axesOpts),
+      `<g clip-path="url(#${this.clipId(clipPrefix)})">${body.join('')}</g>`,
+      ...(opts.annotations ?? []).map((a) => this.annotation(a)),
+      hasLabels ? this.legend(opts.traces, opts.legend ?? 'top-right', colors) : '',
+    ].join('');
+  }
+}
+
+/** Opening tag, background and title of a standalone figure. */
+export function svgOpen(width: number, height: number, title?: string, description?: string): string {
+  const desc = description ?? title;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT_FAMILY}" font-size="11" fill="#222">`,
+    desc ? `<title>${escapeXml(desc)}</title>` : '',
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    title
+      ? `<text x="${n2(width / 2)}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(title)}</text>`
+      : '',
+  ].join('');
+}
+
+let plotCounter = 0;
+
+/** A unique id prefix for clip paths, so several figures can be inlined in one HTML page. */
+export function uniquePrefix(stem = 'p'): string {
+  plotCounter = (plotCounter + 1) % 1e9;
+  return `${stem}${plotCounter.toString(36)}`;
+}
+
+/** A complete single-panel line/marker plot. */
+export function linePlotSvg(opts: PlotOptions): string {
+  const width = opts.width ?? 640;
+  const height = opts.height ?? 400;
+  const m: Margin = {
+    left: opts.y?.hidden ? 24 : 62,
+    right: 16,
+    top: opts.title ? 30 : 12,
+    bottom: opts.x?.label ? 46 : 30,
+    ...opts.margin,
+  };
+  const frame = new Frame(
+    { left: m.left, top: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom },
+    opts.x ?? {},
+    opts.y ?? {},
+    opts.traces,
+  );
+  return `${svgOpen(width, height, opts.title, opts.description)}${frame.draw(opts, uniquePrefix())}</svg>`;
+}

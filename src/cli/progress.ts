@@ -166,7 +166,8 @@ function plainSink(
   const line = (done: number, total: number, status: string) => {
     const elapsed = (now() - t0) / 1000;
     const pct = total > 0 ? ` (${Math.floor((100 * done) / total)} %)` : '';
-    const eta = done > 0 && total > done ? `, ~${formatDuration((elapsed * (total - done)) / done)} left` : '';
+    const eta =
+      done > 0 && total > done ? `, ~${formatDuration((elapsed * (total - done)) / done)} left` : '';
     return `${label}: ${done}/${total}${u}${pct}, ${formatDuration(elapsed)} elapsed${eta}${status ? `, ${status}` : ''}\n`;
   };
   return {
@@ -181,7 +182,11 @@ function plainSink(
     log: (l) => stream.write(`${l}\n`),
     stop: (done, total, ok) => {
       const secs = formatDuration((now() - t0) / 1000);
-      stream.write(ok ? `${label}: done, ${done}/${total}${u} in ${secs}\n` : `${label}: stopped at ${done}/${total}${u} after ${secs}\n`);
+      stream.write(
+        ok
+          ? `${label}: done, ${done}/${total}${u} in ${secs}\n`
+          : `${label}: stopped at ${done}/${total}${u} after ${secs}\n`,
+      );
     },
   };
 }

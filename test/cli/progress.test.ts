@@ -30,7 +30,14 @@ describe('withProgress', () => {
         }
         return 42;
       },
-      { stream: out as never, mode: 'plain', intervalMs: 2500, unit: 'spectra', now: () => t, handleSignals: false },
+      {
+        stream: out as never,
+        mode: 'plain',
+        intervalMs: 2500,
+        unit: 'spectra',
+        now: () => t,
+        handleSignals: false,
+      },
     );
     expect(result).toBe(42);
     const lines = out.text.trim().split('\n');

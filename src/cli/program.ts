@@ -4,10 +4,19 @@ import { LivermrsError } from '../core/errors.js';
 import { registerAll } from './commands/index.js';
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  // dist/src/cli/program.js when built, src/cli/program.ts when run from source (tests).
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === 'livermrs') return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'unknown';
 }
 
 /** Build the `livermrs` command tree. Commands are thin: parse options, call the library, write outputs. */

@@ -151,8 +151,10 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
   const b = Math.max(lo, hi);
   const step = niceStep(b - a, count);
   const out: number[] = [];
-  const first = Math.ceil(a / step - 1e-9) * step;
-  for (let t = first; t <= b + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  const first = Math.ceil(a / step - 1e-9);
+  const last = Math.floor(b / step + 1e-9);
+  // Integer multiples of the step, rounded so 3 x 0.2 prints and compares as 0.6.
+  for (let k = first; k <= last; k++) out.push(Number((k * step).toPrecision(12)) || 0);
   return out;
 }
 

@@ -6,10 +6,12 @@ import { REPO_ROOT } from './repo.js';
 /**
  * Bundles TypeScript source text (importing from the repository's src/) into one ESM file that plain `node`
  * runs, so tests can spawn real processes (signals, exit codes) without a TypeScript loader. npm packages stay
- * external and resolve from the repository's node_modules (the file is written under .vitest-tmp/).
+ * external and resolve from the repository's node_modules (the file is written under .vitest-tmp/, ignored by git).
  */
 export async function bundleScript(source: string, name: string): Promise<string> {
-  const dir = join(REPO_ROOT, '.vitest-tmp');
+  // Three levels below the root, like dist/src/cli/program.js, so module-relative paths such as
+  // '../../../package.json' (cli/program.ts packageVersion) resolve to the repository root.
+  const dir = join(REPO_ROOT, '.vitest-tmp', 'bundles', 'scripts');
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, `${name}-${process.pid}.mjs`);
   await build({

@@ -1,31 +1,11 @@
+import { LIVER_COMPONENTS } from '../../src/physics/basis.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../../src/web/model-bundle.js';
 import { linearOnnx, patternWeights } from './tiny-onnx.js';
 
-/** The 20 liver components of the paper's model (DESIGN.md section 2). */
-export const COMPONENTS = [
-  'Ala',
-  'Bet',
-  'Cho',
-  'Cr',
-  'GPC',
-  'PCh',
-  'Glc',
-  'Glyc',
-  'Gln',
-  'Glu',
-  'GSH',
-  'Gly',
-  'Ins',
-  'Lac',
-  'Tau',
-  'L09',
-  'L13',
-  'L21',
-  'L28',
-  'L53',
-];
+/** The 20 liver components of the paper's model (15 metabolites, 5 lipid groups; DESIGN.md section 2). */
+export const COMPONENTS: string[] = [...LIVER_COMPONENTS];
 
 const PREP = {
   ppmRange: [0.5, 5.7] as [number, number],

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(libtorch-dev chromium python3 make g++)
+APT_PACKAGES=(libtorch-dev python3-torch python3-onnx chromium python3 make g++)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,7 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "setup: npm ci"
-npm ci --no-audit --no-fund --loglevel=error
+# onnxruntime-node's postinstall would fetch CUDA binaries from NuGet on linux/x64: skip it (.npmrc says so too).
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 echo "setup: build"
 npm run --silent build
 echo "setup: done"

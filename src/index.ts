@@ -18,3 +18,6 @@ export {
 export * from './spectra/line-list.js';
 export * from './spectra/render.js';
 export * from './physics/index.js';
+export * from './nn/index.js';
+export * from './fit/index.js';
+export { readLcmCoord, type LcmCoord, type LcmConcentration } from './io/lcmodel/coord.js';

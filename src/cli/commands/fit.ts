@@ -1,12 +1,241 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
-import { LivermrsError } from '../../core/errors.js';
+import { LivermrsError, UsageError } from '../../core/errors.js';
+import { withOutputDir } from '../../io/atomic.js';
+import {
+  type FitJob,
+  type FitJobOptions,
+  type FitJobOutput,
+  type Preset,
+  runFitJob,
+  toJson,
+} from '../fit-job.js';
+import { parseNumber, parseRange } from '../options.js';
 
-/** `livermrs fit` (placeholder until its issue lands). */
+interface FitCliOptions {
+  water?: string;
+  basis?: string;
+  preset?: string;
+  ppm?: [number, number];
+  baseline?: string;
+  baselineEd?: number;
+  baselineOrder?: number;
+  model?: string;
+  sw?: number;
+  frequency?: number;
+  te?: number;
+  tr?: number;
+  reference?: string;
+  addLipids?: boolean;
+  waterConc?: number;
+  noise?: string;
+  out?: string;
+  json?: boolean;
+  jobs?: number;
+}
+
+/** `livermrs fit`: linear-combination fitting with CRLB, water scaling and plots; batch over all cores. */
 export function register(program: Command): void {
   program
     .command('fit')
-    .description('(not yet implemented)')
-    .action(() => {
-      throw new LivermrsError('fit: not implemented yet');
+    .description('fit spectra with a linear combination of basis spectra (NLLS, Cramér–Rao bounds)')
+    .argument('<files...>', 'spectra: NIfTI-MRS, LCModel .RAW (needs --sw and --frequency)')
+    .option('--water <file>', "unsuppressed water reference; 'auto' pairs each X.RAW with X.H2O")
+    .option('--basis <file>', 'LCModel .BASIS file (default: the liver stand-in basis)')
+    .option('--preset <name>', 'liver | ismrm2016 | generic (window, model and scaling defaults)')
+    .option('--ppm <lo,hi>', 'fit window in ppm (liver default 0.5,5.7; others 0.2,4.2)', parseRange('--ppm'))
+    .option('--baseline <kind>', 'spline | poly')
+    .option(
+      '--baseline-ed <n>',
+      'spline smoothness: effective dimensions per ppm',
+      parseNumber('--baseline-ed', { min: 0.01 }),
+    )
+    .option(
+      '--baseline-order <n>',
+      'polynomial order',
+      parseNumber('--baseline-order', { min: 0, integer: true }),
+    )
+    .option('--model <name>', 'voigt | lorentzian')
+    .option('--sw <hz>', 'spectral width (Hz) for .RAW input', parseNumber('--sw', { min: 1 }))
+    .option(
+      '--frequency <mhz>',
+      'spectrometer frequency (MHz) for .RAW input',
+      parseNumber('--frequency', { min: 1 }),
+    )
+    .option('--te <ms>', 'echo time (ms), for relaxation corrections', parseNumber('--te', { min: 0 }))
+    .option('--tr <ms>', 'repetition time (ms), for relaxation corrections', parseNumber('--tr', { min: 0 }))
+    .option('--reference <name>', 'component or sum for ratios (default Cr+PCr, else L13)')
+    .option('--add-lipids', 'append simulated lipid components (Lip09, Lip13a/b, Lip20)')
+    .option(
+      '--water-conc <mM>',
+      'water concentration before relaxation (overrides the preset)',
+      parseNumber('--water-conc', { min: 0 }),
+    )
+    .option('--noise <source>', 'noise for the CRLB: residual | region')
+    .option('--out <dir>', 'output folder (one subfolder per input in batch mode)')
+    .option('--json', 'print the results as JSON on stdout')
+    .option(
+      '--jobs <n>',
+      'worker threads in batch mode (default: all cores)',
+      parseNumber('--jobs', { min: 1, integer: true }),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  livermrs fit liver.nii.gz --water liver_ref.nii.gz --out out/liver
+  livermrs fit dataset1.RAW --water dataset1.H2O --basis press3T_30ms.BASIS --preset ismrm2016 \\
+      --sw 4000 --frequency 123.2 --te 30 --out out/ds1
+  livermrs fit datasets/*.RAW --water auto --basis press3T_30ms.BASIS --preset ismrm2016 \\
+      --sw 4000 --frequency 123.2 --out out/challenge --json
+
+Outputs (per input): results.json (amplitudes, CRLB, ratios, concentrations, fat fraction, nonlinear
+parameters, fit quality, warnings), concentrations.csv, spectra.csv (data, fit, baseline, water, residual and
+components on the ppm axis, phase-corrected), fit.svg.`,
+    )
+    .action(async (files: string[], opts: FitCliOptions) => {
+      await runFitCommand(files, opts);
     });
+}
+
+function choice<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v as T)) throw new UsageError(`${name}: '${v}' is not one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void> {
+  const preset =
+    choice('--preset', opts.preset, ['liver', 'ismrm2016', 'generic'] as const) ??
+    (opts.basis ? 'generic' : 'liver');
+  const jobOptions: FitJobOptions = {
+    basis: opts.basis,
+    preset: preset as Preset,
+    ppm: opts.ppm,
+    baseline: choice('--baseline', opts.baseline, ['spline', 'poly'] as const),
+    baselineEd: opts.baselineEd,
+    baselineOrder: opts.baselineOrder,
+    model: choice('--model', opts.model, ['voigt', 'lorentzian'] as const),
+    sw: opts.sw,
+    frequency: opts.frequency,
+    te: opts.te,
+    tr: opts.tr,
+    reference: opts.reference,
+    addLipids: opts.addLipids,
+    waterConcentration: opts.waterConc,
+    noise: choice('--noise', opts.noise, ['residual', 'region'] as const),
+  };
+  if (!opts.out && !opts.json) throw new UsageError('fit: give --out DIR and/or --json');
+  if (opts.water && opts.water !== 'auto' && files.length > 1) {
+    throw new UsageError(
+      '--water FILE works with one input; use --water auto to pair X.RAW with X.H2O in batch mode',
+    );
+  }
+  const jobs: FitJob[] = files.map((file) => ({
+    file,
+    water: waterFor(file, opts.water),
+    options: jobOptions,
+  }));
+  const names = outputNames(files);
+  const results: (FitJobOutput | { file: string; error: string; code: number })[] = [];
+  if (jobs.length === 1) {
+    results.push(runFitJob(jobs[0]));
+  } else {
+    results.push(...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length))));
+  }
+  const ok = results.filter((r): r is FitJobOutput => 'files' in r);
+  if (opts.out && ok.length > 0) {
+    const out = opts.out;
+    await withOutputDir(out, (dir) => {
+      results.forEach((r, i) => {
+        if (!('files' in r)) return;
+        const sub = jobs.length === 1 ? '' : `${names[i]}/`;
+        for (const [name, text] of Object.entries(r.files)) dir.write(`${sub}${name}`, text);
+      });
+    });
+  }
+  if (opts.json) {
+    const summaries = results.map((r) => ('files' in r ? r.summary : { file: r.file, error: r.error }));
+    process.stdout.write(`${toJson(jobs.length === 1 ? summaries[0] : summaries)}\n`);
+  } else {
+    for (const r of ok) {
+      const w = (r.summary.warnings as string[]).length;
+      process.stderr.write(`fit: ${r.file}: done${w ? ` (${w} warning${w > 1 ? 's' : ''})` : ''}\n`);
+    }
+  }
+  const failed = results.filter((r): r is { file: string; error: string; code: number } => 'error' in r);
+  if (failed.length > 0) {
+    for (const f of failed.slice(0, -1)) process.stderr.write(`livermrs: ${f.error}\n`);
+    const last = failed[failed.length - 1];
+    const err = new LivermrsError(last.error);
+    Object.defineProperty(err, 'exitCode', { value: Math.max(...failed.map((f) => f.code)) });
+    throw err;
+  }
+}
+
+function waterFor(file: string, water: string | undefined): string | undefined {
+  if (water !== 'auto') return water;
+  const stem = join(dirname(file), basename(file, extname(file)));
+  for (const ext of ['.H2O', '.h2o']) if (existsSync(stem + ext)) return stem + ext;
+  return undefined;
+}
+
+/** Unique subfolder names from the input file names. */
+function outputNames(files: string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    let stem = basename(f)
+      .replace(/\.nii\.gz$/i, '')
+      .replace(/\.[^.]+$/, '');
+    const k = seen.get(stem) ?? 0;
+    seen.set(stem, k + 1);
+    if (k > 0) stem = `${stem}-${k + 1}`;
+    return stem;
+  });
+}
+
+async function runBatch(
+  jobs: FitJob[],
+  threads: number,
+): Promise<(FitJobOutput | { file: string; error: string; code: number })[]> {
+  const results: (FitJobOutput | { file: string; error: string; code: number })[] = new Array(jobs.length);
+  const url = new URL('../fit-worker.js', import.meta.url);
+  let next = 0;
+  let done = 0;
+  await new Promise<void>((resolve, reject) => {
+    const workers: Worker[] = [];
+    const finish = () => {
+      for (const w of workers) void w.terminate();
+      resolve();
+    };
+    const feed = (w: Worker) => {
+      if (next >= jobs.length) return;
+      const id = next++;
+      w.postMessage({ id, job: jobs[id] });
+    };
+    for (let t = 0; t < Math.max(1, Math.min(threads, jobs.length)); t++) {
+      const w = new Worker(url);
+      workers.push(w);
+      w.on(
+        'message',
+        (m: { id: number; ok: boolean; out?: FitJobOutput; message?: string; code?: number }) => {
+          results[m.id] = m.ok
+            ? (m.out as FitJobOutput)
+            : { file: jobs[m.id].file, error: m.message ?? 'failed', code: m.code ?? 1 };
+          done++;
+          if (done === jobs.length) finish();
+          else feed(w);
+        },
+      );
+      w.on('error', (err) => {
+        for (const x of workers) void x.terminate();
+        reject(err);
+      });
+      feed(w);
+    }
+  });
+  return results;
 }

@@ -1,0 +1,164 @@
+import type { BasisSet } from '../core/basis.js';
+import { InputError } from '../core/errors.js';
+import type { Fid } from '../core/fid.js';
+import { fft } from '../spectra/fft.js';
+
+/**
+ * Puts a basis set on the data's time grid.
+ *
+ * - Same dwell time, spectrometer frequency and ppm reference: truncate or zero-fill each FID to the data's
+ *   length (LCModel bases are often stored zero-filled to twice the acquired length).
+ * - Otherwise: band-limited (Fourier) interpolation in the time domain. Each basis FID is expanded in its own
+ *   DFT, b(t) = (1/N) Σ_k S_k e^{i2π f_k t}; every basis frequency is mapped to the data's axis through its
+ *   chemical shift, f'_k = (ref_d − δ_k)·MHz_d with δ_k = ref_b − f_k/MHz_b (so a basis simulated at 127.76 MHz
+ *   lands at the right ppm on 123.2 MHz data and ppm-reference differences are absorbed); components that fall
+ *   outside the data's band are dropped (no aliasing); the sum is evaluated at t_n = n·dwell_d, and samples
+ *   later than the basis's own duration are zero.
+ *
+ * Refused (InputError): a basis whose spectral width is narrower than the data's (it cannot describe the
+ * data's band), a nucleus mismatch, or a spectrometer frequency more than 5% away (another field strength:
+ * J-coupling patterns would be wrong).
+ */
+export interface ResampleResult {
+  basis: BasisSet;
+  /** What was done, for provenance. */
+  method: 'identity' | 'truncate' | 'zero-fill' | 'interpolate';
+  warnings: string[];
+}
+
+export type DataGrid = Pick<
+  Fid,
+  'points' | 'dwellTime' | 'spectrometerFrequency' | 'ppmReference' | 'nucleus'
+>;
+
+export function resampleBasis(basis: BasisSet, data: DataGrid, file = '<basis>'): ResampleResult {
+  const warnings: string[] = [];
+  if (basis.nucleus && data.nucleus && basis.nucleus !== data.nucleus) {
+    throw new InputError(`basis nucleus ${basis.nucleus} differs from the data's ${data.nucleus}`, {
+      file,
+      field: 'nucleus',
+      expected: data.nucleus,
+    });
+  }
+  const mhzRel = Math.abs(basis.spectrometerFrequency / data.spectrometerFrequency - 1);
+  if (mhzRel > 0.05) {
+    throw new InputError(
+      `basis spectrometer frequency ${basis.spectrometerFrequency.toFixed(3)} MHz is ${(mhzRel * 100).toFixed(1)}% from the data's ${data.spectrometerFrequency.toFixed(3)} MHz`,
+      {
+        file,
+        field: 'spectrometerFrequency',
+        expected: 'a basis simulated for the data field strength (within 5%)',
+      },
+    );
+  }
+  const swB = 1 / basis.dwellTime;
+  const swD = 1 / data.dwellTime;
+  if (swB < swD * (1 - 1e-6)) {
+    throw new InputError(
+      `basis spectral width ${swB.toFixed(1)} Hz is narrower than the data's ${swD.toFixed(1)} Hz and cannot be resampled to it`,
+      {
+        file,
+        field: 'dwellTime',
+        expected: `a basis with dwell time <= ${data.dwellTime.toExponential(4)} s`,
+      },
+    );
+  }
+  const sameDwell = Math.abs(basis.dwellTime / data.dwellTime - 1) < 1e-6;
+  const sameMhz = mhzRel < 1e-6;
+  const sameRef = Math.abs(basis.ppmReference - data.ppmReference) < 1e-9;
+  let fids: Float64Array[];
+  let method: ResampleResult['method'];
+  if (sameDwell && sameMhz && sameRef) {
+    method =
+      basis.points === data.points ? 'identity' : basis.points > data.points ? 'truncate' : 'zero-fill';
+    fids = basis.fids.map((f) => {
+      const out = new Float64Array(2 * data.points);
+      out.set(f.subarray(0, 2 * Math.min(basis.points, data.points)));
+      return out;
+    });
+  } else {
+    method = 'interpolate';
+    if (mhzRel > 0.005) {
+      warnings.push(
+        `basis simulated at ${basis.spectrometerFrequency.toFixed(3)} MHz used for ${data.spectrometerFrequency.toFixed(3)} MHz data: shifts are mapped, J-coupling patterns are not re-simulated`,
+      );
+    }
+    fids = basis.fids.map((f) => interpolateFid(f, basis, data));
+  }
+  if (basis.points * basis.dwellTime < data.points * data.dwellTime * (1 - 1e-9)) {
+    const tail = basis.fids.map((f, k) => ({
+      name: basis.names[k],
+      ratio:
+        Math.hypot(f[2 * basis.points - 2], f[2 * basis.points - 1]) /
+        Math.max(1e-300, Math.hypot(f[0], f[1])),
+    }));
+    const bad = tail.filter((t) => t.ratio > 0.01).map((t) => t.name);
+    if (bad.length > 0) {
+      warnings.push(
+        `basis FIDs are shorter than the data (${(basis.points * basis.dwellTime).toFixed(3)} s < ${(data.points * data.dwellTime).toFixed(3)} s) and have not decayed for ${bad.join(', ')}: zero-filled`,
+      );
+    }
+  }
+  return {
+    basis: {
+      ...basis,
+      fids,
+      points: data.points,
+      dwellTime: data.dwellTime,
+      spectrometerFrequency: data.spectrometerFrequency,
+      ppmReference: data.ppmReference,
+      meta: { ...(basis.meta ?? {}), resampled: method },
+    },
+    method,
+    warnings,
+  };
+}
+
+function interpolateFid(f: Float64Array, b: BasisSet, d: DataGrid): Float64Array {
+  const nb = b.points;
+  // A causal FID jumps at t = 0: its DFT carries x0/2 spread flat over every bin, most of which fall outside
+  // the data's band. Halving the first point (trapezoid rule) removes that flat part; the band-limited sum then
+  // returns x0/2 at t = 0, which is doubled back below.
+  const src = Float64Array.from(f.subarray(0, 2 * nb));
+  src[0] *= 0.5;
+  src[1] *= 0.5;
+  const spec = fft(src);
+  const out = new Float64Array(2 * d.points);
+  const tMax = (nb - 1) * b.dwellTime * (1 + 1e-12);
+  let nMax = 0;
+  while (nMax < d.points && nMax * d.dwellTime <= tMax) nMax++;
+  const halfBand = 0.5 / d.dwellTime;
+  const ratio = d.spectrometerFrequency / b.spectrometerFrequency;
+  const offset = (d.ppmReference - b.ppmReference) * d.spectrometerFrequency;
+  for (let k = 0; k < nb; k++) {
+    const sr = spec[2 * k] / nb;
+    const si = spec[2 * k + 1] / nb;
+    if (sr === 0 && si === 0) continue;
+    const fk = (k < nb / 2 ? k : k - nb) / (nb * b.dwellTime);
+    const fd = offset + fk * ratio;
+    if (Math.abs(fd) >= halfBand) continue;
+    const ang = 2 * Math.PI * fd * d.dwellTime;
+    const zr = Math.cos(ang);
+    const zi = Math.sin(ang);
+    let wr = sr;
+    let wi = si;
+    for (let n = 0; n < nMax; n++) {
+      if ((n & 127) === 0 && n > 0) {
+        // Re-anchor the phasor recurrence against round-off.
+        const a = ang * n;
+        const c = Math.cos(a);
+        const s = Math.sin(a);
+        wr = sr * c - si * s;
+        wi = sr * s + si * c;
+      }
+      out[2 * n] += wr;
+      out[2 * n + 1] += wi;
+      const nr = wr * zr - wi * zi;
+      wi = wr * zi + wi * zr;
+      wr = nr;
+    }
+  }
+  out[0] *= 2;
+  out[1] *= 2;
+  return out;
+}

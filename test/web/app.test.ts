@@ -13,7 +13,7 @@ import { type HeadlessChromium, launchChromium } from '../helpers/browser.js';
 import { pixelStats } from '../helpers/png.js';
 import { EXTDATA } from '../paths.js';
 import { COMPONENTS, type testModels, writeTestModels } from './models.js';
-import { applyLinear } from './tiny-onnx.js';
+import { applyLinear } from './linear-onnx.js';
 
 /**
  * End to end: the built app in headless Chromium, served by the real server on 127.0.0.1, with linear stand-in

@@ -28,3 +28,4 @@ export {
   type Axis,
   type PlotOptions,
 } from './svg-plot.js';
+export { fitConcentrationTable, fitSection, fitSpectrumInput } from './from-fit.js';

@@ -14,7 +14,6 @@ const PENDING = [
   'bench',
   'classify',
   'convert',
-  'fit',
   'info',
   'priors',
   'quantify',
@@ -36,7 +35,7 @@ function checkHelp(cmd: Command): void {
   expect(cmd.description().length, `${cmd.name()}: description`).toBeGreaterThan(20);
   const help = helpText(cmd);
   expect(help, `${cmd.name()}: examples`).toMatch(
-    new RegExp(`\\nExamples:\\n\\s+\\$ livermrs ${cmd.name()}\\b`),
+    new RegExp(`\\nExamples:\\n\\s+(\\$ )?livermrs ${cmd.name()}\\b`),
   );
 }
 

@@ -1,6 +1,38 @@
 import { Rng } from '../../src/core/random.js';
 import { rocCurve, auc as aucOf, confusion } from '../../src/study/classification-metrics.js';
+import { Fitter } from '../../src/fit/fit.js';
+import { LIVER_FIT_OPTIONS, liverSingletBasis } from '../../src/fit/liver.js';
+import { peakHeight, synthesizeFid } from '../../src/fit/synthesize.js';
+import { fitSection } from '../../src/report/from-fit.js';
 import type { ReportInput, SpectrumFigureInput } from '../../src/report/types.js';
+
+/** A real NLLS fit of a simulated liver spectrum (singlet stand-in basis of src/fit, SNR 30, seeded). */
+export function liverFit() {
+  const basis = liverSingletBasis();
+  const spec = {
+    amplitudes: {
+      L13: 60,
+      L09: 8,
+      L21: 9,
+      L28: 1,
+      L53: 5,
+      Cho: 0.4,
+      Glyc: 1,
+      Bet: 0.2,
+      Ins: 0.3,
+      Gln: 0.3,
+      Glu: 0.3,
+    },
+    lorentzHz: { metabolite: 8, lipid: 12 },
+    gaussianHz: 10,
+    shiftHz: 0,
+    phase0Deg: 20,
+    water: [{ ppm: 4.68, widthHz: 25, re: 80, im: -30 }],
+    noiseSd: 0,
+  };
+  const fid = synthesizeFid(basis, { ...spec, noiseSd: peakHeight(basis, spec) / 30 }, new Rng(5));
+  return new Fitter(basis, fid, LIVER_FIT_OPTIONS).fit(fid);
+}
 
 /** Liver-like peaks (ppm, relative area, FWHM ppm): lipids dominate, a few small metabolites. */
 export const PEAKS = [
@@ -50,7 +82,6 @@ export function syntheticStudy(seed = 2, repeats = 20) {
 
 /** A report using every block kind. */
 export function fullReport(): ReportInput {
-  const spec = syntheticSpectrum();
   const st = syntheticStudy();
   const roc = (s: number[]) => {
     const pts = rocCurve(st.labels, s);
@@ -64,29 +95,16 @@ export function fullReport(): ReportInput {
   const noisy = truth.map((t) => t + 0.35 * rng.normal());
   return {
     title: 'livermrs test report',
-    subtitle: 'synthetic data',
+    subtitle: 'simulated liver spectrum (NLLS fit) and a synthetic virtual study',
     meta: [
       ['software', 'livermrs test'],
-      ['input', 'synthetic'],
+      ['input', 'simulated'],
     ],
     sections: [
+      fitSection(liverFit(), 'NLLS fit', 'Simulated liver spectrum, NLLS fit'),
       {
-        heading: 'Fit',
+        heading: 'Classification',
         blocks: [
-          { kind: 'spectrum', input: spec },
-          {
-            kind: 'concentrations',
-            input: {
-              unit: 'mmol/kg',
-              uncertaintyLabel: 'CRLB',
-              rows: [
-                { name: 'Cho', value: 1.2, sd: 0.3, group: 'metabolite' },
-                { name: 'Glyc', value: 2.5, sd: 1.6, group: 'metabolite' },
-                { name: 'L13', value: 60, sd: 1.1, group: 'lipid', flag: 'at upper bound' },
-              ],
-              warnings: ['fit reached the iteration limit'],
-            },
-          },
           {
             kind: 'probability',
             input: { probability: 0.73, positiveLabel: 'LC-HCC', negativeLabel: 'LC', interval: [0.6, 0.84] },

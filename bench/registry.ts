@@ -2,3 +2,4 @@
 export const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {};
 benchmarks.engine = () => import('./engine.js').then((m) => m.run());
 benchmarks.fit = () => import('./fit.js').then((m) => m.run());
+benchmarks['report-png'] = () => import('./report-png.js').then((m) => m.run());

@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { LivermrsError } from '../core/errors.js';
 
 /**
  * SVG to PNG with resvg (@resvg/resvg-js: a Rust SVG renderer shipped as an npm package with its platform
- * binary; no browser, no network). Chosen over Chromium screenshots by measurement (docs/reports.md): it is
- * about two orders of magnitude faster per figure, needs no browser install, and renders the same text because
- * both use the system fonts (the figures ask for DejaVu Sans first).
+ * binary; no browser, no network). Chosen over headless-Chromium screenshots by measurement
+ * (bench/report-png.ts, docs/reports.md): per figure both take about the same time (0.05–0.25 s at 2x), but
+ * Chromium adds about 1 s of start-up, a child process and a browser installation that many machines that
+ * run livermrs (servers, CI containers) do not have, while resvg runs in process wherever npm installs it.
+ * Text uses DejaVu Sans (the figures' first-choice family) when installed, else the system fonts.
  */
 export interface PngOptions {
   /** Pixel density multiplier (default 2: crisp on print and high-DPI screens). */
@@ -29,13 +32,24 @@ async function loadResvg(): Promise<ResvgModule> {
   return resvg;
 }
 
+/** Font files of the figures' first-choice family; scanning every system font costs tens of ms per figure. */
+const DEJAVU = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => `/usr/share/fonts/truetype/dejavu/${f}`);
+let fontOptions: { loadSystemFonts: boolean; fontFiles?: string[] } | undefined;
+
+function fonts(): { loadSystemFonts: boolean; fontFiles?: string[] } {
+  fontOptions ??= DEJAVU.every((f) => existsSync(f))
+    ? { loadSystemFonts: false, fontFiles: DEJAVU }
+    : { loadSystemFonts: true };
+  return fontOptions;
+}
+
 /** Renders one standalone SVG figure to PNG bytes. */
 export async function svgToPng(svg: string, opts: PngOptions = {}): Promise<Uint8Array> {
   const { Resvg } = await loadResvg();
   const r = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
     background: 'white',
-    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    font: { ...fonts(), defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
     logLevel: 'off',
   });
   return new Uint8Array(r.render().asPng());

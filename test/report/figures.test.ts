@@ -110,3 +110,12 @@ describe('study figures', () => {
     expect(svg).toContain('P(LC-HCC) = 0.270 → LC');
   });
 });
+
+describe('spectrum figure: zero components', () => {
+  it('labels a component fitted to zero "= 0" instead of a magnification', () => {
+    const input = syntheticSpectrum();
+    input.components?.push({ name: 'Ala', values: new Array(input.ppm.length).fill(0) });
+    const svg = spectrumFigureSvg(input);
+    expect(svg).toContain('>Ala = 0<');
+  });
+});

@@ -47,7 +47,11 @@ describe('report in headless Chromium', () => {
     expect(await page.locator('table.concentrations tbody tr:not(.group)').count()).toBe(rows);
     expect(requests).toEqual([url]);
     if (process.env.LIVERMRS_SCREENSHOT_REPORT)
-      await page.screenshot({ path: process.env.LIVERMRS_SCREENSHOT_REPORT, fullPage: true });
+      await page.screenshot({
+        path: process.env.LIVERMRS_SCREENSHOT_REPORT,
+        fullPage: true,
+        clip: { x: 0, y: 0, width: 1100, height: 1700 },
+      });
     await page.close();
   });
 });

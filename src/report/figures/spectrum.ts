@@ -132,7 +132,9 @@ export function spectrumFigureSvg(input: SpectrumFigureInput, opts: SpectrumFigu
       parts.push(
         `<g clip-path="url(#${row.clipId(`${prefix}c${i}`)})">${row.trace({ x: ppm, y: c.values, width: 1 }, color)}</g>`,
       );
-      const zoom = magnification(mainPerPx / ((hi - lo + 2 * pad) / rowH || 1));
+      // A component fitted to zero is a flat line: say so instead of printing a huge magnification.
+      const flat = hi - lo <= 1e-9 * (mhi - mlo);
+      const zoom = flat ? '= 0' : magnification(mainPerPx / ((hi - lo + 2 * pad) / rowH || 1));
       parts.push(
         `<text x="${n2(left + plotW + 8)}" y="${n2(compTop + 4 + i * rowH + rowH / 2 + 4)}" fill="${color}">${escapeXml(c.name)}${zoom ? ` ${escapeXml(zoom)}` : ''}</text>`,
       );

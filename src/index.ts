@@ -15,6 +15,8 @@ export {
   type FormatReader,
   type ReadMrsOptions,
 } from './io/read.js';
+export * from './preproc/index.js';
+export { anonymise } from './io/nifti-mrs/anonymise.js';
 export * from './spectra/line-list.js';
 export * from './spectra/render.js';
 export * from './physics/index.js';

@@ -1,22 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { LivermrsError } from '../core/errors.js';
 import { registerAll } from './commands/index.js';
 
 export function packageVersion(): string {
-  // dist/src/cli/program.js when built, src/cli/program.ts when run from source (tests).
-  for (const rel of ['../../../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
-        name?: string;
-        version: string;
-      };
-      if (pkg.name === 'livermrs') return pkg.version;
-    } catch {
-      // try the next location
-    }
+  // dist/src/cli/ after the build, src/cli/ when run from sources (tests call runCli directly).
+  for (const up of ['../../../package.json', '../../package.json']) {
+    const url = new URL(up, import.meta.url);
+    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
   }
-  return 'unknown';
+  return '0.0.0';
 }
 
 /** Build the `livermrs` command tree. Commands are thin: parse options, call the library, write outputs. */

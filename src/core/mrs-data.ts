@@ -105,6 +105,11 @@ export interface MrsData {
   geometry?: MrsGeometry;
   otherExtensions?: OtherExtension[];
   source: MrsSource;
+  /**
+   * An unsuppressed water reference stored in the same file (GE P-files keep their reference frames in the
+   * metabolite file; the ISMRM text format has water columns). Not written into the same NIfTI-MRS file.
+   */
+  reference?: MrsData;
 }
 
 /** Number of voxels. */

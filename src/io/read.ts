@@ -1,6 +1,13 @@
 import { InputError, LivermrsError } from '../core/errors.js';
 import type { MrsData } from '../core/mrs-data.js';
-import { decodeNiftiMrs, looksLikeNifti } from './nifti-mrs/nifti-mrs.js';
+import { isPfile, pfileCompanionNames, readPfile } from './ge/pfile.js';
+import { isJmruiText, readJmruiText } from './jmrui/text.js';
+import { isLcmRaw, readLcmRawMrs } from './lcmodel/raw-mrs.js';
+import { decodeNiftiMrs, extensionFor, looksLikeNifti } from './nifti-mrs/nifti-mrs.js';
+import { isSdatName, readPhilipsSdat, sdatCompanionNames } from './philips/sdat.js';
+import { isDicom, readSiemensDicom } from './siemens/dicom-mrs.js';
+import { isRda, readRda } from './siemens/rda.js';
+import { isTextColumns, readTextColumns } from './text/columns.js';
 
 /**
  * One entry point for every spectroscopy format livermrs reads: `readMrs(bytes, fileName)` detects the format
@@ -8,7 +15,15 @@ import { decodeNiftiMrs, looksLikeNifti } from './nifti-mrs/nifti-mrs.js';
  * an MrsData in the internal convention of core/fid.ts. Works on bytes so it also runs in the browser; the Node
  * layer (io/mrs-file.ts) reads files and finds companion files (e.g. the SPAR of an SDAT).
  */
-export type FormatId = 'nifti-mrs';
+export type FormatId =
+  | 'nifti-mrs'
+  | 'siemens-rda'
+  | 'siemens-dicom'
+  | 'philips-sdat'
+  | 'ge-pfile'
+  | 'jmrui-text'
+  | 'lcmodel-raw'
+  | 'text-columns';
 
 export interface ReadMrsOptions {
   /** Skip detection and use this reader. */
@@ -43,6 +58,57 @@ export const READERS: FormatReader[] = [
     extensions: ['.nii', '.nii.gz'],
     detect: (bytes) => looksLikeNifti(bytes),
     read: (bytes, fileName) => decodeNiftiMrs(bytes, fileName),
+  },
+  {
+    id: 'siemens-rda',
+    name: 'Siemens RDA',
+    extensions: ['.rda'],
+    detect: (bytes) => isRda(bytes),
+    read: (bytes, fileName) => readRda(bytes, fileName),
+  },
+  {
+    id: 'siemens-dicom',
+    name: 'Siemens DICOM',
+    extensions: ['.ima', '.dcm'],
+    detect: (bytes, fileName) => isDicom(bytes, fileName),
+    read: (bytes, fileName) => readSiemensDicom(bytes, fileName),
+  },
+  {
+    id: 'philips-sdat',
+    name: 'Philips SDAT/SPAR',
+    extensions: ['.sdat + .spar'],
+    detect: (_bytes, fileName) => isSdatName(fileName),
+    read: (bytes, fileName, o) => readPhilipsSdat(bytes, fileName, o.companions),
+    companionNames: sdatCompanionNames,
+  },
+  {
+    id: 'ge-pfile',
+    name: 'GE P-file',
+    extensions: ['.7 (+ optional .7.shf)'],
+    detect: (bytes, fileName) => isPfile(bytes, fileName),
+    read: (bytes, fileName, o) => readPfile(bytes, fileName, o.companions),
+    companionNames: pfileCompanionNames,
+  },
+  {
+    id: 'jmrui-text',
+    name: 'jMRUI text',
+    extensions: ['.txt'],
+    detect: (bytes) => isJmruiText(bytes),
+    read: (bytes, fileName) => readJmruiText(bytes, fileName),
+  },
+  {
+    id: 'lcmodel-raw',
+    name: 'LCModel .RAW',
+    extensions: ['.RAW', '.H2O'],
+    detect: (bytes) => isLcmRaw(bytes),
+    read: (bytes, fileName, o) => readLcmRawMrs(bytes, fileName, o),
+  },
+  {
+    id: 'text-columns',
+    name: 'text columns',
+    extensions: ['.txt (re im [re_water im_water] per line)'],
+    detect: (bytes, fileName) => isTextColumns(bytes, fileName),
+    read: (bytes, fileName, o) => readTextColumns(bytes, fileName, o),
   },
 ];
 
@@ -88,6 +154,10 @@ export function readMrs(bytes: Uint8Array, fileName: string, options: ReadMrsOpt
       { cause: err },
     );
   }
-  if (options.ppmReference !== undefined) mrs.header.ppmReference = options.ppmReference;
+  // Every reader's result carries a complete NIfTI-MRS extension (required keys, dimension tags, ppm reference).
+  for (const m of mrs.reference ? [mrs, mrs.reference] : [mrs]) {
+    if (options.ppmReference !== undefined) m.header.ppmReference = options.ppmReference;
+    m.extension = extensionFor(m);
+  }
   return mrs;
 }

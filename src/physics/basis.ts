@@ -2,7 +2,7 @@ import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { LineList } from '../spectra/line-list.js';
 import { renderLines } from '../spectra/render.js';
-import { builtinSpinSystems } from './library-files.js';
+import { defaultSpinSystems } from './default-library.js';
 import type { SpinSystemLibrary } from './library.js';
 import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, sequenceFor } from './protocol.js';
 import { simulateMolecule } from './simulate-molecule.js';
@@ -84,7 +84,7 @@ export function simulateLineLists(
   options: SimulateBasisOptions = {},
 ): Record<string, LineList> {
   const timing = checkProtocol(protocol);
-  const library = options.library ?? builtinSpinSystems();
+  const library = options.library ?? defaultSpinSystems();
   const unknown = components.filter((c) => !library.has(c));
   if (unknown.length > 0) {
     throw new InputError(`unknown component${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, {
@@ -139,7 +139,7 @@ export function simulateBasis(
   if (!(lorentz >= 0) || !(gauss >= 0)) {
     throw new InputError('negative line width', { field: 'linewidthHz', expected: 'a FWHM >= 0 in Hz' });
   }
-  const library = options.library ?? builtinSpinSystems();
+  const library = options.library ?? defaultSpinSystems();
   const lines = simulateLineLists(protocol, components, { ...options, library });
   const info: NonNullable<BasisSet['components']> = {};
   const fids = components.map((name) => {

@@ -1,7 +1,13 @@
 /**
  * Public API of the physics engine: spin systems as data, density-matrix simulation of ideal pulse-acquire,
  * PRESS and STEAM, and basis sets. Other concerns code against these names.
+ * This Node entry point installs the built-in spin-system folder as the default library.
  */
+import { setDefaultSpinSystemProvider } from './default-library.js';
+import { builtinSpinSystems } from './library-files.js';
+
+setDefaultSpinSystemProvider(builtinSpinSystems);
+
 export {
   LIVER_METABOLITES,
   LIVER_LIPIDS,
@@ -29,6 +35,7 @@ export {
   sequenceGain,
 } from './sequences.js';
 export { SpinSystemLibrary } from './library.js';
+export { setDefaultSpinSystemProvider, defaultSpinSystems } from './default-library.js';
 export { builtinSpinSystems, loadSpinSystems, readSpinSystemTexts } from './library-files.js';
 export { parseSpinSystem, spinSystemFileSchema } from './spin-system-schema.js';
 export {

@@ -16,7 +16,7 @@ export interface Protocol {
   te2?: number;
   /** Echo time, s (PRESS: te1 + te2; STEAM: twice the 90-90 spacing). */
   te?: number;
-  /** STEAM mixing time, s (default 0). */
+  /** STEAM mixing time, s (default 0.01). */
   tm?: number;
   /** Dwell time, s (1 / spectral width). */
   dwellTime: number;
@@ -80,7 +80,7 @@ export function resolveTiming(p: Protocol, file = 'protocol'): SequenceTiming {
     }
     case 'steam': {
       if (p.te === undefined) throw bad('te', 'STEAM needs te', p.te);
-      return { sequence: 'steam', te1: p.te / 2, te2: p.te / 2, te: p.te, tm: p.tm ?? 0 };
+      return { sequence: 'steam', te1: p.te / 2, te2: p.te / 2, te: p.te, tm: p.tm ?? 0.01 };
     }
     default:
       throw bad('sequence', "'press', 'steam' or 'fid'", (p as { sequence: unknown }).sequence);

@@ -162,11 +162,17 @@ export class EigenSpace {
   rotation(theta: number): (Float64Array | null)[][] {
     const g = this.groups;
     const d = Array.from(this.twoS, (t) => rotationY(t, theta));
+    // A 180-degree pulse maps every m to -m: only blocks M and -M are linked, skip the rest unexamined.
+    const inversion = Math.abs(theta - Math.PI) < 1e-12;
     const out: (Float64Array | null)[][] = [];
     for (let i = 0; i < this.blockCount; i++) {
       const row: (Float64Array | null)[] = [];
       const rs = this.blockStates[i];
       for (let j = 0; j < this.blockCount; j++) {
+        if (inversion && j !== this.blockCount - 1 - i) {
+          row.push(null);
+          continue;
+        }
         const cs = this.blockStates[j];
         const r = new Float64Array(rs.length * cs.length);
         let any = false;

@@ -8,16 +8,18 @@
  * written to a .svg file, inlined into HTML, or rasterised to PNG (report/png.ts) unchanged.
  */
 
-/** Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008), black first. */
+/** A colour-blind friendly palette (Okabe & Ito 2008), then darker tones. */
 export const PALETTE = [
-  '#000000',
-  '#D55E00',
   '#0072B2',
+  '#D55E00',
   '#009E73',
   '#CC79A7',
   '#E69F00',
   '#56B4E9',
-  '#F0E442',
+  '#000000',
+  '#999933',
+  '#8C564B',
+  '#7F7F7F',
 ] as const;
 
 /** Distinct colours for many traces (e.g. 20 component contributions): the palette without black and yellow, then a hue wheel. */
@@ -400,7 +402,7 @@ export class Frame {
 
   /** Axes + clipped traces + reference lines + annotations + legend. */
   draw(opts: PlotOptions, clipPrefix: string, axesOpts: { xLabels?: boolean } = {}): string {
-    const colors = opts.traces.map((_, i) => (i === 0 ? PALETTE[0] : PALETTE[1 + ((i - 1) % 6)]));
+    const colors = opts.traces.map((_, i) => PALETTE[i % PALETTE.length]);
     const body: string[] = [];
     if (opts.diagonal) {
       const lo = Math.max(Math.min(...this.xRange), Math.min(...this.yRange));
@@ -445,7 +447,7 @@ export function uniquePrefix(stem = 'p'): string {
   return `${stem}${plotCounter.toString(36)}`;
 }
 
-/** A complete single-panel line/marker plot. */
+/** A complete single-panel line/marker plot (axes, traces, reference lines, annotations, legend). */
 export function linePlotSvg(opts: PlotOptions): string {
   const width = opts.width ?? 640;
   const height = opts.height ?? 400;
@@ -463,4 +465,46 @@ export function linePlotSvg(opts: PlotOptions): string {
     opts.traces,
   );
   return `${svgOpen(width, height, opts.title, opts.description)}${frame.draw(opts, uniquePrefix())}</svg>`;
+}
+
+/** A free text label at data coordinates (for linePlot). */
+export interface TextLabel {
+  x: number;
+  y: number;
+  text: string;
+  color?: string;
+  anchor?: 'start' | 'middle' | 'end';
+}
+
+/** The compact options of linePlot (the first API of this module, used by report/basis-plot.ts). */
+export interface LinePlotOptions {
+  width?: number;
+  height?: number;
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  /** Draw x decreasing to the right (ppm axes). */
+  reverseX?: boolean;
+  /** Axis ranges in data units (default: the data extent, y padded). */
+  xRange?: [number, number];
+  yRange?: [number, number];
+  /** Show a legend of labelled traces (default true when any trace has a label). */
+  legend?: boolean;
+  /** Hide the y tick labels (e.g. for stacked spectra in arbitrary units). */
+  hideYTicks?: boolean;
+  labels?: TextLabel[];
+}
+
+/** linePlotSvg with the compact option names: `linePlot(traces, { reverseX: true, xLabel: 'ppm' })`. */
+export function linePlot(traces: Trace[], opts: LinePlotOptions = {}): string {
+  return linePlotSvg({
+    traces,
+    width: opts.width ?? 800,
+    height: opts.height ?? 500,
+    title: opts.title,
+    x: { label: opts.xLabel, reversed: opts.reverseX, range: opts.xRange },
+    y: { label: opts.yLabel, range: opts.yRange, hidden: opts.hideYTicks },
+    legend: opts.legend === false ? false : undefined,
+    annotations: opts.labels?.map((l) => ({ ...l, anchor: l.anchor ?? 'start' })),
+  });
 }

@@ -62,3 +62,12 @@ export function heightAt(mrs: MrsData, spectrum: Float64Array, ppm: number): num
   for (let k = 1; k < mrs.points; k++) if (Math.abs(ax[k] - ppm) < Math.abs(ax[best] - ppm)) best = k;
   return spectrum[best];
 }
+
+/** The spectrum reflected about the reference (bin floor(N/2)): what a conjugated FID would give. */
+export function mirrorSpectrum(mrs: MrsData, spectrum: Float64Array): Float64Array {
+  const n = mrs.points;
+  const c = Math.floor(n / 2);
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) out[k] = spectrum[(((2 * c - k) % n) + n) % n];
+  return out;
+}

@@ -1,12 +1,285 @@
 import type { Command } from 'commander';
-import { LivermrsError } from '../../core/errors.js';
+import type { BasisSet } from '../../core/basis.js';
+import { UsageError } from '../../core/errors.js';
+import { DEFAULT_PPM_REFERENCE, fieldToFrequencyMHz } from '../../core/fid.js';
+import { withOutputDir } from '../../io/atomic.js';
+import { writeBasisJson } from '../../io/basis-json.js';
+import { writeFslBasis } from '../../io/fslmrs-basis.js';
+import { writeLcmBasis } from '../../io/lcmodel/basis.js';
+import {
+  BRAIN_METABOLITES,
+  DEFAULT_PROTOCOL,
+  LIVER_COMPONENTS,
+  type Protocol,
+  type SpinSystemLibrary,
+  checkProtocol,
+  loadSpinSystems,
+  simulateBasis,
+  simulateLineLists,
+} from '../../physics/index.js';
+import { basisPlotSvg } from '../../report/basis-plot.js';
+import { parseList, parseNumber, printJson } from '../options.js';
 
-/** `livermrs basis` (placeholder until its issue lands). */
+interface BasisOptions {
+  field?: number;
+  frequency?: number;
+  sequence: 'press' | 'steam' | 'fid';
+  te?: number;
+  te1?: number;
+  te2?: number;
+  tm?: number;
+  sw: number;
+  points: number;
+  ppmReference: number;
+  metabolites?: string[];
+  linewidth: number;
+  gaussian: number;
+  exchangeable?: boolean;
+  spinSystems?: string;
+  format: 'json' | 'lcmodel' | 'fsl';
+  out: string;
+  plot?: boolean | string;
+  json?: boolean;
+}
+
+/** Named component sets accepted by --metabolites besides molecule names. */
+const SETS: Record<string, readonly string[]> = {
+  liver: LIVER_COMPONENTS,
+  brain: BRAIN_METABOLITES,
+};
+
 export function register(program: Command): void {
   program
     .command('basis')
-    .description('(not yet implemented)')
-    .action(() => {
-      throw new LivermrsError('basis: not implemented yet');
+    .description(
+      'Simulate a basis set (density matrix, ideal pulses) and write it as JSON, LCModel .BASIS or FSL-MRS',
+    )
+    .option(
+      '--field <tesla>',
+      'B0 in tesla (sets the 1H frequency)',
+      parseNumber('--field', { min: 0.1, max: 30 }),
+    )
+    .option(
+      '--frequency <MHz>',
+      `1H spectrometer frequency in MHz (default ${DEFAULT_PROTOCOL.spectrometerFrequency})`,
+      parseNumber('--frequency', { min: 1, max: 1500 }),
+    )
+    .option('--sequence <name>', 'press, steam or fid (pulse-acquire)', parseSequence, 'press')
+    .option(
+      '--te <ms>',
+      'echo time in ms (default 30 for press and steam)',
+      parseNumber('--te', { min: 0, max: 2000 }),
+    )
+    .option(
+      '--te1 <ms>',
+      'PRESS first echo time in ms (default TE/2)',
+      parseNumber('--te1', { min: 0, max: 2000 }),
+    )
+    .option(
+      '--te2 <ms>',
+      'PRESS second echo time in ms (default TE/2)',
+      parseNumber('--te2', { min: 0, max: 2000 }),
+    )
+    .option('--tm <ms>', 'STEAM mixing time in ms (default 10)', parseNumber('--tm', { min: 0, max: 5000 }))
+    .option('--sw <Hz>', 'spectral width in Hz', parseNumber('--sw', { min: 100, max: 1e6 }), 2000)
+    .option(
+      '--points <n>',
+      'complex points per FID',
+      parseNumber('--points', { min: 16, max: 1 << 20, integer: true }),
+      1024,
+    )
+    .option(
+      '--ppm-reference <ppm>',
+      'chemical shift at the receiver frequency',
+      parseNumber('--ppm-reference', { min: -50, max: 50 }),
+      DEFAULT_PPM_REFERENCE,
+    )
+    .option(
+      '--metabolites <list>',
+      "comma list of components, or the sets 'liver' (default: 15 metabolites + 5 lipids) and 'brain'",
+      parseList,
+    )
+    .option(
+      '--linewidth <Hz>',
+      'Lorentzian FWHM applied to every basis FID',
+      parseNumber('--linewidth', { min: 0, max: 500 }),
+      0,
+    )
+    .option(
+      '--gaussian <Hz>',
+      'Gaussian FWHM applied to every basis FID',
+      parseNumber('--gaussian', { min: 0, max: 500 }),
+      0,
+    )
+    .option('--exchangeable', 'include exchangeable NH/OH protons (left out by default)')
+    .option('--spin-systems <path>', 'extra spin-system YAML file or folder (same names replace built-ins)')
+    .option('--format <format>', 'json, lcmodel or fsl', parseFormat, 'json')
+    .option('--out <dir>', 'output folder', 'out/basis')
+    .option(
+      '--plot [file]',
+      'SVG of all basis spectra (written by default, as basis.svg in the output folder)',
+    )
+    .option('--no-plot', 'do not write the SVG')
+    .option('--json', 'print a JSON summary on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  livermrs basis --out out/basis
+  livermrs basis --field 3 --sequence press --te1 11 --te2 19 --sw 4000 --points 2048 --format lcmodel --out out/press30
+  livermrs basis --sequence steam --te 20 --tm 10 --metabolites brain --format fsl --out out/steam-fsl
+
+Formats: json writes basis.json (livermrs native, with line lists; docs/basis-format.md); lcmodel writes
+basis.BASIS (LCModel prefers slightly broadened lines: add --linewidth 2); fsl writes one <name>.json per
+component (an FSL-MRS basis folder: keep other .json files out).
+`,
+    )
+    .action(async (opts: BasisOptions) => {
+      await runBasis(opts);
     });
+}
+
+function parseSequence(v: string): BasisOptions['sequence'] {
+  const s = v.toLowerCase();
+  if (s !== 'press' && s !== 'steam' && s !== 'fid') {
+    throw new UsageError(`--sequence: '${v}' is not a sequence (expected press, steam or fid)`);
+  }
+  return s;
+}
+
+function parseFormat(v: string): BasisOptions['format'] {
+  const s = v.toLowerCase();
+  if (s !== 'json' && s !== 'lcmodel' && s !== 'fsl') {
+    throw new UsageError(`--format: '${v}' is not a basis format (expected json, lcmodel or fsl)`);
+  }
+  return s;
+}
+
+/** Turns the CLI options into a protocol, refusing contradictory timing options. */
+export function protocolFromOptions(o: BasisOptions): Protocol {
+  if (o.field !== undefined && o.frequency !== undefined) {
+    throw new UsageError('--field and --frequency both given (expected one of them)');
+  }
+  const mhz =
+    o.field !== undefined
+      ? fieldToFrequencyMHz(o.field)
+      : (o.frequency ?? DEFAULT_PROTOCOL.spectrometerFrequency);
+  const ms = (v: number | undefined) => (v === undefined ? undefined : v / 1000);
+  const base = {
+    spectrometerFrequency: mhz,
+    dwellTime: 1 / o.sw,
+    points: o.points,
+    ppmReference: o.ppmReference,
+  };
+  const only = (names: (keyof BasisOptions)[], sequence: string) => {
+    for (const n of names) {
+      if (o[n] !== undefined) {
+        const flag = `--${String(n)}`;
+        throw new UsageError(`${flag} does not apply to --sequence ${o.sequence} (it is for ${sequence})`);
+      }
+    }
+  };
+  let protocol: Protocol;
+  switch (o.sequence) {
+    case 'fid':
+      only(['te', 'te1', 'te2', 'tm'], 'press or steam');
+      protocol = { ...base, sequence: 'fid' };
+      break;
+    case 'steam':
+      only(['te1', 'te2'], 'press');
+      protocol = { ...base, sequence: 'steam', te: ms(o.te ?? 30), tm: ms(o.tm ?? 10) };
+      break;
+    default: {
+      only(['tm'], 'steam');
+      let te = o.te;
+      if (te === undefined && o.te1 === undefined && o.te2 === undefined) te = 30;
+      if (
+        o.te1 !== undefined &&
+        o.te2 !== undefined &&
+        te !== undefined &&
+        Math.abs(o.te1 + o.te2 - te) > 1e-9
+      ) {
+        throw new UsageError(`--te ${te} is not --te1 + --te2 = ${o.te1 + o.te2} ms`);
+      }
+      if ((o.te1 === undefined) !== (o.te2 === undefined) && te === undefined) {
+        throw new UsageError('--te1 and --te2 go together (or give --te with one of them)');
+      }
+      if (te !== undefined && ((o.te1 ?? 0) > te || (o.te2 ?? 0) > te)) {
+        throw new UsageError(`--te1/--te2 longer than --te ${te} ms`);
+      }
+      protocol = { ...base, sequence: 'press', te: ms(te), te1: ms(o.te1), te2: ms(o.te2) };
+    }
+  }
+  checkProtocol(protocol, 'command line');
+  return protocol;
+}
+
+function resolveComponents(list: string[] | undefined, library: SpinSystemLibrary): string[] {
+  const out: string[] = [];
+  for (const item of list ?? ['liver']) {
+    const set = SETS[item.toLowerCase()];
+    const names = set ? [...set] : [item];
+    for (const n of names) {
+      if (!library.has(n)) {
+        throw new UsageError(
+          `--metabolites: unknown component '${n}' (known: liver, brain, ${library.names().join(', ')})`,
+        );
+      }
+      if (!out.includes(n)) out.push(n);
+    }
+  }
+  if (out.length === 0) throw new UsageError('--metabolites: empty list');
+  return out;
+}
+
+async function runBasis(o: BasisOptions): Promise<void> {
+  const protocol = protocolFromOptions(o);
+  const library = loadSpinSystems(o.spinSystems);
+  const components = resolveComponents(o.metabolites, library);
+  const started = performance.now();
+  const options = {
+    library,
+    linewidthHz: o.linewidth,
+    gaussianHz: o.gaussian,
+    includeExchangeable: o.exchangeable,
+  };
+  const basis = simulateBasis(protocol, components, options);
+  const seconds = (performance.now() - started) / 1000;
+  const files = await withOutputDir(o.out, (dir) => {
+    const written: string[] = [];
+    if (o.format === 'json') {
+      const lines = simulateLineLists(protocol, components, options);
+      written.push(dir.write('basis.json', writeBasisJson(basis, lines)));
+    } else if (o.format === 'lcmodel') {
+      written.push(dir.write('basis.BASIS', writeLcmBasis(basis, { id: basisId(basis) })));
+    } else {
+      for (const f of writeFslBasis(basis, 'livermrs')) written.push(dir.write(f.name, f.text));
+    }
+    if (o.plot !== false) {
+      const name = typeof o.plot === 'string' ? o.plot : 'basis.svg';
+      written.push(dir.write(name, basisPlotSvg(basis)));
+    }
+    return written;
+  });
+  const summary = {
+    out: o.out,
+    format: o.format,
+    files,
+    protocol,
+    seconds: Math.round(seconds * 1000) / 1000,
+    components: basis.names.map((name) => ({ name, ...basis.components?.[name] })),
+  };
+  if (o.json) {
+    printJson(summary);
+  } else {
+    process.stdout.write(
+      `basis: ${basis.names.length} components, ${basisId(basis)}, simulated in ${summary.seconds} s\n` +
+        files.map((f) => `  wrote ${f}\n`).join(''),
+    );
+  }
+}
+
+function basisId(b: BasisSet): string {
+  const te = b.echoTime !== undefined ? ` TE ${+(b.echoTime * 1000).toFixed(3)} ms` : '';
+  return `${(b.sequence ?? '').toUpperCase()}${te} ${b.spectrometerFrequency.toFixed(2)} MHz ${(1 / b.dwellTime).toFixed(0)} Hz ${b.points} pts`;
 }

@@ -1,12 +1,134 @@
 import type { Command } from 'commander';
-import { LivermrsError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
+import { describeShape, type MrsData, voxelCount } from '../../core/mrs-data.js';
+import { readMrsFile } from '../../io/mrs-file.js';
+import { type FormatId, READERS, type ReadMrsOptions } from '../../io/read.js';
+import { parseNumber, printJson } from '../options.js';
 
-/** `livermrs info` (placeholder until its issue lands). */
+/** Options shared by the commands that read MRS files: values headerless formats (LCModel .RAW, text) lack. */
+export function addReadOptions(cmd: Command): Command {
+  return cmd
+    .option('--format <id>', `force a reader: ${READERS.map((r) => r.id).join(', ')}`)
+    .option(
+      '--sw <Hz>',
+      'spectral width for formats that do not store it (LCModel .RAW, text columns)',
+      parseNumber('--sw', { min: 1 }),
+    )
+    .option(
+      '--dwell <s>',
+      'dwell time in seconds (alternative to --sw)',
+      parseNumber('--dwell', { min: 1e-9 }),
+    )
+    .option(
+      '--frequency <MHz>',
+      'spectrometer frequency for formats that do not store it',
+      parseNumber('--frequency', { min: 1 }),
+    )
+    .option('--te <ms>', 'echo time for formats that do not store it', parseNumber('--te', { min: 0 }))
+    .option(
+      '--ppm-reference <ppm>',
+      'override the chemical shift at the receiver centre (default: 4.65, Siemens 4.7)',
+      parseNumber('--ppm-reference'),
+    );
+}
+
+export interface ReadCliOptions {
+  format?: string;
+  sw?: number;
+  dwell?: number;
+  frequency?: number;
+  te?: number;
+  ppmReference?: number;
+}
+
+export function readOptionsFrom(o: ReadCliOptions): ReadMrsOptions {
+  if (o.format !== undefined && !READERS.some((r) => r.id === o.format)) {
+    throw new UsageError(
+      `--format: unknown reader '${o.format}' (expected one of ${READERS.map((r) => r.id).join(', ')})`,
+    );
+  }
+  if (o.sw !== undefined && o.dwell !== undefined)
+    throw new UsageError('--sw and --dwell: give one, not both');
+  return {
+    format: o.format as FormatId | undefined,
+    dwellTime: o.dwell ?? (o.sw !== undefined ? 1 / o.sw : undefined),
+    spectrometerFrequency: o.frequency,
+    echoTime: o.te !== undefined ? o.te / 1000 : undefined,
+    ppmReference: o.ppmReference,
+  };
+}
+
+/** Plain summary of a data set, as `info --json` prints it. */
+export function summarise(mrs: MrsData): Record<string, unknown> {
+  const h = mrs.header;
+  return {
+    file: mrs.source.file,
+    format: mrs.source.format,
+    points: mrs.points,
+    dwellTime: h.dwellTime,
+    spectralWidth: 1 / h.dwellTime,
+    spectrometerFrequency: h.spectrometerFrequency,
+    nucleus: h.nucleus,
+    ppmReference: h.ppmReference,
+    echoTime: h.echoTime ?? null,
+    repetitionTime: h.repetitionTime ?? null,
+    voxels: mrs.spatial,
+    dimensions: mrs.dims.map((d) => ({ tag: d.tag, size: d.size })),
+    shape: describeShape(mrs),
+    waterReference: mrs.reference
+      ? { shape: describeShape(mrs.reference), dimensions: mrs.reference.dims }
+      : null,
+    metadata: mrs.extension,
+  };
+}
+
+function ms(s: number | undefined): string {
+  return s === undefined ? '-' : `${Number((s * 1000).toPrecision(6))} ms`;
+}
+
+export function formatInfo(mrs: MrsData): string {
+  const h = mrs.header;
+  const e = mrs.extension;
+  const dims = mrs.dims.length ? mrs.dims.map((d) => `${d.size} ${d.tag}`).join(' x ') : 'none (one FID)';
+  const lines = [
+    `file                    ${mrs.source.file}`,
+    `format                  ${mrs.source.format}`,
+    `points                  ${mrs.points}`,
+    `dwell time              ${Number((h.dwellTime * 1e6).toPrecision(6))} us (spectral width ${Number((1 / h.dwellTime).toPrecision(6))} Hz)`,
+    `spectrometer frequency  ${h.spectrometerFrequency} MHz (${h.nucleus})`,
+    `ppm reference           ${h.ppmReference} ppm at the receiver centre`,
+    `TE / TR                 ${ms(h.echoTime)} / ${ms(h.repetitionTime)}`,
+    `voxels                  ${mrs.spatial.join(' x ')}${voxelCount(mrs) === 1 ? ' (single voxel)' : ''}`,
+    `dimensions              ${dims}`,
+  ];
+  if (mrs.reference)
+    lines.push(`water reference         ${describeShape(mrs.reference)} (stored in the same file)`);
+  for (const k of ['Manufacturer', 'ManufacturersModelName', 'SequenceName', 'ProtocolName']) {
+    if (typeof e[k] === 'string') lines.push(`${k.padEnd(24)}${e[k]}`);
+  }
+  if (Array.isArray(e.ProcessingApplied)) lines.push(`processing steps        ${e.ProcessingApplied.length}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `livermrs info FILE [--json]`: what a spectroscopy file holds. */
 export function register(program: Command): void {
-  program
-    .command('info')
-    .description('(not yet implemented)')
-    .action(() => {
-      throw new LivermrsError('info: not implemented yet');
+  addReadOptions(
+    program
+      .command('info')
+      .description('Show what an MRS file holds: points, dwell time, frequency, TE/TR, dimensions, format')
+      .argument(
+        '<file>',
+        'NIfTI-MRS, Siemens .rda/.ima/.dcm, Philips .sdat/.spar, GE P-file, jMRUI .txt, LCModel .RAW',
+      )
+      .option('--json', 'print a JSON object instead of text'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  livermrs info meas.rda\n  livermrs info P12345.7 --json\n  livermrs info dataset1.RAW --sw 4000 --frequency 123.2',
+    )
+    .action((file: string, o: ReadCliOptions & { json?: boolean }) => {
+      const mrs = readMrsFile(file, readOptionsFrom(o));
+      if (o.json) printJson(summarise(mrs));
+      else process.stdout.write(formatInfo(mrs));
     });
 }

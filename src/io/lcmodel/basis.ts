@@ -82,24 +82,42 @@ export function readLcmBasis(text: string, file = '<basis>'): BasisSet {
 export interface WriteLcmBasisOptions {
   /** IDBASI text. */
   id?: string;
-  /** FWHMBA in ppm (LCModel's expected basis linewidth); default from basis.linewidthHz. */
+  /**
+   * FWHMBA in ppm (LCModel's expected basis linewidth). Default: the basis line width, but at least the
+   * digital resolution 1 / (points x dwell): LCModel integrates the Cr peak over a window proportional to FWHMBA
+   * for water scaling (AREABA), and a near-zero FWHMBA makes that area, and every concentration, wrong.
+   */
   fwhmPpm?: number;
   /** Zero-fill factor applied before the FFT (LCModel's makebasis doubles the length). Default 2. */
   zeroFill?: number;
 }
 
-/** Writes a basis set as LCModel `.BASIS` text readable by LCModel itself (and by readLcmBasis). */
+/** LCModel keeps metabolite names in CHARACTER*6 (MCHMET) and IDs in CHARACTER*20 (MCHID). */
+export const LCM_NAME_LENGTH = 6;
+const LCM_ID_LENGTH = 20;
+/** LCModel assumes the basis spectra are centred at 4.65 ppm (its PPMCEN default). */
+const LCM_PPM_CENTRE = 4.65;
+
+/**
+ * Writes a basis set as LCModel `.BASIS` text that LCModel's own reader accepts (checked against its source,
+ * schorschinho/LCModel source/LCModel.f: namelists $SEQPAR, $BASIS1 and per metabolite $BASIS, then NDATAB
+ * complex values read with the fixed format FMTBAS). Spectra are re-referenced to 4.65 ppm when the basis
+ * has another ppmReference; names longer than 6 characters are shortened (the full name stays in ID) and must
+ * stay unique.
+ */
 export function writeLcmBasis(basis: BasisSet, opts: WriteLcmBasisOptions = {}): string {
   const zf = opts.zeroFill ?? 2;
   const n = basis.points * zf;
-  const fwhm = opts.fwhmPpm ?? (basis.linewidthHz ? basis.linewidthHz / basis.spectrometerFrequency : 0.0001);
+  const resolutionHz = 1 / (basis.points * basis.dwellTime);
+  const fwhm = opts.fwhmPpm ?? Math.max(basis.linewidthHz ?? 0, resolutionHz) / basis.spectrometerFrequency;
   const te = basis.echoTime !== undefined ? basis.echoTime * 1000 : -1;
+  const metabo = lcmNames(basis.names);
   const lines: string[] = [];
   lines.push(' $SEQPAR');
   lines.push(` FWHMBA = ${fwhm.toPrecision(6)},`);
   lines.push(` HZPPPM = ${basis.spectrometerFrequency.toPrecision(9)},`);
   lines.push(` ECHOT = ${te.toPrecision(6)},`);
-  lines.push(` SEQ = '${quote(basis.sequence ?? ' ')}'`);
+  lines.push(` SEQ = '${quote((basis.sequence ?? ' ').toUpperCase())}'`);
   lines.push(' $END');
   lines.push(' $BASIS1');
   lines.push(` IDBASI = '${quote(opts.id ?? 'livermrs basis')}',`);
@@ -107,17 +125,26 @@ export function writeLcmBasis(basis: BasisSet, opts: WriteLcmBasisOptions = {}):
   lines.push(` BADELT = ${basis.dwellTime.toPrecision(9)},`);
   lines.push(` NDATAB = ${n}`);
   lines.push(' $END');
+  // exp(-i 2 pi (ref - 4.65) MHz t) moves the receiver reference to 4.65 ppm (core/fid.ts convention).
+  const reref =
+    -2 * Math.PI * (basis.ppmReference - LCM_PPM_CENTRE) * basis.spectrometerFrequency * basis.dwellTime;
   basis.names.forEach((name, j) => {
     lines.push(' $BASIS');
-    lines.push(` ID = '${quote(name)}',`);
-    lines.push(` METABO = '${quote(name)}',`);
+    lines.push(` ID = '${quote(name.slice(0, LCM_ID_LENGTH))}',`);
+    lines.push(` METABO = '${quote(metabo[j])}',`);
     lines.push(' CONC = 1.,');
     lines.push(' TRAMP = 1.,');
     lines.push(' VOLUME = 1.,');
     lines.push(' ISHIFT = 0');
     lines.push(' $END');
     const padded = new Float64Array(2 * n);
-    padded.set(basis.fids[j].subarray(0, 2 * basis.points));
+    const fid = basis.fids[j];
+    for (let t = 0; t < basis.points; t++) {
+      const c = Math.cos(reref * t);
+      const s = Math.sin(reref * t);
+      padded[2 * t] = fid[2 * t] * c - fid[2 * t + 1] * s;
+      padded[2 * t + 1] = fid[2 * t] * s + fid[2 * t + 1] * c;
+    }
     const spec = fft(padded);
     for (let i = 0; i < spec.length; i += 6) {
       let row = '';
@@ -126,6 +153,26 @@ export function writeLcmBasis(basis: BasisSet, opts: WriteLcmBasisOptions = {}):
     }
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** LCModel metabolite names: at most 6 characters, unique. */
+export function lcmNames(names: string[]): string[] {
+  const out = names.map((n) => n.slice(0, LCM_NAME_LENGTH));
+  const seen = new Map<string, string>();
+  out.forEach((short, i) => {
+    const other = seen.get(short);
+    if (other !== undefined) {
+      throw new InputError(
+        `'${other}' and '${names[i]}' both become '${short}' in LCModel's 6-character names`,
+        {
+          field: 'metabolites',
+          expected: 'names that differ in their first 6 characters',
+        },
+      );
+    }
+    seen.set(short, names[i]);
+  });
+  return out;
 }
 
 function quote(s: string): string {

@@ -1,4 +1,4 @@
-import { gunzipSync, gzipSync } from 'fflate';
+import { gzipSync } from 'fflate';
 import { InputError } from '../../core/errors.js';
 import {
   checkMrsData,
@@ -14,6 +14,7 @@ import {
   type OtherExtension,
   voxelCount,
 } from '../../core/mrs-data.js';
+import { gunzipChecked } from './gzip.js';
 import {
   DT_COMPLEX64,
   DT_COMPLEX128,
@@ -33,9 +34,10 @@ import {
  * SpectrometerFrequency, ResonantNucleus, dimension tags and all other metadata. The data on disk already follow
  * the livermrs convention (core/fid.ts), so no conjugation is needed in either direction.
  *
- * The ppm reference is not a required NIfTI-MRS key: it is read from `SpecFreqChemShift` (standard-defined since
- * the v0.11 definitions) and otherwise defaults to 4.65 ppm for 1H. The writer always stores it there, so a
- * Siemens file (4.7 ppm) keeps its axis through a round trip.
+ * The ppm reference is not a required NIfTI-MRS key: it is read from `SpecFreqChemShift` (standard-defined in the
+ * v0.11 definitions) or from livermrs's user-defined `PpmReference` object, and otherwise defaults to 4.65 ppm
+ * for 1H. The writer states it whenever it is not the default, so a Siemens file (4.7 ppm) keeps its axis
+ * through a round trip (see extensionFor).
  */
 export const NIFTI_MRS_INTENT = 'mrs_v0_10';
 export const ECODE_MRS = 44;
@@ -58,7 +60,7 @@ export function looksLikeNifti(bytes: Uint8Array): boolean {
 /** Decodes a NIfTI-MRS file (.nii or .nii.gz bytes; gzip is detected from the content). */
 export function decodeNiftiMrs(bytes: Uint8Array, fileName = '<nifti-mrs>'): MrsData {
   const file = fileName;
-  const raw = isGzip(bytes) ? gunzip(bytes, file) : bytes;
+  const raw = isGzip(bytes) ? gunzipChecked(bytes, file) : bytes;
   const h = parseNiftiHeader(raw, file);
   const hdrSize = h.version === 2 ? NIFTI2_SIZE : NIFTI1_SIZE;
 
@@ -144,8 +146,7 @@ export function decodeNiftiMrs(bytes: Uint8Array, fileName = '<nifti-mrs>'): Mrs
     });
   }
   const dims: MrsDim[] = higher.map((size, i) => ({ tag: dimTag(ext, i + 5, file), size }));
-  const chem = ext.SpecFreqChemShift;
-  const ppmReference = typeof chem === 'number' ? chem : defaultPpmReference(nucleus);
+  const ppmReference = statedPpmReference(ext) ?? defaultPpmReference(nucleus);
 
   const data = readSamples(raw, voxOffset, points, spatial, higher, bytesPerValue, h.littleEndian);
   applySlope(data, h, file);
@@ -179,18 +180,6 @@ export function decodeNiftiMrs(bytes: Uint8Array, fileName = '<nifti-mrs>'): Mrs
     otherExtensions: others.length ? others : undefined,
     source: { format: 'NIfTI-MRS', file, dataType: h.datatype === DT_COMPLEX64 ? 'complex64' : 'complex128' },
   });
-}
-
-function gunzip(bytes: Uint8Array, file: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (err) {
-    throw new InputError(
-      `cannot decompress (${(err as Error).message})`,
-      { file, field: 'gzip', expected: 'a complete gzip stream' },
-      { cause: err },
-    );
-  }
 }
 
 function readExtensions(
@@ -348,7 +337,7 @@ export function encodeNiftiMrs(mrs: MrsData, options: EncodeNiftiMrsOptions = { 
   const version = options.nifti1 ? 1 : 2;
   const hdrSize = version === 2 ? NIFTI2_SIZE : NIFTI1_SIZE;
 
-  const jsonBytes = new TextEncoder().encode(JSON.stringify(extensionFor(mrs)));
+  const jsonBytes = new TextEncoder().encode(extensionJson(extensionFor(mrs)));
   const extensions: { code: number; bytes: Uint8Array }[] = [
     { code: ECODE_MRS, bytes: jsonBytes },
     ...(mrs.otherExtensions ?? []),
@@ -394,7 +383,12 @@ export function encodeNiftiMrs(mrs: MrsData, options: EncodeNiftiMrsOptions = { 
   return options.gzip ? gzipSync(out, { level: 6 }) : out;
 }
 
-/** The JSON extension with the keys that duplicate `header` and `dims` refreshed from them. */
+/**
+ * The JSON extension with the keys that duplicate `header` and `dims` refreshed from them. The ppm reference is
+ * written to `SpecFreqChemShift` when the extension already has that key (definitions v0.11), otherwise, when it
+ * differs from the nucleus default, as the user-defined object `PpmReference` ({Value, Description}): validators
+ * that predate v0.11 reject bare user-defined keys, and readers without it assume the default anyway.
+ */
 export function extensionFor(mrs: MrsData): Record<string, unknown> {
   const ext: Record<string, unknown> = structuredClone(mrs.extension);
   const h = mrs.header;
@@ -402,7 +396,16 @@ export function extensionFor(mrs: MrsData): Record<string, unknown> {
   ext.ResonantNucleus = replaceFirst(ext.ResonantNucleus, h.nucleus);
   setOrDelete(ext, 'EchoTime', h.echoTime);
   setOrDelete(ext, 'RepetitionTime', h.repetitionTime);
-  ext.SpecFreqChemShift = h.ppmReference;
+  delete ext.PpmReference;
+  if (typeof ext.SpecFreqChemShift === 'number') {
+    ext.SpecFreqChemShift = h.ppmReference;
+  } else if (h.ppmReference !== defaultPpmReference(h.nucleus)) {
+    ext.PpmReference = {
+      Value: h.ppmReference,
+      Description:
+        'Chemical shift (ppm) at the receiver centre frequency (SpecFreqChemShift of NIfTI-MRS v0.11), written by livermrs',
+    };
+  }
   for (let n = 5; n <= 7; n++) {
     const d = mrs.dims[n - 5];
     if (d) {
@@ -414,6 +417,26 @@ export function extensionFor(mrs: MrsData): Record<string, unknown> {
     }
   }
   return ext;
+}
+
+/** The ppm reference an extension states (SpecFreqChemShift, or livermrs's PpmReference object), if any. */
+export function statedPpmReference(ext: Record<string, unknown>): number | undefined {
+  if (typeof ext.SpecFreqChemShift === 'number') return ext.SpecFreqChemShift;
+  const p = ext.PpmReference as { Value?: unknown } | undefined;
+  return p && typeof p === 'object' && typeof p.Value === 'number' ? p.Value : undefined;
+}
+
+/**
+ * JSON text of the extension. SpectrometerFrequency values are written with a decimal point (297.0, not 297):
+ * the NIfTI-MRS validator requires floats there and Python's json reads 297 as an integer.
+ */
+export function extensionJson(ext: Record<string, unknown>): string {
+  const sf = ext.SpectrometerFrequency;
+  if (!Array.isArray(sf)) return JSON.stringify(ext);
+  const placeholder = '"__livermrs_sf__"';
+  const text = JSON.stringify({ ...ext, SpectrometerFrequency: '__livermrs_sf__' });
+  const values = sf.map((v) => (typeof v === 'number' && Number.isInteger(v) ? `${v}.0` : JSON.stringify(v)));
+  return text.replace(placeholder, `[${values.join(',')}]`);
 }
 
 function replaceFirst<T>(old: unknown, value: T): T[] {

@@ -41,8 +41,7 @@ export function biasFigureSvg(plots: readonly BiasPlotInput[], title = 'Bias ver
   const height = top + rows * ph + 10;
   const out = [svgOpen(width, height, title)];
   const methods = [...new Set(plots.flatMap((p) => p.methods.map((m) => m.label)))];
-  const colorOf = (label: string, given?: string) =>
-    given ?? PALETTE[[2, 1, 3, 4, 5, 6][methods.indexOf(label) % 6]];
+  const colorOf = (label: string, given?: string) => given ?? PALETTE[methods.indexOf(label) % 6];
   methods.forEach((mname, i) => {
     const x = 20 + i * 130;
     const c = colorOf(mname, plots.flatMap((p) => p.methods).find((m) => m.label === mname)?.color);

@@ -50,7 +50,7 @@ export function distributionFigureSvg(input: DistributionInput): string {
     body.push(frame.refLine({ y: r.value, color: '#999', dash: '5 3' }));
   }
   input.series.forEach((s, i) => {
-    const color = s.color ?? PALETTE[[2, 1, 3, 4, 5, 6][i % 6]];
+    const color = s.color ?? PALETTE[i % 6];
     const values = Array.from(s.values).filter(Number.isFinite);
     const sorted = [...values].sort((a, b) => a - b);
     const cx = frame.px(i + 0.5);

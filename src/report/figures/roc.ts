@@ -10,7 +10,7 @@ export function rocFigureSvg(curves: readonly RocCurveInput[], title = 'ROC curv
       y: c.tpr,
       mode: 'line',
       label: `${c.label} (AUC ${Number.isFinite(c.auc) ? c.auc.toFixed(3) : 'n/a'}${ci})`,
-      color: c.color ?? PALETTE[[2, 1, 3, 4, 5, 6, 0][i % 7]],
+      color: c.color ?? PALETTE[i % PALETTE.length],
       width: 2,
     };
   });

@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readBasisJson } from '../../src/io/basis-json.js';
+import { readFslBasis } from '../../src/io/fslmrs-basis.js';
+import { readLcmBasis } from '../../src/io/lcmodel/basis.js';
+import { runCli } from '../../src/cli/program.js';
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'livermrs-basis-'));
+
+describe('livermrs basis', () => {
+  it('writes the default liver basis (20 components) and an SVG', async () => {
+    const dir = tmp();
+    expect(await runCli(['basis', '--out', dir, '--json'])).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary.components.map((c: { name: string }) => c.name)).toHaveLength(20);
+    expect(readdirSync(dir).sort()).toEqual(['basis.json', 'basis.svg']);
+    const { basis, lines } = readBasisJson(readFileSync(join(dir, 'basis.json'), 'utf8'));
+    expect(basis.points).toBe(1024);
+    expect(basis.spectrometerFrequency).toBe(127.76);
+    expect(basis.echoTime).toBeCloseTo(0.03, 12);
+    expect(basis.components?.L13.group).toBe('lipid');
+    expect(Object.keys(lines)).toHaveLength(20);
+    const svg = readFileSync(join(dir, 'basis.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('Chemical shift (ppm)');
+    expect(svg).toContain('>Glyc<');
+  });
+
+  it('writes LCModel and FSL-MRS formats for a given protocol', async () => {
+    const dir = tmp();
+    const args = ['basis', '--field', '3', '--te1', '11', '--te2', '19', '--sw', '4000', '--points', '2048'];
+    expect(
+      await runCli([...args, '--metabolites', 'Cr,NAA', '--format', 'lcmodel', '--out', dir, '--no-plot']),
+    ).toBe(0);
+    const lcm = readLcmBasis(readFileSync(join(dir, 'basis.BASIS'), 'utf8'));
+    expect(lcm.names).toEqual(['Cr', 'NAA']);
+    expect(lcm.points).toBe(4096);
+    expect(lcm.spectrometerFrequency).toBeCloseTo(3 * 42.577478518, 5);
+    expect(lcm.echoTime).toBeCloseTo(0.03, 6);
+    const fslDir = tmp();
+    expect(
+      await runCli([...args, '--metabolites', 'brain', '--format', 'fsl', '--out', fslDir, '--no-plot']),
+    ).toBe(0);
+    const files = readdirSync(fslDir).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(19);
+    const fsl = readFslBasis(files.map((f) => ({ file: f, text: readFileSync(join(fslDir, f), 'utf8') })));
+    expect(fsl.points).toBe(2048);
+  });
+
+  it('accepts STEAM and pulse-acquire protocols', async () => {
+    expect(
+      await runCli([
+        'basis',
+        '--sequence',
+        'steam',
+        '--te',
+        '20',
+        '--tm',
+        '10',
+        '--metabolites',
+        'Lac',
+        '--out',
+        tmp(),
+      ]),
+    ).toBe(0);
+    expect(await runCli(['basis', '--sequence', 'fid', '--metabolites', 'Lac,Water', '--out', tmp()])).toBe(
+      0,
+    );
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    [
+      'both field and frequency',
+      ['--field', '3', '--frequency', '123'],
+      /--field and --frequency both given/,
+    ],
+    [
+      'a TE that is not TE1 + TE2',
+      ['--te', '30', '--te1', '10', '--te2', '10'],
+      /--te 30 is not --te1 \+ --te2 = 20/,
+    ],
+    ['a mixing time for PRESS', ['--tm', '10'], /--tm does not apply to --sequence press/],
+    ['TE for pulse-acquire', ['--sequence', 'fid', '--te', '30'], /--te does not apply to --sequence fid/],
+    ['an unknown sequence', ['--sequence', 'laser'], /--sequence: 'laser' is not a sequence/],
+    ['an unknown format', ['--format', 'dicom'], /--format: 'dicom' is not a basis format/],
+    [
+      'an unknown metabolite',
+      ['--metabolites', 'Cr,Unobtainium'],
+      /--metabolites: unknown component 'Unobtainium'/,
+    ],
+    ['too few points', ['--points', '8'], /--points: 8 is below 16/],
+    ['a non-number', ['--sw', 'wide'], /--sw: 'wide' is not a number/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`refuses ${what} with one line and exit code 2`, async () => {
+      expect(await runCli(['basis', '--out', tmp(), ...args])).toBe(2);
+      expect(err).toMatch(message);
+      expect(err.trim().split('\n')).toHaveLength(1);
+    });
+  }
+
+  it('refuses an invalid spin-system file with one line naming file and field, exit code 2', async () => {
+    const dir = tmp();
+    const file = join(dir, 'Foo.yaml');
+    writeFileSync(
+      file,
+      'name: Foo\nfullName: f\ngroup: metabolite\nsource: s\nfragments:\n  - label: x\n    spins:\n      - { id: H, ppm: high }\n',
+    );
+    const outDir = join(dir, 'out');
+    expect(await runCli(['basis', '--spin-systems', file, '--metabolites', 'Foo', '--out', outDir])).toBe(2);
+    expect(err).toMatch(/Foo\.yaml: fragments\[0\]\.spins\[0\]\.ppm: /);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(() => readdirSync(outDir)).toThrow(); // nothing written
+  });
+
+  it('uses a user spin system given with --spin-systems', async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'Foo.yaml'),
+      'name: Foo\nfullName: f\ngroup: metabolite\nsource: s\nfragments:\n  - label: x\n    spins:\n      - { id: H, ppm: 2.5, protons: 3 }\n',
+    );
+    const outDir = join(dir, 'out');
+    expect(
+      await runCli(['basis', '--spin-systems', dir, '--metabolites', 'Foo,Cr', '--out', outDir, '--json']),
+    ).toBe(0);
+    const { basis } = readBasisJson(readFileSync(join(outDir, 'basis.json'), 'utf8'));
+    expect(basis.names).toEqual(['Foo', 'Cr']);
+    expect(basis.fids[0][0]).toBeCloseTo(3, 12);
+  });
+});

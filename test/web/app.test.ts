@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMrs, READERS } from '../../src/io/read.js';
+import { readMrs } from '../../src/io/read.js';
 import { formatValue } from '../../src/report/tables.js';
 import { buildWebApp } from '../../src/web/build.js';
 import { classProbability, quantificationRows } from '../../src/web/interpret.js';
@@ -11,7 +11,7 @@ import { combineFids, networkInput } from '../../src/web/preprocess.js';
 import { type RunningServer, startWebServer } from '../../src/web/server.js';
 import { type HeadlessChromium, launchChromium } from '../helpers/browser.js';
 import { pixelStats } from '../helpers/png.js';
-import { EXTDATA } from '../paths.js';
+import { CHALLENGE, EXTDATA } from '../paths.js';
 import { COMPONENTS, type testModels, writeTestModels } from './models.js';
 import { applyLinear } from './linear-onnx.js';
 
@@ -25,9 +25,6 @@ const NIFTI = join(EXTDATA, 'nifti_mrs_7T_steam_fmrib', 'metab.nii.gz');
 const RDA = join(EXTDATA, 'siemens', 'suspect_SVS_30.rda');
 const SDAT = join(EXTDATA, 'philips', 'tarquin_svs_30_WS.SDAT');
 const SPAR = join(EXTDATA, 'philips', 'tarquin_svs_30_WS.SPAR');
-
-/** Formats io has readers for on this branch; the rest arrive with the io branch (then these tests run). */
-const hasReader = (id: string) => READERS.some((r) => (r.id as string) === id);
 
 let work: string;
 let server: RunningServer;
@@ -54,7 +51,7 @@ afterAll(async () => {
 });
 
 /** What the page must show for a file: rows as formatted text and the probability. */
-function expected(files: string[]) {
+function expected(files: string[], values?: { bandwidth: number; mhz: number }) {
   const primary = files.find((f) => /\.sdat$/i.test(f)) ?? files[0];
   const companions = Object.fromEntries(
     files
@@ -63,6 +60,8 @@ function expected(files: string[]) {
   );
   const mrs = readMrs(new Uint8Array(readFileSync(primary)), primary.split('/').pop() as string, {
     companions,
+    dwellTime: values ? 1 / values.bandwidth : undefined,
+    spectrometerFrequency: values?.mhz,
   });
   const { fid } = combineFids(mrs);
   const x = networkInput(fid, models.qMeta.preprocessing);
@@ -73,7 +72,10 @@ function expected(files: string[]) {
   return { rows, probability: classProbability(models.cMeta, logit) };
 }
 
-async function openAndDrop(files: string[]): Promise<{ page: Page; foreign: string[] }> {
+async function openAndDrop(
+  files: string[],
+  values?: { bandwidth: number; mhz: number },
+): Promise<{ page: Page; foreign: string[] }> {
   const page = await chromium.context.newPage();
   const foreign: string[] = [];
   page.on('request', (r) => {
@@ -82,6 +84,11 @@ async function openAndDrop(files: string[]): Promise<{ page: Page; foreign: stri
   });
   await page.goto(server.url);
   await page.waitForSelector('#models[data-state="ready"]', { timeout: 60_000 });
+  if (values) {
+    await page.locator('#extra summary').click();
+    await page.fill('#bandwidth', String(values.bandwidth));
+    await page.fill('#mhz', String(values.mhz));
+  }
   await page.setInputFiles('#file', files);
   await page.waitForFunction(
     () =>
@@ -93,8 +100,12 @@ async function openAndDrop(files: string[]): Promise<{ page: Page; foreign: stri
   return { page, foreign };
 }
 
-async function checkResult(files: string[]): Promise<void> {
-  const { page, foreign } = await openAndDrop(files);
+async function checkResult(
+  files: string[],
+  notes: string[] = [],
+  values?: { bandwidth: number; mhz: number },
+): Promise<void> {
+  const { page, foreign } = await openAndDrop(files, values);
   try {
     const error = await page.locator('#status.error').count();
     if (error) throw new Error(`app error: ${await page.locator('#status').textContent()}`);
@@ -102,7 +113,7 @@ async function checkResult(files: string[]): Promise<void> {
       .locator('#quant table.concentrations tbody tr:not(.group)')
       .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
     expect(rows.map((r) => r[0])).toEqual(COMPONENTS);
-    const want = expected(files);
+    const want = expected(files, values);
     expect(rows.map((r) => [r[1], r[2]])).toEqual(
       want.rows.map((r) => [formatValue(r.value), formatValue(r.sd)]),
     );
@@ -121,6 +132,8 @@ async function checkResult(files: string[]): Promise<void> {
       .evaluateAll((ts) => Object.fromEntries(ts.map((t) => [t.textContent, Number(t.getAttribute('x'))])));
     expect(tickX['6']).toBeLessThan(tickX['1']);
     expect(foreign).toEqual([]);
+    const shownNotes = await page.locator('#notes p').allTextContents();
+    for (const n of notes) expect(shownNotes.some((t) => t.startsWith(n))).toBe(true);
     if (process.env.LIVERMRS_SCREENSHOT)
       await page.screenshot({ path: process.env.LIVERMRS_SCREENSHOT, fullPage: true });
   } finally {
@@ -133,21 +146,33 @@ describe('web app in headless Chromium', () => {
     await checkResult([NIFTI]);
   });
 
-  // Pending the io branch's vendor readers on main: while the reader is missing the page shows an error and
-  // this test is expected to fail; once the reader lands it runs as a normal test.
-  (hasReader('siemens-rda') ? it : it.fails)(
-    'Siemens .rda (expected to fail until the io readers land)',
-    async () => {
-      await checkResult([RDA]);
-    },
-  );
+  it('raw NIfTI-MRS with 4 coils x 16 transients: combined, aligned and averaged in the page', async () => {
+    const raw = join(EXTDATA, 'nifti_mrs_7T_steam_fmrib', 'metab_raw.nii.gz');
+    await checkResult(
+      [raw],
+      ['4 coil channels combined (SNR-optimal weights)', '16 transients aligned and averaged'],
+    );
+  });
 
-  (hasReader('philips-sdat') ? it : it.fails)(
-    'Philips SDAT + SPAR dropped together (expected to fail until the io readers land)',
-    async () => {
-      await checkResult([SDAT, SPAR]);
-    },
-  );
+  it('Siemens .rda', async () => {
+    await checkResult([RDA]);
+  });
+
+  it('Philips SDAT + SPAR dropped together', async () => {
+    await checkResult([SDAT, SPAR]);
+  });
+
+  it('LCModel .RAW: asks for the frequency the file lacks, then analyses it with the values entered', async () => {
+    const raw = join(CHALLENGE, 'datasets_LCModel', 'dataset1.RAW');
+    const { page } = await openAndDrop([raw]);
+    try {
+      expect(await page.locator('#status.error').textContent()).toContain('spectrometer frequency unknown');
+      expect(await page.locator('#extra').getAttribute('open')).not.toBeNull();
+    } finally {
+      await page.close();
+    }
+    await checkResult([raw], [], { bandwidth: 4000, mhz: 123.2 });
+  });
 
   it('a file that is not MRS data gives one readable error line and no result', async () => {
     const { page } = await openAndDrop([join(EXTDATA, 'README.md')]);

@@ -78,13 +78,18 @@ describe('network input', () => {
     expect(autoPhase0(ppm, spectrum, [1, 5])).toBeCloseTo(-0.7, 3);
   });
 
-  it('averages the FIDs of a multi-transient file', () => {
+  it('aligns and averages transients, and combines coils, with the preproc steps', () => {
     const a = singlet(2);
     const b = { ...a, data: a.data.map((v) => 3 * v) };
     const { fid, averaged, notes } = combineFids(fromFids([a, b], 'DIM_DYN'));
     expect(averaged).toBe(2);
-    expect(fid.data[0]).toBeCloseTo(2 * a.data[0], 12);
-    expect(notes[0]).toBe('2 FIDs averaged (DIM_DYN 2)');
+    expect(fid.data[0]).toBeCloseTo(2 * a.data[0], 6);
+    expect(notes[0]).toBe('2 transients aligned and averaged');
+    const coils = combineFids(fromFids([a, b], 'DIM_COIL'));
+    expect(coils.notes[0]).toBe('2 coil channels combined (SNR-optimal weights)');
+    const other = combineFids(fromFids([a, b], 'DIM_EDIT'));
+    expect(other.fid.data[0]).toBeCloseTo(2 * a.data[0], 12);
+    expect(other.notes[0]).toBe('2 FIDs averaged (DIM_EDIT 2)');
   });
 });
 

@@ -231,7 +231,11 @@ async function handleFiles(list: FileList | File[]): Promise<void> {
     show(a);
     status(`Done: ${a.fileName}`);
   } catch (err) {
-    status((err as Error).message, true);
+    const message = (err as Error).message;
+    status(message, true);
+    // The file lacks acquisition values the reader needs: open the fields where the user can enter them.
+    if (/frequency|dwell|spectral width|HZPPPM/i.test(message))
+      ($('extra') as HTMLDetailsElement).open = true;
   }
 }
 

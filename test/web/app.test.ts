@@ -146,6 +146,23 @@ describe('web app in headless Chromium', () => {
     await checkResult([NIFTI]);
   });
 
+  it('downloads the same result as a self-contained HTML report built in the page', async () => {
+    const { page } = await openAndDrop([NIFTI]);
+    try {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+      expect(download.suggestedFilename()).toBe('metab-report.html');
+      const path = await download.path();
+      const html = readFileSync(path, 'utf8');
+      const want = expected([NIFTI]);
+      expect(html).toContain('<h1>livermrs: metab.nii.gz</h1>');
+      expect(html.match(/<tr><th scope="row">/g)?.length).toBeGreaterThanOrEqual(20);
+      expect(html).toContain(`P(LC-HCC) = ${want.probability.toFixed(3)}`);
+      expect(html).not.toMatch(/<script/i);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('raw NIfTI-MRS with 4 coils x 16 transients: combined, aligned and averaged in the page', async () => {
     const raw = join(EXTDATA, 'nifti_mrs_7T_steam_fmrib', 'metab_raw.nii.gz');
     await checkResult(

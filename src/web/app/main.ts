@@ -260,7 +260,7 @@ $('download').addEventListener('click', () => {
   const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = `${lastAnalysis.fileName.replace(/\.[^.]+$/, '')}-report.html`;
+  a.download = `${lastAnalysis.fileName.replace(/\.nii\.gz$/i, '').replace(/\.[^.]+$/, '')}-report.html`;
   a.click();
   URL.revokeObjectURL(url);
 });

@@ -7,7 +7,7 @@ import { REPORT_CSS } from '../report/style.js';
  * Builds the browser app into `outDir` (default dist/web): app.js (the TypeScript readers, preprocessing, report
  * components and onnxruntime-web bundled by esbuild), index.html and style.css. The onnxruntime .wasm files are
  * not copied: `livermrs serve` serves them from the installed onnxruntime-web package.
- * Run by `npm run build` after tsc; esbuild is a build-time (dev) dependency.
+ * Run by `npm run build` after tsc (web/build-cli.ts); esbuild is a build-time (dev) dependency.
  */
 export interface BuildWebOptions {
   outDir?: string;
@@ -54,10 +54,4 @@ export async function buildWebApp(opts: BuildWebOptions = {}): Promise<{ outDir:
   writeFileSync(join(outDir, 'style.css'), `${REPORT_CSS}\n${readFileSync(join(app, 'app.css'), 'utf8')}`);
   const bytes = Object.values(result.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
   return { outDir, bytes };
-}
-
-// `node dist/src/web/build.js` (npm run build)
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { outDir, bytes } = await buildWebApp();
-  process.stdout.write(`web app built into ${outDir} (${(bytes / 1e6).toFixed(1)} MB with source maps)\n`);
 }

@@ -72,18 +72,29 @@ function expected(files: string[], values?: { bandwidth: number; mhz: number }) 
   return { rows, probability: classProbability(models.cMeta, logit) };
 }
 
+/** Waits until the page has tried to load the models, and fails with its message unless both loaded. */
+async function modelsReady(page: Page): Promise<void> {
+  await page.waitForSelector('#models:not([data-state="loading"])', { timeout: 60_000 });
+  const el = page.locator('#models');
+  expect(await el.getAttribute('data-state'), (await el.textContent()) ?? '').toBe('ready');
+}
+
 async function openAndDrop(
   files: string[],
   values?: { bandwidth: number; mhz: number },
-): Promise<{ page: Page; foreign: string[] }> {
+): Promise<{ page: Page; foreign: string[]; violations: string[] }> {
   const page = await chromium.context.newPage();
   const foreign: string[] = [];
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
+  });
   page.on('request', (r) => {
     if (!r.url().startsWith(server.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:'))
       foreign.push(r.url());
   });
   await page.goto(server.url);
-  await page.waitForSelector('#models[data-state="ready"]', { timeout: 60_000 });
+  await modelsReady(page);
   if (values) {
     await page.locator('#extra summary').click();
     await page.fill('#bandwidth', String(values.bandwidth));
@@ -97,7 +108,7 @@ async function openAndDrop(
     undefined,
     { timeout: 60_000 },
   );
-  return { page, foreign };
+  return { page, foreign, violations };
 }
 
 async function checkResult(
@@ -105,7 +116,7 @@ async function checkResult(
   notes: string[] = [],
   values?: { bandwidth: number; mhz: number },
 ): Promise<void> {
-  const { page, foreign } = await openAndDrop(files, values);
+  const { page, foreign, violations } = await openAndDrop(files, values);
   try {
     const error = await page.locator('#status.error').count();
     if (error) throw new Error(`app error: ${await page.locator('#status').textContent()}`);
@@ -132,6 +143,7 @@ async function checkResult(
       .evaluateAll((ts) => Object.fromEntries(ts.map((t) => [t.textContent, Number(t.getAttribute('x'))])));
     expect(tickX['6']).toBeLessThan(tickX['1']);
     expect(foreign).toEqual([]);
+    expect(violations).toEqual([]);
     const shownNotes = await page.locator('#notes p').allTextContents();
     for (const n of notes) expect(shownNotes.some((t) => t.startsWith(n))).toBe(true);
     if (process.env.LIVERMRS_SCREENSHOT)
@@ -189,6 +201,30 @@ describe('web app in headless Chromium', () => {
       await page.close();
     }
     await checkResult([raw], [], { bandwidth: 4000, mhz: 123.2 });
+  });
+
+  it('with --isolate (cross-origin isolation) onnxruntime uses min(4, cores) threads and gives the same result', async () => {
+    const isolated = await startWebServer({
+      port: 0,
+      webRoot: join(work, 'web'),
+      modelsDir: join(work, 'models'),
+      isolate: true,
+    });
+    const page = await chromium.context.newPage();
+    try {
+      await page.goto(isolated.url);
+      expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+      await modelsReady(page);
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      expect(await page.locator('#models').textContent()).toContain(`Threads: ${Math.min(4, cores)}.`);
+      await page.setInputFiles('#file', [NIFTI]);
+      await page.waitForSelector('#probability', { timeout: 60_000 });
+      const shown = Number(await page.locator('#probability').getAttribute('data-value'));
+      expect(shown).toBeCloseTo(expected([NIFTI]).probability, 5);
+    } finally {
+      await page.close();
+      await isolated.close();
+    }
   });
 
   it('a file that is not MRS data gives one readable error line and no result', async () => {

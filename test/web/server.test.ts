@@ -84,23 +84,30 @@ describe('web server', () => {
 });
 
 describe('livermrs serve', () => {
-  it('prints its URL, serves, and stops cleanly on Ctrl-C with exit code 0', async () => {
+  it('prints its URL (--json), serves, and stops cleanly on Ctrl-C with exit code 0', async () => {
     const script = await bundleScript(
       "import { runCli } from './src/cli/program.ts';\nprocess.exitCode = await runCli(process.argv.slice(2));\n",
       'cli',
     );
-    const child = spawn(process.execPath, [script, 'serve', '--port', '0', '--models', join(dir, 'models')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LIVERMRS_WEB_ROOT: join(dir, 'web') },
-    });
+    const child = spawn(
+      process.execPath,
+      [script, 'serve', '--port', '0', '--json', '--models', join(dir, 'models')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LIVERMRS_WEB_ROOT: join(dir, 'web') },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;
     });
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d) => {
-        const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
-        if (m) resolve(m[0]);
+        const info = JSON.parse(String(d)) as { url: string; host: string; port: number; models: string };
+        expect(info.host).toBe('127.0.0.1');
+        expect(info.models).toBe(join(dir, 'models'));
+        expect(info.url).toBe(`http://127.0.0.1:${info.port}/`);
+        resolve(info.url);
       });
       child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
     });

@@ -11,6 +11,7 @@ interface ServeOptions {
   host: string;
   models?: string;
   isolate?: boolean;
+  json?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -39,6 +40,7 @@ export function register(program: Command): void {
       'directory with qcnn.onnx/.json and ccnn.onnx/.json (default: the package models/)',
     )
     .option('--isolate', 'send cross-origin isolation headers so onnxruntime-web may use several threads')
+    .option('--json', 'print {"url", "host", "port", "models"} as one JSON line instead of the bare URL')
     .action(async (opts: ServeOptions) => {
       const bundled = join(packageRoot(), 'models');
       const modelsDir = opts.models ? resolve(opts.models) : existsSync(bundled) ? bundled : undefined;
@@ -56,7 +58,11 @@ export function register(program: Command): void {
           'livermrs serve: no models directory: the page will show spectra only (use --models DIR)\n',
         );
       else err.write(`livermrs serve: models from ${modelsDir}\n`);
-      process.stdout.write(`${server.url}\n`);
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ url: server.url, host: server.host, port: server.port, models: modelsDir ?? null })}\n`
+          : `${server.url}\n`,
+      );
       err.write('livermrs serve: press Ctrl-C to stop\n');
       await new Promise<void>((done) => {
         const stop = () => {

@@ -4,9 +4,10 @@ import { LivermrsError } from '../core/errors.js';
 /**
  * SVG to PNG with resvg (@resvg/resvg-js: a Rust SVG renderer shipped as an npm package with its platform
  * binary; no browser, no network). Chosen over headless-Chromium screenshots by measurement
- * (bench/report-png.ts, docs/reports.md): per figure both take about the same time (0.05–0.25 s at 2x), but
- * Chromium adds about 1 s of start-up, a child process and a browser installation that many machines that
- * run livermrs (servers, CI containers) do not have, while resvg runs in process wherever npm installs it.
+ * (bench/report-png.ts, docs/reports.md): per figure resvg is as fast or faster (0.05–0.26 s at 2x against
+ * 0.12–0.42 s), and Chromium adds 1–2 s of start-up, a child process and a browser installation that many
+ * machines that run livermrs (servers, CI containers) do not have, while resvg runs in process wherever npm
+ * installs it.
  * Text uses DejaVu Sans (the figures' first-choice family) when installed, else the system fonts.
  */
 export interface PngOptions {

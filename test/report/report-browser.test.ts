@@ -46,6 +46,11 @@ describe('report in headless Chromium', () => {
     expect(rows).toBeGreaterThan(20);
     expect(await page.locator('table.concentrations tbody tr:not(.group)').count()).toBe(rows);
     expect(requests).toEqual([url]);
+    // Print to A4 (the print stylesheet): a multi-page PDF with every figure's page present.
+    const pdf = Buffer.from(await page.pdf({ format: 'A4', printBackground: true }));
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+    expect(pages).toBeGreaterThanOrEqual(3);
     if (process.env.LIVERMRS_SCREENSHOT_REPORT)
       await page.screenshot({
         path: process.env.LIVERMRS_SCREENSHOT_REPORT,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/core/random.js';
 import { Fitter } from '../src/fit/fit.js';
-import { LIVER_FIT_OPTIONS, liverSingletBasis } from '../src/fit/liver.js';
+import { LIVER_FIT_OPTIONS, liverBasis } from '../src/fit/liver.js';
 import { peakHeight, synthesizeFid } from '../src/fit/synthesize.js';
 import { spectrumFigureSvg } from '../src/report/figures/spectrum.js';
 import { rocFigureSvg } from '../src/report/figures/roc.js';
@@ -25,7 +25,7 @@ function median(xs: number[]): number {
 }
 
 function figures(): Record<string, string> {
-  const basis = liverSingletBasis();
+  const basis = liverBasis();
   const fid = synthesizeFid(
     basis,
     { ...STUDY_SPEC, noiseSd: peakHeight(basis, STUDY_SPEC) / 30 },

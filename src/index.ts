@@ -35,3 +35,60 @@ export {
 } from './web/model-bundle.js';
 export { networkInput, combineFids, spectrumOf, windowGrid, type NetworkInput } from './web/preprocess.js';
 export { quantificationRows, classProbability } from './web/interpret.js';
+export {
+  SignalModel,
+  DEFAULT_MODEL_SETTINGS,
+  type ModelSettings,
+  type SimulationGrid,
+  type SnrPeak,
+  type BaselineShape,
+  type SynthesisResult,
+} from './simulate/signal-model.js';
+export { ParameterLayout, NUISANCE_COLUMNS } from './simulate/parameters.js';
+export { makeDistribution, type Distribution, type DistributionSpec } from './simulate/distributions.js';
+export {
+  parseCohort,
+  formatCohort,
+  checkCohortComponents,
+  type Cohort,
+  type CohortGroup,
+  type CohortProtocol,
+} from './simulate/cohort-schema.js';
+export { GroupSampler, type ComponentClass } from './simulate/cohort-sampler.js';
+export {
+  SpectrumGenerator,
+  groupSeed,
+  basisOnProtocol,
+  componentClassifier,
+  type SynthesisTarget,
+  type SpectrumId,
+} from './simulate/generator.js';
+export {
+  simulateDataset,
+  truthCsv,
+  datasetToMrs,
+  resynthesize,
+  type Dataset,
+  type DatasetRequest,
+} from './simulate/dataset.js';
+export {
+  trainingBatches,
+  type StreamOptions,
+  type TrainingBatch,
+  type TrainingStream,
+} from './simulate/stream.js';
+export {
+  defaultPreprocess,
+  preprocessFid,
+  preprocessInto,
+  cropBins,
+  inputSize,
+  type PreprocessConfig,
+} from './simulate/preprocess.js';
+export {
+  estimatePriors,
+  type PriorsOptions,
+  type PriorsResult,
+  type ParameterEstimate,
+} from './simulate/priors.js';
+export { loadCohort, loadCohortBasis, builtinCohortNames } from './simulate/cohort-files.js';

@@ -1,16 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { LivermrsError } from '../core/errors.js';
+import { LIVERMRS_VERSION } from '../core/version.js';
 import { registerAll } from './commands/index.js';
-
-export function packageVersion(): string {
-  // dist/src/cli/ after the build, src/cli/ when run from sources (tests call runCli directly).
-  for (const up of ['../../../package.json', '../../package.json']) {
-    const url = new URL(up, import.meta.url);
-    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  }
-  return '0.0.0';
-}
 
 /** Build the `livermrs` command tree. Commands are thin: parse options, call the library, write outputs. */
 export function buildProgram(): Command {
@@ -19,7 +10,7 @@ export function buildProgram(): Command {
       'Liver 1H-MRS toolkit: spin-physics basis simulation, NLLS fitting with CRLB, qCNN quantification and ' +
         'cCNN classification of cirrhosis with and without HCC (Bae et al., MRMS 2025).',
     )
-    .version(packageVersion(), '-V, --version')
+    .version(LIVERMRS_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
   registerAll(program);

@@ -15,7 +15,13 @@ export {
   type ParameterResult,
 } from './fit.js';
 export { type Combination, defaultCombinations, inferGroup } from './groups.js';
-export { LIVER_FIT_OPTIONS, LIVER_PPM_RANGE, LIVER_SINGLET_COMPONENTS, liverSingletBasis } from './liver.js';
+export {
+  LIVER_FIT_OPTIONS,
+  LIVER_PPM_RANGE,
+  type LiverSequence,
+  liverBasis,
+  liverProtocol,
+} from './liver.js';
 export { LorentzianModel } from './models/lorentzian.js';
 export type { ParamRole, ParamSpec, SpectralModel } from './models/model.js';
 export type { ResidualWaterOptions } from './models/residual-water.js';

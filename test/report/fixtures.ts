@@ -1,36 +1,20 @@
 import { Rng } from '../../src/core/random.js';
 import { rocCurve, auc as aucOf, confusion } from '../../src/study/classification-metrics.js';
+import { STUDY_SPEC } from '../../bench/fit-crlb-study.js';
 import { Fitter } from '../../src/fit/fit.js';
-import { LIVER_FIT_OPTIONS, liverSingletBasis } from '../../src/fit/liver.js';
+import { LIVER_FIT_OPTIONS, liverBasis } from '../../src/fit/liver.js';
 import { peakHeight, synthesizeFid } from '../../src/fit/synthesize.js';
 import { fitSection } from '../../src/report/from-fit.js';
 import type { ReportInput, SpectrumFigureInput } from '../../src/report/types.js';
 
-/** A real NLLS fit of a simulated liver spectrum (singlet stand-in basis of src/fit, SNR 30, seeded). */
+/** A real NLLS fit of a simulated liver spectrum (physics liver basis, the fit study's illustrative truth, SNR 60, seeded). */
 export function liverFit() {
-  const basis = liverSingletBasis();
-  const spec = {
-    amplitudes: {
-      L13: 60,
-      L09: 8,
-      L21: 9,
-      L28: 1,
-      L53: 5,
-      Cho: 0.4,
-      Glyc: 1,
-      Bet: 0.2,
-      Ins: 0.3,
-      Gln: 0.3,
-      Glu: 0.3,
-    },
-    lorentzHz: { metabolite: 8, lipid: 12 },
-    gaussianHz: 10,
-    shiftHz: 0,
-    phase0Deg: 20,
-    water: [{ ppm: 4.68, widthHz: 25, re: 80, im: -30 }],
-    noiseSd: 0,
-  };
-  const fid = synthesizeFid(basis, { ...spec, noiseSd: peakHeight(basis, spec) / 30 }, new Rng(5));
+  const basis = liverBasis();
+  const fid = synthesizeFid(
+    basis,
+    { ...STUDY_SPEC, noiseSd: peakHeight(basis, STUDY_SPEC) / 60 },
+    new Rng(5),
+  );
   return new Fitter(basis, fid, LIVER_FIT_OPTIONS).fit(fid);
 }
 

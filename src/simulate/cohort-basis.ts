@@ -1,0 +1,44 @@
+import type { BasisSet } from '../core/basis.js';
+import { InputError } from '../core/errors.js';
+import {
+  DEFAULT_PROTOCOL,
+  defaultLiverBasis,
+  LIVER_COMPONENTS,
+  type Protocol,
+  simulateBasis,
+} from '../physics/index.js';
+import type { Cohort } from './cohort-schema.js';
+
+/**
+ * The basis of a cohort whose `basis:` is `default`: the 20 liver components simulated by the physics engine
+ * for the cohort's protocol (sequence PRESS, STEAM or FID; echo time in ms, PRESS split equally into TE1 = TE2).
+ * The liver default protocol (3 T, PRESS TE 30 ms, 2000 Hz, 1024 points) reuses the cached default basis.
+ */
+export function defaultBasisForCohort(cohort: Cohort, file = cohort.name): BasisSet {
+  const p = cohort.protocol;
+  const sequence = (p.sequence ?? 'PRESS').toLowerCase();
+  if (sequence !== 'press' && sequence !== 'steam' && sequence !== 'fid') {
+    throw new InputError(`sequence '${p.sequence}' has no built-in basis`, {
+      file,
+      field: 'protocol.sequence',
+      expected: 'PRESS, STEAM or FID (or basis: {file: ...})',
+    });
+  }
+  const protocol: Protocol = {
+    spectrometerFrequency: p.spectrometerFrequency,
+    sequence,
+    te: sequence === 'fid' ? undefined : (p.echoTime ?? 30) / 1000,
+    dwellTime: 1 / p.spectralWidth,
+    points: p.points,
+    ppmReference: p.ppmReference,
+  };
+  const d = DEFAULT_PROTOCOL;
+  const isDefault =
+    sequence === d.sequence &&
+    Math.abs((protocol.te ?? 0) - ((d.te1 ?? 0) + (d.te2 ?? 0))) < 1e-12 &&
+    protocol.spectrometerFrequency === d.spectrometerFrequency &&
+    Math.abs(protocol.dwellTime - d.dwellTime) < 1e-15 &&
+    protocol.points === d.points &&
+    protocol.ppmReference === d.ppmReference;
+  return isDefault ? defaultLiverBasis() : simulateBasis(protocol, LIVER_COMPONENTS);
+}

@@ -1,0 +1,173 @@
+import type { BasisSet } from '../core/basis.js';
+import { InputError } from '../core/errors.js';
+import type { MrsData } from '../core/mrs-data.js';
+import type { Cohort } from './cohort-schema.js';
+import { type CsvTable, formatCsv, numericColumn } from './csv.js';
+import { basisOnProtocol, SpectrumGenerator } from './generator.js';
+import type { DatasetChunk } from './jobs.js';
+import { SimulationPool } from './worker-pool.js';
+
+/**
+ * A simulated data set: `perGroup` spectra of each group, stored group after group (spectrum i belongs to group
+ * ⌊i / perGroup⌋ and is its number i mod perGroup), with every parameter of every spectrum.
+ */
+export interface Dataset {
+  cohort: Cohort;
+  groups: string[];
+  perGroup: number;
+  seed: number;
+  /** Parameter column names (see parameters.ts). */
+  columns: readonly string[];
+  /** Parameter rows, count × columns.length. */
+  params: Float64Array;
+  /** Time-domain FIDs (float32), count × 2·points, interleaved complex. */
+  fids: Float32Array;
+  points: number;
+  dwellTime: number;
+  spectrometerFrequency: number;
+  ppmReference: number;
+  count: number;
+}
+
+export interface DatasetRequest {
+  cohort: Cohort;
+  basis: BasisSet;
+  groups?: readonly string[];
+  perGroup: number;
+  seed: number;
+  /** Worker threads; 0 or 1: the calling thread. */
+  threads?: number;
+  /** Spectra per job (default 256). */
+  chunk?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Name of the cohort file, for error messages. */
+  file?: string;
+}
+
+export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
+  const groups = [...(req.groups ?? Object.keys(req.cohort.groups))];
+  const basis = basisOnProtocol(req.basis, req.cohort, req.file);
+  // Validates the cohort against the basis in this thread, so errors surface before any worker starts.
+  const gen = new SpectrumGenerator(req.cohort, basis, { groups, file: req.file });
+  const total = req.perGroup * groups.length;
+  const P = gen.layout.size;
+  const n = basis.points;
+  const params = new Float64Array(total * P);
+  const fids = new Float32Array(total * 2 * n);
+  const threads = (req.threads ?? 1) <= 1 ? 0 : (req.threads as number);
+  const pool = new SimulationPool({ cohort: req.cohort, basis, groups }, threads);
+  const chunk = Math.max(1, req.chunk ?? 256);
+  let done = 0;
+  try {
+    const jobs: Promise<void>[] = [];
+    for (let start = 0; start < total; start += chunk) {
+      const count = Math.min(chunk, total - start);
+      jobs.push(
+        pool.run({ kind: 'dataset', seed: req.seed, start, count, perGroup: req.perGroup }).then((r) => {
+          const c = r as DatasetChunk;
+          params.set(c.params, c.start * P);
+          fids.set(c.fids, c.start * 2 * n);
+          done += c.count;
+          req.onProgress?.(done, total);
+        }),
+      );
+    }
+    await Promise.all(jobs);
+  } finally {
+    await pool.close();
+  }
+  return {
+    cohort: req.cohort,
+    groups,
+    perGroup: req.perGroup,
+    seed: req.seed,
+    columns: gen.layout.columns,
+    params,
+    fids,
+    points: n,
+    dwellTime: basis.dwellTime,
+    spectrometerFrequency: basis.spectrometerFrequency,
+    ppmReference: basis.ppmReference,
+    count: total,
+  };
+}
+
+/** Leading identification columns of truth.csv, before the parameter columns. */
+export const TRUTH_ID_COLUMNS = ['index', 'group', 'group_index', 'seed'] as const;
+
+/** truth.csv: one row per spectrum, in file order (DIM_DYN index), with the group and every parameter. */
+export function truthCsv(ds: Dataset): string {
+  const P = ds.columns.length;
+  const rows: (string | number)[][] = [];
+  for (let i = 0; i < ds.count; i++) {
+    const g = Math.floor(i / ds.perGroup);
+    const r: (string | number)[] = [i, ds.groups[g], i - g * ds.perGroup, ds.seed];
+    for (let k = 0; k < P; k++) r.push(ds.params[i * P + k]);
+    rows.push(r);
+  }
+  return formatCsv([...TRUTH_ID_COLUMNS, ...ds.columns], rows);
+}
+
+/** The data set as NIfTI-MRS data: one FID per DIM_DYN entry, simulation provenance in the JSON extension. */
+export function datasetToMrs(ds: Dataset): MrsData {
+  const p = ds.cohort.protocol;
+  return {
+    data: Float64Array.from(ds.fids),
+    points: ds.points,
+    spatial: [1, 1, 1],
+    dims: [{ tag: 'DIM_DYN', size: ds.count }],
+    header: {
+      spectrometerFrequency: ds.spectrometerFrequency,
+      dwellTime: ds.dwellTime,
+      nucleus: '1H',
+      ppmReference: ds.ppmReference,
+      echoTime: p.echoTime !== undefined ? p.echoTime / 1000 : undefined,
+    },
+    extension: {
+      dim_5_info: 'simulated spectra, one per entry; parameters in truth.csv (same order)',
+      ...(p.sequence ? { SequenceName: p.sequence } : {}),
+      ProcessingApplied: [
+        {
+          Time: new Date().toISOString(),
+          Program: 'livermrs simulate',
+          Method: 'Spectral simulation from cohort priors',
+          Details: `cohort ${ds.cohort.name}, groups ${ds.groups.join(', ')}, ${ds.perGroup} per group, seed ${ds.seed}`,
+        },
+      ],
+      livermrs_simulation: {
+        cohort: ds.cohort.name,
+        groups: ds.groups,
+        perGroup: ds.perGroup,
+        seed: ds.seed,
+      },
+    },
+    source: { format: 'NIfTI-MRS', file: '<simulation>', dataType: 'complex64' },
+  };
+}
+
+/**
+ * Re-synthesises spectra from truth.csv rows (with the cohort and basis that made them): returns the FIDs in
+ * float64, which agree with the stored float32 FIDs to float precision.
+ */
+export function resynthesize(
+  table: CsvTable,
+  cohort: Cohort,
+  basis: BasisSet,
+  file = 'truth.csv',
+): Float64Array[] {
+  const groupCol = table.header.indexOf('group');
+  if (groupCol < 0) throw new InputError("no column 'group'", { file });
+  const groups = [...new Set(table.rows.map((r) => r[groupCol]))];
+  const gen = new SpectrumGenerator(cohort, basis, { groups });
+  const cols = gen.layout.columns.map((c) => numericColumn(table, c, file));
+  const seed = numericColumn(table, 'seed', file);
+  const gi = numericColumn(table, 'group_index', file);
+  const n = gen.points;
+  return table.rows.map((r, i) => {
+    const row = Float64Array.from(cols, (c) => c[i]);
+    const fd = new Float64Array(2 * n);
+    const td = new Float64Array(2 * n);
+    gen.synthesize({ seed: seed[i], group: groups.indexOf(r[groupCol]), index: gi[i] }, row, 0, { fd, td });
+    return td;
+  });
+}

@@ -1,12 +1,6 @@
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
-import {
-  DEFAULT_PROTOCOL,
-  defaultLiverBasis,
-  LIVER_COMPONENTS,
-  type Protocol,
-  simulateBasis,
-} from '../physics/index.js';
+import { DEFAULT_PROTOCOL, LIVER_COMPONENTS, liverBasisFor, type Protocol } from '../physics/index.js';
 import type { DataHeader, FitOptions } from './fit.js';
 
 /**
@@ -72,20 +66,6 @@ export function liverProtocol(header: Omit<DataHeader, 'nucleus'>, seq: LiverSeq
   return { ...grid, sequence, te: seq.echoTime, tm: seq.mixingTime };
 }
 
-function sameAsDefault(p: Protocol): boolean {
-  const d = DEFAULT_PROTOCOL;
-  return (
-    p.sequence === 'press' &&
-    p.te1 === d.te1 &&
-    p.te2 === d.te2 &&
-    p.te === undefined &&
-    p.points === d.points &&
-    p.dwellTime === d.dwellTime &&
-    p.spectrometerFrequency === d.spectrometerFrequency &&
-    p.ppmReference === d.ppmReference
-  );
-}
-
 /**
  * The 20-component liver basis simulated for the data's grid, field and sequence (default: DESIGN.md's liver
  * protocol, 127.76 MHz, PRESS 15 + 15 ms, 2000 Hz, 1024 points). Line lists are cached per process, so
@@ -96,7 +76,5 @@ export function liverBasis(
   seq: LiverSequence = {},
   components: readonly string[] = LIVER_COMPONENTS,
 ): BasisSet {
-  const protocol = liverProtocol(header, seq);
-  if (sameAsDefault(protocol) && components === LIVER_COMPONENTS) return defaultLiverBasis();
-  return simulateBasis(protocol, components);
+  return liverBasisFor(liverProtocol(header, seq), components);
 }

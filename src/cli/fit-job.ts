@@ -7,7 +7,6 @@ import { fidCount, type MrsData, toFid } from '../core/mrs-data.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { Fitter } from '../fit/fit.js';
 import { LIVER_FIT_OPTIONS, liverBasis } from '../fit/liver.js';
-import { fitPlotSvg } from '../fit/plot.js';
 import {
   ISMRM2016_SCALING,
   liverScaling,
@@ -21,6 +20,9 @@ import { readLcmBasis } from '../io/lcmodel/basis.js';
 import { readLcmRaw } from '../io/lcmodel/raw.js';
 import { readBytes } from '../io/mrs-file.js';
 import { detectFormat, readMrs } from '../io/read.js';
+import { fitSection } from '../report/from-fit.js';
+import { buildReport } from '../report/html.js';
+import { LIVERMRS_VERSION } from '../core/version.js';
 
 /**
  * One fit as the CLI runs it (in the main thread or a worker): read the spectrum, the water reference and the
@@ -266,10 +268,18 @@ function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Record<str
     ];
     rows.push(v.map((x) => csvNumber(x)).join(','));
   }
+  const name = job.file.split('/').pop() ?? job.file;
+  const report = buildReport({
+    title: `livermrs fit: ${name}`,
+    subtitle: job.file,
+    meta: [['livermrs', LIVERMRS_VERSION]],
+    sections: [fitSection(r, 'NLLS fit', name)],
+  });
   return {
     'results.json': `${toJson(summary)}\n`,
     'concentrations.csv': `${conc.join('\n')}\n`,
     'spectra.csv': `${rows.join('\n')}\n`,
-    'fit.svg': fitPlotSvg(r, { title: job.file.split('/').pop() }),
+    'report.html': report.html,
+    'fit.svg': report.figures[0].svg,
   };
 }

@@ -27,7 +27,6 @@ export type { ParamRole, ParamSpec, SpectralModel } from './models/model.js';
 export type { ResidualWaterOptions } from './models/residual-water.js';
 export { VoigtModel, type VoigtOptions, voigtFwhm } from './models/voigt.js';
 export { estimateNoise, type NoiseEstimate } from './noise.js';
-export { type FitPlotOptions, fitPlotSvg } from './plot.js';
 export {
   attenuation,
   ISMRM2016_SCALING,

@@ -101,7 +101,7 @@ Examples:
 
 Outputs (per input): results.json (amplitudes, CRLB, ratios, concentrations, fat fraction, nonlinear
 parameters, fit quality, warnings), concentrations.csv, spectra.csv (data, fit, baseline, water, residual and
-components on the ppm axis, phase-corrected), fit.svg.`,
+components on the ppm axis, phase-corrected), fit.svg (spectrum, fit, residual, baseline, components) and report.html (self-contained: figure, concentration table with CRLB, nonlinear parameters).`,
     )
     .action(async (files: string[], opts: FitCliOptions) => {
       await runFitCommand(files, opts);

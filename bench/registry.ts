@@ -4,4 +4,5 @@ benchmarks.basis = () => import('./basis.js').then((m) => m.run());
 benchmarks.engine = () => import('./engine.js').then((m) => m.run());
 benchmarks.fit = () => import('./fit.js').then((m) => m.run());
 benchmarks.io = () => import('./io.js').then((m) => m.run());
+benchmarks['report-png'] = () => import('./report-png.js').then((m) => m.run());
 benchmarks.simulate = () => import('./simulate.js').then((m) => m.run());

@@ -23,6 +23,18 @@ export * from './physics/index.js';
 export * from './nn/index.js';
 export * from './fit/index.js';
 export { readLcmCoord, type LcmCoord, type LcmConcentration } from './io/lcmodel/coord.js';
+export * from './report/index.js';
+export {
+  parseModelMetadata,
+  modelMetadataSchema,
+  MODEL_FILES,
+  type ModelMetadata,
+  type QuantifyModelMetadata,
+  type ClassifyModelMetadata,
+  type Preprocessing,
+} from './web/model-bundle.js';
+export { networkInput, combineFids, spectrumOf, windowGrid, type NetworkInput } from './web/preprocess.js';
+export { quantificationRows, classProbability } from './web/interpret.js';
 export {
   SignalModel,
   DEFAULT_MODEL_SETTINGS,

@@ -3,11 +3,10 @@ import { extname } from 'node:path';
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
-import { fidCount, toFid } from '../core/mrs-data.js';
+import { fidCount, type MrsData, toFid } from '../core/mrs-data.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { Fitter } from '../fit/fit.js';
-import { LIVER_FIT_OPTIONS, liverSingletBasis } from '../fit/liver.js';
-import { fitPlotSvg } from '../fit/plot.js';
+import { LIVER_FIT_OPTIONS, liverBasis } from '../fit/liver.js';
 import {
   ISMRM2016_SCALING,
   liverScaling,
@@ -19,7 +18,11 @@ import { appendSimulatedComponents, LIPIDS_BRAIN } from '../fit/simulated-compon
 import { fitWaterReference } from '../fit/water-reference.js';
 import { readLcmBasis } from '../io/lcmodel/basis.js';
 import { readLcmRaw } from '../io/lcmodel/raw.js';
-import { readMrsFile } from '../io/mrs-file.js';
+import { readBytes } from '../io/mrs-file.js';
+import { detectFormat, readMrs } from '../io/read.js';
+import { fitSection } from '../report/from-fit.js';
+import { buildReport } from '../report/html.js';
+import { LIVERMRS_VERSION } from '../core/version.js';
 
 /**
  * One fit as the CLI runs it (in the main thread or a worker): read the spectrum, the water reference and the
@@ -59,25 +62,29 @@ export interface FitJobOutput {
 
 const cache = new Map<string, { basis: BasisSet; fitter?: Fitter; key?: string }>();
 
+/**
+ * Reads a spectrum through the io layer (readMrsFile: every format it knows, detected from the content), passing
+ * what a format may not store (--sw, --frequency, --te). LCModel .RAW/.H2O files that readMrs does not (yet)
+ * detect are read by the LCModel .RAW reader directly.
+ */
 export function readSpectrum(path: string, o: FitJobOptions): Fid {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.raw' || ext === '.h2o') {
-    let text: string;
-    try {
-      text = readFileSync(path, 'latin1');
-    } catch (err) {
-      throw new InputError('cannot read file', { file: path }, { cause: err });
-    }
-    return readLcmRaw(text, path, {
-      dwellTime: o.sw ? 1 / o.sw : undefined,
-      spectrometerFrequency: o.frequency,
-      echoTime: o.te !== undefined ? o.te / 1000 : undefined,
-    });
-  }
-  const mrs = readMrsFile(path, {
+  const readOptions = {
     dwellTime: o.sw ? 1 / o.sw : undefined,
     spectrometerFrequency: o.frequency,
-  });
+    echoTime: o.te !== undefined ? o.te / 1000 : undefined,
+  };
+  const ext = extname(path).toLowerCase();
+  const bytes = readBytes(path);
+  const fid =
+    (ext === '.raw' || ext === '.h2o') && !detectFormat(bytes, path)
+      ? readLcmRaw(new TextDecoder('latin1').decode(bytes), path, readOptions)
+      : singleFid(readMrs(bytes, path, readOptions), path);
+  if (o.te !== undefined) fid.echoTime = o.te / 1000;
+  if (o.tr !== undefined) fid.repetitionTime = o.tr / 1000;
+  return fid;
+}
+
+function singleFid(mrs: MrsData, path: string): Fid {
   const n = fidCount(mrs);
   if (n !== 1) {
     throw new InputError(`holds ${n} FIDs`, {
@@ -85,10 +92,7 @@ export function readSpectrum(path: string, o: FitJobOptions): Fid {
       expected: 'one (coil-combined, averaged) FID: combine and average the data first',
     });
   }
-  const fid = toFid(mrs, 0);
-  if (o.te !== undefined) fid.echoTime = o.te / 1000;
-  if (o.tr !== undefined) fid.repetitionTime = o.tr / 1000;
-  return fid;
+  return toFid(mrs, 0);
 }
 
 function loadBasis(o: FitJobOptions, fid: Fid): { basis: BasisSet; warnings: string[] } {
@@ -103,13 +107,12 @@ function loadBasis(o: FitJobOptions, fid: Fid): { basis: BasisSet; warnings: str
     }
     basis = readLcmBasis(text, o.basis);
   } else {
-    basis = liverSingletBasis({
-      points: fid.points,
-      dwellTime: fid.dwellTime,
-      spectrometerFrequency: fid.spectrometerFrequency,
-      ppmReference: fid.ppmReference,
-    });
-    warnings.push('no --basis: using the uncoupled-line liver stand-in basis (J-coupling not simulated)');
+    if (fid.echoTime === undefined) {
+      warnings.push(
+        'echo time unknown (give --te): the liver basis is simulated for PRESS TE 30 ms (15 + 15)',
+      );
+    }
+    basis = liverBasis(fid, { echoTime: fid.echoTime });
   }
   if (o.addLipids) basis = appendSimulatedComponents(basis, LIPIDS_BRAIN);
   return { basis, warnings };
@@ -265,10 +268,18 @@ function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Record<str
     ];
     rows.push(v.map((x) => csvNumber(x)).join(','));
   }
+  const name = job.file.split('/').pop() ?? job.file;
+  const report = buildReport({
+    title: `livermrs fit: ${name}`,
+    subtitle: job.file,
+    meta: [['livermrs', LIVERMRS_VERSION]],
+    sections: [fitSection(r, 'NLLS fit', name)],
+  });
   return {
     'results.json': `${toJson(summary)}\n`,
     'concentrations.csv': `${conc.join('\n')}\n`,
     'spectra.csv': `${rows.join('\n')}\n`,
-    'fit.svg': fitPlotSvg(r, { title: job.file.split('/').pop() }),
+    'report.html': report.html,
+    'fit.svg': report.figures[0].svg,
   };
 }

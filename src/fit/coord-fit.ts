@@ -64,6 +64,9 @@ export function fitCoord(
       ...options,
       ppmRange: [lo - half, hi + half],
       zeroFill: 2,
+      // The COORD data are already phased by LCModel (φ0 and φ1); with the real part alone a first-order phase
+      // cannot be told apart from the baseline, so it stays off.
+      phase1: false,
       residualWater: hi >= 4.9 ? options.residualWater : false,
     },
     { complexRows: false },

@@ -12,7 +12,10 @@ import type { VarproSolver } from './varpro.js';
  * there and the bound describes the unconstrained problem).
  */
 export interface CovarianceResult {
-  /** Full covariance (size × size), parameter order [θ, columns, baseline]. */
+  /**
+   * Covariance (size × size), parameter order [θ, columns, baseline]; only the rows and columns of θ and the
+   * linear columns are computed (the baseline-baseline block is zero).
+   */
   matrix: Float64Array;
   size: number;
   nParams: number;
@@ -21,7 +24,7 @@ export interface CovarianceResult {
 
 export function covariance(solver: VarproSolver, noiseVariance: number): CovarianceResult {
   const info = solver.fullInformation();
-  const inv = invertSpdScaled(info.matrix, info.size);
+  const inv = invertSpdScaled(info.matrix, info.size, solver.nParams + solver.nCols);
   for (let i = 0; i < inv.length; i++) inv[i] *= noiseVariance;
   return { matrix: inv, size: info.size, nParams: solver.nParams, nCols: solver.nCols };
 }

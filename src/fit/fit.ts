@@ -56,6 +56,8 @@ export interface FitOptions {
   exclude?: string[];
   maxIterations?: number;
   tolerance?: number;
+  /** Stop when a Levenberg–Marquardt step gains less than this many noise variances (Δχ²). Default 0.1. */
+  minGain?: number;
 }
 
 export interface ComponentResult {
@@ -325,6 +327,7 @@ export class Fitter {
       priorNoiseVariance: noiseVarRow,
       maxIterations: o.maxIterations ?? 60,
       tolerance: o.tolerance ?? 1e-5,
+      minGain: o.minGain,
     });
     const theta = res.theta;
     // Degrees of freedom: θ, the passive linear columns and the baseline's effective dimension.
@@ -541,12 +544,19 @@ export class Fitter {
   ): void {
     if (!res.converged) warnings.push(`the fit did not converge in ${res.iterations} iterations`);
     this.model.params.forEach((p, i) => {
-      if (p.role === 'phase0') return;
+      // Residual-water lines are nuisance terms: one that narrows or drifts to a bound just carries little signal.
+      if (p.role === 'phase0' || p.role === 'water-frequency' || p.role === 'water-damping') return;
       const span = p.upper - p.lower;
       const atLower = theta[i] <= p.lower + 1e-4 * span && p.lower !== 0;
       const atUpper = theta[i] >= p.upper - 1e-4 * span;
       if (atLower || atUpper) warnings.push(`${p.name} is at its ${atUpper ? 'upper' : 'lower'} bound`);
     });
+    const uncertain = components.filter((c) => c.amplitude > 0 && c.crlbPercent > 50).map((c) => c.name);
+    if (uncertain.length > 0) {
+      warnings.push(
+        `CRLB above 50% for ${uncertain.join(', ')}: not quantifiable at this SNR and linewidth (report sums or ratios with their CRLB)`,
+      );
+    }
     if (components.every((c) => c.amplitude === 0)) {
       warnings.push('no component was fitted above zero: the basis does not describe the data');
     }

@@ -15,13 +15,18 @@ export {
   type ParameterResult,
 } from './fit.js';
 export { type Combination, defaultCombinations, inferGroup } from './groups.js';
-export { LIVER_FIT_OPTIONS, LIVER_PPM_RANGE, LIVER_SINGLET_COMPONENTS, liverSingletBasis } from './liver.js';
+export {
+  LIVER_FIT_OPTIONS,
+  LIVER_PPM_RANGE,
+  type LiverSequence,
+  liverBasis,
+  liverProtocol,
+} from './liver.js';
 export { LorentzianModel } from './models/lorentzian.js';
 export type { ParamRole, ParamSpec, SpectralModel } from './models/model.js';
 export type { ResidualWaterOptions } from './models/residual-water.js';
 export { VoigtModel, type VoigtOptions, voigtFwhm } from './models/voigt.js';
 export { estimateNoise, type NoiseEstimate } from './noise.js';
-export { type FitPlotOptions, fitPlotSvg } from './plot.js';
 export {
   attenuation,
   ISMRM2016_SCALING,

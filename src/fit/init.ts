@@ -120,6 +120,8 @@ export function initialParameters(solver: VarproSolver, opts: InitOptions = {}):
     const grid0 = opts.dampingGridHz ?? [3, 8, 16];
     const start = Float64Array.from(best);
     for (const w of grid0) {
+      // The start's own width was scored with the candidates above.
+      if (dampIdx.every((i) => start[i] === clamp(w, specs[i].lower, specs[i].upper))) continue;
       const t = Float64Array.from(start);
       for (const i of dampIdx) t[i] = clamp(w, specs[i].lower, specs[i].upper);
       const c = solver.evaluate(t);

@@ -1,6 +1,6 @@
 import type { BaselineDesign } from './baseline.js';
 import { designGram } from './baseline.js';
-import { choleskyInPlace, choleskySolveInPlace, invertSpd } from './linalg.js';
+import { choleskyInPlace, choleskySolveInPlace, crossRows, gramRows, invertSpd } from './linalg.js';
 import type { SpectralModel } from './models/model.js';
 import { GramNnls } from './nnls.js';
 
@@ -33,6 +33,11 @@ export interface VarproOptions {
   priors?: Prior[];
   /** Noise variance per row that scales the prior penalties (they are in units of χ²). */
   priorNoiseVariance?: number;
+  /**
+   * Stop when an accepted step gains less than this many noise variances (Δχ²). Default 0.1: a smaller gain moves
+   * no estimate by a meaningful fraction of its CRLB (measured: 0.08 CRLB rms against a fit run to 1e-4).
+   */
+  minGain?: number;
 }
 
 export interface VarproResult {
@@ -78,6 +83,14 @@ export class VarproSolver {
   private readonly jac: Float64Array;
   private readonly tmpB: Float64Array;
   private readonly tmpB2: Float64Array;
+  // Work arrays of normalEquations (no allocation per iteration).
+  private readonly passive: Int32Array;
+  private readonly vB: Float64Array;
+  private readonly mbvB: Float64Array;
+  private readonly u: Float64Array;
+  private readonly grf: Float64Array;
+  private readonly col: Float64Array;
+  private readonly sol: Float64Array;
   evaluations = 0;
 
   constructor(model: SpectralModel, baseline: BaselineDesign) {
@@ -118,6 +131,14 @@ export class VarproSolver {
     this.jac = new Float64Array(this.nParams * this.rows);
     this.tmpB = new Float64Array(this.nBase);
     this.tmpB2 = new Float64Array(this.nBase);
+    const P = this.nParams;
+    this.passive = new Int32Array(k);
+    this.vB = new Float64Array(P * this.nBase);
+    this.mbvB = new Float64Array(P * this.nBase);
+    this.u = new Float64Array(k * P);
+    this.grf = new Float64Array(k * k);
+    this.col = new Float64Array(k);
+    this.sol = new Float64Array(k * P);
   }
 
   /** Replaces the data rows (same grid) and resets the warm start: the model and baseline set-up is reused. */
@@ -200,18 +221,12 @@ export class VarproSolver {
     const { cols, g, ad, e, emb, gr, hr, data } = this;
     this.model.forward(theta, cols);
     // G = A Aᵀ (columns stored as rows), Ad
+    gramRows(cols, k, rows, g);
     for (let a = 0; a < k; a++) {
       const ra = a * rows;
       let s = 0;
       for (let i = 0; i < rows; i++) s += cols[ra + i] * data[i];
       ad[a] = s;
-      for (let b = 0; b <= a; b++) {
-        const rb = b * rows;
-        let t = 0;
-        for (let i = 0; i < rows; i++) t += cols[ra + i] * cols[rb + i];
-        g[a * k + b] = t;
-        g[b * k + a] = t;
-      }
     }
     gr.set(g);
     hr.set(ad);
@@ -299,23 +314,17 @@ export class VarproSolver {
     const nB = this.nBase;
     const jac = this.jac;
     this.model.jacobian(this.theta, this.coef, jac);
+    gramRows(jac, P, rows, h);
     for (let p = 0; p < P; p++) {
       let s = 0;
       for (let i = 0; i < rows; i++) s += jac[p * rows + i] * this.residual[i];
       grad[p] = s;
-      for (let q = 0; q <= p; q++) {
-        let t = 0;
-        for (let i = 0; i < rows; i++) t += jac[p * rows + i] * jac[q * rows + i];
-        h[p * P + q] = t;
-        h[q * P + p] = t;
-      }
     }
     // Passive set F (amplitudes free to move) and the projections of J onto [A_F, B].
-    const passive: number[] = [];
-    for (let a = 0; a < k; a++) if (this.free[a] || this.coef[a] > 0) passive.push(a);
-    const f = passive.length;
-    const vB = new Float64Array(P * nB);
-    const mbvB = new Float64Array(P * nB);
+    const passive = this.passive;
+    let f = 0;
+    for (let a = 0; a < k; a++) if (this.free[a] || this.coef[a] > 0) passive[f++] = a;
+    const { vB, mbvB } = this;
     if (nB > 0) {
       for (let p = 0; p < P; p++) {
         this.baselineTranspose(jac, this.tmpB, p * rows);
@@ -333,23 +342,22 @@ export class VarproSolver {
     }
     if (f > 0) {
       // u = A_F J − E_F Mb Bᵀ J   (f × P)
-      const u = new Float64Array(f * P);
-      for (let ai = 0; ai < f; ai++) {
-        const a = passive[ai];
-        for (let p = 0; p < P; p++) {
-          let s = 0;
-          for (let i = 0; i < rows; i++) s += this.cols[a * rows + i] * jac[p * rows + i];
-          for (let b = 0; b < nB; b++) s -= this.e[a * nB + b] * mbvB[p * nB + b];
-          u[ai * P + p] = s;
+      const { u, grf, col, sol } = this;
+      crossRows(this.cols, passive, f, jac, P, rows, u, P);
+      if (nB > 0) {
+        for (let ai = 0; ai < f; ai++) {
+          const a = passive[ai];
+          for (let p = 0; p < P; p++) {
+            let s = 0;
+            for (let b = 0; b < nB; b++) s += this.e[a * nB + b] * mbvB[p * nB + b];
+            u[ai * P + p] -= s;
+          }
         }
       }
-      const grf = new Float64Array(f * f);
       for (let ai = 0; ai < f; ai++) {
         for (let bi = 0; bi <= ai; bi++) grf[ai * f + bi] = this.gr[passive[ai] * k + passive[bi]];
       }
       choleskyInPlace(grf, f);
-      const col = new Float64Array(f);
-      const sol = new Float64Array(f * P);
       for (let p = 0; p < P; p++) {
         for (let ai = 0; ai < f; ai++) col[ai] = u[ai * P + p];
         choleskySolveInPlace(grf, f, col);
@@ -386,6 +394,7 @@ export class VarproSolver {
     }
     const maxIt = opts.maxIterations ?? 60;
     const tol = opts.tolerance ?? 1e-5;
+    const minGain = opts.minGain ?? 0.1;
     const theta = Float64Array.from(theta0);
     for (let p = 0; p < P; p++) theta[p] = Math.min(upper[p], Math.max(lower[p], theta[p]));
     let cost = this.evaluate(theta);
@@ -450,7 +459,7 @@ export class VarproSolver {
       // Stop when the gain is negligible relative to the cost, or below a hundredth of one noise variance
       // (statistically irrelevant: Δχ² < 0.01).
       const absGain = relChange * (cost / (1 - relChange));
-      if (relChange < tol || 2 * predicted < tol * cost || absGain < 0.01 * this.priorNoiseVariance) {
+      if (relChange < tol || 2 * predicted < tol * cost || absGain < minGain * this.priorNoiseVariance) {
         converged = true;
         it++;
         break;

@@ -4,7 +4,7 @@ import type { LineList } from '../spectra/line-list.js';
 import { renderLines } from '../spectra/render.js';
 import { defaultSpinSystems } from './default-library.js';
 import type { SpinSystemLibrary } from './library.js';
-import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, sequenceFor } from './protocol.js';
+import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, resolveTiming, sequenceFor } from './protocol.js';
 import { simulateMolecule } from './simulate-molecule.js';
 import { protonCount } from './spin-system.js';
 
@@ -189,6 +189,34 @@ let defaultBasis: BasisSet | undefined;
 export function defaultLiverBasis(): BasisSet {
   if (!defaultBasis) defaultBasis = simulateBasis(DEFAULT_PROTOCOL, LIVER_COMPONENTS);
   return cloneBasis(defaultBasis);
+}
+
+/**
+ * The liver components simulated for `protocol`: the cached default basis when the protocol is the liver default
+ * (compared after resolving PRESS timing, so `te: 0.03` equals `te1 = te2 = 0.015`), a fresh simulation otherwise.
+ */
+export function liverBasisFor(
+  protocol: Protocol,
+  components: readonly string[] = LIVER_COMPONENTS,
+): BasisSet {
+  if (components === LIVER_COMPONENTS && isDefaultProtocol(protocol)) return defaultLiverBasis();
+  return simulateBasis(protocol, components);
+}
+
+/** True when `p` samples and times exactly like DEFAULT_PROTOCOL. */
+export function isDefaultProtocol(p: Protocol): boolean {
+  const d = DEFAULT_PROTOCOL;
+  if (
+    p.points !== d.points ||
+    Math.abs(p.dwellTime - d.dwellTime) > 1e-15 ||
+    p.spectrometerFrequency !== d.spectrometerFrequency ||
+    p.ppmReference !== d.ppmReference
+  ) {
+    return false;
+  }
+  const a = resolveTiming(p);
+  const b = resolveTiming(d);
+  return a.sequence === b.sequence && Math.abs(a.te1 - b.te1) < 1e-12 && Math.abs(a.te2 - b.te2) < 1e-12;
 }
 
 function cloneBasis(b: BasisSet): BasisSet {

@@ -16,6 +16,8 @@ export {
   simulateBasis,
   simulateLineLists,
   defaultLiverBasis,
+  liverBasisFor,
+  isDefaultProtocol,
   type SimulateBasisOptions,
 } from './basis.js';
 export {

@@ -1,46 +1,12 @@
 /**
- * Small dependency-free SVG line plots: several traces, linear axes with "nice" ticks, an optional reversed
- * x axis (chemical shift is drawn high ppm on the left), axis labels, a legend and free text labels. Returns a
- * standalone SVG document as a string, so it works in Node and in the browser and embeds in HTML reports.
+ * A small, dependency-free SVG plotting module: axes with "nice" ticks (optionally reversed, as a ppm axis is
+ * drawn), line / marker / step traces, horizontal and diagonal reference lines, text annotations and a legend.
+ * It emits plain SVG text (no DOM), so the same code draws report figures in Node and the spectrum in the
+ * browser app. Figures with several panels place several {@link Frame}s in one SVG.
+ *
+ * Every figure is a complete standalone `<svg>` with a white background and an explicit size, so it can be
+ * written to a .svg file, inlined into HTML, or rasterised to PNG (report/png.ts) unchanged.
  */
-export interface Trace {
-  x: ArrayLike<number>;
-  y: ArrayLike<number>;
-  label?: string;
-  /** CSS colour; default from the palette. */
-  color?: string;
-  /** Stroke width in px (default 1.25). */
-  width?: number;
-  /** SVG stroke-dasharray, e.g. '4 2'. */
-  dash?: string;
-}
-
-export interface TextLabel {
-  /** Data coordinates. */
-  x: number;
-  y: number;
-  text: string;
-  color?: string;
-  anchor?: 'start' | 'middle' | 'end';
-}
-
-export interface PlotOptions {
-  width?: number;
-  height?: number;
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
-  /** Draw x decreasing to the right (ppm axes). */
-  reverseX?: boolean;
-  /** Axis ranges in data units (default: the data extent, y padded by 5%). */
-  xRange?: [number, number];
-  yRange?: [number, number];
-  /** Show a legend of labelled traces (default true when any trace has a label). */
-  legend?: boolean;
-  /** Hide the y tick labels (e.g. for stacked spectra in arbitrary units). */
-  hideYTicks?: boolean;
-  labels?: TextLabel[];
-}
 
 /** A colour-blind friendly palette (Okabe & Ito 2008), then darker tones. */
 export const PALETTE = [
@@ -54,160 +20,491 @@ export const PALETTE = [
   '#999933',
   '#8C564B',
   '#7F7F7F',
-];
+] as const;
 
-/** Round tick positions covering [lo, hi], at most about `target` of them (1, 2, 5 x 10^k steps). */
-export function niceTicks(lo: number, hi: number, target = 6): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, target);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  const first = Math.ceil(lo / step - 1e-9);
-  const last = Math.floor(hi / step + 1e-9);
-  for (let i = first; i <= last; i++) out.push(Number((i * step).toPrecision(12)) || 0);
-  return out;
+/** Distinct colours for many traces (e.g. 20 component contributions): the palette without black and yellow, then a hue wheel. */
+export function seriesColor(i: number): string {
+  const base = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+  if (i < base.length) return base[i];
+  const hue = (i * 137.508) % 360; // golden angle: neighbours stay apart
+  return `hsl(${hue.toFixed(0)}, 60%, 40%)`;
 }
 
-function fmtTick(v: number, step: number): string {
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  return v.toFixed(Math.min(decimals, 6));
+export const FONT_FAMILY = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+
+export interface Trace {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  label?: string;
+  color?: string;
+  /** Stroke width (px). Default 1.2. */
+  width?: number;
+  /** SVG stroke-dasharray, e.g. '4 3'. */
+  dash?: string;
+  /** 'line' (default), 'markers', 'line+markers' or 'step' (post-step, for ROC curves). */
+  mode?: 'line' | 'markers' | 'line+markers' | 'step';
+  markerRadius?: number;
+  /** Marker fill opacity (default 0.8). */
+  markerOpacity?: number;
+  /** Constant added to every y (stacked spectra). */
+  offset?: number;
+  /** Leave out of the legend even when labelled. */
+  hideInLegend?: boolean;
 }
 
+export interface Axis {
+  label?: string;
+  /** Data range shown; default: the data extent (with 4 % padding for y). */
+  range?: [number, number];
+  /** Draw high values on the left (x) or at the bottom (y). A ppm axis is reversed. */
+  reversed?: boolean;
+  /** Explicit tick positions; default: about `tickCount` nice ticks. */
+  ticks?: number[];
+  tickCount?: number;
+  tickFormat?: (v: number) => string;
+  /** Light grid lines at the ticks. */
+  grid?: boolean;
+  /** Hide tick labels and ticks (e.g. arbitrary-unit spectrum intensity). */
+  hidden?: boolean;
+}
+
+export interface Annotation {
+  x: number;
+  y: number;
+  text: string;
+  anchor?: 'start' | 'middle' | 'end';
+  color?: string;
+  size?: number;
+  /** Pixel offsets from the data point. */
+  dx?: number;
+  dy?: number;
+}
+
+export interface RefLine {
+  /** Horizontal line at y, or vertical at x. */
+  y?: number;
+  x?: number;
+  color?: string;
+  dash?: string;
+  width?: number;
+}
+
+export interface PlotOptions {
+  traces: Trace[];
+  x?: Axis;
+  y?: Axis;
+  title?: string;
+  width?: number;
+  height?: number;
+  /** Legend position; false hides it. Default 'top-right' when any trace is labelled. */
+  legend?: false | 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+  annotations?: Annotation[];
+  refLines?: RefLine[];
+  /** Draw the y = x line (e.g. chance line of a ROC plot, identity of an estimate-vs-truth plot). */
+  diagonal?: boolean;
+  /** Equal data scaling on x and y is not enforced; this only fixes margins. */
+  margin?: Partial<Margin>;
+  /** Accessible description (the <title> element). Default: the title. */
+  description?: string;
+}
+
+export interface Margin {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Plot area of one panel inside an SVG, in pixels. */
+export interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Escapes text for SVG/HTML content and attribute values. */
 export function escapeXml(s: string): string {
   return s.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+    /[&<>"']/g,
+    (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`,
   );
 }
 
-function extent(traces: Trace[], axis: 'x' | 'y'): [number, number] {
+/** Numbers in SVG coordinates: 2 decimals, no trailing zeros, never NaN text. */
+export function n2(v: number): string {
+  if (!Number.isFinite(v)) return '0';
+  return String(Math.round(v * 100) / 100);
+}
+
+/** Tick step from {1, 2, 2.5, 5} x 10^k closest to span / count. */
+export function niceStep(span: number, count = 6): number {
+  if (!(span > 0) || !Number.isFinite(span)) return 1;
+  const raw = span / Math.max(1, count);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  const m = f < 1.5 ? 1 : f < 2.25 ? 2 : f < 3.5 ? 2.5 : f < 7.5 ? 5 : 10;
+  return m * p;
+}
+
+/** Nice ticks covering [lo, hi] (inclusive, within rounding). */
+export function niceTicks(lo: number, hi: number, count = 6): number[] {
+  const a = Math.min(lo, hi);
+  const b = Math.max(lo, hi);
+  const step = niceStep(b - a, count);
+  const out: number[] = [];
+  const first = Math.ceil(a / step - 1e-9);
+  const last = Math.floor(b / step + 1e-9);
+  // Integer multiples of the step, rounded so 3 x 0.2 prints and compares as 0.6.
+  for (let k = first; k <= last; k++) out.push(Number((k * step).toPrecision(12)) || 0);
+  return out;
+}
+
+/** Tick label with as many decimals as the step needs. */
+export function formatTick(v: number, step: number): string {
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  const exact = Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) < 1e-6;
+  return v.toFixed(exact ? decimals : decimals + 1);
+}
+
+function extent(values: Iterable<number>): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
-  for (const t of traces) {
-    const v = t[axis];
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i])) continue;
-      lo = Math.min(lo, v[i]);
-      hi = Math.max(hi, v[i]);
-    }
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
   }
-  if (!Number.isFinite(lo)) return [0, 1];
+  if (lo > hi) return [0, 1];
   if (lo === hi) return [lo - 0.5, hi + 0.5];
   return [lo, hi];
 }
 
+function* traceY(t: Trace): Iterable<number> {
+  const off = t.offset ?? 0;
+  for (let i = 0; i < t.y.length; i++) yield t.y[i] + off;
+}
+
+function* traceX(t: Trace): Iterable<number> {
+  for (let i = 0; i < t.x.length; i++) yield t.x[i];
+}
+
+function* concat(parts: Iterable<number>[]): Iterable<number> {
+  for (const p of parts) yield* p;
+}
+
+/**
+ * One panel: maps data to pixels and draws axes and traces. The x range is [x0, x1] with x0 drawn at the left
+ * (so a reversed axis has x0 > x1); y likewise with y0 at the bottom.
+ */
+export class Frame {
+  readonly box: Box;
+  readonly xRange: [number, number];
+  readonly yRange: [number, number];
+  readonly xAxis: Axis;
+  readonly yAxis: Axis;
+
+  constructor(box: Box, xAxis: Axis, yAxis: Axis, traces: readonly Trace[] = []) {
+    this.box = box;
+    this.xAxis = xAxis;
+    this.yAxis = yAxis;
+    const xr = xAxis.range ?? extent(concat(traces.map(traceX)));
+    let yr = yAxis.range;
+    if (!yr) {
+      const [lo, hi] = extent(concat(traces.map(traceY)));
+      const pad = 0.04 * (hi - lo);
+      yr = [lo - pad, hi + pad];
+    }
+    const xs: [number, number] = [Math.min(...xr), Math.max(...xr)];
+    const ys: [number, number] = [Math.min(...yr), Math.max(...yr)];
+    this.xRange = xAxis.reversed ? [xs[1], xs[0]] : xs;
+    this.yRange = yAxis.reversed ? [ys[1], ys[0]] : ys;
+  }
+
+  px(x: number): number {
+    const [a, b] = this.xRange;
+    return this.box.left + ((x - a) / (b - a || 1)) * this.box.width;
+  }
+
+  py(y: number): number {
+    const [a, b] = this.yRange;
+    return this.box.top + this.box.height - ((y - a) / (b - a || 1)) * this.box.height;
+  }
+
+  /** Clip-path id unique to this panel (figures may hold several). */
+  clipId(prefix: string): string {
+    return `${prefix}-clip-${Math.round(this.box.left)}-${Math.round(this.box.top)}`;
+  }
+
+  clipDef(prefix: string): string {
+    const b = this.box;
+    return `<clipPath id="${this.clipId(prefix)}"><rect x="${n2(b.left)}" y="${n2(b.top)}" width="${n2(b.width)}" height="${n2(b.height)}"/></clipPath>`;
+  }
+
+  /** Axes, ticks, tick labels, grid and axis labels. */
+  axes(opts: { xLabels?: boolean; frame?: boolean } = {}): string {
+    const b = this.box;
+    const out: string[] = [];
+    const bottom = b.top + b.height;
+    if (opts.frame !== false) {
+      out.push(
+        `<rect x="${n2(b.left)}" y="${n2(b.top)}" width="${n2(b.width)}" height="${n2(b.height)}" fill="none" stroke="#444" stroke-width="0.8"/>`,
+      );
+    }
+    if (!this.xAxis.hidden) {
+      const ticks = this.xAxis.ticks ?? niceTicks(this.xRange[0], this.xRange[1], this.xAxis.tickCount ?? 8);
+      const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+      for (const t of ticks) {
+        const x = this.px(t);
+        if (x < b.left - 0.5 || x > b.left + b.width + 0.5) continue;
+        if (this.xAxis.grid)
+          out.push(
+            `<line x1="${n2(x)}" x2="${n2(x)}" y1="${n2(b.top)}" y2="${n2(bottom)}" stroke="#e4e4e4" stroke-width="0.8"/>`,
+          );
+        out.push(
+          `<line x1="${n2(x)}" x2="${n2(x)}" y1="${n2(bottom)}" y2="${n2(bottom + 4)}" stroke="#444" stroke-width="0.8"/>`,
+        );
+        if (opts.xLabels !== false) {
+          const label = this.xAxis.tickFormat ? this.xAxis.tickFormat(t) : formatTick(t, step);
+          out.push(
+            `<text x="${n2(x)}" y="${n2(bottom + 16)}" text-anchor="middle">${escapeXml(label)}</text>`,
+          );
+        }
+      }
+    }
+    if (this.xAxis.label && opts.xLabels !== false) {
+      out.push(
+        `<text x="${n2(b.left + b.width / 2)}" y="${n2(bottom + 34)}" text-anchor="middle">${escapeXml(this.xAxis.label)}</text>`,
+      );
+    }
+    if (!this.yAxis.hidden) {
+      const ticks = this.yAxis.ticks ?? niceTicks(this.yRange[0], this.yRange[1], this.yAxis.tickCount ?? 5);
+      const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+      for (const t of ticks) {
+        const y = this.py(t);
+        if (y < b.top - 0.5 || y > bottom + 0.5) continue;
+        if (this.yAxis.grid)
+          out.push(
+            `<line x1="${n2(b.left)}" x2="${n2(b.left + b.width)}" y1="${n2(y)}" y2="${n2(y)}" stroke="#e4e4e4" stroke-width="0.8"/>`,
+          );
+        out.push(
+          `<line x1="${n2(b.left - 4)}" x2="${n2(b.left)}" y1="${n2(y)}" y2="${n2(y)}" stroke="#444" stroke-width="0.8"/>`,
+        );
+        const label = this.yAxis.tickFormat ? this.yAxis.tickFormat(t) : formatTick(t, step);
+        out.push(`<text x="${n2(b.left - 7)}" y="${n2(y + 4)}" text-anchor="end">${escapeXml(label)}</text>`);
+      }
+    }
+    if (this.yAxis.label) {
+      const x = b.left - (this.yAxis.hidden ? 12 : 46);
+      const y = b.top + b.height / 2;
+      out.push(
+        `<text x="${n2(x)}" y="${n2(y)}" text-anchor="middle" transform="rotate(-90 ${n2(x)} ${n2(y)})">${escapeXml(this.yAxis.label)}</text>`,
+      );
+    }
+    return out.join('');
+  }
+
+  /** One trace as SVG (clipped to the panel by the caller's clip path). */
+  trace(t: Trace, fallbackColor: string): string {
+    const color = t.color ?? fallbackColor;
+    const off = t.offset ?? 0;
+    const n = Math.min(t.x.length, t.y.length);
+    const mode = t.mode ?? 'line';
+    const out: string[] = [];
+    if (mode !== 'markers') {
+      const parts: string[] = [];
+      let pen = false;
+      let prevY = 0;
+      for (let i = 0; i < n; i++) {
+        const yv = t.y[i] + off;
+        if (!Number.isFinite(yv) || !Number.isFinite(t.x[i])) {
+          pen = false;
+          continue;
+        }
+        const x = n2(this.px(t.x[i]));
+        const y = n2(this.py(yv));
+        if (!pen) parts.push(`M${x},${y}`);
+        else if (mode === 'step') parts.push(`L${x},${prevY}L${x},${y}`);
+        else parts.push(`L${x},${y}`);
+        pen = true;
+        prevY = Number(y);
+      }
+      const dash = t.dash ? ` stroke-dasharray="${t.dash}"` : '';
+      out.push(
+        `<path d="${parts.join('')}" fill="none" stroke="${color}" stroke-width="${t.width ?? 1.2}" stroke-linejoin="round"${dash}/>`,
+      );
+    }
+    if (mode === 'markers' || mode === 'line+markers') {
+      const r = t.markerRadius ?? 3;
+      const op = t.markerOpacity ?? 0.8;
+      for (let i = 0; i < n; i++) {
+        const yv = t.y[i] + off;
+        if (!Number.isFinite(yv) || !Number.isFinite(t.x[i])) continue;
+        out.push(
+          `<circle cx="${n2(this.px(t.x[i]))}" cy="${n2(this.py(yv))}" r="${r}" fill="${color}" fill-opacity="${op}" stroke="${color}" stroke-width="0.6"/>`,
+        );
+      }
+    }
+    return out.join('');
+  }
+
+  refLine(r: RefLine): string {
+    const b = this.box;
+    const style = `stroke="${r.color ?? '#888'}" stroke-width="${r.width ?? 0.9}"${r.dash ? ` stroke-dasharray="${r.dash}"` : ''}`;
+    if (r.y !== undefined) {
+      const y = n2(this.py(r.y));
+      return `<line x1="${n2(b.left)}" x2="${n2(b.left + b.width)}" y1="${y}" y2="${y}" ${style}/>`;
+    }
+    if (r.x !== undefined) {
+      const x = n2(this.px(r.x));
+      return `<line x1="${x}" x2="${x}" y1="${n2(b.top)}" y2="${n2(b.top + b.height)}" ${style}/>`;
+    }
+    return '';
+  }
+
+  annotation(a: Annotation): string {
+    const fill = a.color ? ` fill="${a.color}"` : '';
+    const size = a.size ? ` font-size="${a.size}"` : '';
+    return `<text x="${n2(this.px(a.x) + (a.dx ?? 0))}" y="${n2(this.py(a.y) + (a.dy ?? 0))}" text-anchor="${a.anchor ?? 'start'}"${fill}${size}>${escapeXml(a.text)}</text>`;
+  }
+
+  /** Legend of the labelled traces in a corner of the panel. */
+  legend(traces: readonly Trace[], where: NonNullable<PlotOptions['legend']>, colors: string[]): string {
+    if (where === false) return '';
+    const items = traces
+      .map((t, i) => ({ t, color: t.color ?? colors[i] }))
+      .filter(({ t }) => t.label && !t.hideInLegend);
+    if (items.length === 0) return '';
+    const rowH = 16;
+    const w = Math.max(...items.map(({ t }) => (t.label ?? '').length)) * 6.6 + 34;
+    const h = items.length * rowH + 8;
+    const b = this.box;
+    const x = where.endsWith('right') ? b.left + b.width - w - 6 : b.left + 6;
+    const y = where.startsWith('top') ? b.top + 6 : b.top + b.height - h - 6;
+    const out = [
+      `<g class="legend"><rect x="${n2(x)}" y="${n2(y)}" width="${n2(w)}" height="${n2(h)}" fill="white" fill-opacity="0.85" stroke="#bbb" stroke-width="0.6"/>`,
+    ];
+    items.forEach(({ t, color }, i) => {
+      const cy = y + 4 + rowH * i + rowH / 2;
+      if ((t.mode ?? 'line') === 'markers') {
+        out.push(`<circle cx="${n2(x + 15)}" cy="${n2(cy)}" r="3.5" fill="${color}"/>`);
+      } else {
+        const dash = t.dash ? ` stroke-dasharray="${t.dash}"` : '';
+        out.push(
+          `<line x1="${n2(x + 6)}" x2="${n2(x + 24)}" y1="${n2(cy)}" y2="${n2(cy)}" stroke="${color}" stroke-width="2"${dash}/>`,
+        );
+      }
+      out.push(`<text x="${n2(x + 30)}" y="${n2(cy + 4)}">${escapeXml(t.label ?? '')}</text>`);
+    });
+    out.push('</g>');
+    return out.join('');
+  }
+
+  /** Axes + clipped traces + reference lines + annotations + legend. */
+  draw(opts: PlotOptions, clipPrefix: string, axesOpts: { xLabels?: boolean } = {}): string {
+    const colors = opts.traces.map((_, i) => PALETTE[i % PALETTE.length]);
+    const body: string[] = [];
+    if (opts.diagonal) {
+      const lo = Math.max(Math.min(...this.xRange), Math.min(...this.yRange));
+      const hi = Math.min(Math.max(...this.xRange), Math.max(...this.yRange));
+      body.push(
+        `<line x1="${n2(this.px(lo))}" y1="${n2(this.py(lo))}" x2="${n2(this.px(hi))}" y2="${n2(this.py(hi))}" stroke="#999" stroke-dasharray="4 3" stroke-width="0.9"/>`,
+      );
+    }
+    for (const r of opts.refLines ?? []) body.push(this.refLine(r));
+    opts.traces.forEach((t, i) => {
+      body.push(this.trace(t, colors[i]));
+    });
+    const hasLabels = opts.traces.some((t) => t.label && !t.hideInLegend);
+    return [
+      `<defs>${this.clipDef(clipPrefix)}</defs>`,
+      this.axes(axesOpts),
+      `<g clip-path="url(#${this.clipId(clipPrefix)})">${body.join('')}</g>`,
+      ...(opts.annotations ?? []).map((a) => this.annotation(a)),
+      hasLabels ? this.legend(opts.traces, opts.legend ?? 'top-right', colors) : '',
+    ].join('');
+  }
+}
+
+/** Opening tag, background and title of a standalone figure. */
+export function svgOpen(width: number, height: number, title?: string, description?: string): string {
+  const desc = description ?? title;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT_FAMILY}" font-size="11" fill="#222">`,
+    desc ? `<title>${escapeXml(desc)}</title>` : '',
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    title
+      ? `<text x="${n2(width / 2)}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(title)}</text>`
+      : '',
+  ].join('');
+}
+
 let plotCounter = 0;
 
-export function linePlot(traces: Trace[], opts: PlotOptions = {}): string {
-  const clipId = `plot-area-${++plotCounter}`;
-  const width = opts.width ?? 800;
-  const height = opts.height ?? 500;
-  const showLegend = opts.legend ?? traces.some((t) => t.label);
-  const legendItems = traces.filter((t) => t.label);
-  const margin = {
-    top: opts.title ? 40 : 16,
-    right: showLegend && legendItems.length ? 150 : 20,
-    bottom: opts.xLabel ? 52 : 32,
-    left: opts.hideYTicks ? (opts.yLabel ? 34 : 16) : opts.yLabel ? 70 : 54,
+/** A unique id prefix for clip paths, so several figures can be inlined in one HTML page. */
+export function uniquePrefix(stem = 'p'): string {
+  plotCounter = (plotCounter + 1) % 1e9;
+  return `${stem}${plotCounter.toString(36)}`;
+}
+
+/** A complete single-panel line/marker plot (axes, traces, reference lines, annotations, legend). */
+export function linePlotSvg(opts: PlotOptions): string {
+  const width = opts.width ?? 640;
+  const height = opts.height ?? 400;
+  const m: Margin = {
+    left: opts.y?.hidden ? 24 : 62,
+    right: 16,
+    top: opts.title ? 30 : 12,
+    bottom: opts.x?.label ? 46 : 30,
+    ...opts.margin,
   };
-  const pw = width - margin.left - margin.right;
-  const ph = height - margin.top - margin.bottom;
-  const [x0, x1] = opts.xRange ?? extent(traces, 'x');
-  let [y0, y1] = opts.yRange ?? extent(traces, 'y');
-  if (!opts.yRange) {
-    const pad = (y1 - y0) * 0.05;
-    y0 -= pad;
-    y1 += pad;
-  }
-  const xmin = Math.min(x0, x1);
-  const xmax = Math.max(x0, x1);
-  const sx = (x: number) =>
-    margin.left + (opts.reverseX ? (xmax - x) / (xmax - xmin) : (x - xmin) / (xmax - xmin)) * pw;
-  const sy = (y: number) => margin.top + (1 - (y - y0) / (y1 - y0)) * ph;
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  const frame = new Frame(
+    { left: m.left, top: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom },
+    opts.x ?? {},
+    opts.y ?? {},
+    opts.traces,
   );
-  parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  if (opts.title) {
-    parts.push(
-      `<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(opts.title)}</text>`,
-    );
-  }
-  // axes and ticks
-  const xticks = niceTicks(xmin, xmax, Math.max(2, Math.round(pw / 80)));
-  const xstep = xticks.length > 1 ? Math.abs(xticks[1] - xticks[0]) : 1;
-  const axisY = margin.top + ph;
-  parts.push(
-    `<rect x="${margin.left}" y="${margin.top}" width="${pw}" height="${ph}" fill="none" stroke="#444" stroke-width="1"/>`,
-  );
-  for (const t of xticks) {
-    const x = sx(t).toFixed(1);
-    parts.push(`<line x1="${x}" y1="${axisY}" x2="${x}" y2="${axisY + 5}" stroke="#444"/>`);
-    parts.push(`<text x="${x}" y="${axisY + 18}" text-anchor="middle">${fmtTick(t, xstep)}</text>`);
-  }
-  if (opts.xLabel) {
-    parts.push(
-      `<text x="${margin.left + pw / 2}" y="${height - 12}" text-anchor="middle">${escapeXml(opts.xLabel)}</text>`,
-    );
-  }
-  if (!opts.hideYTicks) {
-    const yticks = niceTicks(y0, y1, Math.max(2, Math.round(ph / 60)));
-    const ystep = yticks.length > 1 ? Math.abs(yticks[1] - yticks[0]) : 1;
-    for (const t of yticks) {
-      const y = sy(t).toFixed(1);
-      parts.push(`<line x1="${margin.left - 5}" y1="${y}" x2="${margin.left}" y2="${y}" stroke="#444"/>`);
-      parts.push(
-        `<text x="${margin.left - 8}" y="${y}" text-anchor="end" dy="4">${fmtTick(t, ystep)}</text>`,
-      );
-    }
-  }
-  if (opts.yLabel) {
-    const cx = 16;
-    const cy = margin.top + ph / 2;
-    parts.push(
-      `<text x="${cx}" y="${cy}" text-anchor="middle" transform="rotate(-90 ${cx} ${cy})">${escapeXml(opts.yLabel)}</text>`,
-    );
-  }
-  // traces, clipped to the plot area
-  parts.push(
-    `<clipPath id="${clipId}"><rect x="${margin.left}" y="${margin.top}" width="${pw}" height="${ph}"/></clipPath>`,
-  );
-  parts.push(`<g clip-path="url(#${clipId})" fill="none" stroke-linejoin="round">`);
-  traces.forEach((t, i) => {
-    const color = t.color ?? PALETTE[i % PALETTE.length];
-    const pts: string[] = [];
-    const n = Math.min(t.x.length, t.y.length);
-    for (let k = 0; k < n; k++) {
-      if (!Number.isFinite(t.x[k]) || !Number.isFinite(t.y[k])) continue;
-      if (t.x[k] < xmin - xstep || t.x[k] > xmax + xstep) continue;
-      pts.push(`${sx(t.x[k]).toFixed(1)},${sy(t.y[k]).toFixed(1)}`);
-    }
-    const dash = t.dash ? ` stroke-dasharray="${t.dash}"` : '';
-    parts.push(
-      `<polyline points="${pts.join(' ')}" stroke="${color}" stroke-width="${t.width ?? 1.25}"${dash}/>`,
-    );
+  return `${svgOpen(width, height, opts.title, opts.description)}${frame.draw(opts, uniquePrefix())}</svg>`;
+}
+
+/** A free text label at data coordinates (for linePlot). */
+export interface TextLabel {
+  x: number;
+  y: number;
+  text: string;
+  color?: string;
+  anchor?: 'start' | 'middle' | 'end';
+}
+
+/** The compact options of linePlot (the first API of this module, used by report/basis-plot.ts). */
+export interface LinePlotOptions {
+  width?: number;
+  height?: number;
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  /** Draw x decreasing to the right (ppm axes). */
+  reverseX?: boolean;
+  /** Axis ranges in data units (default: the data extent, y padded). */
+  xRange?: [number, number];
+  yRange?: [number, number];
+  /** Show a legend of labelled traces (default true when any trace has a label). */
+  legend?: boolean;
+  /** Hide the y tick labels (e.g. for stacked spectra in arbitrary units). */
+  hideYTicks?: boolean;
+  labels?: TextLabel[];
+}
+
+/** linePlotSvg with the compact option names: `linePlot(traces, { reverseX: true, xLabel: 'ppm' })`. */
+export function linePlot(traces: Trace[], opts: LinePlotOptions = {}): string {
+  return linePlotSvg({
+    traces,
+    width: opts.width ?? 800,
+    height: opts.height ?? 500,
+    title: opts.title,
+    x: { label: opts.xLabel, reversed: opts.reverseX, range: opts.xRange },
+    y: { label: opts.yLabel, range: opts.yRange, hidden: opts.hideYTicks },
+    legend: opts.legend === false ? false : undefined,
+    annotations: opts.labels?.map((l) => ({ ...l, anchor: l.anchor ?? 'start' })),
   });
-  parts.push('</g>');
-  for (const l of opts.labels ?? []) {
-    parts.push(
-      `<text x="${sx(l.x).toFixed(1)}" y="${sy(l.y).toFixed(1)}" text-anchor="${l.anchor ?? 'start'}" fill="${l.color ?? '#222'}">${escapeXml(l.text)}</text>`,
-    );
-  }
-  if (showLegend && legendItems.length) {
-    const lx = margin.left + pw + 14;
-    let ly = margin.top + 8;
-    traces.forEach((t, i) => {
-      if (!t.label) return;
-      const color = t.color ?? PALETTE[i % PALETTE.length];
-      parts.push(
-        `<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
-      );
-      parts.push(`<text x="${lx + 28}" y="${ly + 4}">${escapeXml(t.label)}</text>`);
-      ly += 18;
-    });
-  }
-  parts.push('</svg>');
-  return `${parts.join('\n')}\n`;
 }

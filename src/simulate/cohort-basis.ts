@@ -1,12 +1,6 @@
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
-import {
-  DEFAULT_PROTOCOL,
-  defaultLiverBasis,
-  LIVER_COMPONENTS,
-  type Protocol,
-  simulateBasis,
-} from '../physics/index.js';
+import { liverBasisFor, type Protocol } from '../physics/index.js';
 import type { Cohort } from './cohort-schema.js';
 
 /**
@@ -32,13 +26,5 @@ export function defaultBasisForCohort(cohort: Cohort, file = cohort.name): Basis
     points: p.points,
     ppmReference: p.ppmReference,
   };
-  const d = DEFAULT_PROTOCOL;
-  const isDefault =
-    sequence === d.sequence &&
-    Math.abs((protocol.te ?? 0) - ((d.te1 ?? 0) + (d.te2 ?? 0))) < 1e-12 &&
-    protocol.spectrometerFrequency === d.spectrometerFrequency &&
-    Math.abs(protocol.dwellTime - d.dwellTime) < 1e-15 &&
-    protocol.points === d.points &&
-    protocol.ppmReference === d.ppmReference;
-  return isDefault ? defaultLiverBasis() : simulateBasis(protocol, LIVER_COMPONENTS);
+  return liverBasisFor(protocol);
 }

@@ -57,7 +57,7 @@ describe('ISMRM 2016 fitting challenge', () => {
         diffs.push((100 * Math.abs(ours - ref)) / ref);
       }
       expect(diffs).toHaveLength(23);
-      // Measured: NAA+NAAG 0.6%, Glu 4.3%, Ins 3.5%, GPC+PCh 1.8%.
+      // Measured: NAA+NAAG 0.6%, Glu 4.3%, Ins 3.4%, GPC+PCh 1.8%.
       expect(median(diffs), refName).toBeLessThan(limit);
     }
   });
@@ -76,8 +76,10 @@ describe('ISMRM 2016 fitting challenge', () => {
       expect(q.components.every((c) => c.ratio === undefined || Number.isFinite(c.ratio))).toBe(true);
       expect(r.warnings.length + q.warnings.length, `dataset ${n}`).toBeGreaterThan(0);
     }
-    // The clean datasets fit down to the noise without warnings.
-    expect((results.get(1) as FitResult).warnings).toEqual([]);
+    // The clean datasets fit down to the noise without fit-quality warnings (minor metabolites may carry the
+    // CRLB > 50% note).
+    const quality = (r: FitResult) => r.warnings.filter((w) => !w.startsWith('CRLB above'));
+    expect(quality(results.get(1) as FitResult)).toEqual([]);
     expect((results.get(1) as FitResult).quality.residualToNoise).toBeLessThan(1.1);
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { makeGrid } from '../../src/fit/grid.js';
-import { liverSingletBasis } from '../../src/fit/liver.js';
+import { liverBasis } from '../../src/fit/liver.js';
 import { resampleBasis } from '../../src/fit/resample.js';
 import { fidToSpectrum } from '../../src/spectra/fft.js';
 import { ppmAxis } from '../../src/core/fid.js';
@@ -33,14 +33,14 @@ describe('basis resampling', () => {
     // Basis at 4000 Hz, 2048 points, 123.2 MHz; data at 2000 Hz, 1024 points, 127.76 MHz.
     // Bases carry a linewidth (3 Hz here): an undamped, truncated line leaks over the whole band and cannot
     // be band-limited without loss.
-    const broaden = (b: ReturnType<typeof liverSingletBasis>) => ({
+    const broaden = (b: ReturnType<typeof liverBasis>) => ({
       ...b,
       fids: b.fids.map((f) => f.map((v, i) => v * Math.exp(-Math.PI * 3 * (i >> 1) * b.dwellTime))),
     });
     const fine = broaden(
-      liverSingletBasis({ points: 2048, dwellTime: 1 / 4000, spectrometerFrequency: 123.2 }),
+      liverBasis({ points: 2048, dwellTime: 1 / 4000, spectrometerFrequency: 123.2, ppmReference: 4.65 }),
     );
-    const direct = broaden(liverSingletBasis(grid));
+    const direct = broaden(liverBasis(grid));
     const r = resampleBasis(fine, grid);
     expect(r.method).toBe('interpolate');
     const k = fine.names.indexOf('Cr');
@@ -53,18 +53,18 @@ describe('basis resampling', () => {
     expect(r.basis.fids[k][0]).toBeCloseTo(direct.fids[k][0], 1);
   });
   it('truncates a longer basis of the same dwell time', () => {
-    const long = liverSingletBasis({ ...grid, points: 4096 });
+    const long = liverBasis({ ...grid, points: 4096 });
     const r = resampleBasis(long, grid);
     expect(r.method).toBe('truncate');
     expect(r.basis.fids[0]).toHaveLength(2 * 1024);
     expect(Array.from(r.basis.fids[3].slice(0, 20))).toEqual(Array.from(long.fids[3].slice(0, 20)));
   });
   it('refuses a basis whose spectral width cannot cover the data', () => {
-    const coarse = liverSingletBasis({ ...grid, dwellTime: 1 / 1000 });
+    const coarse = liverBasis({ ...grid, dwellTime: 1 / 1000 });
     expect(() => resampleBasis(coarse, grid, 'coarse.BASIS')).toThrow(/narrower than the data's 2000\.0 Hz/);
   });
   it('refuses a basis for another field strength', () => {
-    const b = liverSingletBasis({ ...grid, spectrometerFrequency: 297.2 });
+    const b = liverBasis({ ...grid, spectrometerFrequency: 297.2 });
     expect(() => resampleBasis(b, grid, '7T.BASIS')).toThrow(InputError);
   });
 });

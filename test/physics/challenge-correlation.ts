@@ -138,15 +138,21 @@ export interface ChallengeCorrelation {
   phaseDeg: number;
 }
 
+/**
+ * r for every challenge metabolite (and our total Cr against their creatine). `variants` adds rows comparing a
+ * challenge spectrum with another molecule of the library, e.g. { GSH: ['GSH-Tkac2008'] }.
+ */
 export function challengeCorrelations(
   mhz: number,
   extraLorentzHz = 0,
+  variants: Record<string, string[]> = {},
 ): { lineshape: { lorentzHz: number; gaussHz: number; r: number }; rows: ChallengeCorrelation[] } {
   const challenge = readChallengeBasis();
   const protocol = challengeProtocol(mhz);
   const lineshape = estimateChallengeLineshape(challenge, protocol);
   const names = Object.keys(CHALLENGE_NAMES);
-  const ours = simulateBasis(protocol, [...names.map((n) => CHALLENGE_NAMES[n]), 'Cr']);
+  const extra = Object.values(variants).flat();
+  const ours = simulateBasis(protocol, [...names.map((n) => CHALLENGE_NAMES[n]), 'Cr', ...extra]);
   const rows: ChallengeCorrelation[] = [];
   const compare = (theirName: string, ourName: string) => {
     const theirs = Float64Array.from(challenge.fids[challenge.names.indexOf(theirName)]);
@@ -162,5 +168,6 @@ export function challengeCorrelations(
   };
   for (const n of names) compare(n, CHALLENGE_NAMES[n]);
   compare('Cr', 'Cr');
+  for (const [theirName, list] of Object.entries(variants)) for (const v of list) compare(theirName, v);
   return { lineshape, rows };
 }

@@ -13,7 +13,7 @@ import {
   steamSequence,
 } from '../../src/physics/index.js';
 import { fidToSpectrum } from '../../src/spectra/fft.js';
-import { linePpm, totalAmplitude } from '../../src/spectra/line-list.js';
+import { type LineList, linePpm, totalAmplitude } from '../../src/spectra/line-list.js';
 import { renderLines } from '../../src/spectra/render.js';
 
 const MHZ_3T = 127.76;
@@ -188,21 +188,39 @@ describe('analytic two-spin systems', () => {
   });
 });
 
+/** FWHM (Hz) of the tallest real peak of a rendered line list within [fromPpm, toPpm]. */
+function measuredFwhm(
+  lines: LineList,
+  lorentzHz: number,
+  gaussHz: number,
+  fromPpm = -10,
+  toPpm = 20,
+): number {
+  const points = 65536;
+  const dwell = 1 / 2000;
+  const fid = renderLines(lines, { points, dwellTime: dwell, lorentzHz, gaussHz });
+  // Half weight on t = 0 (trapezoid rule): otherwise the DFT adds a constant 1/2 of all amplitudes, which
+  // widens a broad line measured next to others.
+  fid[0] /= 2;
+  fid[1] /= 2;
+  const s = fidToSpectrum(fid);
+  const ax = ppmAxis({ ...lines, points, dwellTime: dwell });
+  let peak = -1;
+  for (let k = 0; k < points; k++) {
+    if (ax[k] < fromPpm || ax[k] > toPpm) continue;
+    if (peak < 0 || s[2 * k] > s[2 * peak]) peak = k;
+  }
+  const half = s[2 * peak] / 2;
+  let lo = peak;
+  while (s[2 * (lo - 1)] > half) lo--;
+  let hi = peak;
+  while (s[2 * (hi + 1)] > half) hi++;
+  return ((hi - lo + 1) * 2000) / points;
+}
+
 describe('renderer lineshapes', () => {
   const singlet = simulateLineLists({ ...DEFAULT_PROTOCOL, sequence: 'fid' }, ['Scyllo']).Scyllo;
-  const fwhm = (lorentzHz: number, gaussHz: number) => {
-    const points = 65536;
-    const dwell = 1 / 2000;
-    const s = fidToSpectrum(renderLines(singlet, { points, dwellTime: dwell, lorentzHz, gaussHz }));
-    let peak = 0;
-    for (let k = 0; k < points; k++) if (s[2 * k] > s[2 * peak]) peak = k;
-    const half = s[2 * peak] / 2;
-    let lo = peak;
-    while (s[2 * (lo - 1)] > half) lo--;
-    let hi = peak;
-    while (s[2 * (hi + 1)] > half) hi++;
-    return ((hi - lo + 1) * 2000) / points;
-  };
+  const fwhm = (lorentzHz: number, gaussHz: number) => measuredFwhm(singlet, lorentzHz, gaussHz);
   it('gives the requested Lorentzian and Gaussian FWHM', () => {
     expect(fwhm(8, 0)).toBeCloseTo(8, 0);
     expect(fwhm(0, 8)).toBeCloseTo(8, 0);
@@ -217,5 +235,21 @@ describe('renderer lineshapes', () => {
       expect(fid[2 * t]).toBeCloseTo(6 * Math.cos(ph), 9);
       expect(fid[2 * t + 1]).toBeCloseTo(6 * Math.sin(ph), 9);
     }
+  });
+});
+
+describe('glycogen intrinsic width (LCModel liver-1 FWHM 0.09 ppm, here Lorentzian)', () => {
+  const mhz = DEFAULT_PROTOCOL.spectrometerFrequency;
+  const glyc = simulateLineLists({ ...DEFAULT_PROTOCOL, sequence: 'fid' }, ['Glyc']).Glyc;
+
+  it('gives every glycogen line a Lorentzian FWHM of 0.09 ppm in Hz at the protocol frequency', () => {
+    expect(glyc.fwhmHz).toBeDefined();
+    for (const w of glyc.fwhmHz ?? []) expect(w).toBeCloseTo(0.09 * mhz, 9);
+  });
+
+  it('adds that width to the rendered Lorentzian width (Lorentzian FWHMs add)', () => {
+    // H1 at 5.38 ppm stands alone: FWHM = 0.09 ppm x MHz + lorentzHz.
+    expect(measuredFwhm(glyc, 0, 0, 5.2, 5.6)).toBeCloseTo(0.09 * mhz, 0);
+    expect(measuredFwhm(glyc, 8, 0, 5.2, 5.6)).toBeCloseTo(0.09 * mhz + 8, 0);
   });
 });

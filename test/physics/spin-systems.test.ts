@@ -59,6 +59,7 @@ describe('built-in spin-system library', () => {
       Gln: 5,
       Glu: 5,
       GSH: 10,
+      'GSH-Tkac2008': 10,
       Gly: 2,
       Ins: 6,
       Lac: 4,
@@ -93,6 +94,60 @@ describe('built-in spin-system library', () => {
     expect(h('L09') / h('L13')).toBeCloseTo(0.125, 3); // 0.9 vs 1.3 ppm slope
     expect(h('L28') / total).toBeCloseTo(0.006, 3); // 2.75 ppm = 0.6% of fat signal
     expect((h('L53') + h('L42')) / total).toBeCloseTo(0.086, 3); // 8.6% under the water peak
+  });
+
+  // Hamilton G, Yokoo T, Bydder M, et al. NMR Biomed 2011;24:784-790 (doi 10.1002/nbm.1622), triglyceride model.
+  const lipidPeaks = () => {
+    const peaks = new Map<number, number>();
+    for (const name of ['L09', 'L13', 'L21', 'L28', 'L42', 'L53']) {
+      for (const f of lib.get(name).fragments) {
+        for (const sp of f.spins) peaks.set(sp.ppm, (peaks.get(sp.ppm) ?? 0) + f.scale * sp.protons);
+      }
+    }
+    return peaks;
+  };
+
+  it("gives each lipid peak the protons of Hamilton's triglyceride model (CL 17.45, ndb 1.92, nmidb 0.32)", () => {
+    const [cl, ndb, nmidb] = [17.45, 1.92, 0.32];
+    const model: [number, number][] = [
+      [0.9, 9], // CH3
+      [1.3, 6 * (cl - 4) - 8 * ndb + 2 * nmidb], // (CH2)n
+      [1.6, 6], // beta-carboxyl
+      [2.02, 4 * (ndb - nmidb)], // alpha-olefinic
+      [2.24, 6], // alpha-carboxyl
+      [2.75, 2 * nmidb], // diallylic
+      [4.2, 4], // glycerol CH2
+      [5.19, 1], // glycerol CH
+      [5.29, 2 * ndb], // olefinic
+    ];
+    const peaks = lipidPeaks();
+    expect([...peaks.keys()].sort((a, b) => a - b)).toEqual(model.map(([ppm]) => ppm));
+    for (const [ppm, n] of model) expect(peaks.get(ppm), `${ppm} ppm`).toBeCloseTo(n, 9);
+    // Total protons per triglyceride: 6 CL - 2 ndb + 2.
+    let total = 0;
+    for (const n of peaks.values()) total += n;
+    expect(total).toBeCloseTo(6 * cl - 2 * ndb + 2, 9);
+  });
+
+  it("matches the nine relative peak areas of Hamilton's in vivo liver fat spectrum to the table's last digit", () => {
+    // Table values (fraction of the fat signal) as used by fat-water imaging codes citing the paper.
+    const table: [number, number][] = [
+      [0.9, 0.088],
+      [1.3, 0.642],
+      [1.6, 0.058],
+      [2.02, 0.062],
+      [2.24, 0.058],
+      [2.75, 0.006],
+      [4.2, 0.039],
+      [5.19, 0.01],
+      [5.29, 0.037],
+    ];
+    const peaks = lipidPeaks();
+    let total = 0;
+    for (const n of peaks.values()) total += n;
+    for (const [ppm, area] of table) {
+      expect(Math.abs((peaks.get(ppm) ?? 0) / total - area), `${ppm} ppm`).toBeLessThanOrEqual(0.001);
+    }
   });
 
   it('treats magnetically equivalent spins written one by one exactly like a declared group', () => {

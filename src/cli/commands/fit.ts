@@ -44,7 +44,10 @@ export function register(program: Command): void {
     .description('fit spectra with a linear combination of basis spectra (NLLS, Cramér–Rao bounds)')
     .argument('<files...>', 'spectra: NIfTI-MRS, LCModel .RAW (needs --sw and --frequency)')
     .option('--water <file>', "unsuppressed water reference; 'auto' pairs each X.RAW with X.H2O")
-    .option('--basis <file>', 'LCModel .BASIS file (default: the liver stand-in basis)')
+    .option(
+      '--basis <file>',
+      'LCModel .BASIS file (default: the liver basis simulated for the data: field, grid, --te)',
+    )
     .option('--preset <name>', 'liver | ismrm2016 | generic (window, model and scaling defaults)')
     .option('--ppm <lo,hi>', 'fit window in ppm (liver default 0.5,5.7; others 0.2,4.2)', parseRange('--ppm'))
     .option('--baseline <kind>', 'spline | poly')
@@ -65,7 +68,11 @@ export function register(program: Command): void {
       'spectrometer frequency (MHz) for .RAW input',
       parseNumber('--frequency', { min: 1 }),
     )
-    .option('--te <ms>', 'echo time (ms), for relaxation corrections', parseNumber('--te', { min: 0 }))
+    .option(
+      '--te <ms>',
+      'echo time (ms): relaxation corrections and the simulated liver basis',
+      parseNumber('--te', { min: 0 }),
+    )
     .option('--tr <ms>', 'repetition time (ms), for relaxation corrections', parseNumber('--tr', { min: 0 }))
     .option('--reference <name>', 'component or sum for ratios (default Cr+PCr, else L13)')
     .option('--add-lipids', 'append simulated lipid components (Lip09, Lip13a/b, Lip20)')
@@ -94,7 +101,7 @@ Examples:
 
 Outputs (per input): results.json (amplitudes, CRLB, ratios, concentrations, fat fraction, nonlinear
 parameters, fit quality, warnings), concentrations.csv, spectra.csv (data, fit, baseline, water, residual and
-components on the ppm axis, phase-corrected), fit.svg.`,
+components on the ppm axis, phase-corrected), fit.svg (spectrum, fit, residual, baseline, components) and report.html (self-contained: figure, concentration table with CRLB, nonlinear parameters).`,
     )
     .action(async (files: string[], opts: FitCliOptions) => {
       await runFitCommand(files, opts);

@@ -1,0 +1,266 @@
+/**
+ * The livermrs browser app: read a dropped MRS file with the same readers as the CLI, show its spectrum, run
+ * the qCNN and cCNN with onnxruntime-web (WebAssembly, served by `livermrs serve` from this machine) and show the
+ * concentration table and the LC-HCC probability. Nothing is sent anywhere: the page's Content-Security-Policy
+ * only allows requests to the local server, and the spectrum is never uploaded (models are downloaded to it).
+ */
+import * as ort from 'onnxruntime-web/wasm';
+import { LivermrsError } from '../../core/errors.js';
+import type { MrsData } from '../../core/mrs-data.js';
+import { readMrs } from '../../io/read.js';
+import { probabilityFigureSvg } from '../../report/figures/probability.js';
+import { buildReport } from '../../report/html.js';
+import { escapeXml, linePlotSvg } from '../../report/svg-plot.js';
+import { concentrationTableHtml, keyValueHtml } from '../../report/tables.js';
+import type { ConcentrationRow, ReportInput } from '../../report/types.js';
+import { classProbability, quantificationRows } from '../interpret.js';
+import {
+  type ClassifyModelMetadata,
+  MODEL_FILES,
+  type ModelMetadata,
+  parseModelMetadata,
+  type QuantifyModelMetadata,
+} from '../model-bundle.js';
+import { autoPhase0, combineFids, networkInput, spectrumOf } from '../preprocess.js';
+
+const DISPLAY_RANGE: [number, number] = [0, 6.5];
+
+interface LoadedModel<M extends ModelMetadata> {
+  meta: M;
+  session: ort.InferenceSession;
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function status(text: string, error = false): void {
+  const el = $('status');
+  el.textContent = text;
+  el.className = error ? 'error' : '';
+}
+
+// onnxruntime-web: WebAssembly backend, files from this server (no CDN). Threads need cross-origin isolation
+// (SharedArrayBuffer); without it one thread.
+ort.env.wasm.wasmPaths = new URL('ort/', document.baseURI).href;
+ort.env.wasm.numThreads = globalThis.crossOriginIsolated
+  ? Math.min(4, navigator.hardwareConcurrency || 1)
+  : 1;
+ort.env.wasm.proxy = false;
+
+async function loadModel<M extends ModelMetadata>(
+  stem: string,
+  task: M['task'],
+): Promise<LoadedModel<M> | undefined> {
+  const res = await fetch(`models/${stem}.json`, { cache: 'no-store' });
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new LivermrsError(`models/${stem}.json: HTTP ${res.status}`);
+  const meta = parseModelMetadata(await res.json(), `${stem}.json`);
+  if (meta.task !== task) throw new LivermrsError(`${stem}.json: task is '${meta.task}', expected '${task}'`);
+  const session = await ort.InferenceSession.create(`models/${stem}.onnx`, { executionProviders: ['wasm'] });
+  return { meta: meta as M, session };
+}
+
+let qcnn: LoadedModel<QuantifyModelMetadata> | undefined;
+let ccnn: LoadedModel<ClassifyModelMetadata> | undefined;
+
+const modelsReady = (async () => {
+  const el = $('models');
+  try {
+    [qcnn, ccnn] = await Promise.all([
+      loadModel<QuantifyModelMetadata>(MODEL_FILES.quantify, 'quantify'),
+      loadModel<ClassifyModelMetadata>(MODEL_FILES.classify, 'classify'),
+    ]);
+    const describe = (m: LoadedModel<ModelMetadata> | undefined, label: string) =>
+      m ? `${label}: ${m.meta.name ?? label}` : `${label}: not installed`;
+    el.textContent = `Models — ${describe(qcnn, 'qCNN')}; ${describe(ccnn, 'cCNN')}. Threads: ${ort.env.wasm.numThreads}.`;
+    el.dataset.state = qcnn && ccnn ? 'ready' : 'missing';
+  } catch (err) {
+    el.textContent = `Models could not be loaded: ${(err as Error).message}`;
+    el.dataset.state = 'error';
+  }
+})();
+
+async function runModel(model: LoadedModel<ModelMetadata>, data: Float32Array, dims: [number, number]) {
+  const feeds = { [model.meta.input.name]: new ort.Tensor('float32', data, [1, ...dims]) };
+  return model.session.run(feeds);
+}
+
+interface Analysis {
+  mrs: MrsData;
+  fileName: string;
+  spectrumSvg: string;
+  info: [string, string | number][];
+  notes: string[];
+  rows?: ConcentrationRow[];
+  unit?: string;
+  probability?: number;
+  classMeta?: ClassifyModelMetadata;
+}
+
+let lastAnalysis: Analysis | undefined;
+
+/** Chooses the data file among the dropped ones; the others are companions (Philips .SPAR next to .SDAT). */
+function pickPrimary(files: File[]): { primary: File; companions: File[] } {
+  const sdat = files.find((f) => /\.sdat$/i.test(f.name));
+  const primary = sdat ?? files.find((f) => !/\.spar$/i.test(f.name)) ?? files[0];
+  return { primary, companions: files.filter((f) => f !== primary) };
+}
+
+async function analyse(files: File[]): Promise<Analysis> {
+  const { primary, companions } = pickPrimary(files);
+  const bytes = new Uint8Array(await primary.arrayBuffer());
+  const comp: Record<string, Uint8Array> = {};
+  for (const c of companions) comp[c.name] = new Uint8Array(await c.arrayBuffer());
+  const bw = Number(($('bandwidth') as HTMLInputElement).value);
+  const mhz = Number(($('mhz') as HTMLInputElement).value);
+  const mrs = readMrs(bytes, primary.name, {
+    companions: comp,
+    dwellTime: bw > 0 ? 1 / bw : undefined,
+    spectrometerFrequency: mhz > 0 ? mhz : undefined,
+  });
+  const { fid, notes } = combineFids(mrs);
+  const { ppm, spectrum } = spectrumOf(fid, 0);
+  const phi = autoPhase0(ppm, spectrum, DISPLAY_RANGE);
+  const c = Math.cos(phi);
+  const s = Math.sin(phi);
+  const real = Array.from(ppm, (_, i) => spectrum[2 * i] * c - spectrum[2 * i + 1] * s);
+  const mag = Array.from(ppm, (_, i) => Math.hypot(spectrum[2 * i], spectrum[2 * i + 1]));
+  const inRange = Array.from(ppm, (p) => p >= DISPLAY_RANGE[0] && p <= DISPLAY_RANGE[1]);
+  const yMax = Math.max(...mag.filter((_, i) => inRange[i]));
+  const yMin = Math.min(0, ...real.filter((_, i) => inRange[i]));
+  const spectrumSvg = linePlotSvg({
+    title: primary.name,
+    width: 900,
+    height: 380,
+    traces: [
+      { x: ppm, y: mag, label: 'magnitude', color: '#aaa', width: 1 },
+      { x: ppm, y: real, label: 'real (automatic zero-order phase)', color: '#000', width: 1.1 },
+    ],
+    x: { reversed: true, range: DISPLAY_RANGE, label: 'chemical shift (ppm)' },
+    y: { hidden: true, range: [yMin - 0.03 * yMax, 1.05 * yMax], label: 'intensity (a.u.)' },
+  });
+  const h = mrs.header;
+  const info: [string, string | number][] = [
+    ['file', primary.name + (companions.length ? ` (+ ${companions.map((f) => f.name).join(', ')})` : '')],
+    ['format', mrs.source.format],
+    ['points', mrs.points],
+    ['spectral width (Hz)', Math.round(1 / h.dwellTime)],
+    ['spectrometer frequency (MHz)', h.spectrometerFrequency.toFixed(3)],
+    ['echo time (ms)', h.echoTime !== undefined ? (h.echoTime * 1000).toFixed(1) : 'not stored'],
+  ];
+  const result: Analysis = { mrs, fileName: primary.name, spectrumSvg, info, notes };
+  await modelsReady;
+  if (qcnn) {
+    const input = networkInput(fid, qcnn.meta.preprocessing, primary.name);
+    const out = await runModel(qcnn, input.data, input.dims);
+    const mean = out[qcnn.meta.heads.mean]?.data as Float32Array | undefined;
+    if (!mean) throw new LivermrsError(`qCNN has no output '${qcnn.meta.heads.mean}'`);
+    const lv = qcnn.meta.heads.logvar ? (out[qcnn.meta.heads.logvar]?.data as Float32Array) : undefined;
+    result.rows = quantificationRows(qcnn.meta, mean, lv, input.normalisation);
+    result.unit = qcnn.meta.targets.unit;
+  }
+  if (ccnn) {
+    const input = networkInput(fid, ccnn.meta.preprocessing, primary.name);
+    const out = await runModel(ccnn, input.data, input.dims);
+    const logits = out[ccnn.meta.heads.logit]?.data as Float32Array | undefined;
+    if (!logits) throw new LivermrsError(`cCNN has no output '${ccnn.meta.heads.logit}'`);
+    result.probability = classProbability(ccnn.meta, logits);
+    result.classMeta = ccnn.meta;
+  }
+  return result;
+}
+
+function show(a: Analysis): void {
+  $('info').innerHTML = keyValueHtml(a.info);
+  $('notes').innerHTML = a.notes.map((n) => `<p class="note">${escapeXml(n)}</p>`).join('');
+  $('spectrum').innerHTML = a.spectrumSvg;
+  $('quant').innerHTML = a.rows
+    ? concentrationTableHtml({
+        rows: a.rows,
+        unit: a.unit ?? 'a.u.',
+        uncertaintyLabel: 'predicted SD',
+        note: 'qCNN estimates with the SD predicted by the network (its variance head).',
+      })
+    : '<p class="note">No qCNN installed (models/qcnn.onnx + qcnn.json).</p>';
+  if (a.probability !== undefined && a.classMeta) {
+    const [neg, pos] = a.classMeta.classes;
+    $('class').innerHTML =
+      `<p class="probability" id="probability" data-value="${a.probability}">P(${pos}) = ${a.probability.toFixed(3)}</p>` +
+      probabilityFigureSvg({
+        probability: a.probability,
+        positiveLabel: pos,
+        negativeLabel: neg,
+        threshold: a.classMeta.threshold,
+      });
+  } else {
+    $('class').innerHTML = '<p class="note">No cCNN installed (models/ccnn.onnx + ccnn.json).</p>';
+  }
+  $('result').hidden = false;
+}
+
+function reportOf(a: Analysis): ReportInput {
+  const blocks: ReportInput['sections'][number]['blocks'] = [{ kind: 'keyValue', entries: a.info }];
+  if (a.rows)
+    blocks.push({
+      kind: 'concentrations',
+      input: { rows: a.rows, unit: a.unit ?? 'a.u.', uncertaintyLabel: 'predicted SD' },
+    });
+  if (a.probability !== undefined && a.classMeta)
+    blocks.push({
+      kind: 'probability',
+      input: {
+        probability: a.probability,
+        positiveLabel: a.classMeta.classes[1],
+        negativeLabel: a.classMeta.classes[0],
+        model: a.classMeta.name,
+      },
+    });
+  return {
+    title: `livermrs: ${a.fileName}`,
+    subtitle: `computed in the browser, ${new Date().toISOString()}`,
+    sections: [{ heading: 'Result', blocks }],
+  };
+}
+
+async function handleFiles(list: FileList | File[]): Promise<void> {
+  const files = Array.from(list);
+  if (files.length === 0) return;
+  status(`Reading ${files.map((f) => f.name).join(', ')}…`);
+  try {
+    const a = await analyse(files);
+    lastAnalysis = a;
+    show(a);
+    status(`Done: ${a.fileName}`);
+  } catch (err) {
+    const message = (err as Error).message;
+    status(message, true);
+    // The file lacks acquisition values the reader needs: open the fields where the user can enter them.
+    if (/frequency|dwell|spectral width|HZPPPM/i.test(message))
+      ($('extra') as HTMLDetailsElement).open = true;
+  }
+}
+
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  if (e.dataTransfer) void handleFiles(e.dataTransfer.files);
+});
+$<HTMLInputElement>('file').addEventListener('change', (e) => {
+  const input = e.target as HTMLInputElement;
+  if (input.files) void handleFiles(input.files);
+});
+$('download').addEventListener('click', () => {
+  if (!lastAnalysis) return;
+  const { html } = buildReport(reportOf(lastAnalysis));
+  const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${lastAnalysis.fileName.replace(/\.nii\.gz$/i, '').replace(/\.[^.]+$/, '')}-report.html`;
+  a.click();
+  URL.revokeObjectURL(url);
+});

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { InputError } from '../core/errors.js';
+
+/**
+ * The model-bundle contract of the web app (and of any consumer of exported qCNN/cCNN networks).
+ *
+ * A models directory holds, per network, an ONNX file and a JSON metadata file of the same stem:
+ *   qcnn.onnx + qcnn.json   task 'quantify': per-component estimates, optionally a log-variance head
+ *   ccnn.onnx + ccnn.json   task 'classify': a logit (one output: sigmoid) or two logits (softmax, class 1)
+ * The ONNX graph takes one float32 input `[batch, channels, points]` (name in `input.name`, default 'input',
+ * as src/nn's exporter writes it) and has one output per head, named as in `heads`.
+ *
+ * The JSON file says how a spectrum becomes the input tensor (`preprocessing`, implemented once in
+ * web/preprocess.ts so training and inference agree) and how outputs become numbers (`targets`).
+ * See docs/web.md for an example of each file.
+ */
+const preprocessingSchema = z.strictObject({
+  /** Chemical-shift window [lo, hi] in ppm that the network sees. */
+  ppmRange: z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, 'lo must be below hi'),
+  /** Samples across the window: the spectrum is interpolated onto a uniform grid from hi down to lo ppm. */
+  points: z.int().min(2),
+  /** Input channels, in order. */
+  channels: z.array(z.enum(['real', 'imag', 'magnitude'])).min(1),
+  /** Divide the windowed spectrum by its largest magnitude ('max-magnitude'), its L2 norm ('l2'), or nothing. */
+  normalisation: z.enum(['max-magnitude', 'l2', 'none']),
+  /** Exponential line broadening (Hz) applied to the FID before the FFT. Default 0. */
+  lineBroadeningHz: z.number().min(0).optional(),
+});
+
+const targetsSchema = z.strictObject({
+  /** Unit of the de-standardised estimates, e.g. 'mmol/kg' or 'a.u.'. */
+  unit: z.string(),
+  /** Per-output standardisation to undo: value = raw * scale[k] + offset[k] (defaults 1 and 0). */
+  scale: z.array(z.number()).optional(),
+  offset: z.array(z.number()).optional(),
+  /** Multiply estimates (and SDs) by the input normalisation factor (networks trained on normalised spectra
+   *  that predict amplitudes relative to the data scale). Default false. */
+  scaleByInputNorm: z.boolean().optional(),
+});
+
+const inputSchema = z
+  .strictObject({
+    name: z.string().default('input'),
+  })
+  .default({ name: 'input' });
+
+const quantifySchema = z.strictObject({
+  format: z.literal('livermrs-model'),
+  version: z.literal(1),
+  task: z.literal('quantify'),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  input: inputSchema,
+  preprocessing: preprocessingSchema,
+  /** Output index k is component components[k]. */
+  components: z.array(z.string()).min(1),
+  /** Optional display group per component ('metabolite', 'lipid'); default: L + two digits is a lipid. */
+  groups: z.record(z.string(), z.string()).optional(),
+  heads: z.strictObject({
+    /** Output name of the estimates [batch, K]. */
+    mean: z.string(),
+    /** Output name of the log-variances [batch, K] (in standardised units), if the network has one. */
+    logvar: z.string().optional(),
+  }),
+  targets: targetsSchema,
+});
+
+const classifySchema = z.strictObject({
+  format: z.literal('livermrs-model'),
+  version: z.literal(1),
+  task: z.literal('classify'),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  input: inputSchema,
+  preprocessing: preprocessingSchema,
+  /** [negative, positive] class labels, e.g. ['LC', 'LC-HCC']. */
+  classes: z.tuple([z.string(), z.string()]),
+  heads: z.strictObject({
+    /** Output name of the logit(s): [batch, 1] (sigmoid) or [batch, 2] (softmax; index 1 is positive). */
+    logit: z.string(),
+  }),
+  /** Decision threshold on the positive-class probability (default 0.5). */
+  threshold: z.number().min(0).max(1).optional(),
+});
+
+export const modelMetadataSchema = z.discriminatedUnion('task', [quantifySchema, classifySchema]);
+
+export type Preprocessing = z.infer<typeof preprocessingSchema>;
+export type QuantifyModelMetadata = z.infer<typeof quantifySchema>;
+export type ClassifyModelMetadata = z.infer<typeof classifySchema>;
+export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
+
+/** File stems the web app looks for in the models directory. */
+export const MODEL_FILES = { quantify: 'qcnn', classify: 'ccnn' } as const;
+
+/** Validates a metadata JSON value; errors name the file and the field. */
+export function parseModelMetadata(json: unknown, file: string): ModelMetadata {
+  const r = modelMetadataSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new InputError(issue.message, {
+      file,
+      field: issue.path.join('.') || undefined,
+      expected: 'livermrs model metadata (format "livermrs-model", version 1; see docs/web.md)',
+    });
+  }
+  const m = r.data;
+  if (m.task === 'quantify') {
+    for (const key of ['scale', 'offset'] as const) {
+      const v = m.targets[key];
+      if (v && v.length !== m.components.length)
+        throw new InputError(`has ${v.length} entries for ${m.components.length} components`, {
+          file,
+          field: `targets.${key}`,
+        });
+    }
+  }
+  return m;
+}

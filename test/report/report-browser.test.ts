@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../../src/report/write.js';
+import { type HeadlessChromium, launchChromium } from '../helpers/browser.js';
+import { pixelStats } from '../helpers/png.js';
+import { fullReport } from './fixtures.js';
+
+let dir: string;
+let chromium: HeadlessChromium;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'livermrs-report-browser-'));
+  chromium = await launchChromium();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('report in headless Chromium', () => {
+  it('renders every figure (non-blank screenshot of each) and requests nothing but the file itself', async () => {
+    const w = await writeReport(join(dir, 'report'), fullReport(), { png: false });
+    const page = await chromium.context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const url = pathToFileURL(w.html).href;
+    await page.goto(url);
+    const figures = page.locator('figure[data-figure]');
+    expect(await figures.count()).toBe(7);
+    for (let i = 0; i < 7; i++) {
+      const fig = figures.nth(i);
+      const id = await fig.getAttribute('data-figure');
+      const box = await fig.locator('svg').boundingBox();
+      expect(box?.width, id ?? '').toBeGreaterThan(200);
+      const s = pixelStats(new Uint8Array(await fig.locator('svg').screenshot()));
+      expect(s.sd, `${id}: luminance SD`).toBeGreaterThan(10);
+      expect(s.inked, `${id}: inked fraction`).toBeGreaterThan(0.005);
+    }
+    // The concentration table shows every fitted component and sum.
+    const fit = fullReport().sections[0].blocks[1];
+    const rows = fit.kind === 'concentrations' ? fit.input.rows.length : 0;
+    expect(rows).toBeGreaterThan(20);
+    expect(await page.locator('table.concentrations tbody tr:not(.group)').count()).toBe(rows);
+    expect(requests).toEqual([url]);
+    // Print to A4 (the print stylesheet): a multi-page PDF with every figure's page present.
+    const pdf = Buffer.from(await page.pdf({ format: 'A4', printBackground: true }));
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+    expect(pages).toBeGreaterThanOrEqual(3);
+    if (process.env.LIVERMRS_SCREENSHOT_REPORT)
+      await page.screenshot({
+        path: process.env.LIVERMRS_SCREENSHOT_REPORT,
+        fullPage: true,
+        clip: { x: 0, y: 0, width: 1100, height: 1700 },
+      });
+    await page.close();
+  });
+});

@@ -6,6 +6,7 @@ import type { Network } from '../nn/engine.js';
 import type { CcnnModel } from './ccnn.js';
 import type { InputPipeline, ModelPreprocessing, ModelProtocol } from './network-input.js';
 import type { QcnnModel } from './qcnn.js';
+import { parseModelMetadata } from '../web/model-bundle.js';
 
 /**
  * A trained network as files, for `livermrs quantify` / `classify`, the web app and other tools:
@@ -160,34 +161,10 @@ export function readBundle<T extends 'quantify' | 'classify'>(
       });
     }
   }
-  const contract = readJson(jsonFile) as Record<string, unknown>;
-  const need = (field: string, ok: boolean, expected: string) => {
-    if (!ok) throw new InputError('missing or invalid', { file: jsonFile, field, expected });
-  };
-  need('format', contract.format === 'livermrs-model', '"livermrs-model"');
-  need('task', contract.task === task, `"${task}"`);
-  const prep = contract.preprocessing as ModelPreprocessing | undefined;
-  need(
-    'preprocessing',
-    !!prep && Array.isArray(prep.ppmRange) && Number.isInteger(prep.points) && Array.isArray(prep.channels),
-    'ppmRange, points, channels, normalisation',
-  );
-  if (task === 'quantify') {
-    const c = contract as unknown as QuantifyContract;
-    need('components', Array.isArray(c.components) && c.components.length > 0, 'a list of component names');
-    need('heads.mean', typeof c.heads?.mean === 'string', 'the name of the mean output');
-    for (const key of ['scale', 'offset'] as const) {
-      const v = c.targets?.[key];
-      need(
-        `targets.${key}`,
-        v === undefined || (Array.isArray(v) && v.length === c.components.length),
-        'one number per component',
-      );
-    }
-  } else {
-    const c = contract as unknown as ClassifyContract;
-    need('classes', Array.isArray(c.classes) && c.classes.length === 2, '[negative, positive] class names');
-    need('heads.logit', typeof c.heads?.logit === 'string', 'the name of the logit output');
+  // The web app's schema (src/web/model-bundle.ts) is the contract: what passes it runs in the browser too.
+  const contract = parseModelMetadata(readJson(jsonFile), jsonFile);
+  if (contract.task !== task) {
+    throw new InputError(`task '${contract.task}'`, { file: jsonFile, field: 'task', expected: `'${task}'` });
   }
   const recordFile = join(dir, `${stem}.training.json`);
   const record = existsSync(recordFile) ? (readJson(recordFile) as TrainingRecord) : undefined;

@@ -53,6 +53,8 @@ export interface QuantComparison {
   claimMet: number;
   nllsConverged: number;
   seconds: { simulate: number; nlls: number; qcnn: number };
+  /** Per-spectrum values, [n, K] row-major (for figures; left out of metrics.json). */
+  samples?: { n: number; truth: number[]; qcnn: number[]; qcnnSd: number[]; nlls: number[]; crlb: number[] };
 }
 
 export interface QuantComparisonOptions {
@@ -157,5 +159,13 @@ export async function compareQuantification(o: QuantComparisonOptions): Promise<
     claimMet: components.filter((c) => c.claimMet).length,
     nllsConverged: fits.filter((f) => f.converged).length,
     seconds: { simulate, nlls, qcnn: qcnnSeconds },
+    samples: {
+      n,
+      truth: Array.from(truth),
+      qcnn: Array.from(pred.values),
+      qcnnSd: Array.from(pred.sd),
+      nlls: fits.flatMap((r) => o.components.map((c) => r.amplitudes[fitNames.indexOf(c)])),
+      crlb: fits.flatMap((r) => o.components.map((c) => r.crlb[fitNames.indexOf(c)])),
+    },
   };
 }

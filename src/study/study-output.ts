@@ -57,9 +57,14 @@ export function metricsJson(
       seconds: r.seconds,
       quantificationClaimMet: r.quantification?.claimMet,
     })),
-    quantification: quantification ?? null,
+    quantification: quantification ? withoutSamples(quantification) : null,
     ...extra,
   };
+}
+
+function withoutSamples(q: QuantComparison): Omit<QuantComparison, 'samples'> {
+  const { samples: _s, ...rest } = q;
+  return rest;
 }
 
 export function predictionsCsv(results: readonly RepeatResult[], components: readonly string[]): string {

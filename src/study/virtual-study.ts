@@ -45,6 +45,13 @@ export const PAPER_DESIGN: StudyDesign = { groups: ['LC', 'LC-HCC'], prior: [10,
 
 export type ArmName = 'ccnn' | 'conventional' | 'qcnnLogistic' | 'oracle';
 export const ARMS: ArmName[] = ['ccnn', 'conventional', 'qcnnLogistic', 'oracle'];
+/** Short names for figure axes. */
+export const ARM_SHORT: Record<ArmName, string> = {
+  ccnn: 'cCNN',
+  conventional: 'NLLS+LR',
+  qcnnLogistic: 'qCNN+LR',
+  oracle: 'Oracle',
+};
 export const ARM_LABELS: Record<ArmName, string> = {
   ccnn: 'cCNN',
   conventional: 'NLLS + logistic regression',

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.js';
-import { OutputDir, writeFileAtomic } from '../../io/atomic.js';
+import { withOutputDir, writeFileAtomic } from '../../io/atomic.js';
 import { defaultBasisForCohort } from '../../simulate/cohort-basis.js';
 import { loadCohort, loadCohortBasis } from '../../simulate/cohort-files.js';
 import { formatCohort } from '../../simulate/cohort-schema.js';
@@ -18,11 +18,14 @@ import {
   storableRepeat,
   toJsonText,
 } from '../../study/study-output.js';
-import { studyReportHtml } from '../../study/study-report.js';
+import { studyReport } from '../../study/study-report.js';
+import { writeReport } from '../../report/write.js';
+import { withProgress } from '../progress.js';
 import { runStudy } from '../../study/study-runner.js';
-import { summariseStudy } from '../../study/study-summary.js';
+import { paperCounts, summariseStudy } from '../../study/study-summary.js';
 import {
   ARM_LABELS,
+  type ArmName,
   DEFAULT_SETTINGS,
   type Patient,
   type RepeatResult,
@@ -212,13 +215,14 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   const out = o.out;
   mkdirSync(join(out, 'repeats'), { recursive: true });
   const done = o.resume ? readDoneRepeats(out, settings) : [];
+  let log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
   const say = (msg: string) => {
-    if (!o.quiet && !o.json) process.stderr.write(`study: ${msg}\n`);
+    if (!o.quiet && !o.json) log(`study: ${msg}`);
   };
   if (done.length) say(`resuming: ${done.length} repeat(s) already in ${join(out, 'repeats')}`);
   for (const n of notes) say(n);
   const t0 = performance.now();
-  const write = (results: RepeatResult[]) => {
+  const write = async (results: RepeatResult[]) => {
     const metrics = metricsJson(desc, settings, results, {
       notes,
       wallSeconds: (performance.now() - t0) / 1000,
@@ -227,9 +231,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     writeFileAtomic(join(out, 'predictions.csv'), predictionsCsv(results, basis.names));
     const q = results.find((r) => r.quantification)?.quantification;
     if (q) writeFileAtomic(join(out, 'quantification.csv'), quantificationCsv(q));
-    writeFileAtomic(
-      join(out, 'report.html'),
-      studyReportHtml({
+    await writeReport(
+      out,
+      studyReport({
         title: `livermrs study: ${desc.mode === 'virtual' ? `virtual patients from ${truth?.cohort.name}` : desc.source}`,
         meta: [
           ['command', desc.command ?? ''],
@@ -243,50 +247,67 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
         summary: metrics.summary,
         repeats: results,
         quantification: q,
+        notes,
       }),
+      { png: false },
     );
   };
-  const results = await runStudy({
-    settings,
-    template,
-    basis,
-    truth: truth?.cohort,
-    patients,
-    done,
-    onEvent: (e) => say(`repeat ${e.repeat}/${settings.repeats} ${e.stage}: ${e.message}`),
-    onRepeat: (r, all) => {
-      const name = String(r.repeat).padStart(3, '0');
-      writeFileAtomic(
-        join(out, 'repeats', `${name}.json`),
-        toJsonText({ settings, result: storableRepeat(r) }),
-      );
-      const yaml = formatCohort(r.priors.cohort, `priors estimated in repeat ${r.repeat} of livermrs study`);
-      writeFileAtomic(join(out, 'repeats', `${name}-priors.yaml`), yaml);
-      if (r.repeat === 1) {
-        writeFileAtomic(join(out, 'priors.yaml'), yaml);
-        if (r.networks) {
-          const dir = new OutputDir(join(out, 'models'));
-          try {
-            writeBundle(dir, r.networks.qcnn.net, r.networks.qcnn.model, { name: 'qCNN (study repeat 1)' });
-            writeBundle(dir, r.networks.ccnn.net, r.networks.ccnn.model, { name: 'cCNN (study repeat 1)' });
-            dir.commit();
-          } catch (err) {
-            dir.abort();
-            throw err;
+  const results = await withProgress(
+    'study',
+    settings.repeats,
+    async (p) => {
+      log = (line) => p.log(line);
+      p.update(done.length);
+      const all = await runStudy({
+        settings,
+        template,
+        basis,
+        truth: truth?.cohort,
+        patients,
+        done,
+        signal: p.signal,
+        onEvent: (e) => {
+          if (e.stage !== 'quantification' || !e.message.startsWith('NLLS '))
+            say(`repeat ${e.repeat}: ${e.stage}: ${e.message}`);
+        },
+        onRepeat: async (r, all) => {
+          const name = String(r.repeat).padStart(3, '0');
+          writeFileAtomic(
+            join(out, 'repeats', `${name}.json`),
+            toJsonText({ settings, result: storableRepeat(r) }),
+          );
+          const yaml = formatCohort(
+            r.priors.cohort,
+            `priors estimated in repeat ${r.repeat} of livermrs study`,
+          );
+          writeFileAtomic(join(out, 'repeats', `${name}-priors.yaml`), yaml);
+          if (r.repeat === 1) {
+            writeFileAtomic(join(out, 'priors.yaml'), yaml);
+            if (r.networks) {
+              const nets = r.networks;
+              await withOutputDir(join(out, 'models'), (dir) => {
+                writeBundle(dir, nets.qcnn.net, nets.qcnn.model, { name: 'qCNN (study repeat 1)' });
+                writeBundle(dir, nets.ccnn.net, nets.ccnn.model, { name: 'cCNN (study repeat 1)' });
+              });
+            }
           }
-        }
-      }
-      write(all);
-      const line = Object.entries(r.arms)
-        .map(
-          ([a, m]) =>
-            `${ARM_LABELS[a as keyof typeof ARM_LABELS]} ${m?.tp}/${(m?.tp ?? 0) + (m?.fn ?? 0)}, ${m?.tn}/${(m?.tn ?? 0) + (m?.fp ?? 0)}, AUC ${m?.auc.toFixed(2)}`,
-        )
-        .join('; ');
-      say(`repeat ${r.repeat} done in ${r.seconds.total.toFixed(0)} s: ${line}`);
+          await write(all);
+          const line = Object.entries(r.arms)
+            .map(([a, m]) =>
+              m
+                ? `${ARM_LABELS[a as ArmName]} ${paperCounts(m).sensitivity}, ${paperCounts(m).specificity}, AUC ${m.auc.toFixed(2)}`
+                : '',
+            )
+            .join('; ');
+          say(`repeat ${r.repeat} done in ${r.seconds.total.toFixed(0)} s: ${line}`);
+          p.update(all.length);
+        },
+      });
+      return all;
     },
-  });
-  write(results);
+    { quiet: o.quiet || o.json, unit: 'repeats' },
+  );
+  log = (line) => process.stderr.write(`${line}\n`);
   const summary = summariseStudy(results);
   if (o.json) printJson({ out, repeats: results.length, summary });
   else {

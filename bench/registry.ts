@@ -6,3 +6,4 @@ benchmarks.fit = () => import('./fit.js').then((m) => m.run());
 benchmarks.io = () => import('./io.js').then((m) => m.run());
 benchmarks['report-png'] = () => import('./report-png.js').then((m) => m.run());
 benchmarks.simulate = () => import('./simulate.js').then((m) => m.run());
+benchmarks.networks = () => import('./networks.js').then((m) => m.run());

@@ -1,4 +1,4 @@
-import type { Cohort } from '../simulate/cohort-schema.js';
+import { type Cohort, formatCohort, parseCohort } from '../simulate/cohort-schema.js';
 import type { CsvTable } from '../simulate/csv.js';
 import { componentClassifier } from '../simulate/generator.js';
 import { estimatePriors, type ParameterEstimate } from '../simulate/priors.js';
@@ -88,8 +88,22 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     estimates.length = 0;
     estimates.push(...kept, ...pooledNuisance);
   }
+  for (const g of o.groups) keepSnrPositive(cohort.groups[g].nuisance);
+  // Never hand the simulator a cohort that would not read back.
+  parseCohort(formatCohort(cohort), o.name);
   cohort.description = `Priors estimated from NLLS fits of ${patients.length} prior patients (${o.groups
     .map((g) => `${patients.filter((p) => p.group === g).length} ${g}`)
     .join(', ')}); nuisance ${o.nuisance ?? 'pooled'}; template ${o.template.name}.`;
   return { cohort, estimates, table };
+}
+
+/**
+ * estimatePriors may fit the SNR with a normal truncated at 0, which can draw SNR ≈ 0 (infinite noise) and which
+ * the cohort schema refuses (SNR must be > 0): such a fit is truncated at 5% of its mean instead.
+ */
+function keepSnrPositive(nuisance: Cohort['groups'][string]['nuisance']): void {
+  const snr = nuisance.snr;
+  if (snr.dist === 'truncnormal' && !((snr.min ?? Number.NEGATIVE_INFINITY) > 0)) {
+    nuisance.snr = { ...snr, min: Number((0.05 * Math.max(snr.mean, 1)).toPrecision(6)) };
+  }
 }

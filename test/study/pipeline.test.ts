@@ -1,0 +1,347 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import * as ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { register as registerClassify } from '../../src/cli/commands/classify.js';
+import { register as registerQuantify } from '../../src/cli/commands/quantify.js';
+import { register as registerStudy } from '../../src/cli/commands/study.js';
+import { register as registerTrain } from '../../src/cli/commands/train.js';
+import { reportError } from '../../src/cli/program.js';
+import type { Fid } from '../../src/core/fid.js';
+import { fromFid } from '../../src/core/mrs-data.js';
+import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
+import { loadNetwork } from '../../src/nn/engine.js';
+import { loadCohort, loadCohortBasis } from '../../src/simulate/cohort-files.js';
+import { parseCohort } from '../../src/simulate/cohort-schema.js';
+import { parseCsv } from '../../src/simulate/csv.js';
+import { SpectrumGenerator } from '../../src/simulate/generator.js';
+import { ARCHITECTURES } from '../../src/study/architectures.js';
+import { cohortGrid, cohortProtocol, combineCohorts } from '../../src/study/cohorts.js';
+import { readBundle, type TrainingRecord } from '../../src/study/model-bundle.js';
+import { inputPipeline } from '../../src/study/network-input.js';
+import { prepareForBundle, quantifyWithBundle } from '../../src/study/onnx-inference.js';
+import { readSingleFid } from '../../src/study/read-spectrum.js';
+import { predictQcnn, type QcnnModel, trainQcnn } from '../../src/study/qcnn.js';
+import { drawPatients, PAPER_DESIGN, repeatSeed } from '../../src/study/virtual-study.js';
+import { parseModelMetadata } from '../../src/web/model-bundle.js';
+
+/**
+ * Every stage of the study connected on a tiny configuration (small networks, ~1000 training spectra, one
+ * repeat, 24 held-out spectra): the numbers are meaningless, the plumbing and the output contracts are not.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'livermrs-study-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  });
+  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err.push(String(s));
+    return true;
+  });
+  try {
+    const program = new Command('livermrs').exitOverride();
+    for (const r of [registerStudy, registerTrain, registerQuantify, registerClassify]) r(program);
+    for (const c of program.commands) c.exitOverride();
+    try {
+      await program.parseAsync(argv, { from: 'user' });
+      return { code: 0, out: out.join(''), err: err.join('') };
+    } catch (e) {
+      return { code: reportError(e), out: out.join(''), err: err.join('') };
+    }
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
+}
+
+const TINY = [
+  '--train-spectra',
+  '1024',
+  '--epochs',
+  '1',
+  '--architecture',
+  'small',
+  '--threads',
+  '2',
+  '--quiet',
+];
+
+/** One simulated truth-cohort spectrum written as a single-FID NIfTI-MRS file. */
+let truthGenerator: SpectrumGenerator | undefined;
+function writeSpectrum(file: string, group: number, index: number): Fid {
+  if (!truthGenerator) {
+    const loaded = loadCohort('truth-hbv');
+    truthGenerator = new SpectrumGenerator(loaded.cohort, loadCohortBasis(loaded));
+  }
+  const patients = drawPatients(truthGenerator, PAPER_DESIGN, 1000 + index);
+  const fid = patients[group === 0 ? 0 : 20].fid;
+  writeFileSync(
+    file,
+    encodeNiftiMrs(fromFid({ ...fid, echoTime: 0.03 }), { gzip: true, dataType: 'complex64' }),
+  );
+  return fid;
+}
+
+describe('virtual study, end to end (tiny)', () => {
+  const out = join(dir, 'study');
+
+  it('livermrs study writes metrics, predictions, priors, report and models that connect', async () => {
+    const r = await cli('study', '--repeats', '1', '--quant-spectra', '24', ...TINY, '--out', out, '--json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.out);
+    expect(summary.repeats).toBe(1);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(m.schema).toBe('livermrs-study');
+    expect(m.schemaVersion).toBe(1);
+    expect(m.repeatsCompleted).toBe(1);
+    expect(m.summary.arms.map((a: { arm: string }) => a.arm)).toEqual([
+      'ccnn',
+      'conventional',
+      'qcnnLogistic',
+      'oracle',
+    ]);
+    for (const [arm, a] of Object.entries(m.repeats[0].arms) as [
+      string,
+      Record<string, number> & { counts: Record<string, string> },
+    ][]) {
+      expect(a.tp + a.fn, arm).toBe(7);
+      expect(a.tn + a.fp, arm).toBe(10);
+      expect(a.counts.accuracy, arm).toBe(`${a.tp + a.tn}/17`);
+      expect(a.auc).toBeGreaterThanOrEqual(0);
+    }
+    expect(m.quantification.spectra).toBe(24);
+    expect(m.quantification.components).toHaveLength(20);
+    expect(m.quantification.samples).toBeUndefined();
+    for (const c of m.quantification.components) {
+      expect(Number.isFinite(c.qcnn.mae) && Number.isFinite(c.nlls.mae), c.component).toBe(true);
+      expect(c.wilcoxon.p).toBeGreaterThan(0);
+      expect(c.biasQcnn.bins).toHaveLength(5);
+    }
+    const pred = parseCsv(readFileSync(join(out, 'predictions.csv'), 'utf8'));
+    expect(pred.rows).toHaveLength(37);
+    const col = (c: string) => pred.header.indexOf(c);
+    for (const row of pred.rows) {
+      const p = row[col('p_oracle')];
+      if (row[col('role')] === 'test') expect(Number(p)).toBeGreaterThanOrEqual(0);
+      else expect(p).toBe('');
+      expect(Number(row[col('true_L13')])).toBeGreaterThan(0);
+    }
+    expect(parseCsv(readFileSync(join(out, 'quantification.csv'), 'utf8')).rows).toHaveLength(20);
+    const priors = parseCohort(readFileSync(join(out, 'priors.yaml'), 'utf8'), 'priors.yaml');
+    expect(Object.keys(priors.groups)).toEqual(['LC', 'LC-HCC']);
+    // Pooled nuisance: both groups got the same acquisition priors.
+    expect(priors.groups.LC.nuisance).toEqual(priors.groups['LC-HCC'].nuisance);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Classification of the test patients');
+    for (const stem of ['qcnn', 'ccnn']) {
+      const json = JSON.parse(readFileSync(join(out, 'models', `${stem}.json`), 'utf8'));
+      expect(parseModelMetadata(json, `${stem}.json`).task).toBe(stem === 'qcnn' ? 'quantify' : 'classify');
+    }
+  });
+
+  it('the exported ONNX qCNN gives the libtorch network numbers, and quantify/classify run it', async () => {
+    const models = join(out, 'models');
+    const file = join(dir, 'lc.nii.gz');
+    writeSpectrum(file, 0, 1);
+    const bundle = readBundle(models, 'quantify');
+    const record = bundle.record as TrainingRecord;
+    const fid = readSingleFid(file);
+    const prepared = prepareForBundle(fid, bundle, file);
+    const [onnx] = await quantifyWithBundle(bundle, [prepared]);
+    const net = loadNetwork(join(models, 'qcnn.lmnn'));
+    const torch = await predictQcnn(net, record.model as QcnnModel, {
+      n: 1,
+      inputs: prepared.input,
+      norms: Float64Array.of(prepared.norm),
+    });
+    for (let k = 0; k < 20; k++) {
+      expect(Math.abs(onnx.values[k] - torch.values[k])).toBeLessThanOrEqual(
+        1e-4 * (Math.abs(torch.values[k]) + 1),
+      );
+      expect(Math.abs(onnx.sd[k] / torch.sd[k] - 1)).toBeLessThan(1e-4);
+    }
+    const q = await cli('quantify', file, '--model', models, '--json');
+    expect(q.code).toBe(0);
+    const qj = JSON.parse(q.out);
+    expect(qj.components).toHaveLength(20);
+    expect(qj.components.map((c: { amplitude: number }) => c.amplitude)).toEqual(
+      onnx.values.map((v) => expect.closeTo(v, 6)),
+    );
+    const c = await cli('classify', file, '--model', models, '--json');
+    expect(c.code).toBe(0);
+    const cj = JSON.parse(c.out);
+    expect(cj.probability).toBeGreaterThanOrEqual(0);
+    expect(cj.probability).toBeLessThanOrEqual(1);
+    expect(['LC', 'LC-HCC']).toContain(cj.predicted);
+    const wrong = await cli(
+      'classify',
+      join(import.meta.dirname, '..', 'extdata', 'nifti_mrs_7T_steam_fmrib', 'metab.nii.gz'),
+      '--model',
+      models,
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(
+      /spectrometerFrequency: spectrometer frequency 297\.2\d+ MHz \(expected the model's field: 127\.76 MHz/,
+    );
+    const missing = await cli('quantify', file, '--model', dir);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/qcnn\.onnx: model file not found/);
+  });
+
+  it('--resume keeps finished repeats and runs only the missing ones', async () => {
+    const before = readFileSync(join(out, 'repeats', '001.json'), 'utf8');
+    const r = await cli(
+      'study',
+      '--repeats',
+      '2',
+      '--quant-spectra',
+      '24',
+      ...TINY,
+      '--out',
+      out,
+      '--resume',
+    );
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'repeats', '001.json'), 'utf8')).toBe(before);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(m.repeats.map((x: { repeat: number }) => x.repeat)).toEqual([1, 2]);
+    expect(m.summary.arms[0].sensitivity.n).toBe(2);
+    const other = await cli(
+      'study',
+      '--repeats',
+      '2',
+      '--quant-spectra',
+      '24',
+      ...TINY,
+      '--seed',
+      '9',
+      '--out',
+      out,
+      '--resume',
+    );
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/was made with other settings/);
+  });
+
+  it('runs the same protocol on real files listed in a manifest', async () => {
+    const lines = ['file,group,role'];
+    for (let i = 0; i < 8; i++) {
+      const group = i < 4 ? 0 : 1;
+      const name = `p${i}.nii.gz`;
+      writeSpectrum(join(dir, name), group, 10 + i);
+      lines.push(`${name},${group ? 'LC-HCC' : 'LC'},${i % 4 === 3 ? 'test' : 'prior'}`);
+    }
+    writeFileSync(join(dir, 'manifest.csv'), `${lines.join('\n')}\n`);
+    const mout = join(dir, 'manifest-study');
+    const r = await cli(
+      'study',
+      '--manifest',
+      join(dir, 'manifest.csv'),
+      '--quant-spectra',
+      '0',
+      ...TINY,
+      '--out',
+      mout,
+    );
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(mout, 'metrics.json'), 'utf8'));
+    expect(m.mode).toBe('manifest');
+    expect(Object.keys(m.repeats[0].arms)).toEqual(['ccnn', 'conventional', 'qcnnLogistic']);
+    expect(m.repeats[0].arms.ccnn.tp + m.repeats[0].arms.ccnn.fn).toBe(1);
+    expect(m.notes.join(' ')).toMatch(/no water references/);
+  });
+});
+
+describe('networks', () => {
+  it('the qCNN variance head is recalibrated: unit mean squared z-score per component on the validation set', async () => {
+    const a = loadCohort('hbv-lc');
+    const b = loadCohort('hbv-lc-hcc');
+    const cohort = combineCohorts([a, b], 'both');
+    const source = {
+      cohort,
+      basis: loadCohortBasis(a),
+      groups: ['LC', 'LC-HCC'],
+      pipeline: inputPipeline(cohortGrid(cohort)),
+      threads: 0,
+    };
+    const q = await trainQcnn({
+      source,
+      protocol: cohortProtocol(cohort),
+      architecture: ARCHITECTURES.small,
+      seed: 2,
+      spectra: 512,
+      epochs: 1,
+      validation: 300,
+    });
+    const p = await predictQcnn(q.net, q.model, q.validation);
+    const K = 20;
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let i = 0; i < p.n; i++)
+        s += ((q.validation.amplitudes[i * K + k] - p.values[i * K + k]) / p.sd[i * K + k]) ** 2;
+      expect(Math.sqrt(s / p.n), q.model.components[k]).toBeCloseTo(1, 3);
+    }
+  });
+
+  it('the cCNN ensemble logit is the mean member logit divided by the fitted temperature', async () => {
+    const d = join(dir, 'ccnn');
+    const r = await cli(
+      'train',
+      '--cohort',
+      'hbv-lc,hbv-lc-hcc',
+      '--kind',
+      'ccnn',
+      '--spectra',
+      '512',
+      '--epochs',
+      '1',
+      '--validation',
+      '200',
+      '--architecture',
+      'small',
+      '--members',
+      '2',
+      '--sim-threads',
+      '0',
+      '--out',
+      d,
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    const record = JSON.parse(readFileSync(join(d, 'ccnn.training.json'), 'utf8'));
+    const T = record.model.temperature as number;
+    const session = await ort.InferenceSession.create(join(d, 'ccnn.onnx'));
+    const L = record.pipeline.model.points as number;
+    const x = new Float32Array(3 * 2 * L).map((_, i) => Math.sin(i * 0.37) * 0.5);
+    const o = await session.run({ input: new ort.Tensor('float32', x, [3, 2, L]) });
+    const members = o.members.data as Float32Array;
+    const logit = o.logit.data as Float32Array;
+    for (let i = 0; i < 3; i++)
+      expect(logit[i]).toBeCloseTo((members[2 * i] + members[2 * i + 1]) / (2 * T), 4);
+    await session.release();
+  });
+});
+
+describe('virtual patients', () => {
+  it('are drawn reproducibly per repeat seed, prior patients first, in the paper design', () => {
+    const loaded = loadCohort('truth-hbv');
+    const gen = new SpectrumGenerator(loaded.cohort, loadCohortBasis(loaded));
+    const a = drawPatients(gen, PAPER_DESIGN, repeatSeed(1, 1));
+    const b = drawPatients(gen, PAPER_DESIGN, repeatSeed(1, 1));
+    const c = drawPatients(gen, PAPER_DESIGN, repeatSeed(1, 2));
+    expect(a).toHaveLength(37);
+    expect(a.filter((p) => p.group === 'LC' && p.role === 'prior')).toHaveLength(10);
+    expect(a.filter((p) => p.group === 'LC-HCC' && p.role === 'test')).toHaveLength(7);
+    expect(a.slice(0, 10).every((p) => p.role === 'prior' && p.label === 0)).toBe(true);
+    expect(Array.from(a[5].fid.data.subarray(0, 8))).toEqual(Array.from(b[5].fid.data.subarray(0, 8)));
+    expect(a[5].fid.data[0]).not.toBe(c[5].fid.data[0]);
+    expect(repeatSeed(1, 1)).not.toBe(repeatSeed(1, 2));
+  });
+});

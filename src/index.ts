@@ -92,3 +92,32 @@ export {
   type ParameterEstimate,
 } from './simulate/priors.js';
 export { loadCohort, loadCohortBasis, builtinCohortNames } from './simulate/cohort-files.js';
+export {
+  trainQcnn,
+  predictQcnn,
+  type QcnnModel,
+  type QcnnPrediction,
+  type TrainedQcnn,
+} from './study/qcnn.js';
+export { trainCcnn, ccnnLogits, type CcnnModel, type TrainedCcnn } from './study/ccnn.js';
+export { ARCHITECTURES, qcnnSpec, ccnnSpec, type Architecture } from './study/architectures.js';
+export { inputPipeline, prepareFid, type InputPipeline, type ModelProtocol } from './study/network-input.js';
+export {
+  runRepeat,
+  drawPatients,
+  PAPER_DESIGN,
+  DEFAULT_SETTINGS,
+  type StudySettings,
+  type StudyDesign,
+  type RepeatResult,
+} from './study/virtual-study.js';
+export { runStudy, type StudyRunOptions } from './study/study-runner.js';
+export { compareQuantification, type QuantComparison } from './study/quant-comparison.js';
+export { summariseStudy, type StudySummary } from './study/study-summary.js';
+export { estimateStudyPriors, shrinkDifferences } from './study/study-priors.js';
+export { oracleProbabilities } from './study/oracle.js';
+export { fitTemperature, expectedCalibrationError } from './study/calibration.js';
+export { coverage, biasByTruth, errorSummary } from './study/quant-metrics.js';
+export { readBundle, writeBundle } from './study/model-bundle.js';
+export { quantifyWithBundle, classifyWithBundle, prepareForBundle } from './study/onnx-inference.js';
+export { parseManifest } from './study/manifest.js';

@@ -71,9 +71,16 @@ export interface StudySettings {
   quantSpectra: number;
   /** The comparison runs in the first `quantRepeats` repeats. */
   quantRepeats: number;
+  /**
+   * Training spectra of the qCNN in those repeats (default: trainSpectra). The qCNN's lipid errors keep falling
+   * with more training spectra (docs/qcnn-ablation.md), so the comparison may use a longer-trained qCNN.
+   */
+  quantTrainSpectra?: number;
   qcnn: { architecture: string; layout: QcnnLayout };
   ccnn: { architecture: string; members: number };
   nuisance: 'pooled' | 'per-group';
+  /** Group differences of the amplitude priors: as estimated, or shrunk (study-priors.ts). */
+  amplitudes: 'separate' | 'shrunk';
   /** Class prior (probability of the positive group) all classifiers decide under; default: the design's. */
   classPrior?: number;
   threads: { torch: number; simulation: number; fit: number };
@@ -82,14 +89,15 @@ export interface StudySettings {
 
 export const DEFAULT_SETTINGS: Omit<StudySettings, 'repeats' | 'seed'> = {
   design: PAPER_DESIGN,
-  trainSpectra: 60_000,
+  trainSpectra: 80_000,
   epochs: 6,
   validationSpectra: 2000,
   quantSpectra: 2000,
   quantRepeats: 1,
-  qcnn: { architecture: 'base', layout: 'joint' },
-  ccnn: { architecture: 'base', members: 1 },
+  qcnn: { architecture: 'deep', layout: 'joint' },
+  ccnn: { architecture: 'deep', members: 1 },
   nuisance: 'pooled',
+  amplitudes: 'separate',
   threads: { torch: 1, simulation: 1, fit: 2 },
   fitOptions: STUDY_FIT_OPTIONS,
 };
@@ -252,6 +260,7 @@ export async function runRepeat(
       template,
       components: ctx.components,
       nuisance: s.nuisance,
+      amplitudes: s.amplitudes,
       name: `study-repeat-${repeat}-priors`,
       groups,
     },
@@ -267,7 +276,7 @@ export async function runRepeat(
     pipeline,
     threads: s.threads.simulation,
   };
-  say('qcnn', `training the qCNN on ${s.trainSpectra} simulated spectra`);
+
   const common = {
     source,
     protocol,
@@ -279,8 +288,12 @@ export async function runRepeat(
   };
   const progress = (stage: string) => (e: EpochReport) =>
     say(stage, `epoch ${e.epoch + 1}: validation loss ${e.validationLoss?.toFixed(3)}`);
+  const quantRepeat = s.quantSpectra > 0 && repeat <= s.quantRepeats;
+  const qSpectra = quantRepeat ? (s.quantTrainSpectra ?? s.trainSpectra) : s.trainSpectra;
+  say('qcnn', `training the qCNN on ${qSpectra} simulated spectra`);
   const q = await trainQcnn({
     ...common,
+    spectra: qSpectra,
     architecture: architecture(s.qcnn.architecture),
     layout: s.qcnn.layout,
     seed,
@@ -370,7 +383,7 @@ export async function runRepeat(
 
   // 5. Quantification: qCNN vs NLLS on a held-out simulated set.
   let quantification: QuantComparison | undefined;
-  if (s.quantSpectra > 0 && repeat <= s.quantRepeats) {
+  if (quantRepeat) {
     const from = ctx.truth?.cohort ?? priors.cohort;
     say('quantification', `qCNN vs NLLS on ${s.quantSpectra} simulated spectra`);
     quantification = await compareQuantification({

@@ -64,6 +64,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 const TINY = [
   '--train-spectra',
   '1024',
+  '--quant-train-spectra',
+  '1024',
   '--epochs',
   '1',
   '--architecture',

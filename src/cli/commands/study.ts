@@ -42,8 +42,10 @@ interface StudyOptions {
   epochs: number;
   quantSpectra: number;
   quantRepeats: number;
+  quantTrainSpectra: number;
   threads: number;
   nuisance: string;
+  amplitudes: string;
   members: number;
   architecture: string;
   manifest?: string;
@@ -57,9 +59,10 @@ interface StudyOptions {
 /** Defaults of `livermrs study` (= `npm start`): sized to finish within 15 minutes on 2 free cores. */
 export const STUDY_CLI_DEFAULTS = {
   repeats: 3,
-  trainSpectra: 40_000,
-  epochs: 5,
+  trainSpectra: 80_000,
+  epochs: 6,
   quantSpectra: 2000,
+  quantTrainSpectra: 200_000,
 };
 
 export function register(program: Command): void {
@@ -109,6 +112,12 @@ export function register(program: Command): void {
       1,
     )
     .option(
+      '--quant-train-spectra <N>',
+      'training spectra of the qCNN in the comparison repeats (at least --train-spectra)',
+      parseNumber('--quant-train-spectra', { min: 256, integer: true }),
+      STUDY_CLI_DEFAULTS.quantTrainSpectra,
+    )
+    .option(
       '--threads <K>',
       'cores to use',
       parseNumber('--threads', { min: 1, integer: true }),
@@ -116,12 +125,17 @@ export function register(program: Command): void {
     )
     .option('--nuisance <mode>', "nuisance priors: 'pooled' over both groups or 'per-group'", 'pooled')
     .option(
+      '--amplitudes <mode>',
+      "group differences of the amplitude priors: 'separate' (as estimated) or 'shrunk' (James-Stein toward pooled)",
+      'separate',
+    )
+    .option(
       '--members <M>',
       'cCNN ensemble size',
       parseNumber('--members', { min: 1, max: 16, integer: true }),
       1,
     )
-    .option('--architecture <name>', `network size (${Object.keys(ARCHITECTURES).join(', ')})`, 'base')
+    .option('--architecture <name>', `network size (${Object.keys(ARCHITECTURES).join(', ')})`, 'deep')
     .option(
       '--manifest <file>',
       'real spectra: CSV with columns file, group, role (prior|test), optional water',
@@ -151,6 +165,9 @@ models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
 async function runStudyCommand(o: StudyOptions): Promise<void> {
   if (o.nuisance !== 'pooled' && o.nuisance !== 'per-group') {
     throw new UsageError(`--nuisance: '${o.nuisance}' is not one of pooled, per-group`);
+  }
+  if (o.amplitudes !== 'separate' && o.amplitudes !== 'shrunk') {
+    throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk`);
   }
   if (!ARCHITECTURES[o.architecture]) {
     throw new UsageError(
@@ -207,9 +224,11 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     epochs: o.epochs,
     quantSpectra: o.quantSpectra,
     quantRepeats: o.quantRepeats,
+    quantTrainSpectra: Math.max(o.quantTrainSpectra, o.trainSpectra),
     qcnn: { ...DEFAULT_SETTINGS.qcnn, architecture: o.architecture },
     ccnn: { architecture: o.architecture, members: o.members },
     nuisance: o.nuisance,
+    amplitudes: o.amplitudes,
     threads: { torch: 1, simulation: Math.max(1, threads - 1), fit: threads },
   };
   const out = o.out;

@@ -68,7 +68,7 @@ export function register(program: Command): void {
       parseNumber('--seed', { min: 0, integer: true }),
       1,
     )
-    .option('--architecture <name>', `network size: ${Object.keys(ARCHITECTURES).join(', ')}`, 'base')
+    .option('--architecture <name>', `network size: ${Object.keys(ARCHITECTURES).join(', ')}`, 'deep')
     .option(
       '--layout <joint|per-component>',
       'qcnn: one network for all components, or one per component',

@@ -80,6 +80,7 @@ export function predictionsCsv(results: readonly RepeatResult[], components: rea
     ...components.map((c) => `crlb_${c}`),
     ...components.map((c) => `qcnn_${c}`),
     ...components.map((c) => `qcnn_sd_${c}`),
+    'ccnn_logit',
     ...(hasTruth ? components.map((c) => `true_${c}`) : []),
   ];
   const rows: (string | number)[][] = [];
@@ -96,6 +97,7 @@ export function predictionsCsv(results: readonly RepeatResult[], components: rea
         ...p.nllsCrlb.map(num),
         ...p.qcnn.map(num),
         ...p.qcnnSd.map(num),
+        num(p.ccnnLogit),
         ...(hasTruth ? (p.truth ?? components.map(() => Number.NaN)).map(num) : []),
       ]);
     }

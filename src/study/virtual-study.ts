@@ -9,7 +9,7 @@ import type { Cohort } from '../simulate/cohort-schema.js';
 import { makeDistribution } from '../simulate/distributions.js';
 import type { SpectrumGenerator } from '../simulate/generator.js';
 import { architecture, type QcnnLayout } from './architectures.js';
-import { logit, sigmoid } from './calibration.js';
+import { fitTemperature, logit, sigmoid } from './calibration.js';
 import { type CcnnModel, ccnnLogits, trainCcnn } from './ccnn.js';
 import { type ClassificationMetrics, classificationMetrics } from './classification-metrics.js';
 import { cohortGrid, cohortProtocol } from './cohorts.js';
@@ -79,6 +79,11 @@ export interface StudySettings {
   qcnn: { architecture: string; layout: QcnnLayout };
   ccnn: { architecture: string; members: number };
   nuisance: 'pooled' | 'per-group';
+  /**
+   * cCNN temperature: from the simulated validation set only ('simulated'), or refitted on the labelled prior
+   * patients ('prior-patients').
+   */
+  ccnnCalibration: 'simulated' | 'prior-patients';
   /** Group differences of the amplitude priors: as estimated, or shrunk (study-priors.ts). */
   amplitudes: 'separate' | 'shrunk';
   /** Class prior (probability of the positive group) all classifiers decide under; default: the design's. */
@@ -98,6 +103,7 @@ export const DEFAULT_SETTINGS: Omit<StudySettings, 'repeats' | 'seed'> = {
   ccnn: { architecture: 'deep', members: 1 },
   nuisance: 'pooled',
   amplitudes: 'separate',
+  ccnnCalibration: 'prior-patients',
   threads: { torch: 1, simulation: 1, fit: 2 },
   fitOptions: STUDY_FIT_OPTIONS,
 };
@@ -122,6 +128,8 @@ export interface PatientResult {
   probabilities: Partial<Record<ArmName, number>>;
   nlls: number[];
   nllsCrlb: number[];
+  /** The cCNN's calibrated logit (training prior 0.5), every patient. */
+  ccnnLogit: number;
   qcnn: number[];
   qcnnSd: number[];
   truth?: number[];
@@ -143,7 +151,14 @@ export interface RepeatResult {
     varianceScale: number[];
     validationLoss?: number;
   };
-  ccnn: { epochs: number; bestEpoch: number; seconds: number; calibration: CcnnModel['calibration'] };
+  ccnn: {
+    epochs: number;
+    bestEpoch: number;
+    seconds: number;
+    calibration: CcnnModel['calibration'];
+    /** Temperature refitted on the prior patients (1 when not used). */
+    priorPatientTemperature: number;
+  };
   quantification?: QuantComparison;
   seconds: Record<string, number>;
   /** The trained networks (kept for the first repeat, to be saved). */
@@ -334,7 +349,16 @@ export async function runRepeat(
     idx.map((i) => Array.from({ length: K }, (_, k) => values[i * K + k]));
   const nllsValues = Float64Array.from(fits.flatMap((f) => f.amplitudes));
   const probs: Partial<Record<ArmName, number[]>> = {};
-  probs.ccnn = testIdx.map((i) => sigmoid(cLogits[i] + shift));
+  // Temperature from the simulated validation set is in the network; 'prior-patients' refits it on the real,
+  // labelled prior patients (whose spectra the cCNN never saw, though their fits shaped its priors).
+  const priorTemperature =
+    s.ccnnCalibration === 'prior-patients'
+      ? fitTemperature(
+          priorLabels,
+          priorIdx.map((i) => cLogits[i]),
+        )
+      : 1;
+  probs.ccnn = testIdx.map((i) => sigmoid(cLogits[i] / priorTemperature + shift));
   const conv = trainConcentrationClassifier(rowsOf(nllsValues, priorIdx), priorLabels);
   probs.conventional = classifyConcentrations(conv, rowsOf(nllsValues, testIdx)).map((p) =>
     sigmoid(logit(p) + lrShift),
@@ -375,6 +399,7 @@ export async function runRepeat(
       probabilities,
       nlls: fits[i].amplitudes,
       nllsCrlb: fits[i].crlb,
+      ccnnLogit: cLogits[i],
       qcnn: Array.from(qPred.values.subarray(i * K, (i + 1) * K)),
       qcnnSd: Array.from(qPred.sd.subarray(i * K, (i + 1) * K)),
       ...(p.truth && truthIdx ? { truth: truthIdx.map((j) => (p.truth as Float64Array)[j]) } : {}),
@@ -427,6 +452,7 @@ export async function runRepeat(
       bestEpoch: Number(c.model.training.bestEpoch),
       seconds: c.seconds,
       calibration: c.model.calibration,
+      priorPatientTemperature: priorTemperature,
     },
     quantification,
     seconds,

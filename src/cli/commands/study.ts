@@ -46,6 +46,7 @@ interface StudyOptions {
   threads: number;
   nuisance: string;
   amplitudes: string;
+  calibration: string;
   members: number;
   architecture: string;
   manifest?: string;
@@ -130,6 +131,11 @@ export function register(program: Command): void {
       'separate',
     )
     .option(
+      '--calibration <mode>',
+      "cCNN temperature: 'prior-patients' (refitted on the labelled prior patients) or 'simulated' (validation spectra only)",
+      'prior-patients',
+    )
+    .option(
       '--members <M>',
       'cCNN ensemble size',
       parseNumber('--members', { min: 1, max: 16, integer: true }),
@@ -168,6 +174,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   }
   if (o.amplitudes !== 'separate' && o.amplitudes !== 'shrunk') {
     throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk`);
+  }
+  if (o.calibration !== 'simulated' && o.calibration !== 'prior-patients') {
+    throw new UsageError(`--calibration: '${o.calibration}' is not one of simulated, prior-patients`);
   }
   if (!ARCHITECTURES[o.architecture]) {
     throw new UsageError(
@@ -229,6 +238,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     ccnn: { architecture: o.architecture, members: o.members },
     nuisance: o.nuisance,
     amplitudes: o.amplitudes,
+    ccnnCalibration: o.calibration,
     threads: { torch: 1, simulation: Math.max(1, threads - 1), fit: threads },
   };
   const out = o.out;

@@ -199,35 +199,14 @@ describe('virtual study, end to end (tiny)', () => {
 
   it('--resume keeps finished repeats and runs only the missing ones', async () => {
     const before = readFileSync(join(out, 'repeats', '001.json'), 'utf8');
-    const r = await cli(
-      'study',
-      '--repeats',
-      '2',
-      '--quant-spectra',
-      '24',
-      ...TINY,
-      '--out',
-      out,
-      '--resume',
-    );
+    const resume = ['study', '--repeats', '2', '--quant-spectra', '24', ...TINY, '--out', out, '--resume'];
+    const r = await cli(...resume);
     expect(r.code).toBe(0);
     expect(readFileSync(join(out, 'repeats', '001.json'), 'utf8')).toBe(before);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(m.repeats.map((x: { repeat: number }) => x.repeat)).toEqual([1, 2]);
     expect(m.summary.arms[0].sensitivity.n).toBe(2);
-    const other = await cli(
-      'study',
-      '--repeats',
-      '2',
-      '--quant-spectra',
-      '24',
-      ...TINY,
-      '--seed',
-      '9',
-      '--out',
-      out,
-      '--resume',
-    );
+    const other = await cli(...resume, '--seed', '9');
     expect(other.code).toBe(2);
     expect(other.err).toMatch(/was made with other settings/);
   });

@@ -3,7 +3,7 @@ import type { Cohort } from '../../src/simulate/cohort-schema.js';
 import type { SpectrumFit } from '../../src/study/fit-features.js';
 import { priorsTable, shrinkDifferences } from '../../src/study/study-priors.js';
 
-const fit = (a: number): SpectrumFit => ({
+const fitOf = (a: number): SpectrumFit => ({
   amplitudes: [a],
   crlb: [0.1],
   columns: { snr: 100, lw_X: 10 },
@@ -23,8 +23,8 @@ describe('study priors', () => {
     } as unknown as Cohort;
     // ln values: N {−1, 0, 1}, P {1, 2, 3}: each mean's variance 1/3, v = 2/3, d = 2 -> λ = 1 − (2/3)/4 = 5/6.
     const patients = [
-      ...[-1, 0, 1].map((l) => ({ group: 'N', fit: fit(Math.exp(l)) })),
-      ...[1, 2, 3].map((l) => ({ group: 'P', fit: fit(Math.exp(l)) })),
+      ...[-1, 0, 1].map((l) => ({ group: 'N', fit: fitOf(Math.exp(l)) })),
+      ...[1, 2, 3].map((l) => ({ group: 'P', fit: fitOf(Math.exp(l)) })),
     ];
     const lambda = shrinkDifferences(cohort, patients, ['N', 'P'], ['X']);
     expect(lambda.X).toBeCloseTo(5 / 6, 12);
@@ -45,15 +45,15 @@ describe('study priors', () => {
       },
     } as unknown as Cohort;
     const patients = [
-      ...[-1, 0, 1].map((l) => ({ group: 'N', fit: fit(Math.exp(l)) })),
-      ...[-0.5, 0.5, 1.5].map((l) => ({ group: 'P', fit: fit(Math.exp(l)) })),
+      ...[-1, 0, 1].map((l) => ({ group: 'N', fit: fitOf(Math.exp(l)) })),
+      ...[-0.5, 0.5, 1.5].map((l) => ({ group: 'P', fit: fitOf(Math.exp(l)) })),
     ];
     expect(shrinkDifferences(cohort, patients, ['N', 'P'], ['X']).X).toBe(0);
     expect(cohort.groups.N.amplitudes.X).toEqual(cohort.groups.P.amplitudes.X);
   });
 
   it('writes the fits as a priors table with CRLB and SD columns', () => {
-    const t = priorsTable([{ group: 'LC', fit: fit(2) }], ['X']);
+    const t = priorsTable([{ group: 'LC', fit: fitOf(2) }], ['X']);
     expect(t.header).toEqual(['group', 'X', 'crlb_X', 'snr', 'lw_X', 'sd_lw_X']);
     expect(t.rows[0]).toEqual(['LC', '2', '0.1', '100', '10', '1']);
   });

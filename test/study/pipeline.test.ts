@@ -12,6 +12,7 @@ import { reportError } from '../../src/cli/program.js';
 import type { Fid } from '../../src/core/fid.js';
 import { fromFid } from '../../src/core/mrs-data.js';
 import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
+import { LIVER_WATER_CONTENT, PURE_WATER_MMOL_PER_KG, attenuation } from '../../src/fit/quantify.js';
 import { loadNetwork } from '../../src/nn/engine.js';
 import { loadCohort, loadCohortBasis } from '../../src/simulate/cohort-files.js';
 import { parseCohort } from '../../src/simulate/cohort-schema.js';
@@ -176,6 +177,23 @@ describe('virtual study, end to end (tiny)', () => {
     expect(qj.components.map((c: { amplitude: number }) => c.amplitude)).toEqual(
       onnx.values.map((v) => expect.closeTo(v, 6)),
     );
+    // With a water reference: concentration = amplitude · 2·[H2O]·R_W / W (metabolites; lipids also / R_fat).
+    const water = join(dir, 'water.nii.gz');
+    const A = 1e5;
+    const wdata = new Float64Array(2 * fid.points);
+    for (let n = 0; n < fid.points; n++) wdata[2 * n] = A * Math.exp(-Math.PI * 12 * n * fid.dwellTime);
+    writeFileSync(water, encodeNiftiMrs(fromFid({ ...fid, data: wdata, echoTime: 0.03 }), { gzip: true }));
+    const qw = JSON.parse((await cli('quantify', file, '--model', models, '--water', water, '--json')).out);
+    const rW = attenuation(0.03, 1.5, 0.809, 0.034);
+    const expected = (2 * PURE_WATER_MMOL_PER_KG * LIVER_WATER_CONTENT * rW) / A;
+    const cho = qw.components.find((x: { name: string }) => x.name === 'Cho');
+    expect(cho.concentration / cho.amplitude / expected).toBeCloseTo(1, 2);
+    const l13 = qw.components.find((x: { name: string }) => x.name === 'L13');
+    expect((l13.concentration / l13.amplitude / expected) * attenuation(0.03, 1.5, 0.382, 0.068)).toBeCloseTo(
+      1,
+      2,
+    );
+    expect(qw.fatFraction.percent).toBeGreaterThan(0);
     const c = await cli('classify', file, '--model', models, '--json');
     expect(c.code).toBe(0);
     const cj = JSON.parse(c.out);

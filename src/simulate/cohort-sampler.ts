@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import type { Rng } from '../core/random.js';
-import { type CohortGroup, cholesky } from './cohort-schema.js';
+import { cholesky } from './cohort-checks.js';
+import type { CohortGroup } from './cohort-schema.js';
 import { type Distribution, makeDistribution } from './distributions.js';
 import type { ParameterLayout } from './parameters.js';
 import { zigguratNormal } from './ziggurat.js';

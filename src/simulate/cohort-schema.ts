@@ -1,6 +1,7 @@
 import { isNode, LineCounter, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { cholesky } from './cohort-checks.js';
 import { type DistributionSpec, lognormalFromMoments } from './distributions.js';
 import { DEFAULT_MODEL_SETTINGS, type ModelSettings } from './signal-model.js';
 
@@ -8,7 +9,7 @@ import { DEFAULT_MODEL_SETTINGS, type ModelSettings } from './signal-model.js';
  * Cohort files (YAML): per patient group, the distribution of every component amplitude and every nuisance
  * parameter, plus the acquisition protocol and the basis. Format reference: docs/simulation.md.
  * `parseCohort` checks shapes, types and ranges and reports the field and YAML line of the first problem;
- * `checkCohortComponents` checks component names against a basis.
+ * `checkCohortComponents` (cohort-checks.ts) checks component names against a basis.
  */
 
 // ---- distributions -------------------------------------------------------------------------------------
@@ -223,8 +224,7 @@ export type CohortGroup = Cohort['groups'][string];
 export type CohortNuisance = CohortGroup['nuisance'];
 export type CohortProtocol = Cohort['protocol'];
 
-/** Width keys that stand for a class of components rather than one component. */
-export const WIDTH_CLASSES = ['all', 'metabolites', 'lipids'] as const;
+export { checkCohortComponents, cholesky, WIDTH_CLASSES } from './cohort-checks.js';
 
 /**
  * Parses and validates a cohort file. Groups may name another group of the same file in `extends:` to start
@@ -377,66 +377,6 @@ function checkCorrelation(group: CohortGroup, where: string, file: string): void
       field: `${field}.matrix`,
       expected: 'a valid correlation matrix',
     });
-  }
-}
-
-/** Lower-triangular Cholesky factor (row-major rows), or null if the matrix is not positive definite. */
-export function cholesky(m: number[][]): number[][] | null {
-  const n = m.length;
-  const l = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = m[i][j];
-      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
-      if (i === j) {
-        if (!(s > 1e-12)) return null;
-        l[i][i] = Math.sqrt(s);
-      } else {
-        l[i][j] = s / l[j][j];
-      }
-    }
-  }
-  return l;
-}
-
-/**
- * Checks a cohort's component names against a basis: every amplitude names a basis component and every basis
- * component has an amplitude; width keys are component names or a class (all, metabolites, lipids).
- */
-export function checkCohortComponents(
-  cohort: Cohort,
-  basisNames: readonly string[],
-  file = '<cohort>',
-): void {
-  const known = new Set(basisNames);
-  for (const [g, group] of Object.entries(cohort.groups)) {
-    for (const name of Object.keys(group.amplitudes)) {
-      if (!known.has(name)) {
-        throw new InputError(`unknown component '${name}'`, {
-          file,
-          field: `groups.${g}.amplitudes.${name}`,
-          expected: `one of the basis components: ${basisNames.join(', ')}`,
-        });
-      }
-    }
-    for (const name of basisNames) {
-      if (!(name in group.amplitudes)) {
-        throw new InputError(`no distribution for basis component '${name}'`, {
-          file,
-          field: `groups.${g}.amplitudes`,
-          expected: `an entry for every basis component (give 0 to leave one out)`,
-        });
-      }
-    }
-    for (const key of Object.keys(group.nuisance.lorentzianWidth)) {
-      if (!known.has(key) && !(WIDTH_CLASSES as readonly string[]).includes(key)) {
-        throw new InputError(`unknown component '${key}'`, {
-          file,
-          field: `groups.${g}.nuisance.lorentzianWidth.${key}`,
-          expected: `a component name or one of ${WIDTH_CLASSES.join(', ')}`,
-        });
-      }
-    }
   }
 }
 

@@ -2,7 +2,8 @@ import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import { Rng } from '../core/random.js';
 import { type ComponentClass, GroupSampler } from './cohort-sampler.js';
-import { type Cohort, checkCohortComponents } from './cohort-schema.js';
+import { checkCohortComponents } from './cohort-checks.js';
+import type { Cohort } from './cohort-schema.js';
 import { ParameterLayout } from './parameters.js';
 import { SignalModel, type SynthesisResult } from './signal-model.js';
 

@@ -4,7 +4,7 @@ import { InputError } from '../core/errors.js';
 import type { Rng } from '../core/random.js';
 import { fft, ifft, isPowerOfTwo } from '../spectra/fft.js';
 import type { ParameterLayout } from './parameters.js';
-import { fillNormalBlock } from './ziggurat.js';
+import { addNormalBlock } from './ziggurat.js';
 
 /**
  * The liver signal model (DESIGN.md §3; equations in docs/simulation.md):
@@ -83,6 +83,7 @@ export class SignalModel {
   private readonly n: number;
   private readonly acc: Float64Array;
   private readonly spec: Float64Array;
+  /** FFT output and inverse-FFT scratch. */
   private readonly noise: Float64Array;
   private readonly plan: FFT | null;
   private readonly amp: Float64Array;
@@ -157,10 +158,10 @@ export class SignalModel {
    * Synthesises one spectrum from the parameter row `p` (at `offset`): writes the frequency-domain spectrum
    * (fftshift order, interleaved complex) into `fd`, and if given the time-domain FID into `td` (the inverse
    * transform of `fd`, so both always agree). Noise comes from `noiseRng` (none if null). The noise SD is
-   * written back into the row's noise_sd column. With `bins` (and no `td`) only those bins of `fd` are made
-   * and written (first-order phase and noise are the costly per-bin steps; a network sees only its window):
-   * they hold exactly the values the full spectrum has there, because the noise is drawn in addressable
-   * blocks of NOISE_BLOCK bins (see fillNormalBlock).
+   * written back into the row's noise_sd column. With `bins` (and no `td`) only those bins of `fd`, rounded
+   * out to whole blocks of NOISE_BLOCK bins, are made and written (first-order phase and noise are the costly
+   * per-bin steps; a network sees only its window): they hold the values the full spectrum has there, because
+   * the noise is drawn in addressable blocks (see fillNormalBlock).
    */
   synthesize(
     p: Float64Array,
@@ -172,29 +173,101 @@ export class SignalModel {
   ): SynthesisResult {
     const L = this.layout;
     const n = this.n;
-    const dt = this.grid.dwellTime;
-    const mhz = this.grid.spectrometerFrequency;
+    const phi0 = p[offset + L.phi0] * DEG;
+    const shiftHz = p[offset + L.shift];
+    // G(t_n) = exp(-beta n²), σ_G the FWHM in Hz
+    const beta = (Math.PI * Math.max(0, p[offset + L.gauss]) * this.grid.dwellTime) ** 2 / FOUR_LN2;
+
     const acc = this.acc;
     acc.fill(0);
+    const last = this.addComponents(p, offset, beta);
+    this.applySharedTerms(last, phi0, shiftHz, beta);
+    this.addBaseline(p, offset, phi0);
+    this.addWater(p, offset);
+    const X = this.transform(acc);
 
-    // Σ_k a_k b_k(t) e^{-πΔν_k t} (the Gaussian and the shift are shared and applied once below).
-    const gaussHz = Math.max(0, p[offset + L.gauss]);
-    const beta = (Math.PI * gaussHz * dt) ** 2 / FOUR_LN2; // G(t_n) = exp(-beta n²)
+    // The bins to finish: all of them, or the caller's window rounded out to whole noise blocks.
+    let first = 0;
+    let end = n;
+    if (bins && !td) {
+      first = Math.max(0, Math.floor(bins.first / NOISE_BLOCK) * NOISE_BLOCK);
+      end = Math.min(n, Math.ceil((bins.first + bins.length) / NOISE_BLOCK) * NOISE_BLOCK);
+    }
+    // fftshift of the bins that are used (the window and the SNR window) into `spec`.
+    const { ppm, halfWidthPpm } = this.settings.snrPeak;
+    const centre = ppm + shiftHz / this.grid.spectrometerFrequency;
+    const lo = Math.max(0, Math.ceil(this.ppmToBin(centre + halfWidthPpm)));
+    const hi = Math.min(n - 1, Math.floor(this.ppmToBin(centre - halfWidthPpm)));
+    const spec = this.spec;
+    if (lo <= hi) this.shiftInto(X, Math.min(first, lo), Math.max(end, hi + 1));
+    else this.shiftInto(X, first, end);
+
+    // SNR reference height: max Re(e^{-iφ0} S) around the reference peak (moved by the shift), before φ1.
+    const peakHeight = peakHeightIn(spec, lo, hi, phi0);
+    const snr = p[offset + L.snr];
+    const sigma = snr > 0 && peakHeight > 0 ? peakHeight / snr : 0;
+    p[offset + L.noiseSd] = sigma;
+
+    this.applyFirstOrderPhase(p[offset + L.phi1] * DEG, first, end);
+
+    if (noiseRng && sigma > 0) {
+      const key = this.noiseKey;
+      for (let w = 0; w < 4; w++) key[w] = noiseRng.nextUint32();
+      for (let b = first / NOISE_BLOCK; b * NOISE_BLOCK < end; b++) {
+        const at = 2 * b * NOISE_BLOCK;
+        addNormalBlock(key, b, sigma, spec, fd, at, Math.min(2 * NOISE_BLOCK, 2 * end - at));
+      }
+    } else {
+      for (let i = 2 * first; i < 2 * end; i++) fd[i] = spec[i];
+    }
+
+    if (td) {
+      // td = ifft(ifftshift(fd)); `acc` is free again and serves as the scratch buffer.
+      const h = n >> 1;
+      const back = this.acc;
+      for (let i = 0; i < 2 * n; i++) spec[i] = fd[i];
+      back.set(spec.subarray(2 * h), 0);
+      back.set(spec.subarray(0, 2 * h), 2 * (n - h));
+      const y = this.inverse(back);
+      for (let i = 0; i < 2 * n; i++) td[i] = y[i];
+    }
+    return { noiseSd: sigma, peakHeight };
+  }
+
+  /**
+   * acc += Σ_k a_k b_k(t) e^{-πΔν_k t} (the Gaussian and the shift are shared and applied once, later); returns
+   * the number of points after which every component has decayed below CUTOFF.
+   */
+  private addComponents(p: Float64Array, offset: number, beta: number): number {
+    const L = this.layout;
+    const n = this.n;
+    const dt = this.grid.dwellTime;
+    const acc = this.acc;
     const K = L.components.length;
-    // Four components per pass over the accumulator (a quarter of its loads and stores); each group runs to the
-    // longest of its members' decay lengths.
     const damp = this.damp;
     const amp = this.amp;
     const ends = this.ends;
     let last = 0;
+    // Widths are mostly shared by a class of components: exp() and the decay length once per distinct width.
+    let width = Number.NaN;
+    let decay = 0;
+    let length = 0;
     for (let k = 0; k < K; k++) {
       const a = p[offset + L.amplitude0 + k];
-      const alpha = Math.PI * Math.max(0, p[offset + L.linewidth0 + k]) * dt; // per point
+      const w = Math.max(0, p[offset + L.linewidth0 + k]);
+      if (w !== width) {
+        const alpha = Math.PI * w * dt; // per point
+        width = w;
+        decay = Math.exp(-alpha);
+        length = decayLength(alpha, beta, n);
+      }
       amp[k] = a;
-      damp[k] = Math.exp(-alpha);
-      ends[k] = a === 0 ? 0 : decayLength(alpha, beta, n);
+      damp[k] = decay;
+      ends[k] = a === 0 ? 0 : length;
       if (ends[k] > last) last = ends[k];
     }
+    // Four components per pass over the accumulator (a quarter of its loads and stores); each group runs to the
+    // longest of its members' decay lengths.
     const basis = this.basis;
     let k = 0;
     for (; k + 3 < K; k += 4) {
@@ -232,12 +305,16 @@ export class SignalModel {
         d *= r;
       }
     }
+    return last;
+  }
 
-    // × e^{iφ0} e^{-i2πΔf t} G(t), by recurrences: rotation w_{n+1} = w_n e^{-i2πΔf dt}; G_{n+1} = G_n q_n,
-    // q_{n+1} = q_n e^{-2 beta} (since G_n = e^{-beta n²}).
-    const phi0 = p[offset + L.phi0] * DEG;
-    const shiftHz = p[offset + L.shift];
-    const stepAng = -2 * Math.PI * shiftHz * dt;
+  /**
+   * acc × e^{iφ0} e^{-i2πΔf t} G(t) over the first `last` points, by recurrences: rotation
+   * w_{n+1} = w_n e^{-i2πΔf dt}; G_{n+1} = G_n q_n, q_{n+1} = q_n e^{-2 beta} (since G_n = e^{-beta n²}).
+   */
+  private applySharedTerms(last: number, phi0: number, shiftHz: number, beta: number): void {
+    const acc = this.acc;
+    const stepAng = -2 * Math.PI * shiftHz * this.grid.dwellTime;
     const sc = Math.cos(stepAng);
     const ss = Math.sin(stepAng);
     let wr = Math.cos(phi0);
@@ -258,8 +335,12 @@ export class SignalModel {
       g *= q;
       q *= q2;
     }
+  }
 
-    // Baseline: e^{iφ0} Σ_j c_j line_j(t).
+  /** Baseline: acc += e^{iφ0} Σ_j c_j line_j(t). */
+  private addBaseline(p: Float64Array, offset: number, phi0: number): void {
+    const L = this.layout;
+    const acc = this.acc;
     const m = this.baselineLength;
     const cphi = Math.cos(phi0);
     const sphi = Math.sin(phi0);
@@ -278,109 +359,69 @@ export class SignalModel {
         b += 2;
       }
     }
-
-    // Residual water: A_w e^{iφ_w} e^{(i2π f_w - πΔν_w) t}, f_w = (ppmReference − waterPpm)·MHz − offset.
-    const aw = p[offset + L.waterAmp];
-    if (aw !== 0) {
-      const fw = (this.grid.ppmReference - this.settings.waterPpm) * mhz - p[offset + L.waterOffset];
-      const alpha = Math.PI * Math.max(0, p[offset + L.waterWidth]) * dt;
-      const end = decayLength(alpha, 0, n);
-      const decay = Math.exp(-alpha);
-      const ang = 2 * Math.PI * fw * dt;
-      const sr = decay * Math.cos(ang);
-      const si = decay * Math.sin(ang);
-      const pw = p[offset + L.waterPhase] * DEG;
-      let vr = aw * Math.cos(pw);
-      let vi = aw * Math.sin(pw);
-      for (let i = 0; i < 2 * end; i += 2) {
-        acc[i] += vr;
-        acc[i + 1] += vi;
-        const nvr = vr * sr - vi * si;
-        vi = vr * si + vi * sr;
-        vr = nvr;
-      }
-    }
-
-    // One FFT, then fftshift into `spec`.
-    const spec = this.spec;
-    const X = this.transform(acc);
-    const h = n >> 1;
-    spec.set(X.subarray(2 * (n - h)), 0);
-    spec.set(X.subarray(0, 2 * (n - h)), 2 * h);
-
-    // SNR reference height: max Re(e^{-iφ0} S) around the reference peak (moved by the shift), before φ1.
-    const peakHeight = this.peakHeight(spec, phi0, shiftHz);
-    const snr = p[offset + L.snr];
-    const sigma = snr > 0 && peakHeight > 0 ? peakHeight / snr : 0;
-    p[offset + L.noiseSd] = sigma;
-
-    // The bins to finish: all of them, or the caller's window.
-    const first = td || !bins ? 0 : Math.max(0, bins.first);
-    const end = td || !bins ? n : Math.min(n, bins.first + bins.length);
-
-    // First-order phase e^{iφ1 (ppm_k − ref)} = e^{-iφ1 f_k / MHz}, f_k = (k − h)/(N dt), by recurrence over k.
-    const phi1 = p[offset + L.phi1] * DEG;
-    if (phi1 !== 0) {
-      const step = -phi1 / (n * dt * mhz);
-      let ur = Math.cos((first - h) * step);
-      let ui = Math.sin((first - h) * step);
-      const cr = Math.cos(step);
-      const ci = Math.sin(step);
-      for (let i = 2 * first; i < 2 * end; i += 2) {
-        const re = spec[i];
-        const im = spec[i + 1];
-        spec[i] = re * ur - im * ui;
-        spec[i + 1] = re * ui + im * ur;
-        const nur = ur * cr - ui * ci;
-        ui = ur * ci + ui * cr;
-        ur = nur;
-      }
-    }
-
-    if (noiseRng && sigma > 0) {
-      const noise = this.noise;
-      const key = this.noiseKey;
-      for (let w = 0; w < 4; w++) key[w] = noiseRng.nextUint32();
-      for (let b = Math.floor(first / NOISE_BLOCK); b * NOISE_BLOCK < end; b++) {
-        const at = 2 * b * NOISE_BLOCK;
-        fillNormalBlock(key, b, noise, at, Math.min(2 * NOISE_BLOCK, 2 * n - at));
-      }
-      for (let i = 2 * first; i < 2 * end; i++) fd[i] = spec[i] + sigma * noise[i];
-    } else {
-      for (let i = 2 * first; i < 2 * end; i++) fd[i] = spec[i];
-    }
-
-    if (td) {
-      // td = ifft(ifftshift(fd)); `acc` is free again and serves as the scratch buffer.
-      const back = this.acc;
-      for (let i = 0; i < 2 * n; i++) spec[i] = fd[i];
-      back.set(spec.subarray(2 * h), 0);
-      back.set(spec.subarray(0, 2 * h), 2 * (n - h));
-      const y = this.inverse(back);
-      for (let i = 0; i < 2 * n; i++) td[i] = y[i];
-    }
-    return { noiseSd: sigma, peakHeight };
   }
 
-  /** Maximum of Re(e^{-iφ0} S) over the SNR window; falls back to max |S| if that is not positive. */
-  private peakHeight(spec: Float64Array, phi0: number, shiftHz: number): number {
-    const { ppm, halfWidthPpm } = this.settings.snrPeak;
-    const centre = ppm + shiftHz / this.grid.spectrometerFrequency;
-    const lo = Math.max(0, Math.ceil(this.ppmToBin(centre + halfWidthPpm)));
-    const hi = Math.min(this.n - 1, Math.floor(this.ppmToBin(centre - halfWidthPpm)));
-    const c = Math.cos(phi0);
-    const s = Math.sin(phi0);
-    let best = Number.NEGATIVE_INFINITY;
-    let bestAbs = 0;
-    for (let k = lo; k <= hi; k++) {
-      const re = spec[2 * k];
-      const im = spec[2 * k + 1];
-      const v = re * c + im * s;
-      if (v > best) best = v;
-      const a = Math.hypot(re, im);
-      if (a > bestAbs) bestAbs = a;
+  /** Residual water: acc += A_w e^{iφ_w} e^{(i2π f_w - πΔν_w) t}, f_w = (ppmReference − waterPpm)·MHz − offset. */
+  private addWater(p: Float64Array, offset: number): void {
+    const L = this.layout;
+    const aw = p[offset + L.waterAmp];
+    if (aw === 0) return;
+    const acc = this.acc;
+    const dt = this.grid.dwellTime;
+    const fw =
+      (this.grid.ppmReference - this.settings.waterPpm) * this.grid.spectrometerFrequency -
+      p[offset + L.waterOffset];
+    const alpha = Math.PI * Math.max(0, p[offset + L.waterWidth]) * dt;
+    const end = decayLength(alpha, 0, this.n);
+    const decay = Math.exp(-alpha);
+    const ang = 2 * Math.PI * fw * dt;
+    const sr = decay * Math.cos(ang);
+    const si = decay * Math.sin(ang);
+    const pw = p[offset + L.waterPhase] * DEG;
+    let vr = aw * Math.cos(pw);
+    let vi = aw * Math.sin(pw);
+    for (let i = 0; i < 2 * end; i += 2) {
+      acc[i] += vr;
+      acc[i + 1] += vi;
+      const nvr = vr * sr - vi * si;
+      vi = vr * si + vi * sr;
+      vr = nvr;
     }
-    return best > 0 ? best : bestAbs;
+  }
+
+  /** spec[k] = X[(k − h) mod n] (fftshift) for the bins k in [from, to). */
+  private shiftInto(X: Float64Array, from: number, to: number): void {
+    const spec = this.spec;
+    const n = this.n;
+    const h = n >> 1;
+    const split = Math.max(from, Math.min(to, h));
+    if (split > from) spec.set(X.subarray(2 * (from + n - h), 2 * (split + n - h)), 2 * from);
+    if (to > split) spec.set(X.subarray(2 * (split - h), 2 * (to - h)), 2 * split);
+  }
+
+  /**
+   * First-order phase e^{iφ1 (ppm_k − ref)} = e^{-iφ1 f_k / MHz}, f_k = (k − h)/(N dt), by recurrence over the
+   * bins k in [first, end) of `spec`.
+   */
+  private applyFirstOrderPhase(phi1: number, first: number, end: number): void {
+    if (phi1 === 0) return;
+    const spec = this.spec;
+    const n = this.n;
+    const h = n >> 1;
+    const step = -phi1 / (n * this.grid.dwellTime * this.grid.spectrometerFrequency);
+    let ur = Math.cos((first - h) * step);
+    let ui = Math.sin((first - h) * step);
+    const cr = Math.cos(step);
+    const ci = Math.sin(step);
+    for (let i = 2 * first; i < 2 * end; i += 2) {
+      const re = spec[i];
+      const im = spec[i + 1];
+      spec[i] = re * ur - im * ui;
+      spec[i + 1] = re * ui + im * ur;
+      const nur = ur * cr - ui * ci;
+      ui = ur * ci + ui * cr;
+      ur = nur;
+    }
   }
 
   /** Fractional index of a chemical shift in the fftshift-ordered spectrum. */
@@ -404,6 +445,24 @@ export class SignalModel {
     }
     return ifft(x);
   }
+}
+
+/**
+ * Maximum of Re(e^{-iφ0} S) over the bins lo..hi of `spec`; falls back to max |S| there if that is not
+ * positive (0 for an empty window).
+ */
+function peakHeightIn(spec: Float64Array, lo: number, hi: number, phi0: number): number {
+  const c = Math.cos(phi0);
+  const s = Math.sin(phi0);
+  let best = Number.NEGATIVE_INFINITY;
+  for (let k = lo; k <= hi; k++) {
+    const v = spec[2 * k] * c + spec[2 * k + 1] * s;
+    if (v > best) best = v;
+  }
+  if (best > 0) return best;
+  let bestAbs = 0;
+  for (let k = lo; k <= hi; k++) bestAbs = Math.max(bestAbs, Math.hypot(spec[2 * k], spec[2 * k + 1]));
+  return bestAbs;
 }
 
 /** Number of points until exp(-alpha n - beta n²) < CUTOFF (at most n). */

@@ -23,6 +23,9 @@ function startWorker(setup: PoolSetup): Worker {
   return new Worker(boot, { eval: true, workerData: setup });
 }
 
+/** Jobs a worker holds at once (the one it runs and the next). */
+const JOBS_PER_WORKER = 2;
+
 /** Everything a worker needs to build its generator (plain data: it is structured-cloned into each thread). */
 export interface PoolSetup {
   cohort: Cohort;
@@ -32,14 +35,18 @@ export interface PoolSetup {
 }
 
 /**
- * Runs simulation jobs on `threads` worker threads (0: in the calling thread). Jobs are handed to idle
- * workers in submission order; results arrive as transferred typed arrays. Because every spectrum depends only
- * on (seed, group, index), the results do not depend on the number of threads.
+ * Runs simulation jobs on `threads` worker threads (0: in the calling thread). Jobs are handed out in
+ * submission order, each to the worker with the fewest jobs, and a worker holds up to `JOBS_PER_WORKER` jobs:
+ * when it finishes one, the next is already in its message queue, so it never waits for the main thread
+ * (which may be busy, e.g. with a training step) to send more. Results arrive as transferred typed arrays.
+ * Because every spectrum depends only on (seed, group, index), the results do not depend on the number of
+ * threads.
  */
 export class SimulationPool {
   readonly threads: number;
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
+  /** Jobs sent to each worker and not yet answered. */
+  private readonly load: number[] = [];
   private readonly waiting: { id: number; job: Job }[] = [];
   private readonly pending = new Map<
     number,
@@ -59,11 +66,11 @@ export class SimulationPool {
     }
     for (let t = 0; t < this.threads; t++) {
       const w = startWorker(setup);
-      w.on('message', (msg: { id: number; result?: JobResult; error?: string }) => this.onMessage(w, msg));
+      w.on('message', (msg: { id: number; result?: JobResult; error?: string }) => this.onMessage(t, msg));
       w.on('error', (err) => this.failAll(err));
       w.unref();
       this.workers.push(w);
-      this.idle.push(w);
+      this.load.push(0);
     }
   }
 
@@ -93,19 +100,19 @@ export class SimulationPool {
   }
 
   private dispatch(): void {
-    while (this.idle.length > 0 && this.waiting.length > 0) {
-      const w = this.idle.shift()!;
-      const msg = this.waiting.shift()!;
-      w.ref();
-      w.postMessage(msg);
+    while (this.waiting.length > 0) {
+      let t = 0;
+      for (let u = 1; u < this.workers.length; u++) if (this.load[u] < this.load[t]) t = u;
+      if (this.load[t] >= JOBS_PER_WORKER) return;
+      if (this.load[t]++ === 0) this.workers[t].ref();
+      this.workers[t].postMessage(this.waiting.shift()!);
     }
   }
 
-  private onMessage(w: Worker, msg: { id: number; result?: JobResult; error?: string }): void {
+  private onMessage(t: number, msg: { id: number; result?: JobResult; error?: string }): void {
     const p = this.pending.get(msg.id);
     this.pending.delete(msg.id);
-    w.unref();
-    this.idle.push(w);
+    if (--this.load[t] === 0) this.workers[t].unref();
     this.dispatch();
     if (!p) return;
     if (msg.error !== undefined) p.reject(new LivermrsError(`simulation worker: ${msg.error}`));

@@ -27,6 +27,26 @@ const F = new Float64Array(LAYERS + 1);
   F[0] = f(R); // the base strip's height is the density at R (its width is virtual)
 }
 
+const INV_2_24 = 1 / 16777216;
+/** XS[i] = X[i] / 2^24: the position z = u·XS[i] of a 24-bit integer u in layer i (u·2^-24·X[i], exactly). */
+const XS = X.map((x) => x * INV_2_24);
+/**
+ * ACCEPT[i]: the smallest 24-bit u whose position in layer i is not below X[i+1], so that the common-case
+ * test z < X[i+1] is the integer comparison u < ACCEPT[i] (same decisions, found by bisection on the very
+ * floating-point products the test would compute).
+ */
+const ACCEPT = new Int32Array(LAYERS);
+for (let i = 0; i < LAYERS; i++) {
+  let lo = 0;
+  let hi = 1 << 24;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (m * XS[i] >= X[i + 1]) hi = m;
+    else lo = m + 1;
+  }
+  ACCEPT[i] = lo;
+}
+
 const INV_2_32 = 1 / 4294967296;
 
 /** One standard normal deviate. */
@@ -65,7 +85,7 @@ export function fillNormal(rng: Rng, out: Float64Array, offset = 0, n = out.leng
   st[1] = rng.nextUint32();
   st[2] = rng.nextUint32();
   st[3] = rng.nextUint32();
-  fillFromState(st, out, offset, n);
+  fillFromState(st, null, 1, out, offset, n);
 }
 
 /**
@@ -81,13 +101,34 @@ export function fillNormalBlock(
   offset: number,
   n: number,
 ): void {
+  seedBlock(key, block);
+  fillFromState(SCRATCH, null, 1, out, offset, n);
+}
+
+/**
+ * out[offset + k] = signal[offset + k] + sigma·z_k for the deviates z_k of block `block` (the values
+ * fillNormalBlock gives), in one pass: how the simulator adds its noise.
+ */
+export function addNormalBlock(
+  key: Uint32Array,
+  block: number,
+  sigma: number,
+  signal: ArrayLike<number>,
+  out: Float64Array | Float32Array,
+  offset: number,
+  n: number,
+): void {
+  seedBlock(key, block);
+  fillFromState(SCRATCH, signal, sigma, out, offset, n);
+}
+
+function seedBlock(key: Uint32Array, block: number): void {
   const st = SCRATCH;
   const b = Math.imul(block + 1, 0x9e3779b9);
   st[0] = mix32(key[0] ^ b) | 1;
   st[1] = mix32(key[1] ^ mix32(b + 1));
   st[2] = mix32(key[2] ^ mix32(b + 2));
   st[3] = mix32(key[3] ^ mix32(b + 3));
-  fillFromState(st, out, offset, n);
 }
 
 const SCRATCH = new Uint32Array(4);
@@ -98,40 +139,50 @@ function mix32(z: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-function fillFromState(st: Uint32Array, out: Float64Array, offset: number, n: number): void {
+/** Writes out[offset + k] = z_k, or signal[offset + k] + sigma·z_k when a signal is given. */
+function fillFromState(
+  st: Uint32Array,
+  signal: ArrayLike<number> | null,
+  sigma: number,
+  out: Float64Array | Float32Array,
+  offset: number,
+  n: number,
+): void {
   let s0 = st[0] | 0;
   let s1 = st[1] | 0;
   let s2 = st[2] | 0;
   let s3 = st[3] | 0;
   for (let k = 0; k < n; k++) {
     // xoshiro128** step (r stays a signed 32-bit integer: only its bits are used)
-    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    const m = Math.imul(s1, 5);
+    const r = Math.imul((m << 7) | (m >>> 25), 9);
     const t = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
     s1 ^= s2;
     s0 ^= s3;
     s2 ^= t;
-    s3 = rotl(s3, 11);
+    s3 = (s3 << 11) | (s3 >>> 21);
     const i = r & 127;
-    const z = (r >>> 8) * INV_2_24 * X[i];
-    if (z < X[i + 1]) {
-      out[offset + k] = r & 128 ? -z : z;
-      continue;
+    const u = r >>> 8;
+    let z: number;
+    if (u < ACCEPT[i]) {
+      z = u * XS[i];
+      if (r & 128) z = -z;
+    } else {
+      st[0] = s0;
+      st[1] = s1;
+      st[2] = s2;
+      st[3] = s3;
+      z = slowNormal(st, i, u * INV_2_24 * X[i], r & 128 ? -1 : 1);
+      s0 = st[0] | 0;
+      s1 = st[1] | 0;
+      s2 = st[2] | 0;
+      s3 = st[3] | 0;
     }
-    st[0] = s0;
-    st[1] = s1;
-    st[2] = s2;
-    st[3] = s3;
-    out[offset + k] = slowNormal(st, i, z, r & 128 ? -1 : 1);
-    s0 = st[0] | 0;
-    s1 = st[1] | 0;
-    s2 = st[2] | 0;
-    s3 = st[3] | 0;
+    out[offset + k] = signal === null ? z : signal[offset + k] + sigma * z;
   }
 }
-
-const INV_2_24 = 1 / 16777216;
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));

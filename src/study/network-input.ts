@@ -3,6 +3,7 @@ import { type Fid, ppmAxis } from '../core/fid.js';
 import { fidToSpectrum } from '../spectra/fft.js';
 import { cropBins, defaultPreprocess, type PreprocessConfig, preprocessFid } from '../simulate/preprocess.js';
 import type { SimulationGrid } from '../simulate/signal-model.js';
+import type { Preprocessing } from '../web/model-bundle.js';
 
 /**
  * How a spectrum becomes the input of a qCNN or cCNN, in two equivalent forms:
@@ -10,7 +11,7 @@ import type { SimulationGrid } from '../simulate/signal-model.js';
  * - `stream`: the simulator's PreprocessConfig (src/simulate/preprocess.ts) that crops the window's bins of the
  *   model grid, without normalisation; the training stream produces exactly that, and `normaliseInputs` then
  *   divides each spectrum by its largest magnitude.
- * - `model`: the model-bundle contract of the web app (docs/web.md: `ppmRange`, `points`, `channels`,
+ * - `model`: the model-bundle contract of the web app (src/web/model-bundle.ts, docs/web.md: `ppmRange`, `points`, `channels`,
  *   `normalisation: 'max-magnitude'`): linear interpolation onto `points` ppm values from the window's high end
  *   down to its low end. Its ppm range is chosen as the first and last bin of the crop, so on the model grid the
  *   interpolation lands exactly on the bins and both forms give the same numbers.
@@ -18,13 +19,7 @@ import type { SimulationGrid } from '../simulate/signal-model.js';
  * The normalisation divisor g (the largest |S| in the window) is returned with every input: the qCNN predicts
  * amplitude / g and multiplies back, so its output is in the units of the data, like an NLLS amplitude.
  */
-export interface ModelPreprocessing {
-  ppmRange: [number, number];
-  points: number;
-  channels: ('real' | 'imag' | 'magnitude')[];
-  normalisation: 'max-magnitude' | 'l2' | 'none';
-  lineBroadeningHz?: number;
-}
+export type ModelPreprocessing = Preprocessing;
 
 /** The liver window: includes the olefinic lipid at 5.3 ppm and the residual water. */
 export const DEFAULT_WINDOW: [number, number] = [0.5, 5.7];

@@ -123,7 +123,7 @@ function classificationSection(input: StudyReportInput): ReportSection {
   if (first) {
     blocks.push({
       kind: 'confusion',
-      id: 'confusion-repeat-1',
+      id: 'confusion',
       matrices: arms
         .filter((arm) => first.arms[arm])
         .map((arm) => {

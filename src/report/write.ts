@@ -13,6 +13,8 @@ export interface WriteReportOptions {
   svg?: boolean;
   /** PNG pixel density (default 2). */
   pngScale?: number;
+  /** Folder inside the output directory to write into (e.g. one per input file); default its root. */
+  subdir?: string;
 }
 
 export interface WrittenReport {
@@ -28,16 +30,17 @@ export async function writeReportInto(
   opts: WriteReportOptions = {},
 ): Promise<WrittenReport> {
   const built = buildReport(report);
+  const at = (name: string) => (opts.subdir ? join(opts.subdir, name) : name);
   const written: WrittenReport = {
-    html: out.write(opts.htmlName ?? 'report.html', built.html),
+    html: out.write(at(opts.htmlName ?? 'report.html'), built.html),
     svg: [],
     png: [],
   };
   for (const f of built.figures) {
-    if (opts.svg ?? true) written.svg.push(out.write(join('figures', `${f.id}.svg`), f.svg));
+    if (opts.svg ?? true) written.svg.push(out.write(at(join('figures', `${f.id}.svg`)), f.svg));
     if (opts.png ?? true)
       written.png.push(
-        out.write(join('figures', `${f.id}.png`), await svgToPng(f.svg, { scale: opts.pngScale })),
+        out.write(at(join('figures', `${f.id}.png`)), await svgToPng(f.svg, { scale: opts.pngScale })),
       );
   }
   return written;

@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
+import { withOutputDir } from '../../io/atomic.js';
+import { classifyReport, type NetworkReportOptions } from '../../report/from-network.js';
+import { writeReportInto } from '../../report/write.js';
 import { readBundle } from '../../study/model-bundle.js';
+import type { ClassifyFileResult } from '../../study/network-results.js';
 import { classifyWithBundle, prepareForBundle } from '../../study/onnx-inference.js';
 import { defaultModelsDir, readSingleFid } from '../../study/read-spectrum.js';
+import { toJsonText } from '../../study/study-output.js';
 import { printJson } from '../options.js';
-import { type ModelInputOptions, modelInputOptions, readOptions } from './quantify.js';
+import { outputStems } from '../output-names.js';
+import { type ModelInputOptions, modelInputOptions, readOptions, SHIPPED_MODEL_WARNING } from './quantify.js';
 
 interface ClassifyOptions extends ModelInputOptions {
+  out?: string;
   json?: boolean;
 }
 
@@ -20,6 +27,10 @@ export function register(program: Command): void {
     )
     .argument('<files...>', 'spectra (NIfTI-MRS, Siemens, Philips, GE, jMRUI, LCModel .RAW)');
   modelInputOptions(cmd, 'ccnn')
+    .option(
+      '--out <dir>',
+      'write results.json and report.html (+ figures/*.svg|png) per file into DIR/<name>/',
+    )
     .option('--json', 'print the results as JSON on stdout')
     .addHelpText(
       'after',
@@ -27,16 +38,18 @@ export function register(program: Command): void {
 Examples:
   livermrs classify liver.nii.gz
   livermrs classify patients/*.nii.gz --json
+  livermrs classify liver.nii.gz --out out/c
   livermrs classify liver.nii.gz --model out/study/models`,
     )
     .action(async (files: string[], opts: ClassifyOptions) => {
       const bundle = readBundle(opts.model ?? defaultModelsDir(), 'classify');
       const read = readOptions(opts);
-      const prepared = files.map((f) => prepareForBundle(readSingleFid(f, read), bundle, f));
+      const fids = files.map((f) => readSingleFid(f, read));
+      const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
       const probs = await classifyWithBundle(bundle, prepared, opts.threads);
       const [neg, pos] = bundle.contract.classes;
       const threshold = bundle.contract.threshold ?? 0.5;
-      const out = files.map((file, i) => ({
+      const out: ClassifyFileResult[] = files.map((file, i) => ({
         file,
         model: bundle.contract.name,
         probability: probs[i],
@@ -45,6 +58,19 @@ Examples:
         threshold,
         notes: prepared[i].notes,
       }));
+      if (opts.out) {
+        const report: NetworkReportOptions = {
+          window: bundle.contract.preprocessing.ppmRange,
+          modelWarnings: opts.model ? [] : [SHIPPED_MODEL_WARNING.classify],
+        };
+        const stems = outputStems(files);
+        await withOutputDir(opts.out, async (dir) => {
+          for (const [i, r] of out.entries()) {
+            dir.write(`${stems[i]}/results.json`, toJsonText(r));
+            await writeReportInto(dir, classifyReport(r, fids[i], neg, report), { subdir: stems[i] });
+          }
+        });
+      }
       if (opts.json) printJson(out.length === 1 ? out[0] : out);
       else {
         for (const r of out) {

@@ -14,6 +14,7 @@ import {
   toJson,
 } from '../fit-job.js';
 import { parseNumber, parseRange } from '../options.js';
+import { outputStems } from '../output-names.js';
 
 interface FitCliOptions {
   water?: string;
@@ -146,7 +147,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     water: waterFor(file, opts.water),
     options: jobOptions,
   }));
-  const names = outputNames(files);
+  const names = outputStems(files);
   const results: (FitJobOutput | { file: string; error: string; code: number })[] = [];
   if (jobs.length === 1) {
     results.push(runFitJob(jobs[0]));
@@ -188,20 +189,6 @@ function waterFor(file: string, water: string | undefined): string | undefined {
   const stem = join(dirname(file), basename(file, extname(file)));
   for (const ext of ['.H2O', '.h2o']) if (existsSync(stem + ext)) return stem + ext;
   return undefined;
-}
-
-/** Unique subfolder names from the input file names. */
-function outputNames(files: string[]): string[] {
-  const seen = new Map<string, number>();
-  return files.map((f) => {
-    let stem = basename(f)
-      .replace(/\.nii\.gz$/i, '')
-      .replace(/\.[^.]+$/, '');
-    const k = seen.get(stem) ?? 0;
-    seen.set(stem, k + 1);
-    if (k > 0) stem = `${stem}-${k + 1}`;
-    return stem;
-  });
 }
 
 async function runBatch(

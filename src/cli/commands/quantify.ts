@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
-import type { FitResult } from '../../fit/fit.js';
-import { liverScaling, quantify } from '../../fit/quantify.js';
 import { fitWaterReference } from '../../fit/water-reference.js';
 import { withOutputDir } from '../../io/atomic.js';
 import type { ReadMrsOptions } from '../../io/read.js';
-import { defaultLiverBasis } from '../../physics/index.js';
+import { type NetworkReportOptions, quantifyReport } from '../../report/from-network.js';
+import { writeReportInto } from '../../report/write.js';
 import { readBundle } from '../../study/model-bundle.js';
 import { prepareForBundle, quantifyWithBundle } from '../../study/onnx-inference.js';
+import { qcnnQuantification, quantificationCsv } from '../../study/network-results.js';
 import { defaultModelsDir, readSingleFid } from '../../study/read-spectrum.js';
 import { toJsonText } from '../../study/study-output.js';
 import { parseNumber, printJson } from '../options.js';
+import { outputStems } from '../output-names.js';
 
 interface QuantifyOptions extends ModelInputOptions {
   water?: string;
@@ -31,7 +32,10 @@ export function register(program: Command): void {
   modelInputOptions(cmd, 'qcnn')
     .option('--water <file>', 'unsuppressed water reference (one file: applies to every spectrum)')
     .option('--tr <ms>', 'repetition time (water scaling; default 1500)', parseNumber('--tr', { min: 0 }))
-    .option('--out <dir>', 'write results.json and concentrations.csv per file into DIR/<name>/')
+    .option(
+      '--out <dir>',
+      'write results.json, concentrations.csv and report.html (+ figures/*.svg|png) per file into DIR/<name>/',
+    )
     .option('--json', 'print the results as JSON on stdout')
     .addHelpText(
       'after',
@@ -48,69 +52,28 @@ Examples:
       const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
       const results = await quantifyWithBundle(bundle, prepared, opts.threads);
       const water = opts.water ? fitWaterReference(readSingleFid(opts.water, read)) : undefined;
-      const protons = defaultLiverBasis().components ?? {};
-      const out = results.map((r, i) => {
-        const fid = fids[i];
-        // The quantification module works on fit results: give it the qCNN's amplitudes and SDs.
-        const asFit = {
-          components: r.components.map((name, k) => ({
-            name,
-            group: /^L\d\d$/.test(name) ? 'lipid' : 'metabolite',
-            amplitude: r.values[k],
-            crlb: r.sd[k],
-            crlbPercent: r.values[k] > 0 ? (100 * r.sd[k]) / r.values[k] : Number.POSITIVE_INFINITY,
-            ...(protons[name]?.protons !== undefined ? { protons: protons[name].protons } : {}),
-          })),
-          combined: [],
-          covariance: Float64Array.from({ length: r.components.length ** 2 }, (_, j) => {
-            const a = Math.floor(j / r.components.length);
-            return j % r.components.length === a ? r.sd[a] ** 2 : 0;
-          }),
-        } as unknown as FitResult;
-        const q = quantify(asFit, {
-          water,
-          scaling: water
-            ? liverScaling(
-                fid.echoTime ?? 0.03,
-                opts.tr !== undefined ? opts.tr / 1000 : (fid.repetitionTime ?? 1.5),
-              )
-            : undefined,
-        });
-        return {
+      const out = results.map((r, i) =>
+        qcnnQuantification(r, fids[i], {
           file: files[i],
           model: bundle.contract.name,
+          unit: bundle.contract.targets.unit,
           notes: prepared[i].notes,
-          unit: q.unit ?? bundle.contract.targets.unit,
-          components: q.components.map((c) => ({
-            name: c.name,
-            amplitude: c.amplitude,
-            sd: c.crlb,
-            sdPercent: c.crlbPercent,
-            ...(c.concentration !== undefined
-              ? { concentration: c.concentration, concentrationSd: c.concentrationSd }
-              : {}),
-          })),
-          fatFraction: q.fatFraction ? { percent: q.fatFraction.percent, sd: q.fatFraction.sd } : null,
-          warnings: q.warnings,
-        };
-      });
+          water,
+          repetitionTime: opts.tr !== undefined ? opts.tr / 1000 : undefined,
+        }),
+      );
       if (opts.out) {
-        await withOutputDir(opts.out, (dir) => {
-          for (const r of out) {
-            const stem = (r.file.split('/').pop() ?? 'spectrum').replace(/(\.nii)?(\.gz)?$|\.[^.]+$/i, '');
-            dir.write(`${stem}/results.json`, toJsonText(r));
-            const lines = ['name,amplitude,sd,sd_percent,concentration,concentration_sd'];
-            for (const c of r.components) {
-              const v = c as { concentration?: number; concentrationSd?: number };
-              lines.push(
-                [c.name, c.amplitude, c.sd, c.sdPercent, v.concentration ?? '', v.concentrationSd ?? '']
-                  .map((x) =>
-                    typeof x === 'number' ? (Number.isFinite(x) ? Number(x.toPrecision(6)) : '') : x,
-                  )
-                  .join(','),
-              );
-            }
-            dir.write(`${stem}/concentrations.csv`, `${lines.join('\n')}\n`);
+        const report: NetworkReportOptions = {
+          window: bundle.contract.preprocessing.ppmRange,
+          modelWarnings: opts.model ? [] : [SHIPPED_MODEL_WARNING.quantify],
+          meta: opts.water ? [['water reference', opts.water]] : [],
+        };
+        const stems = outputStems(files);
+        await withOutputDir(opts.out, async (dir) => {
+          for (const [i, r] of out.entries()) {
+            dir.write(`${stems[i]}/results.json`, toJsonText(r));
+            dir.write(`${stems[i]}/concentrations.csv`, quantificationCsv(r));
+            await writeReportInto(dir, quantifyReport(r, fids[i], report), { subdir: stems[i] });
           }
         });
       }
@@ -120,9 +83,8 @@ Examples:
           process.stdout.write(`${r.file}  (${r.model}; ${r.unit})\n`);
           for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
           for (const c of r.components) {
-            const v = c as { concentration?: number; concentrationSd?: number };
-            const value = v.concentration ?? c.amplitude;
-            const sd = v.concentrationSd ?? c.sd;
+            const value = c.concentration ?? c.amplitude;
+            const sd = c.concentrationSd ?? c.sd;
             process.stdout.write(
               `  ${c.name.padEnd(6)} ${value.toPrecision(4).padStart(10)} ± ${sd.toPrecision(3).padStart(8)}  (${Number.isFinite(c.sdPercent) ? c.sdPercent.toFixed(0) : '∞'}%)\n`,
             );
@@ -135,6 +97,17 @@ Examples:
       }
     });
 }
+
+/** Said in every report made with the shipped models (DESIGN.md: their priors are illustrative). */
+export const SHIPPED_MODEL_WARNING = {
+  quantify:
+    'The shipped qCNN is trained on simulated spectra drawn from ILLUSTRATIVE cohort priors, not on patient data: ' +
+    'its estimates are pulled toward those priors. Train a model for your protocol and population with livermrs train.',
+  classify:
+    'The shipped cCNN is trained on simulated spectra drawn from ILLUSTRATIVE cohort priors, not on patient data: ' +
+    'this probability is not a diagnosis. Train your own model from your patients with livermrs study --manifest ' +
+    'or livermrs train.',
+} as const;
 
 /** Options shared by quantify and classify: the models directory, header values a file may lack, threads. */
 export interface ModelInputOptions {

@@ -1,0 +1,158 @@
+import { LIVERMRS_VERSION } from '../core/version.js';
+import type { Fid } from '../core/fid.js';
+import type { ClassifyFileResult, QuantifyFileResult } from '../study/network-results.js';
+import { autoPhase0, spectrumOf } from '../web/preprocess.js';
+import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureInput } from './types.js';
+
+/**
+ * Adapters from the qCNN/cCNN results of `livermrs quantify` and `livermrs classify` (study/network-results.ts)
+ * to reports. A network does not fit a model to the spectrum, so the figure shows the data alone: the qCNN's
+ * amplitudes are in basis units, and the lineshape, frequency shifts and phase it would take to draw a model
+ * curve from them are not estimated; a curve drawn with guessed ones would look like a bad fit that never was.
+ */
+
+/** Real part of the spectrum after the display's automatic zero-order phase (over `window`), on its ppm axis. */
+export function phasedSpectrumInput(fid: Fid, window: [number, number], title?: string): SpectrumFigureInput {
+  const { ppm, spectrum } = spectrumOf(fid);
+  const phi = autoPhase0(ppm, spectrum, window);
+  const c = Math.cos(phi);
+  const s = Math.sin(phi);
+  const data = Float64Array.from(ppm, (_, i) => spectrum[2 * i] * c - spectrum[2 * i + 1] * s);
+  return { ppm, data, ppmRange: [window[0], window[1]], title, unit: 'a.u.' };
+}
+
+/** The acquisition facts of a file, for a report's header table. */
+export function acquisitionEntries(fid: Fid): [string, string | number][] {
+  return [
+    ['points', fid.points],
+    ['spectral width (Hz)', Math.round(1 / fid.dwellTime)],
+    ['spectrometer frequency (MHz)', fid.spectrometerFrequency.toFixed(3)],
+    ['echo time (ms)', fid.echoTime !== undefined ? (fid.echoTime * 1000).toFixed(1) : 'not stored'],
+  ];
+}
+
+function spectrumBlock(fid: Fid, window: [number, number], file: string, model: string): ReportBlock {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  return {
+    kind: 'spectrum',
+    input: phasedSpectrumInput(
+      fid,
+      window,
+      `${name}: the ${model} input window (real part, automatic zero-order phase for display)`,
+    ),
+  };
+}
+
+function notesBlocks(notes: readonly string[]): ReportBlock[] {
+  return notes.length
+    ? [{ kind: 'keyValue', title: 'Input preparation', entries: notes.map((n, i) => [`note ${i + 1}`, n]) }]
+    : [];
+}
+
+/** qCNN estimates with their predicted SDs: mmol/kg when the water reference scaled them, else amplitudes. */
+export function networkConcentrationTable(r: QuantifyFileResult): ConcentrationTableInput {
+  const scaled = r.components.some((c) => c.concentration !== undefined);
+  return {
+    unit: r.unit,
+    uncertaintyLabel: 'predicted SD',
+    rows: r.components.map((c) => ({
+      name: c.name,
+      value: scaled ? (c.concentration ?? Number.NaN) : c.amplitude,
+      sd: scaled ? c.concentrationSd : c.sd,
+      sdPercent: c.sdPercent,
+      group: /^L\d\d$/.test(c.name) ? 'lipid' : 'metabolite',
+    })),
+    warnings: r.warnings,
+    note:
+      'qCNN estimates with the SD predicted by the network (its variance head): a learned uncertainty, not a ' +
+      'Cramér–Rao bound. Rows with SD above 50 % are flagged.',
+  };
+}
+
+export interface NetworkReportOptions {
+  /** The model's input window [lo, hi] ppm (the spectrum is drawn over it). */
+  window: [number, number];
+  /** Extra header rows (command line, models directory). */
+  meta?: [string, string | number][];
+  /** Warnings about the model itself (e.g. the shipped model's illustrative training priors). */
+  modelWarnings?: string[];
+}
+
+/** The report of one `livermrs quantify` result: spectrum, concentration table, fat fraction, notes. */
+export function quantifyReport(r: QuantifyFileResult, fid: Fid, opts: NetworkReportOptions): ReportInput {
+  const name = r.file.split(/[\\/]/).pop() ?? r.file;
+  const blocks: ReportBlock[] = [
+    spectrumBlock(fid, opts.window, r.file, 'qCNN'),
+    {
+      kind: 'text',
+      text:
+        'The qCNN estimates amplitudes directly from the spectrum; it fits no model, so there is no fit curve, ' +
+        'baseline or residual to draw.',
+    },
+    { kind: 'concentrations', input: networkConcentrationTable(r) },
+  ];
+  if (r.fatFraction)
+    blocks.push({
+      kind: 'keyValue',
+      title: 'Fat fraction',
+      entries: [['fat fraction (%)', `${r.fatFraction.percent.toFixed(2)} ± ${r.fatFraction.sd.toFixed(2)}`]],
+    });
+  if (opts.modelWarnings?.length) blocks.push({ kind: 'warnings', warnings: opts.modelWarnings });
+  blocks.push(...notesBlocks(r.notes));
+  return {
+    title: `livermrs quantify: ${name}`,
+    subtitle: r.file,
+    meta: [
+      ['livermrs', LIVERMRS_VERSION],
+      ['model', r.model],
+      ...acquisitionEntries(fid),
+      ...(opts.meta ?? []),
+    ],
+    sections: [{ heading: 'qCNN quantification', blocks }],
+  };
+}
+
+/** The report of one `livermrs classify` result: spectrum, probability, model, notes and model warnings. */
+export function classifyReport(
+  r: ClassifyFileResult,
+  fid: Fid,
+  negativeClass: string,
+  opts: NetworkReportOptions,
+): ReportInput {
+  const name = r.file.split(/[\\/]/).pop() ?? r.file;
+  const blocks: ReportBlock[] = [
+    {
+      kind: 'probability',
+      input: {
+        probability: r.probability,
+        positiveLabel: r.positiveClass,
+        negativeLabel: negativeClass,
+        threshold: r.threshold,
+        model: r.model,
+      },
+    },
+    {
+      kind: 'keyValue',
+      title: 'Classification',
+      entries: [
+        [`P(${r.positiveClass})`, r.probability.toFixed(4)],
+        ['threshold', r.threshold],
+        ['predicted class', r.predicted],
+        ['model', r.model],
+      ],
+    },
+  ];
+  if (opts.modelWarnings?.length) blocks.push({ kind: 'warnings', warnings: opts.modelWarnings });
+  blocks.push(spectrumBlock(fid, opts.window, r.file, 'cCNN'), ...notesBlocks(r.notes));
+  return {
+    title: `livermrs classify: ${name}`,
+    subtitle: r.file,
+    meta: [
+      ['livermrs', LIVERMRS_VERSION],
+      ['model', r.model],
+      ...acquisitionEntries(fid),
+      ...(opts.meta ?? []),
+    ],
+    sections: [{ heading: 'cCNN classification', blocks }],
+  };
+}

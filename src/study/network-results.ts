@@ -1,0 +1,129 @@
+import type { Fid } from '../core/fid.js';
+import type { FitResult } from '../fit/fit.js';
+import { liverScaling, quantify } from '../fit/quantify.js';
+import type { WaterReference } from '../fit/water-reference.js';
+import { defaultLiverBasis } from '../physics/index.js';
+import type { QuantifiedSpectrum } from './onnx-inference.js';
+
+/**
+ * What `livermrs quantify` and `livermrs classify` report per file (results.json, --json, report.html): plain
+ * data built from the network outputs, shared by the CLI and the report adapters (report/from-network.ts).
+ */
+
+export interface QuantifiedComponentResult {
+  name: string;
+  /** Amplitude in the model's target unit (basis units in the data's scale for the shipped qCNN). */
+  amplitude: number;
+  /** The SD predicted by the network's variance head (NaN without one). */
+  sd: number;
+  sdPercent: number;
+  /** mmol/kg from the water reference, when one was given. */
+  concentration?: number;
+  concentrationSd?: number;
+}
+
+export interface QuantifyFileResult {
+  file: string;
+  model: string;
+  notes: string[];
+  unit: string;
+  components: QuantifiedComponentResult[];
+  fatFraction: { percent: number; sd: number } | null;
+  warnings: string[];
+}
+
+export interface ClassifyFileResult {
+  file: string;
+  model: string;
+  /** Probability of the positive class. */
+  probability: number;
+  positiveClass: string;
+  predicted: string;
+  threshold: number;
+  notes: string[];
+}
+
+export interface QcnnQuantificationOptions {
+  file: string;
+  model: string;
+  /** The model's target unit (used without a water reference). */
+  unit: string;
+  notes: string[];
+  /** Fitted unsuppressed water reference: concentrations in mmol/kg and the fat fraction. */
+  water?: WaterReference;
+  /** Repetition time (s) for the water scaling; default the file's, else 1.5 s. */
+  repetitionTime?: number;
+}
+
+/**
+ * The qCNN's amplitudes and predicted SDs as a quantification: the same water scaling, relaxation corrections
+ * and fat fraction as an NLLS fit (fit/quantify.ts), with the predicted SD in place of the CRLB and no
+ * covariance between components (the network predicts marginal SDs only).
+ */
+export function qcnnQuantification(
+  r: QuantifiedSpectrum,
+  fid: Fid,
+  opts: QcnnQuantificationOptions,
+): QuantifyFileResult {
+  const protons = defaultLiverBasis().components ?? {};
+  const K = r.components.length;
+  // quantify() reads only these fields of a fit result.
+  const asFit = {
+    components: r.components.map((name, k) => ({
+      name,
+      group: /^L\d\d$/.test(name) ? 'lipid' : 'metabolite',
+      amplitude: r.values[k],
+      crlb: r.sd[k],
+      crlbPercent: r.values[k] > 0 ? (100 * r.sd[k]) / r.values[k] : Number.POSITIVE_INFINITY,
+      ...(protons[name]?.protons !== undefined ? { protons: protons[name].protons } : {}),
+    })),
+    combined: [],
+    covariance: Float64Array.from({ length: K * K }, (_, j) => {
+      const a = Math.floor(j / K);
+      return j % K === a ? r.sd[a] ** 2 : 0;
+    }),
+  } as unknown as FitResult;
+  const q = quantify(asFit, {
+    water: opts.water,
+    scaling: opts.water
+      ? liverScaling(fid.echoTime ?? 0.03, opts.repetitionTime ?? fid.repetitionTime ?? 1.5)
+      : undefined,
+  });
+  return {
+    file: opts.file,
+    model: opts.model,
+    notes: opts.notes,
+    unit: q.unit ?? opts.unit,
+    components: q.components.map((c) => ({
+      name: c.name,
+      amplitude: c.amplitude,
+      sd: c.crlb,
+      sdPercent: c.crlbPercent,
+      ...(c.concentration !== undefined
+        ? { concentration: c.concentration, concentrationSd: c.concentrationSd }
+        : {}),
+    })),
+    fatFraction: q.fatFraction ? { percent: q.fatFraction.percent, sd: q.fatFraction.sd } : null,
+    warnings: q.warnings,
+  };
+}
+
+/** concentrations.csv of one quantified file (6 significant digits, empty cells for missing values). */
+export function quantificationCsv(r: QuantifyFileResult): string {
+  const cell = (x: number | undefined) =>
+    x !== undefined && Number.isFinite(x) ? Number(x.toPrecision(6)) : '';
+  const lines = ['name,amplitude,sd,sd_percent,concentration,concentration_sd'];
+  for (const c of r.components) {
+    lines.push(
+      [
+        c.name,
+        cell(c.amplitude),
+        cell(c.sd),
+        cell(c.sdPercent),
+        cell(c.concentration),
+        cell(c.concentrationSd),
+      ].join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -45,6 +45,7 @@ export function inputPipeline(grid: SimulationGrid, ppmRange = DEFAULT_WINDOW): 
     points: length,
     channels: ['real', 'imag'],
     normalisation: 'max-magnitude',
+    dwellTime: grid.dwellTime,
   };
   return { grid: { ...grid }, stream, model };
 }

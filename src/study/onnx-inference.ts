@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import type { Fid } from '../core/fid.js';
 import type { ClassifyContract, LoadedBundle, QuantifyContract } from './model-bundle.js';
-import { type InputPipeline, type PreparedInput, prepareFid, prepareOnGrid } from './network-input.js';
+import { networkInput } from '../web/preprocess.js';
+import { type PreparedInput, prepareFid } from './network-input.js';
 
 /**
  * Runs exported qCNN/cCNN bundles with onnxruntime-node (no libtorch needed): what `livermrs quantify` and
@@ -15,28 +16,13 @@ export function prepareForBundle(
 ): PreparedInput {
   const r = bundle.record;
   if (r) return prepareFid(fid, r.protocol, r.pipeline, source);
-  // A bundle from elsewhere: the contract's window on the file's own grid.
-  const prep = bundle.contract.preprocessing;
-  const pipeline: InputPipeline = {
-    grid: {
-      points: fid.points,
-      dwellTime: fid.dwellTime,
-      spectrometerFrequency: fid.spectrometerFrequency,
-      ppmReference: fid.ppmReference,
-    },
-    stream: {
-      kind: 'livermrs.preprocess',
-      version: 1,
-      grid: { points: 0, dwellTime: 0, spectrometerFrequency: 0, ppmReference: 0 },
-      ppmRange: prep.ppmRange,
-      channels: 'real-imag',
-      normalisation: { mode: 'none' },
-    },
-    model: prep,
+  // A bundle from elsewhere: the contract's preprocessing, by the function the browser app uses.
+  const x = networkInput(fid, bundle.contract.preprocessing, source);
+  return {
+    input: x.data,
+    norm: x.normalisation,
+    notes: ['the model has no training record (.training.json): its protocol was not checked'],
   };
-  return prepareOnGrid(fid, pipeline, source, [
-    'the model has no training record (.training.json): its protocol was not checked',
-  ]);
 }
 
 async function run(
@@ -49,13 +35,14 @@ async function run(
     interOpNumThreads: 1,
   });
   try {
-    const L = bundle.contract.preprocessing.points;
-    const x = new Float32Array(inputs.length * 2 * L);
+    const { points: L, channels } = bundle.contract.preprocessing;
+    const C = channels.length;
+    const x = new Float32Array(inputs.length * C * L);
     inputs.forEach((p, i) => {
-      x.set(p.input, i * 2 * L);
+      x.set(p.input, i * C * L);
     });
     const name = bundle.contract.input?.name ?? 'input';
-    const out = await session.run({ [name]: new ort.Tensor('float32', x, [inputs.length, 2, L]) });
+    const out = await session.run({ [name]: new ort.Tensor('float32', x, [inputs.length, C, L]) });
     const result: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(out)) result[k] = v.data as Float32Array;
     return result;

@@ -25,6 +25,13 @@ const preprocessingSchema = z.strictObject({
   normalisation: z.enum(['max-magnitude', 'l2', 'none']),
   /** Exponential line broadening (Hz) applied to the FID before the FFT. Default 0. */
   lineBroadeningHz: z.number().min(0).optional(),
+  /**
+   * Dwell time (s) of the grid the network was trained on. A spectrum sampled with another dwell time is
+   * multiplied by dwell_data / dwellTime before the window is taken: the unnormalised FFT sums the samples, so a
+   * peak of the same FID amplitude is 1/dwell times as high. Changes only the input normalisation factor, i.e.
+   * estimates scaled by it (`targets.scaleByInputNorm`). Default: no scaling.
+   */
+  dwellTime: z.number().positive().optional(),
 });
 
 const targetsSchema = z.strictObject({

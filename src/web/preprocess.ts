@@ -116,7 +116,10 @@ export interface NetworkInput {
   normalisation: number;
 }
 
-/** A spectrum as the network input described by `prep` (see web/model-bundle.ts). */
+/**
+ * A spectrum as the network input described by `prep` (see web/model-bundle.ts): the same numbers as the CLI's
+ * study/network-input.ts (which crops the bins exactly on the model grid, where this interpolation lands on them).
+ */
 export function networkInput(fid: Fid, prep: Preprocessing, source = '<spectrum>'): NetworkInput {
   const { ppm, spectrum } = spectrumOf(fid, prep.lineBroadeningHz ?? 0);
   const lo = Math.min(ppm[0], ppm[ppm.length - 1]);
@@ -128,6 +131,10 @@ export function networkInput(fid: Fid, prep: Preprocessing, source = '<spectrum>
     );
   }
   const win = interpolateSpectrum(ppm, spectrum, windowGrid(prep));
+  if (prep.dwellTime !== undefined && fid.dwellTime !== prep.dwellTime) {
+    const scale = fid.dwellTime / prep.dwellTime;
+    for (let i = 0; i < win.length; i++) win[i] *= scale;
+  }
   let norm = 1;
   if (prep.normalisation === 'max-magnitude') {
     norm = 0;

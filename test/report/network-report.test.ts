@@ -75,11 +75,20 @@ describe('quantify and classify reports (shipped models)', () => {
     expect(err).toBe('');
     const printed = JSON.parse(out);
     const folder = join(target, 'liver');
-    expect(readdirSync(folder).sort()).toEqual(['concentrations.csv', 'figures', 'report.html', 'results.json']);
+    expect(readdirSync(folder).sort()).toEqual([
+      'concentrations.csv',
+      'figures',
+      'report.html',
+      'results.json',
+    ]);
     const results = JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8'));
     expect(results).toEqual(printed);
     const html = readFileSync(join(folder, 'report.html'), 'utf8');
-    const rows = [...html.matchAll(/<tr( class="flagged")?><th scope="row">([^<]+)<\/th><td class="num">([^<]*)<\/td><td class="num">([^<]*)<\/td>/g)];
+    const rows = [
+      ...html.matchAll(
+        /<tr( class="flagged")?><th scope="row">([^<]+)<\/th><td class="num">([^<]*)<\/td><td class="num">([^<]*)<\/td>/g,
+      ),
+    ];
     expect(rows.map((r) => r[2])).toEqual(COMPONENTS);
     for (const [i, c] of results.components.entries()) {
       expect(rows[i][3], c.name).toBe(formatValue(c.amplitude));

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMrs } from '../../src/io/read.js';
 import { formatValue } from '../../src/report/tables.js';
@@ -14,6 +13,7 @@ import { pixelStats } from '../helpers/png.js';
 import { CHALLENGE, EXTDATA } from '../paths.js';
 import { COMPONENTS, type testModels, writeTestModels } from './models.js';
 import { applyLinear } from './linear-onnx.js';
+import { dropFiles, type EnteredValues, modelsReady } from './page.js';
 
 /**
  * End to end: the built app in headless Chromium, served by the real server on 127.0.0.1, with linear stand-in
@@ -72,50 +72,9 @@ function expected(files: string[], values?: { bandwidth: number; mhz: number }) 
   return { rows, probability: classProbability(models.cMeta, logit) };
 }
 
-/** Waits until the page has tried to load the models, and fails with its message unless both loaded. */
-async function modelsReady(page: Page): Promise<void> {
-  await page.waitForSelector('#models:not([data-state="loading"])', { timeout: 60_000 });
-  const el = page.locator('#models');
-  expect(await el.getAttribute('data-state'), (await el.textContent()) ?? '').toBe('ready');
-}
+const openAndDrop = (files: string[], values?: EnteredValues) => dropFiles(chromium, server, files, values);
 
-async function openAndDrop(
-  files: string[],
-  values?: { bandwidth: number; mhz: number },
-): Promise<{ page: Page; foreign: string[]; violations: string[] }> {
-  const page = await chromium.context.newPage();
-  const foreign: string[] = [];
-  const violations: string[] = [];
-  page.on('console', (m) => {
-    if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
-  });
-  page.on('request', (r) => {
-    if (!r.url().startsWith(server.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:'))
-      foreign.push(r.url());
-  });
-  await page.goto(server.url);
-  await modelsReady(page);
-  if (values) {
-    await page.locator('#extra summary').click();
-    await page.fill('#bandwidth', String(values.bandwidth));
-    await page.fill('#mhz', String(values.mhz));
-  }
-  await page.setInputFiles('#file', files);
-  await page.waitForFunction(
-    () =>
-      document.querySelector('#status')?.textContent?.startsWith('Done') ||
-      document.querySelector('#status.error'),
-    undefined,
-    { timeout: 60_000 },
-  );
-  return { page, foreign, violations };
-}
-
-async function checkResult(
-  files: string[],
-  notes: string[] = [],
-  values?: { bandwidth: number; mhz: number },
-): Promise<void> {
+async function checkResult(files: string[], notes: string[] = [], values?: EnteredValues): Promise<void> {
   const { page, foreign, violations } = await openAndDrop(files, values);
   try {
     const error = await page.locator('#status.error').count();
@@ -146,8 +105,6 @@ async function checkResult(
     expect(violations).toEqual([]);
     const shownNotes = await page.locator('#notes p').allTextContents();
     for (const n of notes) expect(shownNotes.some((t) => t.startsWith(n))).toBe(true);
-    if (process.env.LIVERMRS_SCREENSHOT)
-      await page.screenshot({ path: process.env.LIVERMRS_SCREENSHOT, fullPage: true });
   } finally {
     await page.close();
   }

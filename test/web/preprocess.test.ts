@@ -15,8 +15,8 @@ import {
 import { testModels } from './models.js';
 
 /** A Lorentzian singlet at `ppm` (area 1, T2* 40 ms) with zero-order phase `phase`, in the internal convention. */
-function singlet(ppm: number, phase = 0, points = 2048): Fid {
-  const h = { points, dwellTime: 1 / 2000, spectrometerFrequency: 127.76, ppmReference: 4.65 };
+function singlet(ppm: number, phase = 0, points = 2048, bandwidth = 2000): Fid {
+  const h = { points, dwellTime: 1 / bandwidth, spectrometerFrequency: 127.76, ppmReference: 4.65 };
   const f = ppmToHz(ppm, h);
   const data = new Float64Array(2 * points);
   for (let n = 0; n < points; n++) {
@@ -56,6 +56,27 @@ describe('network input', () => {
     expect(Math.hypot(...x.data)).toBeCloseTo(1, 5);
     const y = networkInput(singlet(2), { ...PREP, channels: ['real'], normalisation: 'none' });
     expect(y.normalisation).toBe(1);
+  });
+
+  it("scales by dwell_data / the model's dwell time, so the same FID amplitude gives the same factor at any bandwidth", () => {
+    const prep = { ...PREP, channels: ['real' as const, 'imag' as const] };
+    // The same singlet (T2* 40 ms) over the same 1.024 s, sampled at 2000 and at 4000 Hz.
+    const slow = singlet(3.2, 0, 2048, 2000);
+    const fast = singlet(3.2, 0, 4096, 4000);
+    // Unnormalised FFT peak: sum of e^(-n dt / T2*) = 1 / (1 - e^(-dt / T2*)): 80.50 at 0.5 ms, 160.50 at 0.25 ms.
+    const a = networkInput(slow, { ...prep, dwellTime: 1 / 2000 });
+    const b = networkInput(fast, { ...prep, dwellTime: 1 / 2000 });
+    const sum = (dt: number) => 1 / (1 - Math.exp(-dt / 0.04));
+    expect(b.normalisation / a.normalisation).toBeCloseTo((0.5 * sum(1 / 4000)) / sum(1 / 2000), 3);
+    expect(Math.abs(b.normalisation / a.normalisation - 1)).toBeLessThan(0.005);
+    // Without the model's dwell time the factor follows the data's sampling (twice as large at 4000 Hz).
+    expect(networkInput(fast, prep).normalisation / a.normalisation).toBeCloseTo(
+      sum(1 / 4000) / sum(1 / 2000),
+      3,
+    );
+    // The network input itself does not change.
+    const c = networkInput(fast, prep);
+    expect(Math.max(...b.data.map((v, i) => Math.abs(v - c.data[i])))).toBeLessThan(1e-6);
   });
 
   it('refuses a window outside the spectral width, naming the file', () => {

@@ -181,6 +181,10 @@ function show(a: Analysis): void {
         note: 'qCNN estimates with the SD predicted by the network (its variance head).',
       })
     : '<p class="note">No qCNN installed (models/qcnn.onnx + qcnn.json).</p>';
+  // The numbers at full precision, for scripts and tests that compare the page with `livermrs quantify --json`.
+  $('quant').dataset.values = a.rows
+    ? JSON.stringify(a.rows.map((r) => ({ name: r.name, value: r.value, sd: r.sd ?? null })))
+    : '';
   if (a.probability !== undefined && a.classMeta) {
     const [neg, pos] = a.classMeta.classes;
     $('class').innerHTML =

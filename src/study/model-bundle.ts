@@ -64,6 +64,14 @@ export interface TrainingRecord {
 
 const AMPLITUDE_UNIT = 'basis units (mmol/kg when the spectrum is scaled to its water reference)';
 
+/** Said in the description of every model trained on priors that are illustrative, not from patients. */
+export const ILLUSTRATIVE_NOTE =
+  ' Trained on ILLUSTRATIVE cohort priors (literature trends, not patient data): not for clinical decisions.';
+
+function illustrativeNote(training: Record<string, unknown>): string {
+  return training.illustrative === true ? ILLUSTRATIVE_NOTE : '';
+}
+
 export function quantifyContract(m: QcnnModel, name: string): QuantifyContract {
   const lipid = (c: string) => /^L\d\d$/.test(c);
   return {
@@ -73,7 +81,7 @@ export function quantifyContract(m: QcnnModel, name: string): QuantifyContract {
     name,
     description: `qCNN: ${m.components.length} amplitudes with predicted SDs; trained on cohort ${String(
       m.training.cohort,
-    )}, ${String(m.training.spectra)} simulated spectra (livermrs train).`,
+    )}, ${String(m.training.spectra)} simulated spectra (livermrs train).${illustrativeNote(m.training)}`,
     input: { name: 'input' },
     preprocessing: m.pipeline.model,
     components: [...m.components],
@@ -98,7 +106,7 @@ export function classifyContract(m: CcnnModel, name: string): ClassifyContract {
       m.trainingPrior
     }; ${m.members > 1 ? `ensemble of ${m.members} networks, ` : ''}temperature-calibrated (T = ${m.temperature.toFixed(
       3,
-    )}); trained on cohort ${String(m.training.cohort)} (livermrs train).`,
+    )}); trained on cohort ${String(m.training.cohort)} (livermrs train).${illustrativeNote(m.training)}`,
     input: { name: 'input' },
     preprocessing: m.pipeline.model,
     classes: [m.classes[0], m.classes[1]],

@@ -106,6 +106,8 @@ export async function trainOnStream(
     validation,
     record: {
       cohort: src.cohort.name,
+      /** The cohort says its priors are illustrative (the built-in ones): said in the model's description. */
+      illustrative: src.cohort.illustrative === true,
       groups: src.groups,
       seed: o.seed,
       spectra: o.spectra,

@@ -20,7 +20,7 @@ import { parseCsv } from '../../src/simulate/csv.js';
 import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { ARCHITECTURES } from '../../src/study/architectures.js';
 import { cohortGrid, cohortProtocol, combineCohorts } from '../../src/study/cohorts.js';
-import { readBundle, type TrainingRecord } from '../../src/study/model-bundle.js';
+import { ILLUSTRATIVE_NOTE, readBundle, type TrainingRecord } from '../../src/study/model-bundle.js';
 import { inputPipeline } from '../../src/study/network-input.js';
 import { prepareForBundle, quantifyWithBundle } from '../../src/study/onnx-inference.js';
 import { readSingleFid } from '../../src/study/read-spectrum.js';
@@ -146,6 +146,8 @@ describe('virtual study, end to end (tiny)', () => {
     for (const stem of ['qcnn', 'ccnn']) {
       const json = JSON.parse(readFileSync(join(out, 'models', `${stem}.json`), 'utf8'));
       expect(parseModelMetadata(json, `${stem}.json`).task).toBe(stem === 'qcnn' ? 'quantify' : 'classify');
+      // Trained on priors estimated from (virtual) patients: not flagged as illustrative.
+      expect(json.description).not.toContain('ILLUSTRATIVE');
     }
   });
 
@@ -315,6 +317,11 @@ describe('networks', () => {
     );
     expect(r.code).toBe(0);
     const record = JSON.parse(readFileSync(join(d, 'ccnn.training.json'), 'utf8'));
+    // The built-in cohorts are illustrative, and the model's description says so.
+    expect(record.model.training.illustrative).toBe(true);
+    expect(JSON.parse(readFileSync(join(d, 'ccnn.json'), 'utf8')).description).toContain(
+      ILLUSTRATIVE_NOTE.trim(),
+    );
     const T = record.model.temperature as number;
     const session = await ort.InferenceSession.create(join(d, 'ccnn.onnx'));
     const L = record.pipeline.model.points as number;

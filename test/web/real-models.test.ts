@@ -73,6 +73,10 @@ async function compareWithCli(
     if (await page.locator('#status.error').count())
       throw new Error(`app error: ${await page.locator('#status').textContent()}`);
     expect(await page.locator('#models').textContent()).toContain('qCNN: qCNN hbv-lc+hbv-lc-hcc');
+    // The shipped models say on the page that their training priors are illustrative.
+    const modelNotes = await page.locator('#model-notes li').allTextContents();
+    expect(modelNotes).toHaveLength(2);
+    for (const n of modelNotes) expect(n).toContain('ILLUSTRATIVE cohort priors');
     const shown = JSON.parse((await page.locator('#quant').getAttribute('data-values')) ?? '[]') as {
       name: string;
       value: number;

@@ -73,6 +73,14 @@ const modelsReady = (async () => {
       m ? `${label}: ${m.meta.name ?? label}` : `${label}: not installed`;
     el.textContent = `Models — ${describe(qcnn, 'qCNN')}; ${describe(ccnn, 'cCNN')}. Threads: ${ort.env.wasm.numThreads}.`;
     el.dataset.state = qcnn && ccnn ? 'ready' : 'missing';
+    // What each model says of itself (e.g. that its training priors are illustrative, not from patients).
+    const notes = $('model-notes');
+    for (const m of [qcnn, ccnn]) {
+      if (!m?.meta.description) continue;
+      const li = document.createElement('li');
+      li.textContent = m.meta.description;
+      notes.append(li);
+    }
   } catch (err) {
     el.textContent = `Models could not be loaded: ${(err as Error).message}`;
     el.dataset.state = 'error';

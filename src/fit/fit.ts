@@ -58,6 +58,14 @@ export interface FitOptions {
   tolerance?: number;
   /** Stop when a Levenberg–Marquardt step gains less than this many noise variances (Δχ²). Default 0.1. */
   minGain?: number;
+  /**
+   * Basis amplitudes held ≥ 0 ('nonnegative', default: concentrations cannot be negative) or unconstrained
+   * ('signed'). A non-negative estimate of a component far below its CRLB is biased upward (it is |noise|-like);
+   * signed estimates are unbiased, so their mean over spectra estimates the population mean (the study's
+   * `--prior-amplitudes signed`). CRLBs mean the same in both (they bound the unconstrained problem); a negative
+   * amplitude reports crlbPercent Infinity.
+   */
+  amplitudes?: 'nonnegative' | 'signed';
 }
 
 export interface ComponentResult {
@@ -217,7 +225,17 @@ export class Fitter {
         : new VoigtModel(this.grid, b.fids, b.names, vopts);
     const windowPpm = this.grid.ppm[0] - this.grid.ppm[this.grid.bins - 1];
     this.baseline = buildBaseline(this.grid.bins, windowPpm, options.baseline);
-    this.solver = new VarproSolver(this.model, this.baseline);
+    if (
+      options.amplitudes !== undefined &&
+      options.amplitudes !== 'nonnegative' &&
+      options.amplitudes !== 'signed'
+    ) {
+      throw new InputError(`amplitudes '${String(options.amplitudes)}'`, {
+        field: 'amplitudes',
+        expected: "'nonnegative' or 'signed'",
+      });
+    }
+    this.solver = new VarproSolver(this.model, this.baseline, options.amplitudes === 'signed');
     this.combinations = options.combinations ?? defaultCombinations(this.names, this.groups);
     for (const c of this.combinations) {
       const missing = c.members.filter((m) => !this.names.includes(m));
@@ -332,7 +350,7 @@ export class Fitter {
     const theta = res.theta;
     // Degrees of freedom: θ, the passive linear columns and the baseline's effective dimension.
     const K = model.nonnegColumns;
-    const passive = solver.coef.reduce((s, v, i) => s + (i >= K || v > 0 ? 1 : 0), 0);
+    const passive = solver.coef.reduce((s, v, i) => s + (solver.free[i] === 1 || v > 0 ? 1 : 0), 0);
     const dof = solver.nParams + passive + this.baseline.effectiveDimension * (g.complexRows ? 2 : 1);
     const resVar = solver.rss / Math.max(1, g.rows - dof);
     const useRegion = o.noise === 'region' && noise !== undefined;

@@ -9,7 +9,8 @@ import { GramNnls } from './nnls.js';
  * nonlinear parameters and bounded least squares for the linear ones.
  *
  * For nonlinear parameters θ the cost is
- *   F(θ) = min_{x, y} ‖d − A(θ)x − By‖² + yᵀΛy + Σ_p σ²_prior ((θ_p − μ_p)/s_p)²,   x_i ≥ 0 for basis columns,
+ *   F(θ) = min_{x, y} ‖d − A(θ)x − By‖² + yᵀΛy + Σ_p σ²_prior ((θ_p − μ_p)/s_p)²,   x_i ≥ 0 for basis columns
+ * (unless the amplitudes are signed: then all of x is free and the inner problem is plain least squares),
  * where A(θ) are the model columns (basis components, then free columns such as residual water), B the
  * baseline design (constant) and Λ its roughness penalty. The inner problem is solved exactly: the baseline
  * block is eliminated with a precomputed (BᵀB + Λ)⁻¹ (Schur complement), and the remaining few tens of
@@ -93,7 +94,11 @@ export class VarproSolver {
   private readonly sol: Float64Array;
   evaluations = 0;
 
-  constructor(model: SpectralModel, baseline: BaselineDesign) {
+  /**
+   * `signedAmplitudes`: the basis amplitude columns are unconstrained like the free columns (FitOptions.amplitudes
+   * 'signed'); by default they are held ≥ 0.
+   */
+  constructor(model: SpectralModel, baseline: BaselineDesign, signedAmplitudes = false) {
     const grid = model.grid;
     this.model = model;
     this.data = new Float64Array(grid.rows);
@@ -104,7 +109,7 @@ export class VarproSolver {
     this.L = baseline.functions;
     this.nBase = grid.complexRows ? 2 * this.L : this.L;
     this.free = new Uint8Array(this.nCols);
-    for (let c = model.nonnegColumns; c < this.nCols; c++) this.free[c] = 1;
+    for (let c = signedAmplitudes ? 0 : model.nonnegColumns; c < this.nCols; c++) this.free[c] = 1;
     const L = this.L;
     // Mb = (SᵀS + Λ)⁻¹, shared by the real and imaginary blocks.
     if (L > 0) {

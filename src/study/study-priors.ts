@@ -1,7 +1,8 @@
 import { type Cohort, formatCohort, parseCohort } from '../simulate/cohort-schema.js';
 import type { CsvTable } from '../simulate/csv.js';
 import { componentClassifier } from '../simulate/generator.js';
-import { estimatePriors, type ParameterEstimate } from '../simulate/priors.js';
+import { lognormalFromMoments } from '../simulate/distributions.js';
+import { estimatePriors, type ParameterEstimate, VARIANCE_FLOOR } from '../simulate/priors.js';
 import type { SpectrumFit } from './fit-features.js';
 
 /**
@@ -17,6 +18,8 @@ import type { SpectrumFit } from './fit-features.js';
 export interface PriorPatient {
   group: string;
   fit: SpectrumFit;
+  /** The same spectrum fitted with signed amplitudes (FitOptions.amplitudes 'signed'), for `priorAmplitudes: 'signed'`. */
+  signed?: { amplitudes: readonly number[]; crlb: readonly number[] };
 }
 
 export interface StudyPriorsOptions {
@@ -29,6 +32,13 @@ export interface StudyPriorsOptions {
    * toward the pooled estimate by how well the prior patients determine them ('shrunk', see shrinkDifferences).
    */
   amplitudes?: 'separate' | 'shrunk';
+  /**
+   * Where the amplitude distributions come from: the non-negative fits ('nonnegative', default; estimatePriors'
+   * families, biased upward for components far below their CRLB) or moments of the signed fits ('signed', see
+   * signedAmplitudePrior; needs PriorPatient.signed). Nuisance parameters and correlations come from the
+   * non-negative fits either way.
+   */
+  priorAmplitudes?: 'nonnegative' | 'signed';
   name: string;
   /** Group order of the output cohort. */
   groups: readonly string[];
@@ -93,6 +103,8 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     estimates.length = 0;
     estimates.push(...kept, ...pooledNuisance);
   }
+  if (o.priorAmplitudes === 'signed')
+    applySignedAmplitudes(cohort, estimates, patients, o.groups, o.components);
   if (o.amplitudes === 'shrunk') shrinkDifferences(cohort, patients, o.groups, o.components);
   for (const g of o.groups) keepSnrPositive(cohort.groups[g].nuisance);
   // Never hand the simulator a cohort that would not read back.
@@ -101,8 +113,93 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     .map((g) => `${patients.filter((p) => p.group === g).length} ${g}`)
     .join(
       ', ',
-    )}); nuisance ${o.nuisance ?? 'pooled'}; amplitudes ${o.amplitudes ?? 'separate'}; template ${o.template.name}.`;
+    )}); nuisance ${o.nuisance ?? 'pooled'}; amplitudes ${o.amplitudes ?? 'separate'} from ${o.priorAmplitudes ?? 'nonnegative'} fits; template ${o.template.name}.`;
   return { cohort, estimates, table };
+}
+
+/**
+ * Floor of a signed-moment mean, as a fraction of the group's mean CRLB of that component. A population mean of
+ * a concentration is > 0, but with 10 patients whose CRLBs are several times the mean, the sample mean of the
+ * signed estimates (standard error ≈ CRLB/√10 ≈ 0.3 CRLB) is ≤ 0 about as often as the truth is below 0.3 CRLB.
+ * Such a mean says "below what these fits resolve", and is set to a tenth of one fit's CRLB: small against
+ * the data's resolution, but not so small that the lognormal degenerates.
+ */
+export const SIGNED_MEAN_FLOOR = 0.1;
+
+export interface SignedAmplitudePrior {
+  spec: { dist: 'lognormal'; mu: number; sigma: number };
+  /** Mean and SD of the amplitude (after deconvolution and the floor). */
+  mean: number;
+  sd: number;
+  /** The sample mean was below SIGNED_MEAN_FLOOR × mean CRLB and was raised to it. */
+  floored: boolean;
+  /** Mean CRLB² subtracted from the observed variance. */
+  deconvolved: number;
+}
+
+/**
+ * A group's amplitude distribution by moments of signed (unconstrained) estimates x_i with CRLBs c_i: mean =
+ * the sample mean (unbiased: E x_i = a_i for an unbiased fit), variance = sample variance − mean c_i² (the
+ * spread of the patients plus the fit noise, as estimatePriors deconvolves; floored at VARIANCE_FLOOR × the
+ * sample variance), then the lognormal with that mean and SD (the family of the study's cohorts). The mean is
+ * floored at SIGNED_MEAN_FLOOR × the mean CRLB (see there).
+ */
+export function signedAmplitudePrior(x: ArrayLike<number>, crlb: ArrayLike<number>): SignedAmplitudePrior {
+  const n = x.length;
+  if (n < 2 || crlb.length !== n)
+    throw new RangeError('signedAmplitudePrior: needs ≥ 2 values with a CRLB each');
+  let m = 0;
+  let c = 0;
+  let c2 = 0;
+  for (let i = 0; i < n; i++) {
+    m += x[i] / n;
+    c += crlb[i] / n;
+    c2 += crlb[i] ** 2 / n;
+  }
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i] - m) ** 2 / (n - 1);
+  const variance = Math.max(v - c2, VARIANCE_FLOOR * v);
+  const floor = SIGNED_MEAN_FLOOR * c;
+  const floored = !(m >= floor);
+  const mean = floored ? floor : m;
+  const sd = Math.sqrt(variance);
+  if (!(mean > 0) || !(sd > 0)) {
+    throw new RangeError('signedAmplitudePrior: the values and CRLBs give no positive mean and spread');
+  }
+  const { mu, sigma } = lognormalFromMoments(mean, sd);
+  return {
+    spec: { dist: 'lognormal', mu: round6(mu), sigma: round6(sigma) },
+    mean,
+    sd,
+    floored,
+    deconvolved: v - variance,
+  };
+}
+
+/** Replaces each group's amplitude distributions (and their estimates) by signedAmplitudePrior of the signed fits. */
+function applySignedAmplitudes(
+  cohort: Cohort,
+  estimates: ParameterEstimate[],
+  patients: readonly PriorPatient[],
+  groups: readonly string[],
+  components: readonly string[],
+): void {
+  for (const g of groups) {
+    const members = patients.filter((p) => p.group === g);
+    const signed = members.map((p) => {
+      if (!p.signed) throw new RangeError(`estimateStudyPriors: a ${g} prior patient has no signed fit`);
+      return p.signed;
+    });
+    components.forEach((c, k) => {
+      const prior = signedAmplitudePrior(
+        signed.map((s) => s.amplitudes[k]),
+        signed.map((s) => s.crlb[k]),
+      );
+      cohort.groups[g].amplitudes[c] = prior.spec;
+      const e = estimates.find((q) => q.group === g && q.parameter === c);
+      if (e) Object.assign(e, { family: 'lognormal', spec: prior.spec, deconvolved: prior.deconvolved });
+    });
+  }
 }
 
 /**

@@ -86,6 +86,12 @@ export interface StudySettings {
   ccnnCalibration: 'simulated' | 'prior-patients';
   /** Group differences of the amplitude priors: as estimated, or shrunk (study-priors.ts). */
   amplitudes: 'separate' | 'shrunk';
+  /**
+   * Amplitude priors from the non-negative NLLS fits of the prior patients (default) or from moments of a second,
+   * signed fit of them (FitOptions.amplitudes 'signed'; study-priors.ts signedAmplitudePrior). Optional so that
+   * settings stored before it existed read back as the default.
+   */
+  priorAmplitudes?: 'nonnegative' | 'signed';
   /** Class prior (probability of the positive group) all classifiers decide under; default: the design's. */
   classPrior?: number;
   threads: { torch: number; simulation: number; fit: number };
@@ -269,9 +275,30 @@ export async function runRepeat(
   // 2. Priors from the prior patients' fits.
   say('priors', 'estimating priors from the prior patients');
   const priorIdx = patients.map((p, i) => (p.role === 'prior' ? i : -1)).filter((i) => i >= 0);
+  const signedFits =
+    s.priorAmplitudes === 'signed'
+      ? await fitMany(
+          nllsSetup(ctx, { ...s.fitOptions, amplitudes: 'signed' }),
+          priorIdx.reduce(
+            (out, i, j) => {
+              const n = 2 * grid.points;
+              out.set(fids.subarray(n * i, n * (i + 1)), n * j);
+              return out;
+            },
+            new Float64Array(priorIdx.length * 2 * grid.points),
+          ),
+          priorIdx.length,
+          { threads: s.threads.fit, signal: ctx.signal },
+        )
+      : undefined;
   const priors = estimateStudyPriors(
-    priorIdx.map((i) => ({ group: patients[i].group, fit: fits[i] })),
+    priorIdx.map((i, j) => ({
+      group: patients[i].group,
+      fit: fits[i],
+      ...(signedFits ? { signed: signedFits[j] } : {}),
+    })),
     {
+      priorAmplitudes: s.priorAmplitudes ?? 'nonnegative',
       template,
       components: ctx.components,
       nuisance: s.nuisance,

@@ -46,6 +46,7 @@ interface StudyOptions {
   threads: number;
   nuisance: string;
   amplitudes: string;
+  priorAmplitudes: string;
   calibration: string;
   members: number;
   architecture: string;
@@ -131,6 +132,11 @@ export function register(program: Command): void {
       'separate',
     )
     .option(
+      '--prior-amplitudes <mode>',
+      "amplitude priors from the prior patients' 'nonnegative' NLLS fits or from moments of 'signed' (unconstrained) fits, whose means are unbiased",
+      'nonnegative',
+    )
+    .option(
       '--calibration <mode>',
       "cCNN temperature: 'prior-patients' (refitted on the labelled prior patients) or 'simulated' (validation spectra only)",
       'prior-patients',
@@ -174,6 +180,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   }
   if (o.amplitudes !== 'separate' && o.amplitudes !== 'shrunk') {
     throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk`);
+  }
+  if (o.priorAmplitudes !== 'nonnegative' && o.priorAmplitudes !== 'signed') {
+    throw new UsageError(`--prior-amplitudes: '${o.priorAmplitudes}' is not one of nonnegative, signed`);
   }
   if (o.calibration !== 'simulated' && o.calibration !== 'prior-patients') {
     throw new UsageError(`--calibration: '${o.calibration}' is not one of simulated, prior-patients`);
@@ -238,6 +247,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     ccnn: { architecture: o.architecture, members: o.members },
     nuisance: o.nuisance,
     amplitudes: o.amplitudes,
+    priorAmplitudes: o.priorAmplitudes,
     ccnnCalibration: o.calibration,
     threads: { torch: 1, simulation: Math.max(1, threads - 1), fit: threads },
   };
@@ -354,7 +364,14 @@ function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
   const dir = join(out, 'repeats');
   if (!existsSync(dir)) return [];
   const done: RepeatResult[] = [];
-  const key = (s: StudySettings) => JSON.stringify({ ...s, repeats: 0, threads: undefined });
+  const key = (s: StudySettings) =>
+    JSON.stringify({
+      ...s,
+      repeats: 0,
+      threads: undefined,
+      priorAmplitudes: undefined,
+      prior: s.priorAmplitudes ?? 'nonnegative',
+    });
   for (const f of readdirSync(dir).filter((x) => /^\d{3}\.json$/.test(x))) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
       settings: StudySettings;

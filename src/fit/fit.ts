@@ -61,9 +61,12 @@ export interface FitOptions {
   /**
    * Basis amplitudes held ≥ 0 ('nonnegative', default: concentrations cannot be negative) or unconstrained
    * ('signed'). A non-negative estimate of a component far below its CRLB is biased upward (it is |noise|-like);
-   * signed estimates are unbiased, so their mean over spectra estimates the population mean (the study's
-   * `--prior-amplitudes signed`). CRLBs mean the same in both (they bound the unconstrained problem); a negative
-   * amplitude reports crlbPercent Infinity.
+   * signed estimates are not, so their mean over spectra estimates the population mean (the study's
+   * `--prior-amplitudes signed`). 'signed' keeps the nonlinear parameters of the non-negative fit and re-solves
+   * the amplitudes unconstrained at them: with signed amplitudes in the nonlinear fit, (φ0 + π, −x) fits as well
+   * as (φ0, x), and Levenberg–Marquardt ended in the sign-flipped basin for 1 of 6 simulated study patients
+   * (every amplitude negative). CRLBs mean the same in both (they bound the unconstrained problem at the same
+   * θ); a negative amplitude reports crlbPercent Infinity.
    */
   amplitudes?: 'nonnegative' | 'signed';
 }
@@ -235,7 +238,7 @@ export class Fitter {
         expected: "'nonnegative' or 'signed'",
       });
     }
-    this.solver = new VarproSolver(this.model, this.baseline, options.amplitudes === 'signed');
+    this.solver = new VarproSolver(this.model, this.baseline);
     this.combinations = options.combinations ?? defaultCombinations(this.names, this.groups);
     for (const c of this.combinations) {
       const missing = c.members.filter((m) => !this.names.includes(m));
@@ -338,6 +341,7 @@ export class Fitter {
       if (p.role === 'water-damping') priors.push({ index, mean: p.init, sd: 40 });
     });
     solver.priors = [];
+    solver.setSignedAmplitudes(false);
     const theta0 = initialParameters(solver);
     const noiseVarRow = noise ? noise.sd * noise.sd : solver.rss / g.rows;
     const res = solver.solve(theta0, {
@@ -348,6 +352,10 @@ export class Fitter {
       minGain: o.minGain,
     });
     const theta = res.theta;
+    if (o.amplitudes === 'signed') {
+      solver.setSignedAmplitudes(true);
+      solver.evaluate(theta);
+    }
     // Degrees of freedom: θ, the passive linear columns and the baseline's effective dimension.
     const K = model.nonnegColumns;
     const passive = solver.coef.reduce((s, v, i) => s + (solver.free[i] === 1 || v > 0 ? 1 : 0), 0);

@@ -10,7 +10,7 @@ import { GramNnls } from './nnls.js';
  *
  * For nonlinear parameters θ the cost is
  *   F(θ) = min_{x, y} ‖d − A(θ)x − By‖² + yᵀΛy + Σ_p σ²_prior ((θ_p − μ_p)/s_p)²,   x_i ≥ 0 for basis columns
- * (unless the amplitudes are signed: then all of x is free and the inner problem is plain least squares),
+ * (setSignedAmplitudes frees them: the inner problem is then plain least squares),
  * where A(θ) are the model columns (basis components, then free columns such as residual water), B the
  * baseline design (constant) and Λ its roughness penalty. The inner problem is solved exactly: the baseline
  * block is eliminated with a precomputed (BᵀB + Λ)⁻¹ (Schur complement), and the remaining few tens of
@@ -94,11 +94,7 @@ export class VarproSolver {
   private readonly sol: Float64Array;
   evaluations = 0;
 
-  /**
-   * `signedAmplitudes`: the basis amplitude columns are unconstrained like the free columns (FitOptions.amplitudes
-   * 'signed'); by default they are held ≥ 0.
-   */
-  constructor(model: SpectralModel, baseline: BaselineDesign, signedAmplitudes = false) {
+  constructor(model: SpectralModel, baseline: BaselineDesign) {
     const grid = model.grid;
     this.model = model;
     this.data = new Float64Array(grid.rows);
@@ -109,7 +105,7 @@ export class VarproSolver {
     this.L = baseline.functions;
     this.nBase = grid.complexRows ? 2 * this.L : this.L;
     this.free = new Uint8Array(this.nCols);
-    for (let c = signedAmplitudes ? 0 : model.nonnegColumns; c < this.nCols; c++) this.free[c] = 1;
+    for (let c = model.nonnegColumns; c < this.nCols; c++) this.free[c] = 1;
     const L = this.L;
     // Mb = (SᵀS + Λ)⁻¹, shared by the real and imaginary blocks.
     if (L > 0) {
@@ -144,6 +140,15 @@ export class VarproSolver {
     this.grf = new Float64Array(k * k);
     this.col = new Float64Array(k);
     this.sol = new Float64Array(k * P);
+  }
+
+  /**
+   * Basis amplitude columns unconstrained (true) or held ≥ 0 (false, the default); the next evaluate() solves
+   * afresh. FitOptions.amplitudes 'signed' switches this on after the non-negative fit (fit.ts).
+   */
+  setSignedAmplitudes(signed: boolean): void {
+    for (let c = 0; c < this.model.nonnegColumns; c++) this.free[c] = signed ? 1 : 0;
+    this.cost = Number.POSITIVE_INFINITY;
   }
 
   /** Replaces the data rows (same grid) and resets the warm start: the model and baseline set-up is reused. */

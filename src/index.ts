@@ -114,7 +114,7 @@ export {
 export { runStudy, type StudyRunOptions } from './study/study-runner.js';
 export { compareQuantification, type QuantComparison } from './study/quant-comparison.js';
 export { summariseStudy, type StudySummary } from './study/study-summary.js';
-export { estimateStudyPriors, shrinkDifferences } from './study/study-priors.js';
+export { estimateStudyPriors, shrinkDifferences, signedAmplitudePrior } from './study/study-priors.js';
 export { oracleProbabilities } from './study/oracle.js';
 export { fitTemperature, expectedCalibrationError } from './study/calibration.js';
 export { coverage, biasByTruth, errorSummary } from './study/quant-metrics.js';

@@ -105,7 +105,9 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
   }
   if (o.priorAmplitudes === 'signed')
     applySignedAmplitudes(cohort, estimates, patients, o.groups, o.components);
-  if (o.amplitudes === 'shrunk') shrinkDifferences(cohort, patients, o.groups, o.components);
+  if (o.amplitudes === 'shrunk') {
+    shrinkDifferences(cohort, patients, o.groups, o.components, o.priorAmplitudes ?? 'nonnegative');
+  }
   for (const g of o.groups) keepSnrPositive(cohort.groups[g].nuisance);
   // Never hand the simulator a cohort that would not read back.
   parseCohort(formatCohort(cohort), o.name);
@@ -227,15 +229,30 @@ export function shrinkDifferences(
   patients: readonly PriorPatient[],
   groups: readonly string[],
   components: readonly string[],
+  source: 'nonnegative' | 'signed' = 'nonnegative',
 ): Record<string, number> {
   const factors: Record<string, number> = {};
   if (groups.length !== 2) return factors;
   components.forEach((c, k) => {
     const specs = groups.map((g) => cohort.groups[g].amplitudes[c]);
-    const values = groups.map((g) => patients.filter((p) => p.group === g).map((p) => p.fit.amplitudes[k]));
+    const values = groups.map((g) =>
+      patients
+        .filter((p) => p.group === g)
+        .map((p) => (source === 'signed' && p.signed ? p.signed.amplitudes[k] : p.fit.amplitudes[k])),
+    );
     const [a, b] = specs;
     if (a.dist === 'lognormal' && b.dist === 'lognormal') {
-      const logs = values.map((v) => v.map(Math.log));
+      // Sampling variance of each μ: of the mean of ln x for fitted lognormals; for priors by moments of signed
+      // values (signedAmplitudePrior), by the delta method from the mean, Var(ln x̄) ≈ s²/(n x̄²), x̄ the prior's
+      // (floored) mean.
+      const logs =
+        source === 'signed'
+          ? values.map((v, gi) => {
+              const sp = gi === 0 ? a : b;
+              const m = Math.exp(sp.mu + 0.5 * sp.sigma ** 2);
+              return v.map((x) => x / m);
+            })
+          : values.map((v) => v.map(Math.log));
       const lambda = jamesStein(a.mu, b.mu, logs);
       const n = logs.map((l) => l.length);
       const mu = (n[0] * a.mu + n[1] * b.mu) / (n[0] + n[1]);
@@ -279,7 +296,7 @@ function jamesStein(loc0: number, loc1: number, values: number[][]): number {
     const s2 = x.reduce((p, q) => p + (q - m) ** 2, 0) / Math.max(1, x.length - 1);
     return acc + s2 / x.length;
   }, 0);
-  if (!(d * d > 0)) return 0;
+  if (!(d * d > 0) || !Number.isFinite(v)) return 0;
   return Math.max(0, 1 - v / (d * d));
 }
 

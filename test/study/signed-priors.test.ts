@@ -3,9 +3,11 @@ import { Rng } from '../../src/core/random.js';
 import { loadCohort } from '../../src/simulate/cohort-files.js';
 import { makeDistribution } from '../../src/simulate/distributions.js';
 import type { SpectrumFit } from '../../src/study/fit-features.js';
+import type { Cohort } from '../../src/simulate/cohort-schema.js';
 import {
   estimateStudyPriors,
   SIGNED_MEAN_FLOOR,
+  shrinkDifferences,
   signedAmplitudePrior,
 } from '../../src/study/study-priors.js';
 
@@ -95,5 +97,35 @@ describe('amplitude priors from signed fits', () => {
       expect(signed.cohort.groups[g].nuisance).toEqual(nonneg.cohort.groups[g].nuisance);
     }
     expect(signed.cohort.description).toContain('from signed fits');
+  });
+
+  it('shrinks group differences of signed priors with the delta-method variance s²/(n x̄²)', () => {
+    const cohort = {
+      groups: {
+        N: { amplitudes: { X: { dist: 'lognormal', mu: 0, sigma: 0.5 } } },
+        P: { amplitudes: { X: { dist: 'lognormal', mu: 2, sigma: 0.5 } } },
+      },
+    } as unknown as Cohort;
+    // Signed values N {−1, 1, 3} (s² = 4), P {0, 3, 6} (s² = 9); the non-negative fits hold a 0 (ln 0 = −∞) that
+    // must not be used. x̄ = e^{μ + σ²/2}: v = 4/(3e^{0.25}) + 9/(3e^{4.25}), d = 2, λ = 1 − v/4.
+    const patient = (group: string, signed: number) => ({
+      group,
+      fit: {
+        amplitudes: [Math.max(0, signed)],
+        crlb: [1],
+        columns: {},
+        sd: {},
+        converged: true,
+        seconds: 0,
+        warnings: [],
+      },
+      signed: { amplitudes: [signed], crlb: [1] },
+    });
+    const patients = [...[-1, 1, 3].map((x) => patient('N', x)), ...[0, 3, 6].map((x) => patient('P', x))];
+    const v = 4 / (3 * Math.exp(0.25)) + 9 / (3 * Math.exp(4.25));
+    const lambda = shrinkDifferences(cohort, patients, ['N', 'P'], ['X'], 'signed');
+    expect(lambda.X).toBeCloseTo(1 - v / 4, 12);
+    const p = cohort.groups.P.amplitudes.X as { mu: number };
+    expect(p.mu).toBeCloseTo(1 + lambda.X * (2 - 1), 5);
   });
 });

@@ -102,14 +102,14 @@ export function quantifyReport(r: QuantifyFileResult, fid: Fid, opts: NetworkRep
   return {
     title: `livermrs quantify: ${name}`,
     subtitle: r.file,
-    meta: [
-      ['livermrs', LIVERMRS_VERSION],
-      ['model', r.model],
-      ...acquisitionEntries(fid),
-      ...(opts.meta ?? []),
-    ],
+    meta: reportMeta(r.model, fid, opts),
     sections: [{ heading: 'qCNN quantification', blocks }],
   };
+}
+
+/** Header rows of a network report: livermrs version, model, acquisition values, and what the caller adds. */
+function reportMeta(model: string, fid: Fid, opts: NetworkReportOptions): ReportInput['meta'] {
+  return [['livermrs', LIVERMRS_VERSION], ['model', model], ...acquisitionEntries(fid), ...(opts.meta ?? [])];
 }
 
 /** The report of one `livermrs classify` result: spectrum, probability, model, notes and model warnings. */
@@ -147,12 +147,7 @@ export function classifyReport(
   return {
     title: `livermrs classify: ${name}`,
     subtitle: r.file,
-    meta: [
-      ['livermrs', LIVERMRS_VERSION],
-      ['model', r.model],
-      ...acquisitionEntries(fid),
-      ...(opts.meta ?? []),
-    ],
+    meta: reportMeta(r.model, fid, opts),
     sections: [{ heading: 'cCNN classification', blocks }],
   };
 }

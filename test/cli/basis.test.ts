@@ -1,27 +1,14 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureStdio } from '../helpers/stdio.js';
 import { readBasisJson } from '../../src/io/basis-json.js';
 import { readFslBasis } from '../../src/io/fslmrs-basis.js';
 import { readLcmBasis } from '../../src/io/lcmodel/basis.js';
 import { runCli } from '../../src/cli/program.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureStdio();
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'livermrs-basis-'));
 
@@ -29,7 +16,7 @@ describe('livermrs basis', () => {
   it('writes the default liver basis (20 components) and an SVG', async () => {
     const dir = tmp();
     expect(await runCli(['basis', '--out', dir, '--json'])).toBe(0);
-    const summary = JSON.parse(out);
+    const summary = JSON.parse(io.out);
     expect(summary.components.map((c: { name: string }) => c.name)).toHaveLength(20);
     expect(readdirSync(dir).sort()).toEqual(['basis.json', 'basis.svg']);
     const { basis, lines } = readBasisJson(readFileSync(join(dir, 'basis.json'), 'utf8'));
@@ -112,8 +99,8 @@ describe('livermrs basis', () => {
   for (const [what, args, message] of bad) {
     it(`refuses ${what} with one line and exit code 2`, async () => {
       expect(await runCli(['basis', '--out', tmp(), ...args])).toBe(2);
-      expect(err).toMatch(message);
-      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(io.err).toMatch(message);
+      expect(io.err.trim().split('\n')).toHaveLength(1);
     });
   }
 
@@ -126,8 +113,8 @@ describe('livermrs basis', () => {
     );
     const outDir = join(dir, 'out');
     expect(await runCli(['basis', '--spin-systems', file, '--metabolites', 'Foo', '--out', outDir])).toBe(2);
-    expect(err).toMatch(/Foo\.yaml: fragments\[0\]\.spins\[0\]\.ppm: /);
-    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(/Foo\.yaml: fragments\[0\]\.spins\[0\]\.ppm: /);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
     expect(() => readdirSync(outDir)).toThrow(); // nothing written
   });
 

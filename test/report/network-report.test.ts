@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureStdio } from '../helpers/stdio.js';
 import { runCli } from '../../src/cli/program.js';
 import { fromFid } from '../../src/core/mrs-data.js';
 import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
@@ -19,8 +20,6 @@ import { COMPONENTS } from '../web/models.js';
 let dir: string;
 let liver: string;
 let water: string;
-let out = '';
-let err = '';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'livermrs-netreport-'));
@@ -34,19 +33,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureStdio();
 
 /** The report has no reference to anything outside itself (the SVG namespace is a name, not a request). */
 function expectSelfContained(html: string): void {
@@ -72,8 +59,8 @@ describe('quantify and classify reports (shipped models)', () => {
   it('quantify --out: report.html with the spectrum, the 20 estimates with predicted SDs and flags, and its figures', async () => {
     const target = join(dir, 'q');
     expect(await runCli(['quantify', liver, '--out', target, '--json'])).toBe(0);
-    expect(err).toBe('');
-    const printed = JSON.parse(out);
+    expect(io.err).toBe('');
+    const printed = JSON.parse(io.out);
     const folder = join(target, 'liver');
     expect(readdirSync(folder).sort()).toEqual([
       'concentrations.csv',
@@ -127,7 +114,7 @@ describe('quantify and classify reports (shipped models)', () => {
 
   it('classify --out: results.json with the --json probability, report with the probability, spectrum and warning', async () => {
     expect(await runCli(['classify', liver, '--json'])).toBe(0);
-    const printed = JSON.parse(out);
+    const printed = JSON.parse(io.out);
     const target = join(dir, 'c');
     expect(await runCli(['classify', liver, '--out', target])).toBe(0);
     const folder = join(target, 'liver');
@@ -160,11 +147,11 @@ describe('quantify and classify reports (shipped models)', () => {
         /spectrometer frequency 297\.\d+ MHz \(expected the model's field: 127\.76 MHz/,
       ],
     ] as const) {
-      err = '';
+      io.err = '';
       const target = join(dir, `bad-${cmd}`);
       expect(await runCli([cmd, liver, file, '--out', target]), `${cmd} ${file}`).toBe(2);
-      expect(err).toMatch(message);
-      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(io.err).toMatch(message);
+      expect(io.err.trim().split('\n')).toHaveLength(1);
       expect(existsSync(target)).toBe(false);
       expect(readdirSync(dir).filter((f) => f.includes('staging'))).toEqual([]);
     }

@@ -23,6 +23,7 @@ import { detectFormat, readMrs } from '../io/read.js';
 import { fitSection } from '../report/from-fit.js';
 import { buildReport } from '../report/html.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
+import { roundedCell } from '../simulate/csv.js';
 
 /**
  * One fit as the CLI runs it (in the main thread or a worker): read the spectrum, the water reference and the
@@ -210,9 +211,8 @@ function summarise(job: FitJob, r: FitResult, q: Quantification): Record<string,
   };
 }
 
-function csvNumber(v: number | undefined): string {
-  return v === undefined || !Number.isFinite(v) ? '' : String(Number(v.toPrecision(7)));
-}
+/** Fit results are written with 7 significant digits. */
+const csvNumber = (v: number | undefined) => roundedCell(v, 7);
 
 function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Record<string, string> {
   const summary = summarise(job, r, q);

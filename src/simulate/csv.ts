@@ -17,6 +17,14 @@ export function formatCsv(
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A number rounded to `significant` digits for a results table, or an empty cell when it is missing or not
+ * finite (CRLB of an amplitude at zero, a ratio to a zero reference).
+ */
+export function roundedCell(v: number | undefined, significant: number): string {
+  return v === undefined || !Number.isFinite(v) ? '' : String(Number(v.toPrecision(significant)));
+}
+
 export interface CsvTable {
   header: string[];
   rows: string[][];

@@ -208,7 +208,8 @@ function meanSquare(x: ArrayLike<number>): number {
 
 const LN_SQRT_2PI = 0.9189385332046728;
 
-function round6(x: number): number {
+/** Cohort numbers written by priors estimation keep 6 significant digits. */
+export function round6(x: number): number {
   return Number(x.toPrecision(6));
 }
 

@@ -3,6 +3,7 @@ import type { FitResult } from '../fit/fit.js';
 import { liverScaling, quantify } from '../fit/quantify.js';
 import type { WaterReference } from '../fit/water-reference.js';
 import { defaultLiverBasis } from '../physics/index.js';
+import { roundedCell } from '../simulate/csv.js';
 import type { QuantifiedSpectrum } from './onnx-inference.js';
 
 /**
@@ -110,8 +111,7 @@ export function qcnnQuantification(
 
 /** concentrations.csv of one quantified file (6 significant digits, empty cells for missing values). */
 export function quantificationCsv(r: QuantifyFileResult): string {
-  const cell = (x: number | undefined) =>
-    x !== undefined && Number.isFinite(x) ? Number(x.toPrecision(6)) : '';
+  const cell = (x: number | undefined) => roundedCell(x, 6);
   const lines = ['name,amplitude,sd,sd_percent,concentration,concentration_sd'];
   for (const c of r.components) {
     lines.push(

@@ -1,4 +1,4 @@
-import { formatCsv } from '../simulate/csv.js';
+import { formatCsv, roundedCell } from '../simulate/csv.js';
 import type { QuantComparison } from './quant-comparison.js';
 import { paperCounts, type StudySummary, summariseStudy } from './study-summary.js';
 import { ARMS, type RepeatResult, type StudySettings } from './virtual-study.js';
@@ -145,9 +145,7 @@ export function quantificationCsv(q: QuantComparison): string {
   return formatCsv(header, rows);
 }
 
-function num(v: number | undefined): string {
-  return v === undefined || !Number.isFinite(v) ? '' : String(Number(v.toPrecision(6)));
-}
+const num = (v: number | undefined) => roundedCell(v, 6);
 
 /** JSON text with non-finite numbers as null and typed arrays as plain arrays. */
 export function toJsonText(value: unknown): string {

@@ -2,7 +2,7 @@ import { type Cohort, formatCohort, parseCohort } from '../simulate/cohort-schem
 import type { CsvTable } from '../simulate/csv.js';
 import { componentClassifier } from '../simulate/generator.js';
 import { lognormalFromMoments } from '../simulate/distributions.js';
-import { estimatePriors, type ParameterEstimate, VARIANCE_FLOOR } from '../simulate/priors.js';
+import { estimatePriors, type ParameterEstimate, round6, VARIANCE_FLOOR } from '../simulate/priors.js';
 import type { SpectrumFit } from './fit-features.js';
 
 /**
@@ -211,7 +211,7 @@ function applySignedAmplitudes(
 function keepSnrPositive(nuisance: Cohort['groups'][string]['nuisance']): void {
   const snr = nuisance.snr;
   if (snr.dist === 'truncnormal' && !((snr.min ?? Number.NEGATIVE_INFINITY) > 0)) {
-    nuisance.snr = { ...snr, min: Number((0.05 * Math.max(snr.mean, 1)).toPrecision(6)) };
+    nuisance.snr = { ...snr, min: round6(0.05 * Math.max(snr.mean, 1)) };
   }
 }
 
@@ -298,8 +298,4 @@ function jamesStein(loc0: number, loc1: number, values: number[][]): number {
   }, 0);
   if (!(d * d > 0) || !Number.isFinite(v)) return 0;
   return Math.max(0, 1 - v / (d * d));
-}
-
-function round6(x: number): number {
-  return Number(x.toPrecision(6));
 }

@@ -2,14 +2,12 @@ import type { Command } from 'commander';
 import { withOutputDir } from '../../io/atomic.js';
 import { classifyReport, type NetworkReportOptions } from '../../report/from-network.js';
 import { writeReportInto } from '../../report/write.js';
-import { readBundle } from '../../study/model-bundle.js';
 import type { ClassifyFileResult } from '../../study/network-results.js';
-import { classifyWithBundle, prepareForBundle } from '../../study/onnx-inference.js';
-import { defaultModelsDir, readSingleFid } from '../../study/read-spectrum.js';
+import { classifyWithBundle } from '../../study/onnx-inference.js';
 import { toJsonText } from '../../study/study-output.js';
 import { printJson } from '../options.js';
 import { outputStems } from '../output-names.js';
-import { type ModelInputOptions, modelInputOptions, readOptions, SHIPPED_MODEL_WARNING } from './quantify.js';
+import { type ModelInputOptions, modelInputOptions, modelInputs, SHIPPED_MODEL_WARNING } from './quantify.js';
 
 interface ClassifyOptions extends ModelInputOptions {
   out?: string;
@@ -42,10 +40,7 @@ Examples:
   livermrs classify liver.nii.gz --model out/study/models`,
     )
     .action(async (files: string[], opts: ClassifyOptions) => {
-      const bundle = readBundle(opts.model ?? defaultModelsDir(), 'classify');
-      const read = readOptions(opts);
-      const fids = files.map((f) => readSingleFid(f, read));
-      const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
+      const { bundle, fids, prepared } = modelInputs(files, opts, 'classify');
       const probs = await classifyWithBundle(bundle, prepared, opts.threads);
       const [neg, pos] = bundle.contract.classes;
       const threshold = bundle.contract.threshold ?? 0.5;

@@ -46,10 +46,7 @@ Examples:
   livermrs quantify liver.RAW --sw 2000 --frequency 127.76 --te 30 --model my-models`,
     )
     .action(async (files: string[], opts: QuantifyOptions) => {
-      const bundle = readBundle(opts.model ?? defaultModelsDir(), 'quantify');
-      const read = readOptions(opts);
-      const fids = files.map((f) => readSingleFid(f, read));
-      const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
+      const { bundle, read, fids, prepared } = modelInputs(files, opts, 'quantify');
       const results = await quantifyWithBundle(bundle, prepared, opts.threads);
       const water = opts.water ? fitWaterReference(readSingleFid(opts.water, read)) : undefined;
       const out = results.map((r, i) =>
@@ -136,6 +133,22 @@ export function modelInputOptions(cmd: Command, stem: 'qcnn' | 'ccnn'): Command 
     )
     .option('--te <ms>', 'echo time, for files that do not store it', parseNumber('--te', { min: 0 }))
     .option('--threads <k>', 'onnxruntime threads', parseNumber('--threads', { min: 1, integer: true }), 1);
+}
+
+/**
+ * What quantify and classify do first: the model bundle (the --model directory or the shipped models), each
+ * file read as one FID (header values from the options where a file lacks them) and prepared as its input.
+ */
+export function modelInputs<T extends 'quantify' | 'classify'>(
+  files: string[],
+  opts: ModelInputOptions,
+  task: T,
+) {
+  const bundle = readBundle(opts.model ?? defaultModelsDir(), task);
+  const read = readOptions(opts);
+  const fids = files.map((f) => readSingleFid(f, read));
+  const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
+  return { bundle, read, fids, prepared };
 }
 
 export function readOptions(o: ModelInputOptions): ReadMrsOptions {

@@ -1,7 +1,7 @@
 import { rotateInPlace } from '../core/complex.js';
 import { InputError } from '../core/errors.js';
 import { dimIndex, fidView, type MrsData, voxelCount } from '../core/mrs-data.js';
-import { principalEigenvector, solveComplex } from './complex-linalg.js';
+import { principalEigenvector, solveComplexMatrix } from './complex-linalg.js';
 import { forEachAlong, withoutDim } from './dims.js';
 import { fmt, recordStep } from './provenance.js';
 
@@ -190,19 +190,7 @@ function coilWeights(
     }
   }
   // M = C^-1 R, column by column; its principal eigenvector is the generalised one.
-  const M = new Float64Array(2 * nc * nc);
-  for (let j = 0; j < nc; j++) {
-    const col = new Float64Array(2 * nc);
-    for (let i = 0; i < nc; i++) {
-      col[2 * i] = R[2 * (i * nc + j)];
-      col[2 * i + 1] = R[2 * (i * nc + j) + 1];
-    }
-    const x = solveComplex(C, col, nc);
-    for (let i = 0; i < nc; i++) {
-      M[2 * (i * nc + j)] = x[2 * i];
-      M[2 * (i * nc + j) + 1] = x[2 * i + 1];
-    }
-  }
+  const M = solveComplexMatrix(C, R, nc);
   const w = principalEigenvector(M, nc);
   // Phase: w^H y(0) real and positive, with y(0) the first sample of the averaged weight source.
   let pr = 0;

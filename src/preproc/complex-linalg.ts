@@ -6,6 +6,24 @@ import { NumericalError } from '../core/errors.js';
  * element (i, j) of an n x m matrix is at 2 * (i * m + j).
  */
 
+/** X = A⁻¹ B for n x n matrices, one column of B at a time through solveComplex. */
+export function solveComplexMatrix(A: Float64Array, B: Float64Array, n: number): Float64Array {
+  const X = new Float64Array(2 * n * n);
+  const col = new Float64Array(2 * n);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      col[2 * i] = B[2 * (i * n + j)];
+      col[2 * i + 1] = B[2 * (i * n + j) + 1];
+    }
+    const x = solveComplex(A, col, n);
+    for (let i = 0; i < n; i++) {
+      X[2 * (i * n + j)] = x[2 * i];
+      X[2 * (i * n + j) + 1] = x[2 * i + 1];
+    }
+  }
+  return X;
+}
+
 /** Solves A x = b (A n x n, b n) by Gaussian elimination with partial pivoting. */
 export function solveComplex(A: Float64Array, b: Float64Array, n: number): Float64Array {
   const a = Float64Array.from(A);

@@ -2,7 +2,7 @@ import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { NumericalError } from '../core/errors.js';
 import { fidCount, fidView, type MrsData, withData } from '../core/mrs-data.js';
 import { fft, ifft, nextPowerOfTwo } from '../spectra/fft.js';
-import { eigenvaluesComplex, solveComplex } from './complex-linalg.js';
+import { eigenvaluesComplex, solveComplex, solveComplexMatrix } from './complex-linalg.js';
 import { fmt, recordStep } from './provenance.js';
 
 /**
@@ -91,19 +91,7 @@ export function hlsvd(fid: Float64Array, dwellTime: number, options: HlsvdOption
       B[2 * (a * k + b) + 1] = bi;
     }
   }
-  const Z = new Float64Array(2 * k * k);
-  for (let b = 0; b < k; b++) {
-    const col = new Float64Array(2 * k);
-    for (let a = 0; a < k; a++) {
-      col[2 * a] = B[2 * (a * k + b)];
-      col[2 * a + 1] = B[2 * (a * k + b) + 1];
-    }
-    const z = solveComplex(G, col, k);
-    for (let a = 0; a < k; a++) {
-      Z[2 * (a * k + b)] = z[2 * a];
-      Z[2 * (a * k + b) + 1] = z[2 * a + 1];
-    }
-  }
+  const Z = solveComplexMatrix(G, B, k);
   const poles = eigenvaluesComplex(Z, k);
   const amps = amplitudes(x, n, poles, k);
   const out: HlsvdComponent[] = [];

@@ -1,3 +1,4 @@
+import type { Acquisition } from './acquisition.js';
 import type { ComplexArray } from './complex.js';
 
 /**
@@ -33,6 +34,8 @@ export interface Fid {
   nucleus: string;
   echoTime?: number;
   repetitionTime?: number;
+  /** What the file says of its acquisition beyond the grid (sequence, mixing time, water suppression, ...). */
+  acquisition?: Partial<Acquisition>;
   /** Free-form header values kept from the source file (vendor fields, provenance). */
   meta?: Record<string, unknown>;
 }

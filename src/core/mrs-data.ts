@@ -1,3 +1,4 @@
+import { acquisitionFrom } from './acquisition.js';
 import { InputError } from './errors.js';
 import { DEFAULT_PPM_REFERENCE, type Fid } from './fid.js';
 
@@ -191,6 +192,7 @@ export function toFid(
     nucleus: h.nucleus,
     echoTime: h.echoTime,
     repetitionTime: h.repetitionTime,
+    acquisition: acquisitionFrom(h, mrs.points, mrs.extension, dimSize(mrs, 'DIM_DYN')),
     meta: { source: mrs.source.format, file: mrs.source.file, fid: n },
   };
 }

@@ -1,0 +1,135 @@
+import { InputError } from './errors.js';
+import type { Fid } from './fid.js';
+
+/**
+ * The acquisition: what a spectrum was measured with. Every reader fills it (through the NIfTI-MRS header keys
+ * it writes: SequenceName, EchoTime, MixingTime, RepetitionTime, WaterSuppressed, and the transient dimension),
+ * and basis simulation, fitting, simulation and the networks all take it. Times in seconds, frequencies in MHz.
+ *
+ * `sequence` is undefined when the file does not say: a command that needs it (the metabolite basis) asks for
+ * `--sequence` rather than assuming PRESS. `waterSuppressed` is undefined when the header does not say; the
+ * water–fat analysis then decides from the spectrum itself (fit/water-fat/detect.ts).
+ */
+export type SequenceKind = 'press' | 'steam' | 'fid';
+
+export const SEQUENCE_KINDS: readonly SequenceKind[] = ['press', 'steam', 'fid'];
+
+export interface Acquisition {
+  nucleus: string;
+  spectrometerFrequency: number;
+  dwellTime: number;
+  points: number;
+  ppmReference: number;
+  sequence?: SequenceKind;
+  /** The vendor's sequence name the kind was read from, e.g. '*svs_st', 'PROBE-P'. */
+  sequenceName?: string;
+  echoTime?: number;
+  /** PRESS: first and second echo times when the header gives them. */
+  te1?: number;
+  te2?: number;
+  /** STEAM mixing time. */
+  mixingTime?: number;
+  repetitionTime?: number;
+  waterSuppressed?: boolean;
+  /** Number of transients (averages) in the file or summed by the scanner. */
+  transients?: number;
+}
+
+/** The liver defaults, each defined here once: 3 T, PRESS TE 30 ms (15 + 15), TR 1500 ms, 2000 Hz, 1024 points. */
+export const LIVER_DEFAULTS = Object.freeze({
+  spectrometerFrequency: 127.76,
+  sequence: 'press' as SequenceKind,
+  echoTime: 0.03,
+  te1: 0.015,
+  te2: 0.015,
+  mixingTime: 0.01,
+  repetitionTime: 1.5,
+  dwellTime: 1 / 2000,
+  points: 1024,
+});
+
+/**
+ * Sequence kind from a vendor sequence name: Siemens svs_se / svs_st (and their WIP variants), GE PROBE-P /
+ * PROBE-S, Philips and NIfTI-MRS names containing PRESS or STEAM. Undefined when the name says neither (e.g.
+ * semi-LASER or MEGA, which the ideal-pulse engine does not simulate).
+ */
+export function sequenceKindOf(name: string | undefined): SequenceKind | undefined {
+  if (!name) return undefined;
+  const s = name.toLowerCase();
+  if (/steam|svs_st|probe-s\b|probe_s\b|histo/.test(s)) return 'steam';
+  if (/laser|mega|special/.test(s)) return undefined;
+  if (/press|svs_se|probe-p\b|probe_p\b|\bprobe\b/.test(s)) return 'press';
+  if (/\bfid\b|pulse.?acquire/.test(s)) return 'fid';
+  return undefined;
+}
+
+/** A sequence kind given by a user (`--sequence`), checked. */
+export function parseSequenceKind(v: string, field = '--sequence'): SequenceKind {
+  const s = v.toLowerCase();
+  if (!(SEQUENCE_KINDS as readonly string[]).includes(s)) {
+    throw new InputError(`'${v}' is not a sequence livermrs simulates`, {
+      field,
+      expected: SEQUENCE_KINDS.join(', '),
+    });
+  }
+  return s as SequenceKind;
+}
+
+const num = (v: unknown): number | undefined => {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (v && typeof v === 'object' && 'Value' in v) return num((v as { Value: unknown }).Value);
+  return undefined;
+};
+
+/**
+ * The acquisition of a data set from its header and its NIfTI-MRS header extension (the keys every reader
+ * writes). `transients` counts a DIM_DYN dimension times any NumberOfAverages the scanner summed.
+ */
+export function acquisitionFrom(
+  header: {
+    nucleus: string;
+    spectrometerFrequency: number;
+    dwellTime: number;
+    ppmReference: number;
+    echoTime?: number;
+    repetitionTime?: number;
+  },
+  points: number,
+  extension: Record<string, unknown> = {},
+  transientsInFile = 1,
+): Acquisition {
+  const name = typeof extension.SequenceName === 'string' ? extension.SequenceName : undefined;
+  const sequence =
+    sequenceKindOf(name) ??
+    sequenceKindOf(typeof extension.ProtocolName === 'string' ? extension.ProtocolName : undefined);
+  const ws = extension.WaterSuppressed;
+  const averages = num(extension.NumberOfAverages);
+  return {
+    nucleus: header.nucleus,
+    spectrometerFrequency: header.spectrometerFrequency,
+    dwellTime: header.dwellTime,
+    points,
+    ppmReference: header.ppmReference,
+    sequence,
+    sequenceName: name,
+    echoTime: header.echoTime ?? num(extension.EchoTime),
+    mixingTime: num(extension.MixingTime),
+    repetitionTime: header.repetitionTime ?? num(extension.RepetitionTime),
+    waterSuppressed: typeof ws === 'boolean' ? ws : undefined,
+    transients: transientsInFile * (averages && averages > 1 ? averages : 1),
+  };
+}
+
+/** The acquisition carried by a Fid (its grid plus what its reader recorded in `acquisition`). */
+export function acquisitionOf(fid: Fid): Acquisition {
+  return {
+    ...(fid.acquisition ?? {}),
+    nucleus: fid.nucleus,
+    spectrometerFrequency: fid.spectrometerFrequency,
+    dwellTime: fid.dwellTime,
+    points: fid.points,
+    ppmReference: fid.ppmReference,
+    echoTime: fid.echoTime ?? fid.acquisition?.echoTime,
+    repetitionTime: fid.repetitionTime ?? fid.acquisition?.repetitionTime,
+  };
+}

@@ -22,8 +22,19 @@ import { readBytes } from '../io/mrs-file.js';
 import { detectFormat, readMrs } from '../io/read.js';
 import { fitSection } from '../report/from-fit.js';
 import { buildReport } from '../report/html.js';
+import { statusLine } from '../report/from-water-fat.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
 import { roundedCell } from '../simulate/csv.js';
+import { acquisitionOf, type SequenceKind } from '../core/acquisition.js';
+import { decideWaterSuppression, type WaterSuppressionMode } from '../fit/water-fat/detect.js';
+import { referenceWaterFat } from '../fit/water-fat/referencing.js';
+import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
+import { fitStatus } from '../fit/status.js';
+import { echoSeries } from '../io/echo-series.js';
+import { toJson } from './json.js';
+import { runWaterFatJob } from './water-fat-job.js';
+
+export { toJson } from './json.js';
 
 /**
  * One fit as the CLI runs it (in the main thread or a worker): read the spectrum, the water reference and the
@@ -47,10 +58,16 @@ export interface FitJobOptions {
   addLipids?: boolean;
   waterConcentration?: number;
   noise?: 'residual' | 'region';
+  /** Sequence when the header does not say (or to override it). */
+  sequence?: SequenceKind;
+  waterSuppression?: WaterSuppressionMode;
+  fatModel?: FatModelKind;
 }
 
 export interface FitJob {
   file: string;
+  /** Several files that are one multi-echo series (fitted jointly); `file` is then a label. */
+  series?: string[];
   water?: string;
   options: FitJobOptions;
 }
@@ -69,6 +86,15 @@ const cache = new Map<string, { basis: BasisSet; fitter?: Fitter; key?: string }
  * detect are read by the LCModel .RAW reader directly.
  */
 export function readSpectrum(path: string, o: FitJobOptions): Fid {
+  const fids = readSpectra(path, o);
+  if (fids.length !== 1) {
+    throw new InputError(`holds ${fids.length} echoes`, { file: path, expected: 'one spectrum' });
+  }
+  return fids[0];
+}
+
+/** One spectrum, or every echo of a multi-echo NIfTI-MRS file (a dimension whose header lists EchoTime). */
+export function readSpectra(path: string, o: FitJobOptions): Fid[] {
   const readOptions = {
     dwellTime: o.sw ? 1 / o.sw : undefined,
     spectrometerFrequency: o.frequency,
@@ -76,13 +102,18 @@ export function readSpectrum(path: string, o: FitJobOptions): Fid {
   };
   const ext = extname(path).toLowerCase();
   const bytes = readBytes(path);
-  const fid =
-    (ext === '.raw' || ext === '.h2o') && !detectFormat(bytes, path)
-      ? readLcmRaw(new TextDecoder('latin1').decode(bytes), path, readOptions)
-      : singleFid(readMrs(bytes, path, readOptions), path);
-  if (o.te !== undefined) fid.echoTime = o.te / 1000;
-  if (o.tr !== undefined) fid.repetitionTime = o.tr / 1000;
-  return fid;
+  let fids: Fid[];
+  if ((ext === '.raw' || ext === '.h2o') && !detectFormat(bytes, path)) {
+    fids = [readLcmRaw(new TextDecoder('latin1').decode(bytes), path, readOptions)];
+  } else {
+    const mrs = readMrs(bytes, path, readOptions);
+    fids = echoSeries(mrs) ?? [singleFid(mrs, path)];
+  }
+  for (const fid of fids) {
+    if (o.te !== undefined && fids.length === 1) fid.echoTime = o.te / 1000;
+    if (o.tr !== undefined) fid.repetitionTime = o.tr / 1000;
+  }
+  return fids;
 }
 
 function singleFid(mrs: MrsData, path: string): Fid {
@@ -108,12 +139,24 @@ function loadBasis(o: FitJobOptions, fid: Fid): { basis: BasisSet; warnings: str
     }
     basis = readLcmBasis(text, o.basis);
   } else {
-    if (fid.echoTime === undefined) {
-      warnings.push(
-        'echo time unknown (give --te): the liver basis is simulated for PRESS TE 30 ms (15 + 15)',
+    const acq = acquisitionOf(fid);
+    const sequence = o.sequence ?? acq.sequence;
+    if (sequence === undefined) {
+      throw new InputError(
+        `the sequence is unknown (header SequenceName: ${acq.sequenceName ? `'${acq.sequenceName}'` : 'absent'})`,
+        {
+          file: String(fid.meta?.file ?? ''),
+          field: 'sequence',
+          expected: 'give --sequence press|steam (or --basis FILE)',
+        },
       );
     }
-    basis = liverBasis(fid, { echoTime: fid.echoTime });
+    if (fid.echoTime === undefined) {
+      warnings.push(
+        `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE 30 ms`,
+      );
+    }
+    basis = liverBasis(fid, { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime });
   }
   if (o.addLipids) basis = appendSimulatedComponents(basis, LIPIDS_BRAIN);
   return { basis, warnings };
@@ -145,7 +188,27 @@ function scalingFor(o: FitJobOptions, fid: Fid): ScalingOptions {
 
 export function runFitJob(job: FitJob): FitJobOutput {
   const o = job.options;
-  const fid = readSpectrum(job.file, o);
+  const fids = job.series ? job.series.flatMap((f) => readSpectra(f, o)) : readSpectra(job.file, o);
+  if (o.preset === 'liver' && !o.basis) {
+    // Body spectra: water and fat together are analysed by the water–fat model (fat fraction, PDFF).
+    const ref = referenceWaterFat(fids[0]);
+    const suppression = decideWaterSuppression(
+      o.waterSuppression ?? 'auto',
+      fids[0].acquisition?.waterSuppressed,
+      ref,
+    );
+    if (!suppression.suppressed || !ref.found || fids.length > 1) {
+      const out = runWaterFatJob(job.file, fids, { fatModel: o.fatModel, suppression });
+      return { file: job.file, ...out };
+    }
+  }
+  if (fids.length > 1) {
+    throw new InputError(`holds ${fids.length} echoes`, {
+      file: job.file,
+      expected: 'one spectrum for a metabolite fit (multi-echo series are fitted as water–fat series)',
+    });
+  }
+  const fid = fids[0];
   const key = JSON.stringify([o, fid.points, fid.dwellTime, fid.spectrometerFrequency, fid.ppmReference]);
   let entry = cache.get(key);
   const prepWarnings: string[] = [];
@@ -170,27 +233,17 @@ function defaultReference(r: FitResult): string | undefined {
   return undefined;
 }
 
-/** JSON with non-finite numbers as null and typed arrays as plain arrays. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_k, v) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) return null;
-      if (v instanceof Float64Array || v instanceof Float32Array)
-        return Array.from(v, (x) => (Number.isFinite(x) ? x : null));
-      return v;
-    },
-    2,
-  );
-}
-
 function summarise(job: FitJob, r: FitResult, q: Quantification): Record<string, unknown> {
   const n = r.components.length;
   const names = r.components.map((c) => c.name);
   const corr: number[][] = [];
   for (let i = 0; i < n; i++) corr.push(Array.from(r.correlation.subarray(i * n, (i + 1) * n)));
+  const st = fitStatus(r).build();
   return {
     file: job.file,
+    kind: 'metabolites',
+    status: st.status,
+    statusReasons: st.reasons,
     waterReference: job.water ?? null,
     settings: r.settings,
     quality: r.quality,
@@ -216,8 +269,10 @@ const csvNumber = (v: number | undefined) => roundedCell(v, 7);
 
 function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Record<string, string> {
   const summary = summarise(job, r, q);
-  const conc = ['name,amplitude,crlb,crlb_percent,ratio,ratio_sd,concentration,concentration_sd,unit'];
-  for (const c of q.components) {
+  const st = fitStatus(r).build();
+  const failed = st.status === 'failed';
+  const conc = ['name,amplitude,crlb,crlb_percent,ratio,ratio_sd,concentration,concentration_sd,unit,status'];
+  for (const c of failed ? [] : q.components) {
     conc.push(
       [
         c.name,
@@ -229,11 +284,15 @@ function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Record<str
         csvNumber(c.concentration),
         csvNumber(c.concentrationSd),
         c.concentration !== undefined ? (q.unit ?? '') : '',
+        st.status,
       ].join(','),
     );
   }
   if (q.fatFraction)
-    conc.push(`fat fraction (%),,,,,,${csvNumber(q.fatFraction.percent)},${csvNumber(q.fatFraction.sd)},%`);
+    conc.push(
+      `fat fraction (%),,,,,,${csvNumber(q.fatFraction.percent)},${csvNumber(q.fatFraction.sd)},%,${st.status}`,
+    );
+  if (failed) conc.push(`status,,,,,,,,,failed: ${st.reasons.join('; ').replace(/,/g, ';')}`);
   const s = r.spectra;
   const compNames = r.components.map((c) => c.name);
   const head = [
@@ -271,7 +330,7 @@ function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Record<str
   const name = job.file.split('/').pop() ?? job.file;
   const report = buildReport({
     title: `livermrs fit: ${name}`,
-    subtitle: job.file,
+    subtitle: `${job.file} — ${statusLine(st)}`,
     meta: [['livermrs', LIVERMRS_VERSION]],
     sections: [fitSection(r, 'NLLS fit', name)],
   });

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
+import { parseSequenceKind } from '../../core/acquisition.js';
 import { LivermrsError, UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import {
@@ -36,6 +37,10 @@ interface FitCliOptions {
   out?: string;
   json?: boolean;
   jobs?: number;
+  sequence?: string;
+  waterSuppression?: string;
+  fatModel?: string;
+  series?: boolean;
 }
 
 /** `livermrs fit`: linear-combination fitting with CRLB, water scaling and plots; batch over all cores. */
@@ -75,6 +80,19 @@ export function register(program: Command): void {
       parseNumber('--te', { min: 0 }),
     )
     .option('--tr <ms>', 'repetition time (ms), for relaxation corrections', parseNumber('--tr', { min: 0 }))
+    .option(
+      '--sequence <name>',
+      'press | steam | fid: the sequence when the header does not say (or to override it)',
+    )
+    .option(
+      '--water-suppression <mode>',
+      'auto | on | off: water-suppressed data get the metabolite fit, unsuppressed the water–fat fit (default auto: header, then spectrum)',
+    )
+    .option(
+      '--fat-model <name>',
+      'fixed | chain: Hamilton fat at the liver composition, or chain length and double bonds fitted',
+    )
+    .option('--series', 'the input files are one multi-echo series: T2-corrected PDFF from a joint fit')
     .option('--reference <name>', 'component or sum for ratios (default Cr+PCr, else L13)')
     .option('--add-lipids', 'append simulated lipid components (Lip09, Lip13a/b, Lip20)')
     .option(
@@ -135,6 +153,9 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     addLipids: opts.addLipids,
     waterConcentration: opts.waterConc,
     noise: choice('--noise', opts.noise, ['residual', 'region'] as const),
+    sequence: opts.sequence === undefined ? undefined : parseSequenceKind(opts.sequence),
+    waterSuppression: choice('--water-suppression', opts.waterSuppression, ['auto', 'on', 'off'] as const),
+    fatModel: choice('--fat-model', opts.fatModel, ['fixed', 'chain'] as const),
   };
   if (!opts.out && !opts.json) throw new UsageError('fit: give --out DIR and/or --json');
   if (opts.water && opts.water !== 'auto' && files.length > 1) {
@@ -142,11 +163,13 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
       '--water FILE works with one input; use --water auto to pair X.RAW with X.H2O in batch mode',
     );
   }
-  const jobs: FitJob[] = files.map((file) => ({
-    file,
-    water: waterFor(file, opts.water),
-    options: jobOptions,
-  }));
+  const jobs: FitJob[] = opts.series
+    ? [{ file: files[0], series: files, options: jobOptions }]
+    : files.map((file) => ({
+        file,
+        water: waterFor(file, opts.water),
+        options: jobOptions,
+      }));
   const names = outputStems(files);
   const results: (FitJobOutput | { file: string; error: string; code: number })[] = [];
   if (jobs.length === 1) {
@@ -169,10 +192,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     const summaries = results.map((r) => ('files' in r ? r.summary : { file: r.file, error: r.error }));
     process.stdout.write(`${toJson(jobs.length === 1 ? summaries[0] : summaries)}\n`);
   } else {
-    for (const r of ok) {
-      const w = (r.summary.warnings as string[]).length;
-      process.stderr.write(`fit: ${r.file}: done${w ? ` (${w} warning${w > 1 ? 's' : ''})` : ''}\n`);
-    }
+    for (const r of ok) process.stderr.write(`fit: ${r.file}: ${cliSummary(r.summary)}\n`);
   }
   const failed = results.filter((r): r is { file: string; error: string; code: number } => 'error' in r);
   if (failed.length > 0) {
@@ -182,6 +202,30 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     Object.defineProperty(err, 'exitCode', { value: Math.max(...failed.map((f) => f.code)) });
     throw err;
   }
+}
+
+/** One line: the status first, then the headline number (fat fraction or the number of components). */
+function cliSummary(s: Record<string, unknown>): string {
+  const reasons = (s.statusReasons as string[] | undefined) ?? [];
+  const status = `${String(s.status ?? 'ok').toUpperCase()}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+  const ff = (v: unknown) => {
+    const x = v as { value: number; sd: number } | null | undefined;
+    return x ? `${x.value.toFixed(1)} ± ${x.sd.toFixed(1)} %` : undefined;
+  };
+  if (s.kind === 'water-fat') {
+    const ref = s.referencing as { shiftPpm: number } | undefined;
+    const parts = [status];
+    if (s.status !== 'failed') {
+      parts.push(`PDFF ${ff(s.pdff) ?? 'n/a'}`, `signal FF ${ff(s.signalFatFraction) ?? 'n/a'}`);
+      if (ref) parts.push(`referencing shift ${ref.shiftPpm.toFixed(3)} ppm`);
+    }
+    return parts.join(', ');
+  }
+  if (s.kind === 'water-fat-series') {
+    return s.status === 'failed' ? status : `${status}, T2-corrected PDFF ${ff(s.pdff) ?? 'n/a'}`;
+  }
+  const w = ((s.warnings as string[] | undefined) ?? []).length;
+  return `${status}${w ? `, ${w} warning${w > 1 ? 's' : ''}` : ''}`;
 }
 
 function waterFor(file: string, water: string | undefined): string | undefined {

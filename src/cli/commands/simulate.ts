@@ -8,9 +8,14 @@ import { loadCohort, loadCohortBasis } from '../../simulate/cohort-files.js';
 import { formatCohort } from '../../simulate/cohort-schema.js';
 import { datasetToMrs, simulateDataset, truthCsv } from '../../simulate/dataset.js';
 import { parseList, parseNumber, printJson } from '../options.js';
+import { simulateWaterFatCommand } from '../simulate-water-fat.js';
 
 interface SimulateOptions {
-  cohort: string;
+  cohort?: string;
+  waterFat?: boolean;
+  te?: string;
+  tr?: number;
+  pdff?: number;
   n: number;
   seed: number;
   group?: string;
@@ -31,10 +36,18 @@ export function register(program: Command): void {
         'per DIM_DYN entry), OUT/truth.csv (group and every parameter of every spectrum, same order), ' +
         'OUT/cohort.yaml (the cohort used) and OUT/simulation.json.',
     )
-    .requiredOption(
-      '--cohort <name|file>',
-      'built-in cohort (hbv-lc, hbv-lc-hcc, truth-hbv) or a cohort YAML file',
+    .option('--cohort <name|file>', 'built-in cohort (hbv-lc, hbv-lc-hcc, truth-hbv) or a cohort YAML file')
+    .option(
+      '--water-fat',
+      'water-unsuppressed body spectra instead (PDFF 0–95 %, one NIfTI-MRS per subject, echoes along DIM_INDIRECT_0)',
     )
+    .option('--te <ms,...>', 'echo times (ms) of --water-fat spectra (default 12,24,36,48,72: HISTO)')
+    .option(
+      '--tr <ms>',
+      'repetition time (ms) of --water-fat spectra (default 3000)',
+      parseNumber('--tr', { min: 1 }),
+    )
+    .option('--pdff <percent>', 'fixed PDFF for every --water-fat subject', parseNumber('--pdff', { min: 0 }))
     .requiredOption('--n <count>', 'spectra per group', parseNumber('--n', { min: 1, integer: true }))
     .requiredOption(
       '--seed <int>',
@@ -58,8 +71,32 @@ export function register(program: Command): void {
       '\nExample:\n  livermrs simulate --cohort hbv-lc-hcc --n 1000 --seed 1 --out sims/hcc\n',
     )
     .action(async (opts: SimulateOptions) => {
+      if (opts.waterFat) {
+        const echoTimes = parseList(opts.te ?? '12,24,36,48,72').map((v) => {
+          const x = Number(v);
+          if (!(x > 0)) throw new UsageError(`--te: '${v}' is not an echo time in ms`);
+          return x / 1000;
+        });
+        if (opts.pdff !== undefined && opts.pdff > 100) throw new UsageError('--pdff: a percentage 0–100');
+        const r = await simulateWaterFatCommand({
+          n: opts.n,
+          seed: opts.seed,
+          echoTimes,
+          repetitionTime: (opts.tr ?? 3000) / 1000,
+          out: opts.out,
+          pdff: opts.pdff === undefined ? undefined : opts.pdff / 100,
+        });
+        if (opts.json) printJson({ out: opts.out, spectra: r.files.length, echoTimes, seconds: r.seconds });
+        else
+          process.stderr.write(
+            `simulate: ${r.files.length} water–fat subjects in ${r.seconds.toFixed(1)} s -> ${opts.out}\n`,
+          );
+        return;
+      }
+      if (!opts.cohort) throw new UsageError('simulate: give --cohort (or --water-fat)');
+      const cohort = opts.cohort;
       if (opts.group && opts.groups) throw new UsageError('--group and --groups: give one of them');
-      const loaded = loadCohort(opts.cohort);
+      const loaded = loadCohort(cohort);
       const all = Object.keys(loaded.cohort.groups);
       const wanted = opts.group
         ? [opts.group]

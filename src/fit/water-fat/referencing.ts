@@ -75,11 +75,11 @@ export function referenceWaterFat(fid: Fid, opts: ReferencingOptions = {}): Refe
       reason: `no signal: the largest peak is ${peakSnr.toFixed(1)} × the noise SD (wrong nucleus, coil off, or an empty voxel?)`,
     };
   }
-  // Only bins within the searched region matter: the fat and water band ± search ± a margin for the tails.
-  const lo = 0.9 - search - 1;
-  const hi = 5.31 + search + 1;
+  // The whole spectrum (less the filter roll-off at the edges) is matched, so that a large peak the templates
+  // cannot place (water beyond the search range while its fat sits inside it) lowers `explained`.
+  const edge = Math.ceil(0.02 * n);
   const kept: number[] = [];
-  for (let k = 0; k < n; k++) if (ppm[k] >= lo && ppm[k] <= hi) kept.push(k);
+  for (let k = edge; k < n - edge; k++) kept.push(k);
   const idx = Int32Array.from(kept);
   const m = idx.length;
   const y = Float64Array.from(kept, (k) => mag[k]);

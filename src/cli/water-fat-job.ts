@@ -1,0 +1,151 @@
+import type { Fid } from '../core/fid.js';
+import { LIVERMRS_VERSION } from '../core/version.js';
+import type { SuppressionDecision } from '../fit/water-fat/detect.js';
+import { fitSeries, type SeriesResult } from '../fit/water-fat/series.js';
+import {
+  type FatModelKind,
+  LIVER_RELAXATION_3T,
+  WaterFatFitter,
+  type WaterFatResult,
+} from '../fit/water-fat/water-fat-fit.js';
+import { waterFatSection, seriesSection, statusLine } from '../report/from-water-fat.js';
+import { buildReport } from '../report/html.js';
+import { roundedCell } from '../simulate/csv.js';
+import { toJson } from './json.js';
+
+/**
+ * `livermrs fit` on water-unsuppressed body spectra: one spectrum (signal FF, PDFF with literature relaxation)
+ * or a multi-echo series (T2-corrected PDFF). Returns the output files as text and a summary; failed results
+ * carry no numbers in the tables.
+ */
+export interface WaterFatJobOptions {
+  fatModel?: FatModelKind;
+  suppression: SuppressionDecision;
+}
+
+const cell = (v: number | undefined) => roundedCell(v, 7);
+
+function echoRows(r: WaterFatResult, te: number | undefined): string[] {
+  const ok = r.status.status !== 'failed';
+  const t = te !== undefined ? (te * 1000).toFixed(1) : '';
+  const rows: string[] = [];
+  const add = (name: string, v?: { value: number; sd: number }, unit = '') =>
+    rows.push([t, name, ok ? cell(v?.value) : '', ok ? cell(v?.sd) : '', unit, r.status.status].join(','));
+  add('water', r.water, 'a.u.');
+  add('fat', r.fat, 'a.u.');
+  for (const p of r.fatPeaks ?? []) add(`fat ${p.ppm.toFixed(2)} ppm`, { value: p.area, sd: p.sd }, 'a.u.');
+  add('signal fat fraction', r.signalFatFraction, '%');
+  add('PDFF', r.pdff, '%');
+  if (r.composition) {
+    add('chain length', r.composition.chainLength);
+    add('double bonds', r.composition.doubleBonds);
+    add('MIDB', r.composition.midb);
+  }
+  return rows;
+}
+
+function echoSummary(r: WaterFatResult): Record<string, unknown> {
+  const { fit, ...rest } = r;
+  const failed = r.status.status === 'failed';
+  return {
+    ...rest,
+    ...(failed
+      ? { water: null, fat: null, fatPeaks: null, signalFatFraction: null, pdff: null, composition: null }
+      : {}),
+    quality: fit?.quality ?? null,
+    parameters: fit?.parameters ?? null,
+    warnings: fit?.warnings ?? [],
+  };
+}
+
+export function runWaterFatJob(
+  label: string,
+  fids: Fid[],
+  o: WaterFatJobOptions,
+): { files: Record<string, string>; summary: Record<string, unknown> } {
+  const name = label.split('/').pop() ?? label;
+  const csv = ['te_ms,quantity,value,sd,unit,status'];
+  let summary: Record<string, unknown>;
+  const sections = [];
+  if (fids.length === 1) {
+    const fid = fids[0];
+    const relaxation =
+      fid.echoTime !== undefined
+        ? { ...LIVER_RELAXATION_3T, echoTime: fid.echoTime, repetitionTime: fid.repetitionTime }
+        : undefined;
+    const r = new WaterFatFitter(fid, { fatModel: o.fatModel, relaxation }).fit(
+      fid,
+      o.suppression.suppressed,
+    );
+    if (!relaxation && r.status.status === 'ok') {
+      r.status = {
+        status: 'doubtful',
+        reasons: ['echo time unknown: PDFF not relaxation-corrected (give --te)'],
+      };
+    }
+    csv.push(...echoRows(r, fid.echoTime));
+    summary = {
+      file: label,
+      kind: 'water-fat',
+      ...echoSummary(r),
+      status: r.status.status,
+      statusReasons: r.status.reasons,
+      waterSuppression: o.suppression,
+    };
+    sections.push(waterFatSection(r, name));
+  } else {
+    const s: SeriesResult = fitSeries(
+      fids,
+      {
+        fatModel: o.fatModel,
+        waterT1: LIVER_RELAXATION_3T.waterT1,
+        fatT1: LIVER_RELAXATION_3T.fatT1,
+        t1Source: LIVER_RELAXATION_3T.source,
+      },
+      label,
+    );
+    for (const [i, e] of s.echoes.entries()) csv.push(...echoRows(e, s.echoTimes[i]));
+    const ok = s.status.status !== 'failed';
+    for (const [q, v, unit] of [
+      ['PDFF (T2-corrected)', s.pdff, '%'],
+      ['water T2', s.waterT2, 's'],
+      ['fat T2', s.fatT2, 's'],
+    ] as const) {
+      csv.push(['', q, ok ? cell(v?.value) : '', ok ? cell(v?.sd) : '', unit, s.status.status].join(','));
+    }
+    summary = {
+      file: label,
+      kind: 'water-fat-series',
+      status: s.status.status,
+      statusReasons: s.status.reasons,
+      waterSuppression: o.suppression,
+      echoTimes: s.echoTimes,
+      pdff: ok ? (s.pdff ?? null) : null,
+      waterT2: ok ? (s.waterT2 ?? null) : null,
+      fatT2: ok ? (s.fatT2 ?? null) : null,
+      water0: ok ? (s.water0 ?? null) : null,
+      fat0: ok ? (s.fat0 ?? null) : null,
+      echoes: s.echoes.map(echoSummary),
+    };
+    sections.push(seriesSection(s));
+    for (const [i, e] of s.echoes.entries()) {
+      sections.push(waterFatSection(e, name, `Echo ${i + 1}: TE ${(1000 * s.echoTimes[i]).toFixed(0)} ms`));
+    }
+  }
+  const report = buildReport({
+    title: `livermrs fit: ${name}`,
+    subtitle: `${statusLine({ status: String(summary.status), reasons: summary.statusReasons as string[] })}`,
+    meta: [
+      ['livermrs', LIVERMRS_VERSION],
+      ['water suppression', `${o.suppression.suppressed ? 'on' : 'off'} (from the ${o.suppression.source})`],
+    ],
+    sections,
+  });
+  const files: Record<string, string> = {
+    'results.json': `${toJson(summary)}\n`,
+    'water-fat.csv': `${csv.join('\n')}\n`,
+    'report.html': report.html,
+  };
+  if (report.figures[0]) files['fit.svg'] = report.figures[0].svg;
+  return { files, summary };
+}

@@ -220,6 +220,8 @@ export function runFitJob(job: FitJob): FitJobOutput {
   }
   const fitter = entry.fitter as Fitter;
   const result = fitter.fit(fid);
+  result.settings.basisSequence = entry.basis.sequence;
+  result.settings.basisEchoTime = entry.basis.echoTime;
   result.warnings.unshift(...prepWarnings);
   const water = job.water ? fitWaterReference(readSpectrum(job.water, o)) : undefined;
   const reference = o.reference ?? defaultReference(result);
@@ -242,6 +244,7 @@ function summarise(job: FitJob, r: FitResult, q: Quantification): Record<string,
   return {
     file: job.file,
     kind: 'metabolites',
+    basis: { sequence: r.settings.basisSequence ?? null, echoTime: r.settings.basisEchoTime ?? null },
     status: st.status,
     statusReasons: st.reasons,
     waterReference: job.water ?? null,

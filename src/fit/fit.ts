@@ -163,6 +163,9 @@ export interface FitResult {
     baseline: { kind: string; functions: number; effectiveDimension: number; lambda: number };
     residualWaterLines: number;
     basisResampling: string;
+    /** The basis's sequence and echo time, when it says (set by the caller that chose the basis). */
+    basisSequence?: string;
+    basisEchoTime?: number;
   };
 }
 

@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fromFid } from '../../src/core/mrs-data.js';
+import { Rng } from '../../src/core/random.js';
+import { liverBasis } from '../../src/fit/liver.js';
+import { synthesizeFid } from '../../src/fit/synthesize.js';
+import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
+
+const out = mkdtempSync(join(tmpdir(), 'livermrs-wf-cli-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], { encoding: 'utf8' });
+const truth = (dir: string) =>
+  readFileSync(join(dir, 'truth.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
+
+describe('livermrs fit on water-unsuppressed body spectra (CLI)', () => {
+  it('a single-TE file needs no option: status, referencing shift, signal FF against the truth', () => {
+    const sim = join(out, 'single');
+    expect(
+      cli('simulate', '--water-fat', '--n', '2', '--seed', '3', '--te', '30', '--tr', '3000', '--out', sim)
+        .status,
+    ).toBe(0);
+    const [row] = truth(sim);
+    const r = cli('fit', join(sim, row[0]), '--out', join(out, 'fit1'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/fit: .*: (OK|DOUBTFUL).*PDFF .*signal FF .*referencing shift/);
+    const res = JSON.parse(readFileSync(join(out, 'fit1', 'results.json'), 'utf8'));
+    expect(res.kind).toBe('water-fat');
+    expect(res.waterSuppression).toMatchObject({ suppressed: false, source: 'header' });
+    const [pdff, t2w, t2f, , , , offset] = row.slice(1).map(Number);
+    const ew = (1 - pdff) * Math.exp(-0.03 / t2w) * (1 - Math.exp(-3 / 0.809));
+    const ef = pdff * Math.exp(-0.03 / t2f) * (1 - Math.exp(-3 / 0.382));
+    // Within 3 CRLB SDs of the truth (this subject: SNR 60, SD 1.1 points).
+    const err = res.signalFatFraction.value - (100 * ef) / (ew + ef);
+    expect(Math.abs(err)).toBeLessThan(3 * res.signalFatFraction.sd);
+    expect(Math.abs(res.referencing.shiftPpm - offset)).toBeLessThan(0.05);
+    const report = readFileSync(join(out, 'fit1', 'report.html'), 'utf8');
+    expect(report).toMatch(/Status: (OK|DOUBTFUL)/);
+    expect(report).toMatch(/referencing shift applied/);
+    expect(readFileSync(join(out, 'fit1', 'water-fat.csv'), 'utf8')).toMatch(
+      /^te_ms,quantity,value,sd,unit,status\n30\.0,water,/,
+    );
+  });
+
+  it('a HISTO series (5 TEs in one NIfTI-MRS) gives the T2-corrected PDFF; the same echoes as --series files agree', () => {
+    const sim = join(out, 'histo');
+    expect(cli('simulate', '--water-fat', '--n', '1', '--seed', '4', '--out', sim).status).toBe(0);
+    const [row] = truth(sim);
+    const r = cli('fit', join(sim, row[0]), '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.kind).toBe('water-fat-series');
+    expect(res.echoTimes).toEqual([0.012, 0.024, 0.036, 0.048, 0.072]);
+    expect(Math.abs(res.pdff.value - 100 * Number(row[1]))).toBeLessThan(2);
+    // The same file twice is a series with duplicated TEs: one clear line, exit 2, nothing written.
+    const dup = cli('fit', join(sim, row[0]), join(sim, row[0]), '--series', '--out', join(out, 'dup'));
+    expect(dup.status).toBe(2);
+    expect(dup.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(out, 'dup'))).toBe(false);
+  });
+
+  it('a spectrum with no signal ends failed with no numbers in the table', () => {
+    const sim = join(out, 'empty');
+    expect(
+      cli('simulate', '--water-fat', '--n', '1', '--seed', '5', '--te', '30', '--out', sim, '--pdff', '0')
+        .status,
+    ).toBe(0);
+    // Overwrite with pure noise through the library: the NIfTI-MRS of a zero-signal acquisition.
+    const rng = new Rng(1);
+    const basis = liverBasis();
+    const fid = synthesizeFid(
+      basis,
+      { amplitudes: {}, lorentzHz: 5, gaussianHz: 5, shiftHz: 0, noiseSd: 1 },
+      rng,
+    );
+    const mrs = fromFid(fid, { file: 'noise.nii.gz' });
+    mrs.extension = { WaterSuppressed: false, SequenceName: 'STEAM', EchoTime: 0.03 };
+    writeFileSync(join(out, 'noise.nii.gz'), encodeNiftiMrs(mrs, { gzip: true }));
+    const r = cli('fit', join(out, 'noise.nii.gz'), '--out', join(out, 'fitnoise'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/FAILED \(no signal/);
+    const csv = readFileSync(join(out, 'fitnoise', 'water-fat.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    for (const line of csv.slice(1)) expect(line).toMatch(/^30\.0,[^,]+,,,.*,failed$/);
+  });
+});
+
+describe('sequence-aware basis (one Acquisition from the header)', () => {
+  it('a water-suppressed STEAM file is fitted with a STEAM basis; no sequence in the header is refused', () => {
+    const rng = new Rng(2);
+    const basis = liverBasis(undefined, { sequence: 'steam', echoTime: 0.02, mixingTime: 0.01 });
+    const fid = synthesizeFid(
+      basis,
+      {
+        amplitudes: { L13: 1, L09: 0.1, L21: 0.2, Cho: 2, Glyc: 1 },
+        lorentzHz: 15,
+        gaussianHz: 5,
+        shiftHz: 0,
+        noiseSd: 0.5,
+      },
+      rng,
+    );
+    // Residual water well below fat: a suppressed spectrum; the header names the Siemens STEAM sequence.
+    const mrs = fromFid({ ...fid, echoTime: 0.02 }, { file: 'steam.nii.gz' });
+    mrs.extension = { SequenceName: '*svs_st', EchoTime: 0.02, MixingTime: 0.01, WaterSuppressed: true };
+    writeFileSync(join(out, 'steam.nii.gz'), encodeNiftiMrs(mrs, { gzip: true }));
+    const r = cli('fit', join(out, 'steam.nii.gz'), '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.kind).toBe('metabolites');
+    expect(res.basis).toEqual({ sequence: 'steam', echoTime: 0.02 });
+    expect(['ok', 'doubtful']).toContain(res.status);
+    mrs.extension = { EchoTime: 0.02, WaterSuppressed: true };
+    writeFileSync(join(out, 'nosq.nii.gz'), encodeNiftiMrs(mrs, { gzip: true }));
+    const bad = cli('fit', join(out, 'nosq.nii.gz'), '--json');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/sequence is unknown.*--sequence press\|steam/);
+    const forced = cli('fit', join(out, 'nosq.nii.gz'), '--json', '--sequence', 'steam');
+    expect(forced.status, forced.stderr).toBe(0);
+  });
+});

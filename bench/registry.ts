@@ -7,3 +7,4 @@ benchmarks.io = () => import('./io.js').then((m) => m.run());
 benchmarks['report-png'] = () => import('./report-png.js').then((m) => m.run());
 benchmarks.simulate = () => import('./simulate.js').then((m) => m.run());
 benchmarks.networks = () => import('./networks.js').then((m) => m.run());
+benchmarks['water-fat'] = () => import('./water-fat.js').then((m) => m.run());

@@ -1,3 +1,5 @@
+import { decideWaterSuppression } from '../fit/water-fat/detect.js';
+import { referenceWaterFat } from '../fit/water-fat/referencing.js';
 import { InputError } from '../core/errors.js';
 import { type Fid, ppmAxis } from '../core/fid.js';
 import { fidToSpectrum } from '../spectra/fft.js';
@@ -126,6 +128,14 @@ export function prepareFid(
       expected: `the model's echo time ${(protocol.echoTime * 1000).toFixed(1)} ms (train a model for this protocol with livermrs train)`,
     });
   }
+  const seq = fid.acquisition?.sequence;
+  if (seq !== undefined && protocol.sequence !== undefined && seq !== protocol.sequence.toLowerCase()) {
+    throw new InputError(`sequence ${seq.toUpperCase()}`, {
+      file: source,
+      field: 'sequence',
+      expected: `the model's ${protocol.sequence.toUpperCase()} (train a model for this protocol with livermrs train)`,
+    });
+  }
   if (fid.echoTime === undefined && protocol.echoTime !== undefined) {
     notes.push(
       `the file does not state its echo time: assumed to be the model's ${(protocol.echoTime * 1000).toFixed(0)} ms`,
@@ -136,7 +146,23 @@ export function prepareFid(
       `spectrometer frequency ${fid.spectrometerFrequency.toFixed(3)} MHz mapped by chemical shift onto the model's ${protocol.spectrometerFrequency} MHz`,
     );
   }
-  return prepareOnGrid(fid, pipeline, source, notes);
+  const prepared = prepareOnGrid(fid, pipeline, source, notes);
+  // The networks are trained on water-suppressed spectra: a water-unsuppressed one is out of their training
+  // distribution (its fat fraction comes from livermrs fit, the water–fat model).
+  const ref = referenceWaterFat(fid);
+  const ws = decideWaterSuppression('auto', fid.acquisition?.waterSuppressed, ref);
+  if (ref.found && !ws.suppressed) {
+    throw new InputError(
+      `a water-unsuppressed spectrum (water ${ws.waterShare !== undefined ? `${(100 * ws.waterShare).toFixed(0)}% of water + fat` : `per the ${ws.source}`})`,
+      {
+        file: source,
+        field: 'water suppression',
+        expected:
+          'a water-suppressed spectrum, as the networks were trained on (use livermrs fit for water and fat)',
+      },
+    );
+  }
+  return prepared;
 }
 
 /**

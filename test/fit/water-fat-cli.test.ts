@@ -8,6 +8,8 @@ import { Rng } from '../../src/core/random.js';
 import { liverBasis } from '../../src/fit/liver.js';
 import { synthesizeFid } from '../../src/fit/synthesize.js';
 import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
+import { drawTruth } from '../../src/cli/simulate-water-fat.js';
+import { simulateWaterFat } from '../../src/simulate/water-fat.js';
 
 const out = mkdtempSync(join(tmpdir(), 'livermrs-wf-cli-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -91,6 +93,23 @@ describe('livermrs fit on water-unsuppressed body spectra (CLI)', () => {
       .trim()
       .split('\n');
     for (const line of csv.slice(1)) expect(line).toMatch(/^30\.0,[^,]+,,,.*,failed$/);
+  });
+});
+
+describe('networks refuse what they were not trained for', () => {
+  it('quantify and classify refuse a water-unsuppressed PRESS spectrum in one line, naming the field', () => {
+    const rng = new Rng(8);
+    const { fids } = simulateWaterFat({ ...drawTruth(rng, 1.5, 0.15), offsetPpm: 0 }, [0.03], rng);
+    const mrs = fromFid(fids[0], { file: 'wf.nii.gz' });
+    // No WaterSuppressed flag: the spectrum itself says it (water 85 % of water + fat).
+    mrs.extension = { SequenceName: 'PRESS', EchoTime: 0.03 };
+    writeFileSync(join(out, 'wf-press.nii.gz'), encodeNiftiMrs(mrs, { gzip: true }));
+    for (const cmd of ['quantify', 'classify']) {
+      const r = cli(cmd, join(out, 'wf-press.nii.gz'));
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/water suppression: a water-unsuppressed spectrum/);
+    }
   });
 });
 

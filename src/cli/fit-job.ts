@@ -3,7 +3,6 @@ import { extname } from 'node:path';
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
-import { fidCount, type MrsData, toFid } from '../core/mrs-data.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { Fitter } from '../fit/fit.js';
 import { LIVER_FIT_OPTIONS, liverBasis } from '../fit/liver.js';
@@ -30,7 +29,7 @@ import { decideWaterSuppression, type WaterSuppressionMode } from '../fit/water-
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
 import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
 import { fitStatus } from '../fit/status.js';
-import { echoSeries } from '../io/echo-series.js';
+import { analysableFids } from '../preproc/analysable.js';
 import { toJson } from './json.js';
 import { runWaterFatJob } from './water-fat-job.js';
 
@@ -107,24 +106,13 @@ export function readSpectra(path: string, o: FitJobOptions): Fid[] {
     fids = [readLcmRaw(new TextDecoder('latin1').decode(bytes), path, readOptions)];
   } else {
     const mrs = readMrs(bytes, path, readOptions);
-    fids = echoSeries(mrs) ?? [singleFid(mrs, path)];
+    fids = analysableFids(mrs);
   }
   for (const fid of fids) {
     if (o.te !== undefined && fids.length === 1) fid.echoTime = o.te / 1000;
     if (o.tr !== undefined) fid.repetitionTime = o.tr / 1000;
   }
   return fids;
-}
-
-function singleFid(mrs: MrsData, path: string): Fid {
-  const n = fidCount(mrs);
-  if (n !== 1) {
-    throw new InputError(`holds ${n} FIDs`, {
-      file: path,
-      expected: 'one (coil-combined, averaged) FID: combine and average the data first',
-    });
-  }
-  return toFid(mrs, 0);
 }
 
 function loadBasis(o: FitJobOptions, fid: Fid): { basis: BasisSet; warnings: string[] } {

@@ -91,6 +91,7 @@ export function runWaterFatJob(
       status: r.status.status,
       statusReasons: r.status.reasons,
       waterSuppression: o.suppression,
+      preprocessing: fid.meta?.processing ?? [],
     };
     sections.push(waterFatSection(r, name));
   } else {

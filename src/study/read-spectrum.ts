@@ -3,10 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
-import { fidCount, toFid } from '../core/mrs-data.js';
 import { readMrsFile } from '../io/mrs-file.js';
 import type { ReadMrsOptions } from '../io/read.js';
-import { preprocess } from '../preproc/pipeline.js';
+import { analysableFids } from '../preproc/analysable.js';
 
 /**
  * The Node edge of quantify, classify and the manifest study: one FID per file (coils combined, transients
@@ -14,16 +13,11 @@ import { preprocess } from '../preproc/pipeline.js';
  * shipped models directory.
  */
 export function readSingleFid(path: string, options: ReadMrsOptions = {}): Fid {
-  let mrs = readMrsFile(path, options);
-  if (fidCount(mrs) > 1) mrs = preprocess(mrs, { ecc: false }).data;
-  const n = fidCount(mrs);
-  if (n !== 1) {
-    throw new InputError(`holds ${n} FIDs after combining coils and averaging`, {
-      file: path,
-      expected: 'single-voxel data',
-    });
+  const fids = analysableFids(readMrsFile(path, options));
+  if (fids.length !== 1) {
+    throw new InputError(`holds ${fids.length} echoes`, { file: path, expected: 'one spectrum' });
   }
-  const fid = toFid(mrs, 0);
+  const fid = fids[0];
   if (options.echoTime !== undefined) fid.echoTime = options.echoTime;
   return fid;
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fromFid } from '../../src/core/mrs-data.js';
+import { fromFid, fromFids } from '../../src/core/mrs-data.js';
 import { Rng } from '../../src/core/random.js';
 import { liverBasis } from '../../src/fit/liver.js';
 import { synthesizeFid } from '../../src/fit/synthesize.js';
@@ -93,6 +93,38 @@ describe('livermrs fit on water-unsuppressed body spectra (CLI)', () => {
       .trim()
       .split('\n');
     for (const line of csv.slice(1)) expect(line).toMatch(/^30\.0,[^,]+,,,.*,failed$/);
+  });
+});
+
+describe('transients of a body spectrum (breath-holds)', () => {
+  it('are aligned, an outlier is rejected, and the count kept is in the provenance', () => {
+    const rng = new Rng(21);
+    const t = { ...drawTruth(rng, 3, 0.25), snr: 150, offsetPpm: 0.2 };
+    const fids = Array.from({ length: 8 }, (_, i) => {
+      // Each breath-hold drifts by up to ±6 Hz and ±20°; transient 5 lost most of its signal (motion).
+      const f = simulateWaterFat(
+        {
+          ...t,
+          offsetPpm: t.offsetPpm + (rng.uniform() - 0.5) * 0.1,
+          phase0Deg: t.phase0Deg + 40 * (rng.uniform() - 0.5),
+        },
+        [0.03],
+        rng,
+      ).fids[0];
+      if (i === 5) for (let k = 0; k < f.data.length; k++) f.data[k] *= 0.2;
+      return f;
+    });
+    const mrs = fromFids(fids, 'DIM_DYN', { file: 'dyn.nii.gz' });
+    mrs.extension = { SequenceName: 'STEAM', EchoTime: 0.03, WaterSuppressed: false };
+    writeFileSync(join(out, 'dyn.nii.gz'), encodeNiftiMrs(mrs, { gzip: true }));
+    const r = cli('fit', join(out, 'dyn.nii.gz'), '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.preprocessing.map((p: { Method: string }) => p.Method)).toContain('Signal averaging');
+    expect(JSON.stringify(res.preprocessing)).toMatch(/1 rejected/);
+    const ew = 0.75 * Math.exp(-0.03 / t.waterT2) * (1 - Math.exp(-3 / 0.809));
+    const ef = 0.25 * Math.exp(-0.03 / t.fatT2) * (1 - Math.exp(-3 / 0.382));
+    expect(Math.abs(res.signalFatFraction.value - (100 * ef) / (ew + ef))).toBeLessThan(1);
   });
 });
 

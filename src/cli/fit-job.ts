@@ -17,8 +17,8 @@ import { appendSimulatedComponents, LIPIDS_BRAIN } from '../fit/simulated-compon
 import { fitWaterReference } from '../fit/water-reference.js';
 import { readLcmBasis } from '../io/lcmodel/basis.js';
 import { readLcmRaw } from '../io/lcmodel/raw.js';
-import { readBytes } from '../io/mrs-file.js';
-import { detectFormat, readMrs } from '../io/read.js';
+import { readBytes, readMrsFile } from '../io/mrs-file.js';
+import { detectFormat } from '../io/read.js';
 import { fitSection } from '../report/from-fit.js';
 import { buildReport } from '../report/html.js';
 import { statusLine } from '../report/from-water-fat.js';
@@ -105,7 +105,7 @@ export function readSpectra(path: string, o: FitJobOptions): Fid[] {
   if ((ext === '.raw' || ext === '.h2o') && !detectFormat(bytes, path)) {
     fids = [readLcmRaw(new TextDecoder('latin1').decode(bytes), path, readOptions)];
   } else {
-    const mrs = readMrs(bytes, path, readOptions);
+    const mrs = readMrsFile(path, readOptions);
     fids = analysableFids(mrs);
   }
   for (const fid of fids) {

@@ -43,7 +43,7 @@ export class StatusBuilder {
 export const STATUS_LIMITS = Object.freeze({
   /** Residual SD over noise SD above which the model is said to miss signal. */
   residualToNoise: 1.5,
-  /** Baseline share of the fitted signal (areas of |real part|) above which broad signal is suspected. */
+  /** Baseline height over the largest fitted peak above which the baseline is taking signal. */
   baselineShare: 0.2,
   /** Minimum SNR (largest fitted peak over noise SD). */
   minSnr: 10,

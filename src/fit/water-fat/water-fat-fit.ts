@@ -82,7 +82,7 @@ export interface WaterFatResult {
     unsaturation: ValueSd;
     polyunsaturation: ValueSd;
   };
-  /** Σ|baseline| / Σ|fitted model| (real parts) in the window. */
+  /** Largest |baseline| over the largest fitted peak (real parts) in the window. */
   baselineShare?: number;
   fatModel: FatModelKind;
   composition0: FatComposition;
@@ -329,11 +329,23 @@ export class WaterFatFitter {
         `the baseline carries ${(100 * (out.baselineShare ?? 0)).toFixed(0)}% of the fitted signal`,
       );
     }
-    const width = Math.max(out.water.fwhmHz, out.fat.fwhmHz);
-    if (width > STATUS_LIMITS.maxLinewidthHz)
+    // A species fitted at (near) zero has a free, meaningless width: only present species are judged.
+    const present = (v: ValueSd) => v.value > 3 * v.sd && v.value > 0;
+    const widths = [
+      ...(present(out.water) ? [out.water.fwhmHz] : []),
+      ...(present(out.fat) ? [out.fat.fwhmHz] : []),
+    ];
+    const width = Math.max(0, ...widths);
+    if (width > STATUS_LIMITS.maxLinewidthHz) {
       status.doubt(`linewidth ${width.toFixed(0)} Hz (iron, motion or shimming?)`);
+    }
     if (q.snr < STATUS_LIMITS.minSnr) status.doubt(`SNR ${q.snr.toFixed(1)} below ${STATUS_LIMITS.minSnr}`);
-    for (const w of fit.warnings) if (/at its (upper|lower) bound/.test(w)) status.doubt(w);
+    for (const w of fit.warnings) {
+      if (!/at its (upper|lower) bound/.test(w)) continue;
+      if (/\.fat\b/.test(w) && !present(out.fat)) continue;
+      if (/\.water2?\b/.test(w) && !present(out.water)) continue;
+      status.doubt(w);
+    }
   }
 }
 
@@ -383,15 +395,18 @@ export function shiftFid(fid: Fid, ppm: number): Fid {
   return { ...fid, data };
 }
 
-/** Σ|Re baseline| / Σ|Re (fit − water-free baseline)| over the window. */
+/**
+ * max |Re baseline| / max |Re (fit − baseline)| over the window: how close the baseline comes to being a peak
+ * (a height ratio, so a narrow line and a wide window do not inflate it the way an area ratio would).
+ */
 function baselineShare(fit: FitResult): number {
   const b = fit.spectra.baseline;
   const f = fit.spectra.fit;
-  let sb = 0;
-  let sm = 0;
+  let mb = 0;
+  let mm = 0;
   for (let j = 0; j < b.length; j += 2) {
-    sb += Math.abs(b[j]);
-    sm += Math.abs(f[j] - b[j]);
+    mb = Math.max(mb, Math.abs(b[j]));
+    mm = Math.max(mm, Math.abs(f[j] - b[j]));
   }
-  return sm > 0 ? sb / sm : 0;
+  return mm > 0 ? mb / mm : 0;
 }

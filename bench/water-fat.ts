@@ -13,6 +13,7 @@ import { Rng } from '../src/core/random.js';
 import { fitSeries } from '../src/fit/water-fat/series.js';
 import { LIVER_RELAXATION_3T, WaterFatFitter } from '../src/fit/water-fat/water-fat-fit.js';
 import { simulateWaterFat } from '../src/simulate/water-fat.js';
+import { absoluteErrors, biasByTruth, errorSummary } from '../src/study/quant-metrics.js';
 
 function stats(v: number[]): { median: number; p90: number; n: number } {
   const s = [...v].sort((a, b) => a - b);
@@ -28,22 +29,16 @@ function timed(fn: () => void): { wall: number; cpu: number } {
   return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
 }
 
+/** Bias, worst error and share within 2 points (percentage points), and the regression slope of fit on truth. */
 function errors(truth: number[], got: number[]) {
-  const err = got.map((g, i) => g - truth[i]);
-  const mean = err.reduce((a, b) => a + b, 0) / err.length;
-  const mx = truth.reduce((a, b) => a + b, 0) / truth.length;
-  const my = got.reduce((a, b) => a + b, 0) / got.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < truth.length; i++) {
-    sxy += (truth[i] - mx) * (got[i] - my);
-    sxx += (truth[i] - mx) ** 2;
-  }
+  const e = errorSummary(truth, got);
+  const within = truth.filter((t, i) => Math.abs(got[i] - t) <= 2).length / truth.length;
   return {
-    biasPoints: Number(mean.toFixed(3)),
-    maxAbsErrorPoints: Number(Math.max(...err.map(Math.abs)).toFixed(3)),
-    within2Points: Number((err.filter((e) => Math.abs(e) <= 2).length / err.length).toFixed(3)),
-    slope: Number((sxy / sxx).toFixed(4)),
+    biasPoints: Number(e.bias.toFixed(3)),
+    maxAbsErrorPoints: Number(Math.max(...absoluteErrors(truth, got)).toFixed(3)),
+    within2Points: Number(within.toFixed(3)),
+    // slope of (estimate − truth) on truth, + 1: the slope of estimate on truth.
+    slope: Number((1 + biasByTruth(truth, got).slope).toFixed(4)),
   };
 }
 

@@ -9,6 +9,7 @@ import { fitDecay, fitSeries } from '../../src/fit/water-fat/series.js';
 import { WaterFatFitter } from '../../src/fit/water-fat/water-fat-fit.js';
 import { simulateWaterFat, type WaterFatTruth } from '../../src/simulate/water-fat.js';
 import { drawTruth } from '../../src/cli/simulate-water-fat.js';
+import { biasByTruth } from '../../src/study/quant-metrics.js';
 
 describe('Hamilton triglyceride model', () => {
   it('reproduces the in vivo liver peak ratios of Hamilton et al. 2011', () => {
@@ -51,17 +52,8 @@ function cases(n: number, seed: number): WaterFatTruth[] {
   return Array.from({ length: n }, () => drawTruth(rng, 3));
 }
 
-function slope(x: number[], y: number[]): number {
-  const mx = x.reduce((a, b) => a + b, 0) / x.length;
-  const my = y.reduce((a, b) => a + b, 0) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-  }
-  return sxy / sxx;
-}
+/** Regression slope of y on x: 1 + the slope of (y − x) on x (study/quant-metrics). */
+const slope = (x: number[], y: number[]) => 1 + biasByTruth(x, y).slope;
 
 describe('water–fat fit on simulated body spectra', () => {
   it('single TE: signal FF unbiased over PDFF 0–95 %, every off-frequency case referenced within 0.05 ppm', () => {

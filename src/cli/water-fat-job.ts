@@ -124,6 +124,8 @@ export function runWaterFatJob(
       pdff: ok ? (s.pdff ?? null) : null,
       waterT2: ok ? (s.waterT2 ?? null) : null,
       fatT2: ok ? (s.fatT2 ?? null) : null,
+      waterT1: ok ? (s.waterT1 ?? null) : null,
+      fatT1: ok ? (s.fatT1 ?? null) : null,
       water0: ok ? (s.water0 ?? null) : null,
       fat0: ok ? (s.fat0 ?? null) : null,
       echoes: s.echoes.map(echoSummary),

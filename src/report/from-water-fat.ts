@@ -85,6 +85,12 @@ export function seriesSection(s: SeriesResult): ReportSection {
           'fat T2',
           s.fatT2 ? `${(1000 * s.fatT2.value).toFixed(1)} ± ${(1000 * s.fatT2.sd).toFixed(1)} ms` : 'n/a',
         ],
+        ...(s.waterT1 && s.fatT1
+          ? ([
+              ['water T1', `${(1000 * s.waterT1.value).toFixed(0)} ± ${(1000 * s.waterT1.sd).toFixed(0)} ms`],
+              ['fat T1', `${(1000 * s.fatT1.value).toFixed(0)} ± ${(1000 * s.fatT1.sd).toFixed(0)} ms`],
+            ] as [string, string][])
+          : []),
         ...s.echoTimes.map(
           (te, i) =>
             [`signal FF at TE ${(1000 * te).toFixed(0)} ms`, pm(s.signalFatFraction[i], 2, ' %')] as [

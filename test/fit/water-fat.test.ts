@@ -174,3 +174,30 @@ describe('multi-echo decay and series checks', () => {
     );
   });
 });
+
+describe('series with several TRs', () => {
+  it('fits water and fat T1 with T2 and gives the PDFF without literature T1', () => {
+    const rng = new Rng(14);
+    const t: WaterFatTruth = {
+      ...drawTruth(rng, 3, 0.3),
+      waterT1: 0.7,
+      fatT1: 0.35,
+      snr: 400,
+      offsetPpm: 0.1,
+    };
+    const fids: Fid[] = [];
+    for (const tr of [0.5, 1, 3]) {
+      for (const te of [0.012, 0.036, 0.072]) {
+        fids.push(...simulateWaterFat({ ...t, repetitionTime: tr }, [te], rng).fids);
+      }
+    }
+    const s = fitSeries(fids);
+    expect(s.status.status).not.toBe('failed');
+    expect(s.pdff?.correction).toMatch(/T1 fitted to 3 repetition times/);
+    expect(Math.abs((s.pdff?.value as number) - 30)).toBeLessThan(1);
+    expect(Math.abs((s.waterT1?.value as number) - 0.7)).toBeLessThan(0.05);
+    expect(Math.abs((s.fatT1?.value as number) - 0.35)).toBeLessThan(0.05);
+    // The same TE at another TR is not a duplicate; the same (TE, TR) is.
+    expect(() => fitSeries([fids[0], fids[0]])).toThrow(/appears twice/);
+  });
+});

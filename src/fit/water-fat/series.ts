@@ -1,4 +1,5 @@
 import { InputError } from '../../core/errors.js';
+import { choleskyInPlace, choleskySolveInPlace, invertSpd } from '../linalg.js';
 import type { Fid } from '../../core/fid.js';
 import { STATUS_LIMITS, StatusBuilder, type ResultStatus } from '../status.js';
 import { type ValueSd, type WaterFatOptions, type WaterFatResult, WaterFatFitter } from './water-fat-fit.js';
@@ -30,14 +31,21 @@ export interface SeriesResult {
   fatT2?: ValueSd;
   water0?: ValueSd;
   fat0?: ValueSd;
+  /** Fitted when the series has several TRs. */
+  waterT1?: ValueSd;
+  fatT1?: ValueSd;
   /** T2-corrected (and T1-corrected when TR and T1 are known) PDFF, percent. */
   pdff?: ValueSd & { correction: string };
   /** Signal fat fraction at each TE, percent. */
   signalFatFraction: (ValueSd | undefined)[];
 }
 
-/** Checks a TE list: all known, distinct, positive. */
-export function checkEchoTimes(tes: (number | undefined)[], file: string): number[] {
+/** Checks a TE list: all known and positive, no (TE, TR) pair twice. */
+export function checkEchoTimes(
+  tes: (number | undefined)[],
+  file: string,
+  trs: (number | undefined)[] = [],
+): number[] {
   tes.forEach((te, i) => {
     if (te === undefined || !(te > 0) || !Number.isFinite(te)) {
       throw new InputError(`echo ${i + 1} has no echo time`, {
@@ -47,15 +55,17 @@ export function checkEchoTimes(tes: (number | undefined)[], file: string): numbe
       });
     }
   });
-  const sorted = [...(tes as number[])].sort((a, b) => a - b);
-  for (let i = 1; i < sorted.length; i++) {
-    if (Math.abs(sorted[i] - sorted[i - 1]) < 1e-6) {
-      throw new InputError(`echo time ${(sorted[i] * 1000).toFixed(1)} ms appears twice`, {
+  const key = (i: number) => `${Math.round((tes[i] as number) * 1e6)}/${Math.round((trs[i] ?? 0) * 1e6)}`;
+  const seen = new Set<string>();
+  for (let i = 0; i < tes.length; i++) {
+    if (seen.has(key(i))) {
+      throw new InputError(`echo time ${((tes[i] as number) * 1000).toFixed(1)} ms appears twice`, {
         file,
         field: 'EchoTime',
-        expected: 'distinct echo times',
+        expected: 'distinct echo times (or the same TE at another TR)',
       });
     }
+    seen.add(key(i));
   }
   return tes as number[];
 }
@@ -81,7 +91,18 @@ export function fitSeries(fids: Fid[], opts: SeriesOptions = {}, file = '<series
   const tes = checkEchoTimes(
     fids.map((f) => f.echoTime),
     file,
+    fids.map((f) => f.repetitionTime),
   );
+  const trs = fids.map((f) => f.repetitionTime);
+  const distinctTr = new Set(trs.map((x) => (x === undefined ? -1 : Math.round(x * 1e6)))).size;
+  if (distinctTr > 1 && trs.some((x) => x === undefined)) {
+    throw new InputError('some echoes have a repetition time and some do not', {
+      file,
+      field: 'RepetitionTime',
+      expected: 'a TR for every echo when the series varies TR',
+    });
+  }
+  const fitT1 = distinctTr > 1;
   const fitter = new WaterFatFitter(f0, { ...opts, relaxation: undefined });
   const echoes = fids.map((f) => fitter.fit(f));
   const status = new StatusBuilder();
@@ -105,15 +126,20 @@ export function fitSeries(fids: Fid[], opts: SeriesOptions = {}, file = '<series
   }
   const w = echoes.map((e) => e.water as ValueSd);
   const f = echoes.map((e) => e.fat as ValueSd);
-  const water = fitDecay(tes, w);
-  const fat = fitDecay(tes, f);
+  // Several TRs: M0, T2 and T1 per species (the amplitudes are then proton densities); one TR: a0 and T2.
+  const water = fitT1 ? fitRelaxation(tes, trs as number[], w) : fitDecay(tes, w);
+  const fat = fitT1 ? fitRelaxation(tes, trs as number[], f) : fitDecay(tes, f);
   out.water0 = water.a0;
   out.waterT2 = water.t2;
   out.fat0 = fat.a0;
   out.fatT2 = fat.t2;
+  if (fitT1) {
+    out.waterT1 = (water as Relaxed).t1;
+    out.fatT1 = (fat as Relaxed).t1;
+  }
   const tr = f0.repetitionTime;
-  const cW = tr !== undefined && opts.waterT1 ? 1 / (1 - Math.exp(-tr / opts.waterT1)) : 1;
-  const cF = tr !== undefined && opts.fatT1 ? 1 / (1 - Math.exp(-tr / opts.fatT1)) : 1;
+  const cW = !fitT1 && tr !== undefined && opts.waterT1 ? 1 / (1 - Math.exp(-tr / opts.waterT1)) : 1;
+  const cF = !fitT1 && tr !== undefined && opts.fatT1 ? 1 / (1 - Math.exp(-tr / opts.fatT1)) : 1;
   const W = water.a0.value * cW;
   const F = fat.a0.value * cF;
   if (W + F > 0) {
@@ -125,9 +151,11 @@ export function fitSeries(fids: Fid[], opts: SeriesOptions = {}, file = '<series
       sd: 100 * sd,
       correction:
         `T2 fitted to ${tes.length} echoes` +
-        (cW !== 1 || cF !== 1
-          ? `; T1 at TR ${(tr as number) * 1000} ms from ${opts.t1Source ?? 'literature'}`
-          : '; no T1 correction'),
+        (fitT1
+          ? `; T1 fitted to ${distinctTr} repetition times`
+          : cW !== 1 || cF !== 1
+            ? `; T1 at TR ${(tr as number) * 1000} ms from ${opts.t1Source ?? 'literature'}`
+            : '; no T1 correction'),
     };
     if (out.pdff.sd > STATUS_LIMITS.maxFatFractionSd)
       status.doubt(`PDFF SD ${out.pdff.sd.toFixed(1)} points`);
@@ -214,5 +242,84 @@ export function fitDecay(t: number[], y: ValueSd[]): { a0: ValueSd; t2: ValueSd 
     a0: { value: a0, sd: Math.sqrt(Math.max(0, cov[0])) },
     // T2 = 1/R2: sd(T2) = sd(R2)/R2².
     t2: { value: t2, sd: Math.sqrt(Math.max(0, cov[2])) * t2 * t2 },
+  };
+}
+
+type Relaxed = { a0: ValueSd; t2: ValueSd; t1: ValueSd };
+
+/**
+ * Weighted fit of y_i = M0·e^{−TE_i/T2}·(1 − e^{−TR_i/T1}) to a series with several TRs: a start from the
+ * T2 decay of the longest-TR echoes and T1 = 0.8 s, then Levenberg–Marquardt on (M0, R2, R1). SDs from
+ * (JᵀWJ)⁻¹.
+ */
+export function fitRelaxation(te: number[], tr: number[], y: ValueSd[]): Relaxed {
+  const n = te.length;
+  const wts = y.map((v) => 1 / Math.max(v.sd, 1e-12 * Math.abs(v.value) + 1e-300) ** 2);
+  const trMax = Math.max(...tr);
+  const longest = te.map((_, i) => i).filter((i) => Math.abs(tr[i] - trMax) < 1e-9);
+  const start =
+    longest.length >= 2
+      ? fitDecay(
+          longest.map((i) => te[i]),
+          longest.map((i) => y[i]),
+        )
+      : fitDecay(te, y);
+  if (!(start.a0.value > 0)) return { ...start, t1: { value: Number.NaN, sd: Number.NaN } };
+  let r2 = Number.isFinite(start.t2.value) ? 1 / start.t2.value : 20;
+  let r1 = 1 / 0.8;
+  let m0 = start.a0.value / (1 - Math.exp(-trMax * r1));
+  const cost = (m: number, a: number, b: number) => {
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const r = y[i].value - m * Math.exp(-a * te[i]) * (1 - Math.exp(-b * tr[i]));
+      c += wts[i] * r * r;
+    }
+    return c;
+  };
+  let lambda = 1e-3;
+  const H = new Float64Array(9);
+  for (let it = 0; it < 100; it++) {
+    H.fill(0);
+    const g = [0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      const e2 = Math.exp(-r2 * te[i]);
+      const e1 = Math.exp(-r1 * tr[i]);
+      const r = y[i].value - m0 * e2 * (1 - e1);
+      const J = [e2 * (1 - e1), -m0 * te[i] * e2 * (1 - e1), m0 * e2 * tr[i] * e1];
+      for (let a = 0; a < 3; a++) {
+        g[a] += wts[i] * J[a] * r;
+        for (let b = 0; b < 3; b++) H[3 * a + b] += wts[i] * J[a] * J[b];
+      }
+    }
+    const c0 = cost(m0, r2, r1);
+    let improved = false;
+    for (let k = 0; k < 10 && !improved; k++) {
+      // Levenberg–Marquardt step: (H + λ diag H) d = g by Cholesky (fit/linalg).
+      const A = H.map((v, k) => (k % 4 === 0 ? v * (1 + lambda) : v));
+      choleskyInPlace(A, 3);
+      const d = Float64Array.from(g);
+      choleskySolveInPlace(A, 3, d);
+      const m = m0 + d[0];
+      const a2 = Math.max(1e-3, r2 + d[1]);
+      const a1 = Math.max(1e-3, r1 + d[2]);
+      if (cost(m, a2, a1) <= c0) {
+        const small =
+          Math.abs(d[0]) < 1e-10 * Math.abs(m0) && Math.abs(d[1]) < 1e-10 * r2 && Math.abs(d[2]) < 1e-10 * r1;
+        m0 = m;
+        r2 = a2;
+        r1 = a1;
+        lambda = Math.max(1e-9, lambda / 10);
+        improved = true;
+        if (small) it = 100;
+      } else lambda *= 10;
+    }
+    if (!improved) break;
+  }
+  const inv = invertSpd(H, 3);
+  const v = (k: number) => Math.max(0, inv[4 * k]);
+  return {
+    a0: { value: m0, sd: Math.sqrt(v(0)) },
+    t2: { value: 1 / r2, sd: Math.sqrt(v(1)) / (r2 * r2) },
+    t1: { value: 1 / r1, sd: Math.sqrt(v(2)) / (r1 * r1) },
   };
 }

@@ -61,6 +61,7 @@ export interface FitJobOptions {
   sequence?: SequenceKind;
   waterSuppression?: WaterSuppressionMode;
   fatModel?: FatModelKind;
+  waterLines?: 1 | 2;
 }
 
 export interface FitJob {
@@ -186,7 +187,11 @@ export function runFitJob(job: FitJob): FitJobOutput {
       ref,
     );
     if (!suppression.suppressed || !ref.found || fids.length > 1) {
-      const out = runWaterFatJob(job.file, fids, { fatModel: o.fatModel, suppression });
+      const out = runWaterFatJob(job.file, fids, {
+        fatModel: o.fatModel,
+        waterLines: o.waterLines,
+        suppression,
+      });
       return { file: job.file, ...out };
     }
   }

@@ -20,6 +20,7 @@ import { toJson } from './json.js';
  */
 export interface WaterFatJobOptions {
   fatModel?: FatModelKind;
+  waterLines?: 1 | 2;
   suppression: SuppressionDecision;
 }
 
@@ -73,7 +74,7 @@ export function runWaterFatJob(
       fid.echoTime !== undefined
         ? { ...LIVER_RELAXATION_3T, echoTime: fid.echoTime, repetitionTime: fid.repetitionTime }
         : undefined;
-    const r = new WaterFatFitter(fid, { fatModel: o.fatModel, relaxation }).fit(
+    const r = new WaterFatFitter(fid, { fatModel: o.fatModel, waterLines: o.waterLines, relaxation }).fit(
       fid,
       o.suppression.suppressed,
     );
@@ -99,6 +100,7 @@ export function runWaterFatJob(
       fids,
       {
         fatModel: o.fatModel,
+        waterLines: o.waterLines,
         waterT1: LIVER_RELAXATION_3T.waterT1,
         fatT1: LIVER_RELAXATION_3T.fatT1,
         t1Source: LIVER_RELAXATION_3T.source,

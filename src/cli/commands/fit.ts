@@ -40,6 +40,7 @@ interface FitCliOptions {
   sequence?: string;
   waterSuppression?: string;
   fatModel?: string;
+  waterLines?: number;
   series?: boolean;
 }
 
@@ -92,6 +93,11 @@ export function register(program: Command): void {
       '--fat-model <name>',
       'fixed | chain: Hamilton fat at the liver composition, or chain length and double bonds fitted',
     )
+    .option(
+      '--water-lines <n>',
+      'water–fat fit: 1 or 2 water lines (the second for eddy-current or motion asymmetry)',
+      parseNumber('--water-lines', { min: 1, integer: true }),
+    )
     .option('--series', 'the input files are one multi-echo series: T2-corrected PDFF from a joint fit')
     .option('--reference <name>', 'component or sum for ratios (default Cr+PCr, else L13)')
     .option('--add-lipids', 'append simulated lipid components (Lip09, Lip13a/b, Lip20)')
@@ -127,6 +133,12 @@ components on the ppm axis, phase-corrected), fit.svg (spectrum, fit, residual, 
     });
 }
 
+function waterLines(n: number | undefined): 1 | 2 | undefined {
+  if (n === undefined) return undefined;
+  if (n !== 1 && n !== 2) throw new UsageError(`--water-lines: ${n} is not 1 or 2`);
+  return n;
+}
+
 function choice<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
   if (!allowed.includes(v as T)) throw new UsageError(`${name}: '${v}' is not one of ${allowed.join(', ')}`);
@@ -156,6 +168,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     sequence: opts.sequence === undefined ? undefined : parseSequenceKind(opts.sequence),
     waterSuppression: choice('--water-suppression', opts.waterSuppression, ['auto', 'on', 'off'] as const),
     fatModel: choice('--fat-model', opts.fatModel, ['fixed', 'chain'] as const),
+    waterLines: waterLines(opts.waterLines),
   };
   if (!opts.out && !opts.json) throw new UsageError('fit: give --out DIR and/or --json');
   if (opts.water && opts.water !== 'auto' && files.length > 1) {

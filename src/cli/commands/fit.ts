@@ -5,14 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { LivermrsError, UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
-import {
-  type FitJob,
-  type FitJobOptions,
-  type FitJobOutput,
-  type Preset,
-  runFitJob,
-  toJson,
-} from '../fit-job.js';
+import type { FitJob, FitJobOptions, FitJobOutput, Preset } from '../fit-job.js';
 import { parseNumber, parseRange } from '../options.js';
 import { outputStems } from '../output-names.js';
 
@@ -147,6 +140,8 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     water: waterFor(file, opts.water),
     options: jobOptions,
   }));
+  // The fitter, readers and report code load here, not at start-up (batch mode runs them in workers).
+  const { runFitJob, toJson } = await import('../fit-job.js');
   const names = outputStems(files);
   const results: (FitJobOutput | { file: string; error: string; code: number })[] = [];
   if (jobs.length === 1) {

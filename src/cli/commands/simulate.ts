@@ -1,12 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
-import { encodeNiftiMrs } from '../../io/nifti-mrs/nifti-mrs.js';
-import { loadCohort, loadCohortBasis } from '../../simulate/cohort-files.js';
-import { formatCohort } from '../../simulate/cohort-schema.js';
-import { datasetToMrs, simulateDataset, truthCsv } from '../../simulate/dataset.js';
 import { parseList, parseNumber, printJson } from '../options.js';
 
 interface SimulateOptions {
@@ -59,6 +54,12 @@ export function register(program: Command): void {
     )
     .action(async (opts: SimulateOptions) => {
       if (opts.group && opts.groups) throw new UsageError('--group and --groups: give one of them');
+      // The simulator, cohort schema, NIfTI writer and progress bar load here, not at start-up.
+      const { SingleBar } = await import('cli-progress');
+      const { encodeNiftiMrs } = await import('../../io/nifti-mrs/nifti-mrs.js');
+      const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
+      const { formatCohort } = await import('../../simulate/cohort-schema.js');
+      const { datasetToMrs, simulateDataset, truthCsv } = await import('../../simulate/dataset.js');
       const loaded = loadCohort(opts.cohort);
       const all = Object.keys(loaded.cohort.groups);
       const wanted = opts.group

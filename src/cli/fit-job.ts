@@ -6,7 +6,7 @@ import type { Fid } from '../core/fid.js';
 import { fidCount, type MrsData, toFid } from '../core/mrs-data.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { Fitter } from '../fit/fit.js';
-import { LIVER_FIT_OPTIONS, liverBasis } from '../fit/liver.js';
+import { LIVER_FIT_OPTIONS } from '../fit/liver-options.js';
 import {
   ISMRM2016_SCALING,
   liverScaling,
@@ -20,8 +20,6 @@ import { readLcmBasis } from '../io/lcmodel/basis.js';
 import { readLcmRaw } from '../io/lcmodel/raw.js';
 import { readBytes } from '../io/mrs-file.js';
 import { detectFormat, readMrs } from '../io/read.js';
-import { fitSection } from '../report/from-fit.js';
-import { buildReport } from '../report/html.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
 import { roundedCell } from '../simulate/csv.js';
 
@@ -53,6 +51,8 @@ export interface FitJob {
   file: string;
   water?: string;
   options: FitJobOptions;
+  /** false: no output files (only the summary), for `fit --json` without --out. Default true. */
+  render?: boolean;
 }
 
 export interface FitJobOutput {
@@ -96,7 +96,7 @@ function singleFid(mrs: MrsData, path: string): Fid {
   return toFid(mrs, 0);
 }
 
-function loadBasis(o: FitJobOptions, fid: Fid): { basis: BasisSet; warnings: string[] } {
+async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet; warnings: string[] }> {
   const warnings: string[] = [];
   let basis: BasisSet;
   if (o.basis) {
@@ -113,6 +113,8 @@ function loadBasis(o: FitJobOptions, fid: Fid): { basis: BasisSet; warnings: str
         'echo time unknown (give --te): the liver basis is simulated for PRESS TE 30 ms (15 + 15)',
       );
     }
+    // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
+    const { liverBasis } = await import('../fit/liver.js');
     basis = liverBasis(fid, { echoTime: fid.echoTime });
   }
   if (o.addLipids) basis = appendSimulatedComponents(basis, LIPIDS_BRAIN);
@@ -143,14 +145,14 @@ function scalingFor(o: FitJobOptions, fid: Fid): ScalingOptions {
   return s;
 }
 
-export function runFitJob(job: FitJob): FitJobOutput {
+export async function runFitJob(job: FitJob): Promise<FitJobOutput> {
   const o = job.options;
   const fid = readSpectrum(job.file, o);
   const key = JSON.stringify([o, fid.points, fid.dwellTime, fid.spectrometerFrequency, fid.ppmReference]);
   let entry = cache.get(key);
   const prepWarnings: string[] = [];
   if (!entry) {
-    const { basis, warnings } = loadBasis(o, fid);
+    const { basis, warnings } = await loadBasis(o, fid);
     prepWarnings.push(...warnings);
     entry = { basis, fitter: new Fitter(basis, fid, fitOptionsFor(o)) };
     cache.set(key, entry);
@@ -161,7 +163,8 @@ export function runFitJob(job: FitJob): FitJobOutput {
   const water = job.water ? fitWaterReference(readSpectrum(job.water, o)) : undefined;
   const reference = o.reference ?? defaultReference(result);
   const q = quantify(result, { reference, water, scaling: water ? scalingFor(o, fid) : undefined });
-  return { file: job.file, files: renderOutputs(job, result, q), summary: summarise(job, result, q) };
+  const files = job.render === false ? {} : await renderOutputs(job, result, q);
+  return { file: job.file, files, summary: summarise(job, result, q) };
 }
 
 function defaultReference(r: FitResult): string | undefined {
@@ -214,7 +217,9 @@ function summarise(job: FitJob, r: FitResult, q: Quantification): Record<string,
 /** Fit results are written with 7 significant digits. */
 const csvNumber = (v: number | undefined) => roundedCell(v, 7);
 
-function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Record<string, string> {
+async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Promise<Record<string, string>> {
+  const { fitSection } = await import('../report/from-fit.js');
+  const { buildReport } = await import('../report/html.js');
   const summary = summarise(job, r, q);
   const conc = ['name,amplitude,crlb,crlb_percent,ratio,ratio_sd,concentration,concentration_sd,unit'];
   for (const c of q.components) {

@@ -139,13 +139,14 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     file,
     water: waterFor(file, opts.water),
     options: jobOptions,
+    render: opts.out !== undefined,
   }));
   // The fitter, readers and report code load here, not at start-up (batch mode runs them in workers).
   const { runFitJob, toJson } = await import('../fit-job.js');
   const names = outputStems(files);
   const results: (FitJobOutput | { file: string; error: string; code: number })[] = [];
   if (jobs.length === 1) {
-    results.push(runFitJob(jobs[0]));
+    results.push(await runFitJob(jobs[0]));
   } else {
     results.push(...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length))));
   }

@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { Fitter } from '../fit/fit.js';
-import { LIVER_FIT_OPTIONS, liverBasis } from '../fit/liver.js';
+import { LIVER_FIT_OPTIONS } from '../fit/liver-options.js';
 import {
   ISMRM2016_SCALING,
   liverScaling,
@@ -19,9 +19,6 @@ import { readLcmBasis } from '../io/lcmodel/basis.js';
 import { readLcmRaw } from '../io/lcmodel/raw.js';
 import { readBytes, readMrsFile } from '../io/mrs-file.js';
 import { detectFormat } from '../io/read.js';
-import { fitSection } from '../report/from-fit.js';
-import { buildReport } from '../report/html.js';
-import { statusLine } from '../report/from-water-fat.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
 import { roundedCell } from '../simulate/csv.js';
 import { acquisitionOf, type SequenceKind } from '../core/acquisition.js';
@@ -70,6 +67,8 @@ export interface FitJob {
   series?: string[];
   water?: string;
   options: FitJobOptions;
+  /** false: no output files (only the summary), for `fit --json` without --out. Default true. */
+  render?: boolean;
 }
 
 export interface FitJobOutput {
@@ -116,7 +115,7 @@ export function readSpectra(path: string, o: FitJobOptions): Fid[] {
   return fids;
 }
 
-function loadBasis(o: FitJobOptions, fid: Fid): { basis: BasisSet; warnings: string[] } {
+async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet; warnings: string[] }> {
   const warnings: string[] = [];
   let basis: BasisSet;
   if (o.basis) {
@@ -145,6 +144,8 @@ function loadBasis(o: FitJobOptions, fid: Fid): { basis: BasisSet; warnings: str
         `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE 30 ms`,
       );
     }
+    // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
+    const { liverBasis } = await import('../fit/liver.js');
     basis = liverBasis(fid, { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime });
   }
   if (o.addLipids) basis = appendSimulatedComponents(basis, LIPIDS_BRAIN);
@@ -175,7 +176,7 @@ function scalingFor(o: FitJobOptions, fid: Fid): ScalingOptions {
   return s;
 }
 
-export function runFitJob(job: FitJob): FitJobOutput {
+export async function runFitJob(job: FitJob): Promise<FitJobOutput> {
   const o = job.options;
   const fids = job.series ? job.series.flatMap((f) => readSpectra(f, o)) : readSpectra(job.file, o);
   if (o.preset === 'liver' && !o.basis) {
@@ -187,11 +188,12 @@ export function runFitJob(job: FitJob): FitJobOutput {
       ref,
     );
     if (!suppression.suppressed || !ref.found || fids.length > 1) {
-      const out = runWaterFatJob(job.file, fids, {
-        fatModel: o.fatModel,
-        waterLines: o.waterLines,
-        suppression,
-      });
+      const out = await runWaterFatJob(
+        job.file,
+        fids,
+        { fatModel: o.fatModel, waterLines: o.waterLines, suppression },
+        job.render !== false,
+      );
       return { file: job.file, ...out };
     }
   }
@@ -206,7 +208,7 @@ export function runFitJob(job: FitJob): FitJobOutput {
   let entry = cache.get(key);
   const prepWarnings: string[] = [];
   if (!entry) {
-    const { basis, warnings } = loadBasis(o, fid);
+    const { basis, warnings } = await loadBasis(o, fid);
     prepWarnings.push(...warnings);
     entry = { basis, fitter: new Fitter(basis, fid, fitOptionsFor(o)) };
     cache.set(key, entry);
@@ -219,7 +221,8 @@ export function runFitJob(job: FitJob): FitJobOutput {
   const water = job.water ? fitWaterReference(readSpectrum(job.water, o)) : undefined;
   const reference = o.reference ?? defaultReference(result);
   const q = quantify(result, { reference, water, scaling: water ? scalingFor(o, fid) : undefined });
-  return { file: job.file, files: renderOutputs(job, result, q), summary: summarise(job, result, q) };
+  const files = job.render === false ? {} : await renderOutputs(job, result, q);
+  return { file: job.file, files, summary: summarise(job, result, q) };
 }
 
 function defaultReference(r: FitResult): string | undefined {
@@ -263,7 +266,10 @@ function summarise(job: FitJob, r: FitResult, q: Quantification): Record<string,
 /** Fit results are written with 7 significant digits. */
 const csvNumber = (v: number | undefined) => roundedCell(v, 7);
 
-function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Record<string, string> {
+async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Promise<Record<string, string>> {
+  const { fitSection } = await import('../report/from-fit.js');
+  const { buildReport } = await import('../report/html.js');
+  const { statusLine } = await import('../report/from-water-fat.js');
   const summary = summarise(job, r, q);
   const st = fitStatus(r).build();
   const failed = st.status === 'failed';

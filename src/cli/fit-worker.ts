@@ -3,9 +3,9 @@ import { LivermrsError } from '../core/errors.js';
 import { type FitJob, runFitJob } from './fit-job.js';
 
 /** Worker thread for batch fitting: receives FitJobs, answers with outputs or an error message and exit code. */
-parentPort?.on('message', (msg: { id: number; job: FitJob }) => {
+parentPort?.on('message', async (msg: { id: number; job: FitJob }) => {
   try {
-    const out = runFitJob(msg.job);
+    const out = await runFitJob(msg.job);
     parentPort?.postMessage({ id: msg.id, ok: true, out });
   } catch (err) {
     const code = err instanceof LivermrsError ? err.exitCode : 1;

@@ -8,8 +8,6 @@ import {
   WaterFatFitter,
   type WaterFatResult,
 } from '../fit/water-fat/water-fat-fit.js';
-import { waterFatSection, seriesSection, statusLine } from '../report/from-water-fat.js';
-import { buildReport } from '../report/html.js';
 import { roundedCell } from '../simulate/csv.js';
 import { toJson } from './json.js';
 
@@ -59,11 +57,14 @@ function echoSummary(r: WaterFatResult): Record<string, unknown> {
   };
 }
 
-export function runWaterFatJob(
+export async function runWaterFatJob(
   label: string,
   fids: Fid[],
   o: WaterFatJobOptions,
-): { files: Record<string, string>; summary: Record<string, unknown> } {
+  render = true,
+): Promise<{ files: Record<string, string>; summary: Record<string, unknown> }> {
+  // Report code loads only when files are rendered (not for `fit --json` alone).
+  const report = render ? await import('../report/from-water-fat.js') : undefined;
   const name = label.split('/').pop() ?? label;
   const csv = ['te_ms,quantity,value,sd,unit,status'];
   let summary: Record<string, unknown>;
@@ -94,7 +95,7 @@ export function runWaterFatJob(
       waterSuppression: o.suppression,
       preprocessing: fid.meta?.processing ?? [],
     };
-    sections.push(waterFatSection(r, name));
+    if (report) sections.push(report.waterFatSection(r, name));
   } else {
     const s: SeriesResult = fitSeries(
       fids,
@@ -132,14 +133,20 @@ export function runWaterFatJob(
       fat0: ok ? (s.fat0 ?? null) : null,
       echoes: s.echoes.map(echoSummary),
     };
-    sections.push(seriesSection(s));
+    if (report) sections.push(report.seriesSection(s));
     for (const [i, e] of s.echoes.entries()) {
-      sections.push(waterFatSection(e, name, `Echo ${i + 1}: TE ${(1000 * s.echoTimes[i]).toFixed(0)} ms`));
+      if (report) {
+        sections.push(
+          report.waterFatSection(e, name, `Echo ${i + 1}: TE ${(1000 * s.echoTimes[i]).toFixed(0)} ms`),
+        );
+      }
     }
   }
-  const report = buildReport({
+  if (!report) return { files: {}, summary };
+  const { buildReport } = await import('../report/html.js');
+  const built = buildReport({
     title: `livermrs fit: ${name}`,
-    subtitle: `${statusLine({ status: String(summary.status), reasons: summary.statusReasons as string[] })}`,
+    subtitle: `${report.statusLine({ status: String(summary.status), reasons: summary.statusReasons as string[] })}`,
     meta: [
       ['livermrs', LIVERMRS_VERSION],
       ['water suppression', `${o.suppression.suppressed ? 'on' : 'off'} (from the ${o.suppression.source})`],
@@ -149,8 +156,8 @@ export function runWaterFatJob(
   const files: Record<string, string> = {
     'results.json': `${toJson(summary)}\n`,
     'water-fat.csv': `${csv.join('\n')}\n`,
-    'report.html': report.html,
+    'report.html': built.html,
   };
-  if (report.figures[0]) files['fit.svg'] = report.figures[0].svg;
+  if (built.figures[0]) files['fit.svg'] = built.figures[0].svg;
   return { files, summary };
 }

@@ -1,32 +1,16 @@
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import { DEFAULT_PROTOCOL, LIVER_COMPONENTS, liverBasisFor, type Protocol } from '../physics/index.js';
-import type { DataHeader, FitOptions } from './fit.js';
+import type { DataHeader } from './fit.js';
 
 /**
- * Liver defaults for the fitter and the liver basis it fits with.
- *
- * LIVER_FIT_OPTIONS: window 0.5–5.7 ppm (keeps the olefinic lipid at 5.3 ppm, so the residual water at 4.7 ppm
- * is modelled with two Lorentzian lines instead of being cut out), Voigt lineshape with one Lorentzian width
- * and one shift per group (metabolites, lipids), penalised-spline baseline, first-order phase.
+ * The liver basis the fitter fits with, and (re-exported from liver-options.ts) the liver fit defaults.
  *
  * liverBasis(): the 15 metabolites and 5 lipid resonance groups of DESIGN.md simulated by the spin-physics
  * engine (src/physics: density matrix, PRESS with ideal pulses, strong coupling) for the data's protocol.
  * Amplitudes are per molecule; lipid components are per triglyceride (see data/spin-systems/L*.yaml).
  */
-export const LIVER_PPM_RANGE: [number, number] = [0.5, 5.7];
-
-export const LIVER_FIT_OPTIONS: FitOptions = {
-  ppmRange: LIVER_PPM_RANGE,
-  model: 'voigt',
-  baseline: { kind: 'spline', knotSpacingPpm: 0.15, edPerPpm: 1.0 },
-  damping: 'group',
-  shift: 'group',
-  phase1: true,
-  residualWater: { lines: 2, ppmRange: [4.4, 4.95] },
-  maxShiftPpm: 0.15,
-  initDampingHz: 8,
-};
+export { LIVER_FIT_OPTIONS, LIVER_PPM_RANGE } from './liver-options.js';
 
 /** Sequence timing of the data, when it differs from the liver default (PRESS, TE 30 ms = 15 + 15 ms). */
 export interface LiverSequence {

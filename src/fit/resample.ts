@@ -1,7 +1,7 @@
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
-import { fft } from '../spectra/fft.js';
+import { chirpZPlan, fft } from '../spectra/fft.js';
 
 /**
  * Puts a basis set on the data's time grid.
@@ -13,7 +13,8 @@ import { fft } from '../spectra/fft.js';
  *   chemical shift, f'_k = (ref_d − δ_k)·MHz_d with δ_k = ref_b − f_k/MHz_b (so a basis simulated at 127.76 MHz
  *   lands at the right ppm on 123.2 MHz data and ppm-reference differences are absorbed); components that fall
  *   outside the data's band are dropped (no aliasing); the sum is evaluated at t_n = n·dwell_d, and samples
- *   later than the basis's own duration are zero.
+ *   later than the basis's own duration are zero. The mapped frequencies are equally spaced, so the sum is a
+ *   chirp-z transform (spectra/fft.ts chirpZ): O((K + N) log(K + N)) per FID instead of O(K·N).
  *
  * Refused (InputError): a basis whose spectral width is narrower than the data's (it cannot describe the
  * data's band), a nucleus mismatch, or a spectrometer frequency more than 5% away (another field strength:
@@ -83,7 +84,8 @@ export function resampleBasis(basis: BasisSet, data: DataGrid, file = '<basis>')
         `basis simulated at ${basis.spectrometerFrequency.toFixed(3)} MHz used for ${data.spectrometerFrequency.toFixed(3)} MHz data: shifts are mapped, J-coupling patterns are not re-simulated`,
       );
     }
-    fids = basis.fids.map((f) => interpolateFid(f, basis, data));
+    const interpolate = interpolator(basis, data);
+    fids = basis.fids.map(interpolate);
   }
   if (basis.points * basis.dwellTime < data.points * data.dwellTime * (1 - 1e-9)) {
     const tail = basis.fids.map((f, k) => ({
@@ -114,51 +116,61 @@ export function resampleBasis(basis: BasisSet, data: DataGrid, file = '<basis>')
   };
 }
 
-function interpolateFid(f: Float64Array, b: BasisSet, d: DataGrid): Float64Array {
+/** Band-limited interpolation of basis FIDs onto the data grid (see the comment at the top). */
+function interpolator(b: BasisSet, d: DataGrid): (f: Float64Array) => Float64Array {
   const nb = b.points;
-  // A causal FID jumps at t = 0: its DFT carries x0/2 spread flat over every bin, most of which fall outside
-  // the data's band. Halving the first point (trapezoid rule) removes that flat part; the band-limited sum then
-  // returns x0/2 at t = 0, which is doubled back below.
-  const src = Float64Array.from(f.subarray(0, 2 * nb));
-  src[0] *= 0.5;
-  src[1] *= 0.5;
-  const spec = fft(src);
-  const out = new Float64Array(2 * d.points);
   const tMax = (nb - 1) * b.dwellTime * (1 + 1e-12);
   let nMax = 0;
   while (nMax < d.points && nMax * d.dwellTime <= tMax) nMax++;
   const halfBand = 0.5 / d.dwellTime;
   const ratio = d.spectrometerFrequency / b.spectrometerFrequency;
   const offset = (d.ppmReference - b.ppmReference) * d.spectrometerFrequency;
-  for (let k = 0; k < nb; k++) {
-    const sr = spec[2 * k] / nb;
-    const si = spec[2 * k + 1] / nb;
-    if (sr === 0 && si === 0) continue;
-    const fk = (k < nb / 2 ? k : k - nb) / (nb * b.dwellTime);
-    const fd = offset + fk * ratio;
+  // Bins in the data's band, in order of frequency: f'_k = offset + ratio * k / (nb * dwell_b) increases with the
+  // signed bin k, so they are one run k0 .. k0 + K - 1.
+  let k0 = 0;
+  let count = 0;
+  for (let k = -Math.floor(nb / 2); k < nb - Math.floor(nb / 2); k++) {
+    const fd = offset + (k / (nb * b.dwellTime)) * ratio;
     if (Math.abs(fd) >= halfBand) continue;
-    const ang = 2 * Math.PI * fd * d.dwellTime;
-    const zr = Math.cos(ang);
-    const zi = Math.sin(ang);
-    let wr = sr;
-    let wi = si;
-    for (let n = 0; n < nMax; n++) {
-      if ((n & 127) === 0 && n > 0) {
-        // Re-anchor the phasor recurrence against round-off.
-        const a = ang * n;
-        const c = Math.cos(a);
-        const s = Math.sin(a);
-        wr = sr * c - si * s;
-        wi = sr * s + si * c;
-      }
-      out[2 * n] += wr;
-      out[2 * n + 1] += wi;
-      const nr = wr * zr - wi * zi;
-      wi = wr * zi + wi * zr;
-      wr = nr;
-    }
+    if (count === 0) k0 = k;
+    count++;
   }
-  out[0] *= 2;
-  out[1] *= 2;
-  return out;
+  // out_n = sum_m c_m e^{i 2 pi f'_(k0+m) n dwell_d} = e^{i 2 pi f'_k0 n dwell_d} sum_m c_m e^{i 2 pi alpha m n}:
+  // a chirp-z transform with alpha = ratio * dwell_d / (nb * dwell_b), O((K + N) log(K + N)) instead of O(K N).
+  const alpha = (ratio * d.dwellTime) / (nb * b.dwellTime);
+  const sum = count > 0 ? chirpZPlan(count, nMax, (m) => Math.PI * alpha * m * m) : undefined;
+  const f0 = offset + (k0 / (nb * b.dwellTime)) * ratio;
+  const rot = new Float64Array(2 * nMax);
+  for (let n = 0; n < nMax; n++) {
+    const ang = 2 * Math.PI * f0 * d.dwellTime * n;
+    rot[2 * n] = Math.cos(ang);
+    rot[2 * n + 1] = Math.sin(ang);
+  }
+  return (f) => {
+    const out = new Float64Array(2 * d.points);
+    if (!sum) return out;
+    // A causal FID jumps at t = 0: its DFT carries x0/2 spread flat over every bin, most of which fall outside
+    // the data's band. Halving the first point (trapezoid rule) removes that flat part; the band-limited sum
+    // then returns x0/2 at t = 0, which is doubled back below.
+    const src = Float64Array.from(f.subarray(0, 2 * nb));
+    src[0] *= 0.5;
+    src[1] *= 0.5;
+    const spec = fft(src);
+    const c = new Float64Array(2 * count);
+    for (let m = 0; m < count; m++) {
+      const j = k0 + m < 0 ? k0 + m + nb : k0 + m;
+      c[2 * m] = spec[2 * j] / nb;
+      c[2 * m + 1] = spec[2 * j + 1] / nb;
+    }
+    const z = sum(c);
+    for (let n = 0; n < nMax; n++) {
+      const re = z[2 * n];
+      const im = z[2 * n + 1];
+      out[2 * n] = re * rot[2 * n] - im * rot[2 * n + 1];
+      out[2 * n + 1] = re * rot[2 * n + 1] + im * rot[2 * n];
+    }
+    out[0] *= 2;
+    out[1] *= 2;
+    return out;
+  };
 }

@@ -1,5 +1,6 @@
 import { InputError, LivermrsError } from '../core/errors.js';
 import type { MrsData } from '../core/mrs-data.js';
+import type { FormatId } from './format-ids.js';
 import { isPfile, pfileCompanionNames, readPfile } from './ge/pfile.js';
 import { isJmruiText, readJmruiText } from './jmrui/text.js';
 import { isLcmRaw, readLcmRawMrs } from './lcmodel/raw-mrs.js';
@@ -15,15 +16,7 @@ import { isTextColumns, readTextColumns } from './text/columns.js';
  * an MrsData in the internal convention of core/fid.ts. Works on bytes so it also runs in the browser; the Node
  * layer (io/mrs-file.ts) reads files and finds companion files (e.g. the SPAR of an SDAT).
  */
-export type FormatId =
-  | 'nifti-mrs'
-  | 'siemens-rda'
-  | 'siemens-dicom'
-  | 'philips-sdat'
-  | 'ge-pfile'
-  | 'jmrui-text'
-  | 'lcmodel-raw'
-  | 'text-columns';
+export type { FormatId };
 
 export interface ReadMrsOptions {
   /** Skip detection and use this reader. */

@@ -5,16 +5,10 @@ import { shiftFidInPlace } from './shift.js';
 
 /**
  * Frequency referencing: moves the spectrum so that the highest peak in `window` (located on the zero-filled
- * magnitude spectrum, see peak.ts) lands on `ppm`. Estimated per voxel from the mean FID.
- * Common landmarks: water 4.65 (body temperature), NAA 2.008 and Cr 3.027 (Govindaraju et al. 2000), the liver
- * methylene lipid 1.30 (Hamilton et al., NMR Biomed 2011;24:784).
+ * magnitude spectrum, see peak.ts) lands on `ppm`. Estimated per voxel from the mean FID. Common landmarks:
+ * LANDMARKS (landmarks.ts).
  */
-export const LANDMARKS = {
-  water: { ppm: 4.65, window: [4.3, 5.0] as [number, number] },
-  naa: { ppm: 2.008, window: [1.85, 2.15] as [number, number] },
-  cr: { ppm: 3.027, window: [2.92, 3.12] as [number, number] },
-  lipid: { ppm: 1.3, window: [1.1, 1.5] as [number, number] },
-} as const;
+export { LANDMARKS } from './landmarks.js';
 
 export interface ReferenceOptions {
   ppm: number;

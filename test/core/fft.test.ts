@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ppmAxis, ppmToBin, ppmToHz } from '../../src/core/fid.js';
-import { fft, fidToSpectrum, ifft, spectrumToFid } from '../../src/spectra/fft.js';
+import { chirpZ, fft, fidToSpectrum, ifft, spectrumToFid } from '../../src/spectra/fft.js';
 
 function naiveDft(x: Float64Array): Float64Array {
   const n = x.length / 2;
@@ -38,6 +38,28 @@ describe('fft', () => {
       for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 9);
       const back = ifft(a);
       for (let i = 0; i < x.length; i++) expect(back[i]).toBeCloseTo(x[i], 12);
+    });
+  }
+
+  for (const [k, points, theta] of [
+    [37, 50, 0.0123],
+    [300, 128, -0.731],
+    [1, 5, 2.5],
+  ]) {
+    it(`chirpZ matches the direct sum (K = ${k}, ${points} points, theta = ${theta})`, () => {
+      const x = randomComplex(k, k + points);
+      const z = chirpZ(x, points, (m) => (theta * m * m) / 2);
+      for (let j = 0; j < points; j++) {
+        let re = 0;
+        let im = 0;
+        for (let m = 0; m < k; m++) {
+          const a = theta * j * m;
+          re += x[2 * m] * Math.cos(a) - x[2 * m + 1] * Math.sin(a);
+          im += x[2 * m] * Math.sin(a) + x[2 * m + 1] * Math.cos(a);
+        }
+        expect(z[2 * j]).toBeCloseTo(re, 10);
+        expect(z[2 * j + 1]).toBeCloseTo(im, 10);
+      }
     });
   }
 

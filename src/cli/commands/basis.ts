@@ -3,21 +3,8 @@ import type { BasisSet } from '../../core/basis.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_PPM_REFERENCE, fieldToFrequencyMHz } from '../../core/fid.js';
 import { withOutputDir } from '../../io/atomic.js';
-import { writeBasisJson } from '../../io/basis-json.js';
-import { writeFslBasis } from '../../io/fslmrs-basis.js';
-import { writeLcmBasis } from '../../io/lcmodel/basis.js';
-import {
-  BRAIN_METABOLITES,
-  DEFAULT_PROTOCOL,
-  LIVER_COMPONENTS,
-  type Protocol,
-  type SpinSystemLibrary,
-  checkProtocol,
-  loadSpinSystems,
-  simulateBasis,
-  simulateLineLists,
-} from '../../physics/index.js';
-import { basisPlotSvg } from '../../report/basis-plot.js';
+import type { SpinSystemLibrary } from '../../physics/index.js';
+import { checkProtocol, DEFAULT_PROTOCOL, type Protocol } from '../../physics/protocol.js';
 import { parseList, parseNumber, printJson } from '../options.js';
 
 interface BasisOptions {
@@ -41,12 +28,6 @@ interface BasisOptions {
   plot?: boolean | string;
   json?: boolean;
 }
-
-/** Named component sets accepted by --metabolites besides molecule names. */
-const SETS: Record<string, readonly string[]> = {
-  liver: LIVER_COMPONENTS,
-  brain: BRAIN_METABOLITES,
-};
 
 export function register(program: Command): void {
   program
@@ -214,10 +195,15 @@ export function protocolFromOptions(o: BasisOptions): Protocol {
   return protocol;
 }
 
-function resolveComponents(list: string[] | undefined, library: SpinSystemLibrary): string[] {
+/** `sets`: named component sets accepted by --metabolites besides molecule names. */
+function resolveComponents(
+  list: string[] | undefined,
+  library: SpinSystemLibrary,
+  sets: Record<string, readonly string[]>,
+): string[] {
   const out: string[] = [];
   for (const item of list ?? ['liver']) {
-    const set = SETS[item.toLowerCase()];
+    const set = sets[item.toLowerCase()];
     const names = set ? [...set] : [item];
     for (const n of names) {
       if (!library.has(n)) {
@@ -234,8 +220,18 @@ function resolveComponents(list: string[] | undefined, library: SpinSystemLibrar
 
 async function runBasis(o: BasisOptions): Promise<void> {
   const protocol = protocolFromOptions(o);
+  // Loaded here, not at start-up: only this command simulates, plots and writes basis sets.
+  const { BRAIN_METABOLITES, LIVER_COMPONENTS, loadSpinSystems, simulateBasis, simulateLineLists } =
+    await import('../../physics/index.js');
+  const { writeBasisJson } = await import('../../io/basis-json.js');
+  const { writeFslBasis } = await import('../../io/fslmrs-basis.js');
+  const { writeLcmBasis } = await import('../../io/lcmodel/basis.js');
+  const { basisPlotSvg } = await import('../../report/basis-plot.js');
   const library = loadSpinSystems(o.spinSystems);
-  const components = resolveComponents(o.metabolites, library);
+  const components = resolveComponents(o.metabolites, library, {
+    liver: LIVER_COMPONENTS,
+    brain: BRAIN_METABOLITES,
+  });
   const started = performance.now();
   const options = {
     library,

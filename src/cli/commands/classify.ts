@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import { withOutputDir } from '../../io/atomic.js';
-import { classifyReport, type NetworkReportOptions } from '../../report/from-network.js';
-import { writeReportInto } from '../../report/write.js';
+import type { NetworkReportOptions } from '../../report/from-network.js';
 import type { ClassifyFileResult } from '../../study/network-results.js';
-import { classifyWithBundle } from '../../study/onnx-inference.js';
-import { toJsonText } from '../../study/study-output.js';
 import { printJson } from '../options.js';
 import { outputStems } from '../output-names.js';
 import { type ModelInputOptions, modelInputOptions, modelInputs, SHIPPED_MODEL_WARNING } from './quantify.js';
@@ -40,7 +37,12 @@ Examples:
   livermrs classify liver.nii.gz --model out/study/models`,
     )
     .action(async (files: string[], opts: ClassifyOptions) => {
-      const { bundle, fids, prepared } = modelInputs(files, opts, 'classify');
+      // onnxruntime-node, the readers and the report code load here, not at start-up.
+      const { classifyWithBundle } = await import('../../study/onnx-inference.js');
+      const { classifyReport } = await import('../../report/from-network.js');
+      const { writeReportInto } = await import('../../report/write.js');
+      const { toJsonText } = await import('../../study/study-output.js');
+      const { bundle, fids, prepared } = await modelInputs(files, opts, 'classify');
       const probs = await classifyWithBundle(bundle, prepared, opts.threads);
       const [neg, pos] = bundle.contract.classes;
       const threshold = bundle.contract.threshold ?? 0.5;

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { describeShape, type MrsData } from '../../core/mrs-data.js';
-import { readMrsFile, writeMrsFile } from '../../io/mrs-file.js';
-import { anonymise } from '../../io/nifti-mrs/anonymise.js';
-import { preprocess } from '../../preproc/pipeline.js';
-import { LANDMARKS } from '../../preproc/reference.js';
+import { LANDMARKS } from '../../preproc/landmarks.js';
 import { parseNumber, printJson } from '../options.js';
 import { addReadOptions, type ReadCliOptions, readOptionsFrom } from './info.js';
 
@@ -79,7 +76,7 @@ export function register(program: Command): void {
         '  livermrs convert metab_raw.nii.gz --preprocess --water wref_raw.nii.gz --out metab.nii.gz\n' +
         '  livermrs convert dataset1.RAW --sw 4000 --frequency 123.2 --te 30 --out ds1.nii.gz',
     )
-    .action((file: string, o: ConvertOptions) => {
+    .action(async (file: string, o: ConvertOptions) => {
       if (!o.out) throw new UsageError('convert: --out is required (e.g. --out spectrum.nii.gz)');
       if (o.dataType !== undefined && o.dataType !== 'complex64' && o.dataType !== 'complex128') {
         throw new UsageError(`--data-type: '${o.dataType}' is not complex64 or complex128`);
@@ -98,6 +95,10 @@ export function register(program: Command): void {
         );
       }
       const readOptions = readOptionsFrom(o);
+      // Readers, writers and preprocessing load here, not at start-up.
+      const { readMrsFile, writeMrsFile } = await import('../../io/mrs-file.js');
+      const { anonymise } = await import('../../io/nifti-mrs/anonymise.js');
+      const { preprocess } = await import('../../preproc/pipeline.js');
       let mrs = readMrsFile(file, readOptions);
       let reference: MrsData | undefined = o.water ? readMrsFile(o.water, readOptions) : mrs.reference;
       if (o.refOut && !reference)

@@ -6,14 +6,7 @@ import type { Command } from 'commander';
 import { parseSequenceKind } from '../../core/acquisition.js';
 import { LivermrsError, UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
-import {
-  type FitJob,
-  type FitJobOptions,
-  type FitJobOutput,
-  type Preset,
-  runFitJob,
-  toJson,
-} from '../fit-job.js';
+import type { FitJob, FitJobOptions, FitJobOutput, Preset } from '../fit-job.js';
 import { parseNumber, parseRange } from '../options.js';
 import { outputStems } from '../output-names.js';
 
@@ -176,17 +169,21 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
       '--water FILE works with one input; use --water auto to pair X.RAW with X.H2O in batch mode',
     );
   }
+  const render = opts.out !== undefined;
   const jobs: FitJob[] = opts.series
-    ? [{ file: files[0], series: files, options: jobOptions }]
+    ? [{ file: files[0], series: files, options: jobOptions, render }]
     : files.map((file) => ({
         file,
         water: waterFor(file, opts.water),
         options: jobOptions,
+        render,
       }));
+  // The fitter, readers and report code load here, not at start-up (batch mode runs them in workers).
+  const { runFitJob, toJson } = await import('../fit-job.js');
   const names = outputStems(files);
   const results: (FitJobOutput | { file: string; error: string; code: number })[] = [];
   if (jobs.length === 1) {
-    results.push(runFitJob(jobs[0]));
+    results.push(await runFitJob(jobs[0]));
   } else {
     results.push(...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length))));
   }

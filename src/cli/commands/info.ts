@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { describeShape, type MrsData, voxelCount } from '../../core/mrs-data.js';
-import { readMrsFile } from '../../io/mrs-file.js';
-import { type FormatId, READERS, type ReadMrsOptions } from '../../io/read.js';
+import { FORMAT_IDS, type FormatId } from '../../io/format-ids.js';
+import type { ReadMrsOptions } from '../../io/read.js';
 import { parseNumber, printJson } from '../options.js';
 
 /** Options shared by the commands that read MRS files: values headerless formats (LCModel .RAW, text) lack. */
 export function addReadOptions(cmd: Command): Command {
   return cmd
-    .option('--format <id>', `force a reader: ${READERS.map((r) => r.id).join(', ')}`)
+    .option('--format <id>', `force a reader: ${FORMAT_IDS.join(', ')}`)
     .option(
       '--sw <Hz>',
       'spectral width for formats that do not store it (LCModel .RAW, text columns)',
@@ -42,10 +42,8 @@ export interface ReadCliOptions {
 }
 
 export function readOptionsFrom(o: ReadCliOptions): ReadMrsOptions {
-  if (o.format !== undefined && !READERS.some((r) => r.id === o.format)) {
-    throw new UsageError(
-      `--format: unknown reader '${o.format}' (expected one of ${READERS.map((r) => r.id).join(', ')})`,
-    );
+  if (o.format !== undefined && !FORMAT_IDS.includes(o.format as FormatId)) {
+    throw new UsageError(`--format: unknown reader '${o.format}' (expected one of ${FORMAT_IDS.join(', ')})`);
   }
   if (o.sw !== undefined && o.dwell !== undefined)
     throw new UsageError('--sw and --dwell: give one, not both');
@@ -126,8 +124,10 @@ export function register(program: Command): void {
       'after',
       '\nExamples:\n  livermrs info meas.rda\n  livermrs info P12345.7 --json\n  livermrs info dataset1.RAW --sw 4000 --frequency 123.2',
     )
-    .action((file: string, o: ReadCliOptions & { json?: boolean }) => {
-      const mrs = readMrsFile(file, readOptionsFrom(o));
+    .action(async (file: string, o: ReadCliOptions & { json?: boolean }) => {
+      const read = readOptionsFrom(o);
+      const { readMrsFile } = await import('../../io/mrs-file.js'); // every reader: loaded only here
+      const mrs = readMrsFile(file, read);
       if (o.json) printJson(summarise(mrs));
       else process.stdout.write(formatInfo(mrs));
     });

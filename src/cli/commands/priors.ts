@@ -3,11 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { type LoadedCohort, loadCohort } from '../../simulate/cohort-files.js';
-import { formatCohort, parseCohort } from '../../simulate/cohort-schema.js';
-import { parseCsv } from '../../simulate/csv.js';
-import { componentClassifier } from '../../simulate/generator.js';
-import { estimatePriors } from '../../simulate/priors.js';
+import type { LoadedCohort } from '../../simulate/cohort-files.js';
 import { parseList, printJson } from '../options.js';
 
 interface PriorsOptions {
@@ -40,9 +36,14 @@ export function register(program: Command): void {
       'after',
       '\nExample:\n  livermrs priors --fits prior-patients/fits.csv --template hbv-lc --name my-lc --out my-lc.yaml\n',
     )
-    .action((opts: PriorsOptions) => {
+    .action(async (opts: PriorsOptions) => {
+      // The cohort schema, CSV parser and estimator load here, not at start-up.
+      const { formatCohort, parseCohort } = await import('../../simulate/cohort-schema.js');
+      const { parseCsv } = await import('../../simulate/csv.js');
+      const { componentClassifier } = await import('../../simulate/generator.js');
+      const { estimatePriors } = await import('../../simulate/priors.js');
       const { csv, dir } = locateFits(opts.fits);
-      const template = loadTemplate(opts.template, dir);
+      const template = await loadTemplate(opts.template, dir);
       const table = parseCsv(readFileSync(csv, 'utf8'), csv);
       const result = estimatePriors(table, {
         template: template.cohort,
@@ -76,7 +77,8 @@ function locateFits(path: string): { csv: string; dir?: string } {
   throw new InputError('no fits.csv or truth.csv in the directory', { file: path });
 }
 
-function loadTemplate(template: string | undefined, dir: string | undefined): LoadedCohort {
+async function loadTemplate(template: string | undefined, dir: string | undefined): Promise<LoadedCohort> {
+  const { loadCohort } = await import('../../simulate/cohort-files.js');
   if (template) return loadCohort(template);
   if (dir && existsSync(join(dir, 'cohort.yaml'))) return loadCohort(join(dir, 'cohort.yaml'));
   return loadCohort('hbv-lc');

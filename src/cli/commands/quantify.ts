@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
-import { fitWaterReference } from '../../fit/water-reference.js';
 import { withOutputDir } from '../../io/atomic.js';
 import type { ReadMrsOptions } from '../../io/read.js';
-import { type NetworkReportOptions, quantifyReport } from '../../report/from-network.js';
-import { writeReportInto } from '../../report/write.js';
-import { readBundle } from '../../study/model-bundle.js';
-import { prepareForBundle, quantifyWithBundle } from '../../study/onnx-inference.js';
-import { qcnnQuantification, quantificationCsv } from '../../study/network-results.js';
-import { defaultModelsDir, readSingleFid } from '../../study/read-spectrum.js';
-import { toJsonText } from '../../study/study-output.js';
+import type { NetworkReportOptions } from '../../report/from-network.js';
 import { parseNumber, printJson } from '../options.js';
 import { outputStems } from '../output-names.js';
 
@@ -46,7 +39,15 @@ Examples:
   livermrs quantify liver.RAW --sw 2000 --frequency 127.76 --te 30 --model my-models`,
     )
     .action(async (files: string[], opts: QuantifyOptions) => {
-      const { bundle, read, fids, prepared } = modelInputs(files, opts, 'quantify');
+      // onnxruntime-node, the readers and the report code load here, not at start-up.
+      const { quantifyWithBundle } = await import('../../study/onnx-inference.js');
+      const { fitWaterReference } = await import('../../fit/water-reference.js');
+      const { readSingleFid } = await import('../../study/read-spectrum.js');
+      const { qcnnQuantification, quantificationCsv } = await import('../../study/network-results.js');
+      const { quantifyReport } = await import('../../report/from-network.js');
+      const { writeReportInto } = await import('../../report/write.js');
+      const { toJsonText } = await import('../../study/study-output.js');
+      const { bundle, read, fids, prepared } = await modelInputs(files, opts, 'quantify');
       const results = await quantifyWithBundle(bundle, prepared, opts.threads);
       const water = opts.water ? fitWaterReference(readSingleFid(opts.water, read)) : undefined;
       const out = results.map((r, i) =>
@@ -139,11 +140,14 @@ export function modelInputOptions(cmd: Command, stem: 'qcnn' | 'ccnn'): Command 
  * What quantify and classify do first: the model bundle (the --model directory or the shipped models), each
  * file read as one FID (header values from the options where a file lacks them) and prepared as its input.
  */
-export function modelInputs<T extends 'quantify' | 'classify'>(
+export async function modelInputs<T extends 'quantify' | 'classify'>(
   files: string[],
   opts: ModelInputOptions,
   task: T,
 ) {
+  const { readBundle } = await import('../../study/model-bundle.js');
+  const { prepareForBundle } = await import('../../study/onnx-inference.js');
+  const { defaultModelsDir, readSingleFid } = await import('../../study/read-spectrum.js');
   const bundle = readBundle(opts.model ?? defaultModelsDir(), task);
   const read = readOptions(opts);
   const fids = files.map((f) => readSingleFid(f, read));

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from '../../web/build.js';
-import { DEFAULT_PORT, startWebServer } from '../../web/server.js';
+import { DEFAULT_PORT } from '../../web/server.js';
 import { addExamples } from '../help.js';
 import { parseNumber } from '../options.js';
 
@@ -42,6 +42,7 @@ export function register(program: Command): void {
     .option('--isolate', 'send cross-origin isolation headers so onnxruntime-web may use several threads')
     .option('--json', 'print {"url", "host", "port", "models"} as one JSON line instead of the bare URL')
     .action(async (opts: ServeOptions) => {
+      const { startWebServer } = await import('../../web/server.js');
       const bundled = join(packageRoot(), 'models');
       const modelsDir = opts.models ? resolve(opts.models) : existsSync(bundled) ? bundled : undefined;
       const server = await startWebServer({

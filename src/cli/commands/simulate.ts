@@ -1,14 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
-import { encodeNiftiMrs } from '../../io/nifti-mrs/nifti-mrs.js';
-import { loadCohort, loadCohortBasis } from '../../simulate/cohort-files.js';
-import { formatCohort } from '../../simulate/cohort-schema.js';
-import { datasetToMrs, simulateDataset, truthCsv } from '../../simulate/dataset.js';
 import { parseList, parseNumber, printJson } from '../options.js';
-import { simulateWaterFatCommand } from '../simulate-water-fat.js';
 
 interface SimulateOptions {
   cohort?: string;
@@ -78,6 +72,7 @@ export function register(program: Command): void {
           return x / 1000;
         });
         if (opts.pdff !== undefined && opts.pdff > 100) throw new UsageError('--pdff: a percentage 0–100');
+        const { simulateWaterFatCommand } = await import('../simulate-water-fat.js');
         const r = await simulateWaterFatCommand({
           n: opts.n,
           seed: opts.seed,
@@ -96,6 +91,12 @@ export function register(program: Command): void {
       if (!opts.cohort) throw new UsageError('simulate: give --cohort (or --water-fat)');
       const cohort = opts.cohort;
       if (opts.group && opts.groups) throw new UsageError('--group and --groups: give one of them');
+      // The simulator, cohort schema, NIfTI writer and progress bar load here, not at start-up.
+      const { SingleBar } = await import('cli-progress');
+      const { encodeNiftiMrs } = await import('../../io/nifti-mrs/nifti-mrs.js');
+      const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
+      const { formatCohort } = await import('../../simulate/cohort-schema.js');
+      const { datasetToMrs, simulateDataset, truthCsv } = await import('../../simulate/dataset.js');
       const loaded = loadCohort(cohort);
       const all = Object.keys(loaded.cohort.groups);
       const wanted = opts.group

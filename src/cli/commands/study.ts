@@ -4,33 +4,10 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.js';
 import { withOutputDir, writeFileAtomic } from '../../io/atomic.js';
-import { defaultBasisForCohort } from '../../simulate/cohort-basis.js';
-import { loadCohort, loadCohortBasis } from '../../simulate/cohort-files.js';
-import { formatCohort } from '../../simulate/cohort-schema.js';
+import type { LoadedCohort } from '../../simulate/cohort-files.js';
 import { ARCHITECTURES } from '../../study/architectures.js';
-import { loadManifestPatients, manifestDesign, parseManifest } from '../../study/manifest.js';
-import { writeBundle } from '../../study/model-bundle.js';
-import {
-  metricsJson,
-  predictionsCsv,
-  quantificationCsv,
-  type StudyDescription,
-  storableRepeat,
-  toJsonText,
-} from '../../study/study-output.js';
-import { studyReport } from '../../study/study-report.js';
-import { writeReport } from '../../report/write.js';
-import { withProgress } from '../progress.js';
-import { runStudy } from '../../study/study-runner.js';
-import { paperCounts, summariseStudy } from '../../study/study-summary.js';
-import {
-  ARM_LABELS,
-  type ArmName,
-  DEFAULT_SETTINGS,
-  type Patient,
-  type RepeatResult,
-  type StudySettings,
-} from '../../study/virtual-study.js';
+import type { StudyDescription } from '../../study/study-output.js';
+import type { ArmName, Patient, RepeatResult, StudySettings } from '../../study/virtual-study.js';
 import { parseNumber, printJson } from '../options.js';
 
 interface StudyOptions {
@@ -193,10 +170,25 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     );
   }
   if (o.positive && !o.manifest) throw new UsageError('--positive needs --manifest');
+  // The study's simulator, fitter, networks and report load here, not at start-up.
+  const { defaultBasisForCohort } = await import('../../simulate/cohort-basis.js');
+  const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
+  const { formatCohort } = await import('../../simulate/cohort-schema.js');
+  const { loadManifestPatients, manifestDesign, parseManifest } = await import('../../study/manifest.js');
+  const { writeBundle } = await import('../../study/model-bundle.js');
+  const { metricsJson, predictionsCsv, quantificationCsv, storableRepeat, toJsonText } = await import(
+    '../../study/study-output.js'
+  );
+  const { studyReport } = await import('../../study/study-report.js');
+  const { writeReport } = await import('../../report/write.js');
+  const { withProgress } = await import('../progress.js');
+  const { runStudy } = await import('../../study/study-runner.js');
+  const { paperCounts, summariseStudy } = await import('../../study/study-summary.js');
+  const { ARM_LABELS, DEFAULT_SETTINGS } = await import('../../study/virtual-study.js');
   const templateLoaded = loadCohort(o.template);
   let template = templateLoaded.cohort;
   let basis = loadCohortBasis(templateLoaded);
-  let truth: ReturnType<typeof loadCohort> | undefined;
+  let truth: LoadedCohort | undefined;
   let patients: Patient[] | undefined;
   let design = DEFAULT_SETTINGS.design;
   let desc: StudyDescription;

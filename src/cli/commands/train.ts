@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
-import { loadCohort, loadCohortBasis } from '../../simulate/cohort-files.js';
 import { ARCHITECTURES, architecture } from '../../study/architectures.js';
-import { trainCcnn } from '../../study/ccnn.js';
-import { cohortGrid, cohortProtocol, combineCohorts } from '../../study/cohorts.js';
-import { writeBundle } from '../../study/model-bundle.js';
-import { inputPipeline } from '../../study/network-input.js';
-import { trainQcnn } from '../../study/qcnn.js';
 import { parseList, parseNumber, printJson } from '../options.js';
 
 interface TrainOptions {
@@ -105,6 +99,13 @@ Examples:
       if (opts.layout !== 'joint' && opts.layout !== 'per-component') {
         throw new UsageError(`--layout: '${opts.layout}' is not one of joint, per-component`);
       }
+      // The simulator, the training code and the libtorch engine load here, not at start-up.
+      const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
+      const { cohortGrid, cohortProtocol, combineCohorts } = await import('../../study/cohorts.js');
+      const { inputPipeline } = await import('../../study/network-input.js');
+      const { trainQcnn } = await import('../../study/qcnn.js');
+      const { trainCcnn } = await import('../../study/ccnn.js');
+      const { writeBundle } = await import('../../study/model-bundle.js');
       const loaded = parseList(opts.cohort).map((c) => loadCohort(c));
       const cohort =
         loaded.length === 1

@@ -1,6 +1,6 @@
 import type { Fid } from '../core/fid.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
-import type { SuppressionDecision } from '../fit/water-fat/detect.js';
+import { ambiguityReason, type SuppressionDecision } from '../fit/water-fat/detect.js';
 import { fitSeries, type SeriesResult } from '../fit/water-fat/series.js';
 import {
   type FatModelKind,
@@ -79,11 +79,11 @@ export async function runWaterFatJob(
       fid,
       o.suppression.suppressed,
     );
-    if (!relaxation && r.status.status === 'ok') {
-      r.status = {
-        status: 'doubtful',
-        reasons: ['echo time unknown: PDFF not relaxation-corrected (give --te)'],
-      };
+    const doubts: string[] = [];
+    if (!relaxation) doubts.push('echo time unknown: PDFF not relaxation-corrected (give --te)');
+    if (o.suppression.ambiguous) doubts.push(ambiguityReason(o.suppression));
+    if (doubts.length > 0 && r.status.status !== 'failed') {
+      r.status = { status: 'doubtful', reasons: [...r.status.reasons, ...doubts] };
     }
     csv.push(...echoRows(r, fid.echoTime));
     summary = {
@@ -108,6 +108,9 @@ export async function runWaterFatJob(
       },
       label,
     );
+    if (o.suppression.ambiguous && s.status.status !== 'failed') {
+      s.status = { status: 'doubtful', reasons: [...s.status.reasons, ambiguityReason(o.suppression)] };
+    }
     for (const [i, e] of s.echoes.entries()) csv.push(...echoRows(e, s.echoTimes[i]));
     const ok = s.status.status !== 'failed';
     for (const [q, v, unit] of [

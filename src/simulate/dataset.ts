@@ -126,6 +126,8 @@ export function datasetToMrs(ds: Dataset): MrsData {
     extension: {
       dim_5_info: 'simulated spectra, one per entry; parameters in truth.csv (same order)',
       ...(p.sequence ? { SequenceName: p.sequence } : {}),
+      // The cohort signal model is a water-suppressed spectrum with a residual water peak.
+      WaterSuppressed: true,
       ProcessingApplied: [
         {
           Time: new Date().toISOString(),

@@ -148,18 +148,22 @@ export function prepareFid(
   }
   const prepared = prepareOnGrid(fid, pipeline, source, notes);
   // The networks are trained on water-suppressed spectra: a water-unsuppressed one is out of their training
-  // distribution (its fat fraction comes from livermrs fit, the water–fat model).
+  // distribution (its fat fraction comes from livermrs fit, the water–fat model). A header that says so is
+  // refused; the spectrum alone cannot prove it (the cohorts' residual water can dominate a lipid-poor
+  // spectrum), so a water-dominated spectrum without a header flag gets a note.
   const ref = referenceWaterFat(fid);
   const ws = decideWaterSuppression('auto', fid.acquisition?.waterSuppressed, ref);
-  if (ref.found && !ws.suppressed) {
-    throw new InputError(
-      `a water-unsuppressed spectrum (water ${ws.waterShare !== undefined ? `${(100 * ws.waterShare).toFixed(0)}% of water + fat` : `per the ${ws.source}`})`,
-      {
-        file: source,
-        field: 'water suppression',
-        expected:
-          'a water-suppressed spectrum, as the networks were trained on (use livermrs fit for water and fat)',
-      },
+  if (ws.source === 'header' && !ws.suppressed) {
+    throw new InputError('a water-unsuppressed spectrum (per its header)', {
+      file: source,
+      field: 'water suppression',
+      expected:
+        'a water-suppressed spectrum, as the networks were trained on (use livermrs fit for water and fat)',
+    });
+  }
+  if (ws.source === 'spectrum' && ref.found && !ws.suppressed) {
+    prepared.notes.push(
+      `water is ${(100 * (ws.waterShare ?? 0)).toFixed(0)}% of water + fat and the header does not say whether it was suppressed: if this spectrum is water-unsuppressed, the networks were not trained for it`,
     );
   }
   return prepared;

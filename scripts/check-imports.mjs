@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// Import-graph check: no cycle between the top-level folders of src/, and nothing imports src/cli (the command
+// line is the outer shell: it may import any folder, no folder may import it).
+//
+// Reads every src/**/*.ts, takes the relative specifiers of `import … from '…'`, `export … from '…'`,
+// `import '…'` and `import('…')` (type-only imports count too: a folder that needs another's types depends on
+// it), folds the file graph into a folder graph and looks for strongly connected components. Files directly in
+// src/ (index.ts, the package entry) form the folder "(root)".
+//
+// Usage: node scripts/check-imports.mjs [--json] [srcDir]. Exit 0 when clean, 1 with one line per problem
+// (each cycle is printed with the file-level imports that close it).
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const srcArg = args.find((a) => !a.startsWith('--'));
+const SRC = resolve(srcArg ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'src'));
+const SHELL = 'cli';
+
+/** Every .ts file under dir (declaration files excluded), as absolute paths. */
+function tsFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...tsFiles(p));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** The source with comments blanked out; string and template literals are kept, so specifiers survive. */
+function stripComments(text) {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    const next = text[i + 1];
+    if (c === '/' && next === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '/' && next === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+      out += ' ';
+    } else if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+const STATIC = /\b(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*(['"])([^'"]+)\1/g;
+const BARE = /\bimport\s*(['"])([^'"]+)\1/g;
+const DYNAMIC = /\bimport\s*\(\s*(['"])([^'"]+)\1\s*\)/g;
+
+/** The relative specifiers a file imports. */
+function importSpecifiers(text) {
+  const code = stripComments(text);
+  const specs = [];
+  for (const re of [STATIC, BARE, DYNAMIC]) {
+    for (const m of code.matchAll(re)) specs.push(m[2]);
+  }
+  return specs.filter((s) => s.startsWith('.'));
+}
+
+/** Top-level folder of src/ a path belongs to ("(root)" for files directly in src/), or null outside src/. */
+function folderOf(absPath) {
+  const rel = relative(SRC, absPath);
+  if (rel.startsWith('..')) return null;
+  const parts = rel.split(sep);
+  return parts.length === 1 ? '(root)' : parts[0];
+}
+
+/** Folder graph: from → to → list of "file → specifier" witnesses. */
+function folderGraph() {
+  const graph = new Map();
+  for (const file of tsFiles(SRC)) {
+    const from = folderOf(file);
+    if (!graph.has(from)) graph.set(from, new Map());
+    for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
+      const to = folderOf(resolve(dirname(file), spec));
+      if (to === null || to === from) continue;
+      const edges = graph.get(from);
+      if (!edges.has(to)) edges.set(to, []);
+      edges.get(to).push(`${relative(SRC, file).split(sep).join('/')} → ${spec}`);
+    }
+  }
+  for (const edges of [...graph.values()]) for (const to of edges.keys()) if (!graph.has(to)) graph.set(to, new Map());
+  return graph;
+}
+
+/** Strongly connected components with more than one folder (Tarjan). */
+function cycles(graph) {
+  let index = 0;
+  const idx = new Map();
+  const low = new Map();
+  const stack = [];
+  const onStack = new Set();
+  const found = [];
+  const visit = (v) => {
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v).keys()) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v), idx.get(w)));
+      }
+    }
+    if (low.get(v) === idx.get(v)) {
+      const component = [];
+      let w;
+      do {
+        w = stack.pop();
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!idx.has(v)) visit(v);
+  return found;
+}
+
+const graph = folderGraph();
+const problems = [];
+for (const component of cycles(graph)) {
+  const members = new Set(component);
+  const edges = [];
+  for (const from of component) {
+    for (const [to, witnesses] of graph.get(from)) {
+      if (members.has(to)) edges.push({ from, to, imports: witnesses });
+    }
+  }
+  problems.push({ kind: 'cycle', folders: component, edges });
+}
+for (const [from, edges] of graph) {
+  if (from !== SHELL && edges.has(SHELL)) {
+    problems.push({ kind: 'imports-cli', folders: [from, SHELL], edges: [{ from, to: SHELL, imports: edges.get(SHELL) }] });
+  }
+}
+
+if (asJson) {
+  const folders = Object.fromEntries([...graph].sort().map(([f, e]) => [f, [...e.keys()].sort()]));
+  console.log(JSON.stringify({ ok: problems.length === 0, folders, problems }, null, 2));
+} else if (problems.length === 0) {
+  console.log(`import graph: ${graph.size} folders of src/, no cycle between them, nothing imports src/${SHELL}`);
+} else {
+  for (const p of problems) {
+    const title =
+      p.kind === 'cycle' ? `folder cycle: ${p.folders.join(' ↔ ')}` : `src/${p.folders[0]} imports src/${SHELL}`;
+    console.error(title);
+    for (const e of p.edges) {
+      console.error(`  ${e.from} → ${e.to}:`);
+      for (const w of e.imports) console.error(`    ${w}`);
+    }
+  }
+}
+process.exit(problems.length === 0 ? 0 : 1);

@@ -1,12 +1,12 @@
 import { cpus, loadavg } from 'node:os';
 import { loadCohort, loadCohortBasis } from '../src/simulate/cohort-files.js';
-import { ARCHITECTURES, type Architecture, type QcnnLayout } from '../src/study/architectures.js';
-import { trainCcnn } from '../src/study/ccnn.js';
-import { cohortGrid, cohortProtocol, combineCohorts } from '../src/study/cohorts.js';
-import { inputPipeline } from '../src/study/network-input.js';
-import { predictQcnn, trainQcnn, type UncertaintyMethod } from '../src/study/qcnn.js';
+import { ARCHITECTURES, type Architecture, type QcnnLayout } from '../src/networks/architectures.js';
+import { trainCcnn } from '../src/networks/ccnn.js';
+import { cohortGrid, cohortProtocol, combineCohorts } from '../src/networks/cohorts.js';
+import { inputPipeline } from '../src/networks/input.js';
+import { predictQcnn, trainQcnn, type UncertaintyMethod } from '../src/networks/qcnn.js';
 import { column, coverage, errorSummary } from '../src/study/quant-metrics.js';
-import { simulateBlock, type SimulatedSource } from '../src/study/training-data.js';
+import { simulateBlock, type SimulatedSource } from '../src/networks/training-data.js';
 
 /**
  * The architecture and uncertainty choices of the qCNN and cCNN, measured (docs/qcnn-ablation.md):

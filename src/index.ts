@@ -98,10 +98,10 @@ export {
   type QcnnModel,
   type QcnnPrediction,
   type TrainedQcnn,
-} from './study/qcnn.js';
-export { trainCcnn, ccnnLogits, type CcnnModel, type TrainedCcnn } from './study/ccnn.js';
-export { ARCHITECTURES, qcnnSpec, ccnnSpec, type Architecture } from './study/architectures.js';
-export { inputPipeline, prepareFid, type InputPipeline, type ModelProtocol } from './study/network-input.js';
+} from './networks/qcnn.js';
+export { trainCcnn, ccnnLogits, type CcnnModel, type TrainedCcnn } from './networks/ccnn.js';
+export { ARCHITECTURES, qcnnSpec, ccnnSpec, type Architecture } from './networks/architectures.js';
+export { inputPipeline, prepareFid, type InputPipeline, type ModelProtocol } from './networks/input.js';
 export {
   runRepeat,
   drawPatients,
@@ -116,8 +116,8 @@ export { compareQuantification, type QuantComparison } from './study/quant-compa
 export { summariseStudy, type StudySummary } from './study/study-summary.js';
 export { estimateStudyPriors, shrinkDifferences, signedAmplitudePrior } from './study/study-priors.js';
 export { oracleProbabilities } from './study/oracle.js';
-export { fitTemperature, expectedCalibrationError } from './study/calibration.js';
+export { fitTemperature, expectedCalibrationError } from './networks/calibration.js';
 export { coverage, biasByTruth, errorSummary } from './study/quant-metrics.js';
-export { readBundle, writeBundle } from './study/model-bundle.js';
-export { quantifyWithBundle, classifyWithBundle, prepareForBundle } from './study/onnx-inference.js';
+export { readBundle, writeBundle } from './networks/bundle.js';
+export { quantifyWithBundle, classifyWithBundle, prepareForBundle } from './networks/onnx-inference.js';
 export { parseManifest } from './study/manifest.js';

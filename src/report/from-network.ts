@@ -1,11 +1,11 @@
 import { LIVERMRS_VERSION } from '../core/version.js';
 import type { Fid } from '../core/fid.js';
-import type { ClassifyFileResult, QuantifyFileResult } from '../study/network-results.js';
+import type { ClassifyFileResult, QuantifyFileResult } from '../networks/results.js';
 import { autoPhase0, spectrumOf } from '../web/preprocess.js';
 import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureInput } from './types.js';
 
 /**
- * Adapters from the qCNN/cCNN results of `livermrs quantify` and `livermrs classify` (study/network-results.ts)
+ * Adapters from the qCNN/cCNN results of `livermrs quantify` and `livermrs classify` (networks/results.ts)
  * to reports. A network does not fit a model to the spectrum, so the figure shows the data alone: the qCNN's
  * amplitudes are in basis units, and the lineshape, frequency shifts and phase it would take to draw a model
  * curve from them are not estimated; a curve drawn with guessed ones would look like a bad fit that never was.

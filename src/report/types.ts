@@ -78,7 +78,7 @@ export interface ClassProbabilityInput {
   title?: string;
 }
 
-/** A ROC curve; points go from (0, 0) to (1, 1) (study/classification-metrics.ts rocCurve output fits). */
+/** A ROC curve; points go from (0, 0) to (1, 1) (networks/classification-metrics.ts rocCurve output fits). */
 export interface RocCurveInput {
   label: string;
   fpr: ArrayLike<number>;

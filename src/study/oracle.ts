@@ -1,5 +1,5 @@
 import type { GroupSampler } from '../simulate/cohort-sampler.js';
-import { logit, sigmoid } from './calibration.js';
+import { logit, sigmoid } from '../networks/calibration.js';
 
 /**
  * The Bayes-optimal classifier of the virtual study: given a patient's TRUE amplitudes x, the posterior

@@ -2,8 +2,8 @@ import type { BasisSet } from '../core/basis.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { simulateDataset } from '../simulate/dataset.js';
 import { type FitSetup, fitMany } from './fit-pool.js';
-import { type InputPipeline, prepareOnGrid } from './network-input.js';
-import { predictQcnn, type TrainedQcnn } from './qcnn.js';
+import { type InputPipeline, prepareOnGrid } from '../networks/input.js';
+import { predictQcnn, type TrainedQcnn } from '../networks/qcnn.js';
 import {
   absoluteErrors,
   type BiasByTruth,

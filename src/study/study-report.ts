@@ -1,5 +1,5 @@
 import type { BiasPlotInput, MetricsRow, ReportBlock, ReportInput, ReportSection } from '../report/types.js';
-import { rocCurve } from './classification-metrics.js';
+import { rocCurve } from '../networks/classification-metrics.js';
 import type { QuantComparison } from './quant-comparison.js';
 import { PAPER_RESULT, paperCounts, type StudySummary } from './study-summary.js';
 import { ARM_LABELS, ARM_SHORT, type ARMS, type RepeatResult } from './virtual-study.js';

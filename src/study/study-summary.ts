@@ -1,5 +1,5 @@
-import { expectedCalibrationError } from './calibration.js';
-import { auc, type ClassificationMetrics } from './classification-metrics.js';
+import { expectedCalibrationError } from '../networks/calibration.js';
+import { auc, type ClassificationMetrics } from '../networks/classification-metrics.js';
 import { type Distribution, distribution } from './quant-metrics.js';
 import { ARMS, type ArmName, type RepeatResult } from './virtual-study.js';
 

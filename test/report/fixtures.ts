@@ -1,5 +1,5 @@
 import { Rng } from '../../src/core/random.js';
-import { rocCurve, auc as aucOf, confusion } from '../../src/study/classification-metrics.js';
+import { rocCurve, auc as aucOf, confusion } from '../../src/networks/classification-metrics.js';
 import { STUDY_SPEC } from '../../bench/fit-crlb-study.js';
 import { Fitter } from '../../src/fit/fit.js';
 import { LIVER_FIT_OPTIONS, liverBasis } from '../../src/fit/liver.js';

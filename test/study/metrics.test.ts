@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
-import { auc, classificationMetrics, confusion, rocCurve } from '../../src/study/classification-metrics.js';
+import {
+  auc,
+  classificationMetrics,
+  confusion,
+  rocCurve,
+} from '../../src/networks/classification-metrics.js';
 import { fitLogistic, fitLogisticCv, predictLogistic } from '../../src/study/logistic-regression.js';
 import { normalCdf, wilcoxonOneSample, wilcoxonSignedRank } from '../../src/study/wilcoxon.js';
 

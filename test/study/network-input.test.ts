@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Fid } from '../../src/core/fid.js';
-import { inputPipeline, prepareFid } from '../../src/study/network-input.js';
+import { inputPipeline, prepareFid } from '../../src/networks/input.js';
 import { networkInput } from '../../src/web/preprocess.js';
 
 const grid = { points: 1024, dwellTime: 1 / 2000, spectrometerFrequency: 127.76, ppmReference: 4.65 };

@@ -18,13 +18,13 @@ import { loadCohort, loadCohortBasis } from '../../src/simulate/cohort-files.js'
 import { parseCohort } from '../../src/simulate/cohort-schema.js';
 import { parseCsv } from '../../src/simulate/csv.js';
 import { SpectrumGenerator } from '../../src/simulate/generator.js';
-import { ARCHITECTURES } from '../../src/study/architectures.js';
-import { cohortGrid, cohortProtocol, combineCohorts } from '../../src/study/cohorts.js';
-import { ILLUSTRATIVE_NOTE, readBundle, type TrainingRecord } from '../../src/study/model-bundle.js';
-import { inputPipeline } from '../../src/study/network-input.js';
-import { prepareForBundle, quantifyWithBundle } from '../../src/study/onnx-inference.js';
+import { ARCHITECTURES } from '../../src/networks/architectures.js';
+import { cohortGrid, cohortProtocol, combineCohorts } from '../../src/networks/cohorts.js';
+import { ILLUSTRATIVE_NOTE, readBundle, type TrainingRecord } from '../../src/networks/bundle.js';
+import { inputPipeline } from '../../src/networks/input.js';
+import { prepareForBundle, quantifyWithBundle } from '../../src/networks/onnx-inference.js';
 import { readSingleFid } from '../../src/study/read-spectrum.js';
-import { predictQcnn, type QcnnModel, trainQcnn } from '../../src/study/qcnn.js';
+import { predictQcnn, type QcnnModel, trainQcnn } from '../../src/networks/qcnn.js';
 import { drawPatients, PAPER_DESIGN, repeatSeed } from '../../src/study/virtual-study.js';
 import { parseModelMetadata } from '../../src/web/model-bundle.js';
 

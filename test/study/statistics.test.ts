@@ -9,7 +9,7 @@ import {
   fitTemperature,
   logLoss,
   sigmoid,
-} from '../../src/study/calibration.js';
+} from '../../src/networks/calibration.js';
 import { classifyConcentrations, trainConcentrationClassifier } from '../../src/study/conventional.js';
 import { oracleProbabilities, reweightPrior } from '../../src/study/oracle.js';
 import {
@@ -21,7 +21,7 @@ import {
   quantile,
 } from '../../src/study/quant-metrics.js';
 import { designPrior, PAPER_DESIGN } from '../../src/study/virtual-study.js';
-import { auc } from '../../src/study/classification-metrics.js';
+import { auc } from '../../src/networks/classification-metrics.js';
 
 /** Two groups differing in one lognormal component A (B fixed): the oracle's posterior has a closed form. */
 function twoGroupSamplers(mu0: number, mu1: number, s0: number, s1: number) {

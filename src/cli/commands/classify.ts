@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { withOutputDir } from '../../io/atomic.js';
 import type { NetworkReportOptions } from '../../report/from-network.js';
-import type { ClassifyFileResult } from '../../study/network-results.js';
+import type { ClassifyFileResult } from '../../networks/results.js';
 import { printJson } from '../options.js';
 import { outputStems } from '../output-names.js';
 import { type ModelInputOptions, modelInputOptions, modelInputs, SHIPPED_MODEL_WARNING } from './quantify.js';
@@ -38,7 +38,7 @@ Examples:
     )
     .action(async (files: string[], opts: ClassifyOptions) => {
       // onnxruntime-node, the readers and the report code load here, not at start-up.
-      const { classifyWithBundle } = await import('../../study/onnx-inference.js');
+      const { classifyWithBundle } = await import('../../networks/onnx-inference.js');
       const { classifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
       const { toJsonText } = await import('../../study/study-output.js');

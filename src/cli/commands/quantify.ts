@@ -40,10 +40,10 @@ Examples:
     )
     .action(async (files: string[], opts: QuantifyOptions) => {
       // onnxruntime-node, the readers and the report code load here, not at start-up.
-      const { quantifyWithBundle } = await import('../../study/onnx-inference.js');
+      const { quantifyWithBundle } = await import('../../networks/onnx-inference.js');
       const { fitWaterReference } = await import('../../fit/water-reference.js');
       const { readSingleFid } = await import('../../study/read-spectrum.js');
-      const { qcnnQuantification, quantificationCsv } = await import('../../study/network-results.js');
+      const { qcnnQuantification, quantificationCsv } = await import('../../networks/results.js');
       const { quantifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
       const { toJsonText } = await import('../../study/study-output.js');
@@ -145,8 +145,8 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
   opts: ModelInputOptions,
   task: T,
 ) {
-  const { readBundle } = await import('../../study/model-bundle.js');
-  const { prepareForBundle } = await import('../../study/onnx-inference.js');
+  const { readBundle } = await import('../../networks/bundle.js');
+  const { prepareForBundle } = await import('../../networks/onnx-inference.js');
   const { defaultModelsDir, readSingleFid } = await import('../../study/read-spectrum.js');
   const bundle = readBundle(opts.model ?? defaultModelsDir(), task);
   const read = readOptions(opts);

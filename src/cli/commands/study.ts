@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.js';
 import { withOutputDir, writeFileAtomic } from '../../io/atomic.js';
 import type { LoadedCohort } from '../../simulate/cohort-files.js';
-import { ARCHITECTURES } from '../../study/architectures.js';
+import { ARCHITECTURES } from '../../networks/architectures.js';
 import type { StudyDescription } from '../../study/study-output.js';
 import type { ArmName, Patient, RepeatResult, StudySettings } from '../../study/virtual-study.js';
 import { parseNumber, printJson } from '../options.js';
@@ -175,7 +175,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
   const { formatCohort } = await import('../../simulate/cohort-schema.js');
   const { loadManifestPatients, manifestDesign, parseManifest } = await import('../../study/manifest.js');
-  const { writeBundle } = await import('../../study/model-bundle.js');
+  const { writeBundle } = await import('../../networks/bundle.js');
   const { metricsJson, predictionsCsv, quantificationCsv, storableRepeat, toJsonText } = await import(
     '../../study/study-output.js'
   );

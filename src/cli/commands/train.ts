@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
-import { ARCHITECTURES, architecture } from '../../study/architectures.js';
+import { ARCHITECTURES, architecture } from '../../networks/architectures.js';
 import { parseList, parseNumber, printJson } from '../options.js';
 
 interface TrainOptions {
@@ -101,11 +101,11 @@ Examples:
       }
       // The simulator, the training code and the libtorch engine load here, not at start-up.
       const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
-      const { cohortGrid, cohortProtocol, combineCohorts } = await import('../../study/cohorts.js');
-      const { inputPipeline } = await import('../../study/network-input.js');
-      const { trainQcnn } = await import('../../study/qcnn.js');
-      const { trainCcnn } = await import('../../study/ccnn.js');
-      const { writeBundle } = await import('../../study/model-bundle.js');
+      const { cohortGrid, cohortProtocol, combineCohorts } = await import('../../networks/cohorts.js');
+      const { inputPipeline } = await import('../../networks/input.js');
+      const { trainQcnn } = await import('../../networks/qcnn.js');
+      const { trainCcnn } = await import('../../networks/ccnn.js');
+      const { writeBundle } = await import('../../networks/bundle.js');
       const loaded = parseList(opts.cohort).map((c) => loadCohort(c));
       const cohort =
         loaded.length === 1

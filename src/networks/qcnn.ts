@@ -1,14 +1,14 @@
 import type { Network } from '../nn/engine.js';
 import type { EpochReport } from '../nn/trainer.js';
 import { type Architecture, type QcnnLayout, qcnnSpec } from './architectures.js';
-import type { InputPipeline, ModelProtocol } from './network-input.js';
-import { type NetworkTrainOptions, trainOnStream } from './network-training.js';
+import type { InputPipeline, ModelProtocol } from './input.js';
+import { type NetworkTrainOptions, trainOnStream } from './training.js';
 import type { SpectrumBlock } from './training-data.js';
 
 /**
  * qCNN: amplitudes of the 15 metabolites and 5 lipid resonances, each with a predicted standard deviation.
  *
- * Target scaling: the network sees a spectrum divided by its largest magnitude g (network-input.ts) and
+ * Target scaling: the network sees a spectrum divided by its largest magnitude g (input.ts) and
  * predicts y_k = (a_k/g − offset_k) / scale_k, with offset_k and scale_k the mean and SD of a_k/g over the
  * simulated validation set; a_k = (y_k·scale_k + offset_k)·g is then in the units of the data (like an NLLS
  * amplitude), which is the web contract's `scaleByInputNorm`. Linear (not log) targets: amplitudes reach zero,

@@ -4,7 +4,7 @@ import { InputError } from '../core/errors.js';
 import type { OutputDir } from '../io/atomic.js';
 import type { Network } from '../nn/engine.js';
 import type { CcnnModel } from './ccnn.js';
-import type { InputPipeline, ModelPreprocessing, ModelProtocol } from './network-input.js';
+import type { InputPipeline, ModelPreprocessing, ModelProtocol } from './input.js';
 import type { QcnnModel } from './qcnn.js';
 import { parseModelMetadata } from '../web/model-bundle.js';
 

@@ -1,12 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import type { Fid } from '../core/fid.js';
-import type { ClassifyContract, LoadedBundle, QuantifyContract } from './model-bundle.js';
+import type { ClassifyContract, LoadedBundle, QuantifyContract } from './bundle.js';
 import { networkInput } from '../web/preprocess.js';
-import { type PreparedInput, prepareFid } from './network-input.js';
+import { type PreparedInput, prepareFid } from './input.js';
 
 /**
  * Runs exported qCNN/cCNN bundles with onnxruntime-node (no libtorch needed): what `livermrs quantify` and
- * `livermrs classify` use. Inputs are prepared as in training (network-input.ts) and checked against the
+ * `livermrs classify` use. Inputs are prepared as in training (input.ts) and checked against the
  * bundle's protocol when it has a training record.
  */
 export function prepareForBundle(

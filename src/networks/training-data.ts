@@ -2,11 +2,11 @@ import type { BasisSet } from '../core/basis.js';
 import type { Batch } from '../nn/trainer.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { type TrainingBatch, type TrainingStream, trainingBatches } from '../simulate/stream.js';
-import { type InputPipeline, normaliseInputs } from './network-input.js';
+import { type InputPipeline, normaliseInputs } from './input.js';
 
 /**
  * Simulated spectra for the networks, from the simulator's worker stream (src/simulate/stream.ts): inputs cropped
- * to the window and normalised by their largest magnitude (network-input.ts), with the raw amplitude targets,
+ * to the window and normalised by their largest magnitude (input.ts), with the raw amplitude targets,
  * the normalisation divisors and the group labels. One stream feeds all epochs of a training run (an "epoch" is
  * a slice of fresh spectra: nothing is ever shown twice), while the workers simulate ahead of the trainer.
  */

@@ -1,11 +1,12 @@
 import { InputError } from '../core/errors.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import type { SimulationGrid } from '../simulate/signal-model.js';
-import type { ModelProtocol } from './network-input.js';
+import type { ModelProtocol } from './input.js';
 
 /**
- * Cohort helpers of the study: one cohort with the groups of several files (the built-in illustrative priors
- * hbv-lc and hbv-lc-hcc are one group each), and a cohort's protocol as the grid a model is trained on.
+ * Cohorts as the training input of a network (`livermrs train`, the virtual study): one cohort with the groups
+ * of several files (the built-in illustrative priors hbv-lc and hbv-lc-hcc are one group each), and a cohort's
+ * protocol as the grid and protocol a model is trained for.
  */
 export function combineCohorts(cohorts: { cohort: Cohort; file: string }[], name: string): Cohort {
   if (cohorts.length === 0) throw new InputError('no cohort given', { field: 'cohorts' });

@@ -4,8 +4,8 @@ import type { EpochReport } from '../nn/trainer.js';
 import { type Architecture, ccnnSpec } from './architectures.js';
 import { brierScore, expectedCalibrationError, fitTemperature, logLoss, sigmoid } from './calibration.js';
 import { auc } from './classification-metrics.js';
-import type { InputPipeline, ModelProtocol } from './network-input.js';
-import { type NetworkTrainOptions, streamSeeds, trainOnStream } from './network-training.js';
+import type { InputPipeline, ModelProtocol } from './input.js';
+import { type NetworkTrainOptions, streamSeeds, trainOnStream } from './training.js';
 import { type SpectrumBlock, simulateBlock } from './training-data.js';
 
 /**

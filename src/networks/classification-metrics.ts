@@ -1,6 +1,6 @@
 /**
- * Binary classification metrics for the virtual clinical study. The positive class is LC-HCC (label 1),
- * as in Bae et al. 2025 (sensitivity = detected HCC / all HCC).
+ * Binary classification metrics: the cCNN's calibration report and the arms of the virtual clinical study. The
+ * positive class is LC-HCC (label 1), as in Bae et al. 2025 (sensitivity = detected HCC / all HCC).
  */
 export interface Confusion {
   tp: number;

@@ -4,7 +4,7 @@ import type { LossTermSpec } from '../nn/loss.js';
 import type { NetworkSpec } from '../nn/spec.js';
 import { type EpochReport, type TrainResult, trainNetwork } from '../nn/trainer.js';
 import type { Architecture } from './architectures.js';
-import type { ModelProtocol } from './network-input.js';
+import type { ModelProtocol } from './input.js';
 import { epochSource, type SimulatedSource, type SpectrumBlock, simulateBlock } from './training-data.js';
 
 /**

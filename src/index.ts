@@ -32,7 +32,7 @@ export {
   type QuantifyModelMetadata,
   type ClassifyModelMetadata,
   type Preprocessing,
-} from './web/model-bundle.js';
+} from './networks/contract.js';
 export { networkInput, combineFids, spectrumOf, windowGrid, type NetworkInput } from './web/preprocess.js';
 export { quantificationRows, classProbability } from './web/interpret.js';
 export {

@@ -1,59 +1,27 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { OutputDir } from '../io/atomic.js';
 import type { Network } from '../nn/engine.js';
 import type { CcnnModel } from './ccnn.js';
-import type { InputPipeline, ModelPreprocessing, ModelProtocol } from './input.js';
+import {
+  bundleFiles,
+  type ClassifyModelMetadata,
+  type ContractOf,
+  isTask,
+  type ModelMetadata,
+  type ModelTask,
+  parseModelMetadata,
+  type QuantifyModelMetadata,
+} from './contract.js';
+import type { InputPipeline, ModelProtocol } from './input.js';
 import type { QcnnModel } from './qcnn.js';
-import { parseModelMetadata } from '../web/model-bundle.js';
 
-/**
- * A trained network as files, for `livermrs quantify` / `classify`, the web app and other tools:
- *
- *   <stem>.onnx           the graph (input `input` [batch, 2, points]; outputs `mean`+`logvar` or `logit`)
- *   <stem>.json           the web app's model contract (docs/web.md): preprocessing, components/classes, heads,
- *                         target scaling; nothing else (its schema is strict)
- *   <stem>.training.json  what livermrs adds: the acquisition protocol the model is for (checked against every
- *                         input file), the simulator's preprocessing, training settings and seeds, calibration
- *   <stem>.lmnn           the libtorch network with all of the above as metadata (to fine-tune or inspect)
- *
- * Stems: `qcnn` (task quantify) and `ccnn` (task classify).
- */
-export const BUNDLE_STEMS = { quantify: 'qcnn', classify: 'ccnn' } as const;
-
-export interface QuantifyContract {
-  format: 'livermrs-model';
-  version: 1;
-  task: 'quantify';
-  name: string;
-  description: string;
-  input: { name: string };
-  preprocessing: ModelPreprocessing;
-  components: string[];
-  groups: Record<string, string>;
-  heads: { mean: string; logvar: string };
-  targets: { unit: string; scale: number[]; offset: number[]; scaleByInputNorm: boolean };
-}
-
-export interface ClassifyContract {
-  format: 'livermrs-model';
-  version: 1;
-  task: 'classify';
-  name: string;
-  description: string;
-  input: { name: string };
-  preprocessing: ModelPreprocessing;
-  classes: [string, string];
-  heads: { logit: string };
-  threshold: number;
-}
-
-/** The livermrs side file: protocol and provenance. */
+/** The livermrs side file (<stem>.training.json): protocol and provenance. */
 export interface TrainingRecord {
   format: 'livermrs-training';
   version: 1;
-  task: 'quantify' | 'classify';
+  task: ModelTask;
   protocol: ModelProtocol;
   pipeline: InputPipeline;
   model: QcnnModel | CcnnModel;
@@ -72,7 +40,7 @@ function illustrativeNote(training: Record<string, unknown>): string {
   return training.illustrative === true ? ILLUSTRATIVE_NOTE : '';
 }
 
-export function quantifyContract(m: QcnnModel, name: string): QuantifyContract {
+export function quantifyContract(m: QcnnModel, name: string): QuantifyModelMetadata {
   const lipid = (c: string) => /^L\d\d$/.test(c);
   return {
     format: 'livermrs-model',
@@ -96,7 +64,7 @@ export function quantifyContract(m: QcnnModel, name: string): QuantifyContract {
   };
 }
 
-export function classifyContract(m: CcnnModel, name: string): ClassifyContract {
+export function classifyContract(m: CcnnModel, name: string): ClassifyModelMetadata {
   return {
     format: 'livermrs-model',
     version: 1,
@@ -115,7 +83,11 @@ export function classifyContract(m: CcnnModel, name: string): ClassifyContract {
   };
 }
 
-/** Writes <stem>.onnx, .json, .training.json and .lmnn into `out` (a staged output directory). */
+/**
+ * Writes a trained network as the four files of contract.ts bundleFiles (<stem>.onnx, .json, .training.json,
+ * .lmnn) into `out` (a staged output directory), for `livermrs quantify` / `classify`, the web app and other
+ * tools. Stems: `qcnn` (task quantify) and `ccnn` (task classify).
+ */
 export function writeBundle(
   out: OutputDir,
   net: Network,
@@ -123,7 +95,7 @@ export function writeBundle(
   opts: { name: string; command?: string; prefix?: string },
 ): string[] {
   const task = model.kind === 'qcnn' ? 'quantify' : 'classify';
-  const stem = `${opts.prefix ?? ''}${BUNDLE_STEMS[task]}`;
+  const files = bundleFiles(task, opts.prefix);
   const contract =
     model.kind === 'qcnn' ? quantifyContract(model, opts.name) : classifyContract(model, opts.name);
   const record: TrainingRecord = {
@@ -138,14 +110,14 @@ export function writeBundle(
   };
   const metadata = { contract, training: record } as unknown as Record<string, unknown>;
   net.metadata = metadata;
-  out.write(`${stem}.onnx`, net.toOnnx({ metadata }));
-  out.write(`${stem}.json`, `${JSON.stringify(contract, null, 2)}\n`);
-  out.write(`${stem}.training.json`, `${JSON.stringify(record, null, 2)}\n`);
-  out.write(`${stem}.lmnn`, net.toBytes(metadata));
-  return ['onnx', 'json', 'training.json', 'lmnn'].map((e) => `${stem}.${e}`);
+  out.write(files.onnx, net.toOnnx({ metadata }));
+  out.write(files.contract, `${JSON.stringify(contract, null, 2)}\n`);
+  out.write(files.training, `${JSON.stringify(record, null, 2)}\n`);
+  out.write(files.network, net.toBytes(metadata));
+  return [files.onnx, files.contract, files.training, files.network];
 }
 
-export interface LoadedBundle<C> {
+export interface LoadedBundle<C extends ModelMetadata = ModelMetadata> {
   dir: string;
   onnx: string;
   contract: C;
@@ -153,30 +125,32 @@ export interface LoadedBundle<C> {
   record?: TrainingRecord;
 }
 
-/** Reads <dir>/<stem>.json (+ .training.json) and checks the fields this package relies on. */
-export function readBundle<T extends 'quantify' | 'classify'>(
-  dir: string,
-  task: T,
-): LoadedBundle<T extends 'quantify' ? QuantifyContract : ClassifyContract> {
-  const stem = BUNDLE_STEMS[task];
-  const onnx = join(dir, `${stem}.onnx`);
-  const jsonFile = join(dir, `${stem}.json`);
+/** Reads <dir>/<stem>.json (+ .training.json) and checks it against the contract's schema (contract.ts). */
+export function readBundle<T extends ModelTask>(dir: string, task: T): LoadedBundle<ContractOf<T>> {
+  const files = bundleFiles(task);
+  const onnx = join(dir, files.onnx);
+  const jsonFile = join(dir, files.contract);
   for (const f of [onnx, jsonFile]) {
     if (!existsSync(f)) {
       throw new InputError('model file not found', {
         file: f,
-        expected: `a models directory with ${stem}.onnx and ${stem}.json (livermrs train --kind ${stem} --out DIR)`,
+        expected: `a models directory with ${files.onnx} and ${files.contract} (livermrs train --kind ${files.stem} --out DIR)`,
       });
     }
   }
-  // The web app's schema (src/web/model-bundle.ts) is the contract: what passes it runs in the browser too.
+  // What passes the schema here runs in the browser too.
   const contract = parseModelMetadata(readJson(jsonFile), jsonFile);
-  if (contract.task !== task) {
+  if (!isTask(contract, task)) {
     throw new InputError(`task '${contract.task}'`, { file: jsonFile, field: 'task', expected: `'${task}'` });
   }
-  const recordFile = join(dir, `${stem}.training.json`);
+  const recordFile = join(dir, files.training);
   const record = existsSync(recordFile) ? (readJson(recordFile) as TrainingRecord) : undefined;
-  return { dir, onnx, contract: contract as never, record };
+  return { dir, onnx, contract, record };
+}
+
+/** The name a model goes by in results and reports: its contract's, else its ONNX file's. */
+export function modelName(bundle: LoadedBundle): string {
+  return bundle.contract.name ?? basename(bundle.onnx);
 }
 
 function readJson(file: string): unknown {

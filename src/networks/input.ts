@@ -5,7 +5,7 @@ import { type Fid, ppmAxis } from '../core/fid.js';
 import { fidToSpectrum } from '../spectra/fft.js';
 import { cropBins, defaultPreprocess, type PreprocessConfig, preprocessFid } from '../simulate/preprocess.js';
 import type { SimulationGrid } from '../simulate/signal-model.js';
-import type { Preprocessing } from '../web/model-bundle.js';
+import type { Preprocessing } from './contract.js';
 
 /**
  * How a spectrum becomes the input of a qCNN or cCNN, in two equivalent forms:
@@ -13,7 +13,7 @@ import type { Preprocessing } from '../web/model-bundle.js';
  * - `stream`: the simulator's PreprocessConfig (src/simulate/preprocess.ts) that crops the window's bins of the
  *   model grid, without normalisation; the training stream produces exactly that, and `normaliseInputs` then
  *   divides each spectrum by its largest magnitude.
- * - `model`: the model-bundle contract of the web app (src/web/model-bundle.ts, docs/web.md: `ppmRange`, `points`, `channels`,
+ * - `model`: the model-bundle contract (src/networks/contract.ts, docs/web.md: `ppmRange`, `points`, `channels`,
  *   `normalisation: 'max-magnitude'`): linear interpolation onto `points` ppm values from the window's high end
  *   down to its low end. Its ppm range is chosen as the first and last bin of the crop, so on the model grid the
  *   interpolation lands exactly on the bins and both forms give the same numbers.
@@ -21,15 +21,13 @@ import type { Preprocessing } from '../web/model-bundle.js';
  * The normalisation divisor g (the largest |S| in the window) is returned with every input: the qCNN predicts
  * amplitude / g and multiplies back, so its output is in the units of the data, like an NLLS amplitude.
  */
-export type ModelPreprocessing = Preprocessing;
-
 /** The liver window: includes the olefinic lipid at 5.3 ppm and the residual water. */
 export const DEFAULT_WINDOW: [number, number] = [0.5, 5.7];
 
 export interface InputPipeline {
   grid: SimulationGrid;
   stream: PreprocessConfig;
-  model: ModelPreprocessing;
+  model: Preprocessing;
 }
 
 export function inputPipeline(grid: SimulationGrid, ppmRange = DEFAULT_WINDOW): InputPipeline {
@@ -42,7 +40,7 @@ export function inputPipeline(grid: SimulationGrid, ppmRange = DEFAULT_WINDOW): 
   const ppmOf = (k: number) =>
     grid.ppmReference -
     (k - (grid.points >> 1)) / (grid.points * grid.dwellTime) / grid.spectrometerFrequency;
-  const model: ModelPreprocessing = {
+  const model: Preprocessing = {
     ppmRange: [ppmOf(first + length - 1), ppmOf(first)],
     points: length,
     channels: ['real', 'imag'],

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Fid } from '../core/fid.js';
-import type { ClassifyContract, LoadedBundle, QuantifyContract } from './bundle.js';
+import type { LoadedBundle } from './bundle.js';
+import type { ClassifyModelMetadata, QuantifyModelMetadata } from './contract.js';
 import { networkInput } from '../web/preprocess.js';
 import { type PreparedInput, prepareFid } from './input.js';
 
@@ -9,11 +10,7 @@ import { type PreparedInput, prepareFid } from './input.js';
  * `livermrs classify` use. Inputs are prepared as in training (input.ts) and checked against the
  * bundle's protocol when it has a training record.
  */
-export function prepareForBundle(
-  fid: Fid,
-  bundle: LoadedBundle<QuantifyContract | ClassifyContract>,
-  source: string,
-): PreparedInput {
+export function prepareForBundle(fid: Fid, bundle: LoadedBundle, source: string): PreparedInput {
   const r = bundle.record;
   if (r) return prepareFid(fid, r.protocol, r.pipeline, source);
   // A bundle from elsewhere: the contract's preprocessing, by the function the browser app uses.
@@ -26,7 +23,7 @@ export function prepareForBundle(
 }
 
 async function run(
-  bundle: LoadedBundle<QuantifyContract | ClassifyContract>,
+  bundle: LoadedBundle,
   inputs: PreparedInput[],
   threads: number,
 ): Promise<Record<string, Float32Array>> {
@@ -58,7 +55,7 @@ export interface QuantifiedSpectrum {
 }
 
 export async function quantifyWithBundle(
-  bundle: LoadedBundle<QuantifyContract>,
+  bundle: LoadedBundle<QuantifyModelMetadata>,
   inputs: PreparedInput[],
   threads = 1,
 ): Promise<QuantifiedSpectrum[]> {
@@ -83,7 +80,7 @@ export async function quantifyWithBundle(
 
 /** Probability of the positive class (contract.classes[1]) per input. */
 export async function classifyWithBundle(
-  bundle: LoadedBundle<ClassifyContract>,
+  bundle: LoadedBundle<ClassifyModelMetadata>,
   inputs: PreparedInput[],
   threads = 1,
 ): Promise<number[]> {

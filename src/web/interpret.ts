@@ -1,5 +1,5 @@
 import type { ConcentrationRow } from '../report/types.js';
-import type { ClassifyModelMetadata, QuantifyModelMetadata } from './model-bundle.js';
+import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../networks/contract.js';
 
 /** Display group of a component: the metadata's, else 'lipid' for L + two digits (L09, L13, ...), else 'metabolite'. */
 export function componentGroup(name: string, groups?: Record<string, string>): string {

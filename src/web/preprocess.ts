@@ -6,7 +6,7 @@ import { alignTransients } from '../preproc/align.js';
 import { type AverageReport, averageTransients } from '../preproc/average.js';
 import { combineCoils } from '../preproc/combine.js';
 import { fidToSpectrum } from '../spectra/fft.js';
-import type { Preprocessing } from './model-bundle.js';
+import type { Preprocessing } from '../networks/contract.js';
 
 /**
  * From a file's data to what the networks and the spectrum display need. Pure functions on arrays, used by the
@@ -117,7 +117,7 @@ export interface NetworkInput {
 }
 
 /**
- * A spectrum as the network input described by `prep` (see web/model-bundle.ts): the same numbers as the CLI's
+ * A spectrum as the network input described by `prep` (see networks/contract.ts): the same numbers as the CLI's
  * study/network-input.ts (which crops the bins exactly on the model grid, where this interpolation lands on them).
  */
 export function networkInput(fid: Fid, prep: Preprocessing, source = '<spectrum>'): NetworkInput {

@@ -19,7 +19,7 @@ export interface WebServerOptions {
   port?: number;
   /** Interface to listen on (default 127.0.0.1: this machine only). */
   host?: string;
-  /** Directory with qcnn.onnx/qcnn.json and ccnn.onnx/ccnn.json (see web/model-bundle.ts). */
+  /** Directory with qcnn.onnx/qcnn.json and ccnn.onnx/ccnn.json (see networks/contract.ts). */
   modelsDir?: string;
   /** Built app directory (default $LIVERMRS_WEB_ROOT, else <package>/dist/web). */
   webRoot?: string;

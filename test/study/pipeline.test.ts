@@ -26,7 +26,7 @@ import { prepareForBundle, quantifyWithBundle } from '../../src/networks/onnx-in
 import { readSingleFid } from '../../src/study/read-spectrum.js';
 import { predictQcnn, type QcnnModel, trainQcnn } from '../../src/networks/qcnn.js';
 import { drawPatients, PAPER_DESIGN, repeatSeed } from '../../src/study/virtual-study.js';
-import { parseModelMetadata } from '../../src/web/model-bundle.js';
+import { parseModelMetadata } from '../../src/networks/contract.js';
 
 /**
  * Every stage of the study connected on a tiny configuration (small networks, ~1000 training spectra, one

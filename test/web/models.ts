@@ -1,7 +1,7 @@
 import { LIVER_COMPONENTS } from '../../src/physics/basis.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../../src/web/model-bundle.js';
+import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../../src/networks/contract.js';
 import { linearOnnx, patternWeights } from './linear-onnx.js';
 
 /** The 20 liver components of the paper's model (15 metabolites, 5 lipid groups; DESIGN.md section 2). */

@@ -3,7 +3,7 @@ import { InputError } from '../../src/core/errors.js';
 import { type Fid, ppmToHz } from '../../src/core/fid.js';
 import { fromFids } from '../../src/core/mrs-data.js';
 import { classProbability, componentGroup, quantificationRows } from '../../src/web/interpret.js';
-import { parseModelMetadata } from '../../src/web/model-bundle.js';
+import { parseModelMetadata } from '../../src/networks/contract.js';
 import {
   autoPhase0,
   combineFids,

@@ -42,13 +42,13 @@ Examples:
       const { classifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
       const { toJsonText } = await import('../../study/study-output.js');
-      const { bundle, fids, prepared } = await modelInputs(files, opts, 'classify');
+      const { bundle, model, fids, prepared } = await modelInputs(files, opts, 'classify');
       const probs = await classifyWithBundle(bundle, prepared, opts.threads);
       const [neg, pos] = bundle.contract.classes;
       const threshold = bundle.contract.threshold ?? 0.5;
       const out: ClassifyFileResult[] = files.map((file, i) => ({
         file,
-        model: bundle.contract.name,
+        model,
         probability: probs[i],
         positiveClass: pos,
         predicted: probs[i] >= threshold ? pos : neg,

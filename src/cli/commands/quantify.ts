@@ -47,13 +47,13 @@ Examples:
       const { quantifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
       const { toJsonText } = await import('../../study/study-output.js');
-      const { bundle, read, fids, prepared } = await modelInputs(files, opts, 'quantify');
+      const { bundle, model, read, fids, prepared } = await modelInputs(files, opts, 'quantify');
       const results = await quantifyWithBundle(bundle, prepared, opts.threads);
       const water = opts.water ? fitWaterReference(readSingleFid(opts.water, read)) : undefined;
       const out = results.map((r, i) =>
         qcnnQuantification(r, fids[i], {
           file: files[i],
-          model: bundle.contract.name,
+          model,
           unit: bundle.contract.targets.unit,
           notes: prepared[i].notes,
           water,
@@ -145,14 +145,14 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
   opts: ModelInputOptions,
   task: T,
 ) {
-  const { readBundle } = await import('../../networks/bundle.js');
+  const { modelName, readBundle } = await import('../../networks/bundle.js');
   const { prepareForBundle } = await import('../../networks/onnx-inference.js');
   const { defaultModelsDir, readSingleFid } = await import('../../study/read-spectrum.js');
   const bundle = readBundle(opts.model ?? defaultModelsDir(), task);
   const read = readOptions(opts);
   const fids = files.map((f) => readSingleFid(f, read));
   const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
-  return { bundle, read, fids, prepared };
+  return { bundle, model: modelName(bundle), read, fids, prepared };
 }
 
 export function readOptions(o: ModelInputOptions): ReadMrsOptions {

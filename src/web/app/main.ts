@@ -15,12 +15,15 @@ import { concentrationTableHtml, keyValueHtml } from '../../report/tables.js';
 import type { ConcentrationRow, ReportInput } from '../../report/types.js';
 import { classProbability, quantificationRows } from '../interpret.js';
 import {
+  bundleFiles,
   type ClassifyModelMetadata,
-  MODEL_FILES,
+  type ContractOf,
+  isTask,
   type ModelMetadata,
+  type ModelTask,
   parseModelMetadata,
   type QuantifyModelMetadata,
-} from '../model-bundle.js';
+} from '../../networks/contract.js';
 import { autoPhase0, combineFids, networkInput, spectrumOf } from '../preprocess.js';
 
 const DISPLAY_RANGE: [number, number] = [0, 6.5];
@@ -46,17 +49,16 @@ ort.env.wasm.numThreads = globalThis.crossOriginIsolated
   : 1;
 ort.env.wasm.proxy = false;
 
-async function loadModel<M extends ModelMetadata>(
-  stem: string,
-  task: M['task'],
-): Promise<LoadedModel<M> | undefined> {
-  const res = await fetch(`models/${stem}.json`, { cache: 'no-store' });
+async function loadModel<T extends ModelTask>(task: T): Promise<LoadedModel<ContractOf<T>> | undefined> {
+  const files = bundleFiles(task);
+  const res = await fetch(`models/${files.contract}`, { cache: 'no-store' });
   if (res.status === 404) return undefined;
-  if (!res.ok) throw new LivermrsError(`models/${stem}.json: HTTP ${res.status}`);
-  const meta = parseModelMetadata(await res.json(), `${stem}.json`);
-  if (meta.task !== task) throw new LivermrsError(`${stem}.json: task is '${meta.task}', expected '${task}'`);
-  const session = await ort.InferenceSession.create(`models/${stem}.onnx`, { executionProviders: ['wasm'] });
-  return { meta: meta as M, session };
+  if (!res.ok) throw new LivermrsError(`models/${files.contract}: HTTP ${res.status}`);
+  const meta = parseModelMetadata(await res.json(), files.contract);
+  if (!isTask(meta, task))
+    throw new LivermrsError(`${files.contract}: task is '${meta.task}', expected '${task}'`);
+  const session = await ort.InferenceSession.create(`models/${files.onnx}`, { executionProviders: ['wasm'] });
+  return { meta, session };
 }
 
 let qcnn: LoadedModel<QuantifyModelMetadata> | undefined;
@@ -65,10 +67,7 @@ let ccnn: LoadedModel<ClassifyModelMetadata> | undefined;
 const modelsReady = (async () => {
   const el = $('models');
   try {
-    [qcnn, ccnn] = await Promise.all([
-      loadModel<QuantifyModelMetadata>(MODEL_FILES.quantify, 'quantify'),
-      loadModel<ClassifyModelMetadata>(MODEL_FILES.classify, 'classify'),
-    ]);
+    [qcnn, ccnn] = await Promise.all([loadModel('quantify'), loadModel('classify')]);
     const describe = (m: LoadedModel<ModelMetadata> | undefined, label: string) =>
       m ? `${label}: ${m.meta.name ?? label}` : `${label}: not installed`;
     el.textContent = `Models — ${describe(qcnn, 'qCNN')}; ${describe(ccnn, 'cCNN')}. Threads: ${ort.env.wasm.numThreads}.`;

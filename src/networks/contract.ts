@@ -2,17 +2,20 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 
 /**
- * The model-bundle contract of the web app (and of any consumer of exported qCNN/cCNN networks).
+ * The model-bundle contract of the qCNN and cCNN: what `livermrs train` and `livermrs study` write, and what
+ * `livermrs quantify`/`classify`, the web app and any other consumer of an exported network read. One zod
+ * schema, so that what passes it in the CLI runs in the browser too.
  *
- * A models directory holds, per network, an ONNX file and a JSON metadata file of the same stem:
+ * A models directory holds, per network, an ONNX file and a JSON metadata file of the same stem (MODEL_FILES):
  *   qcnn.onnx + qcnn.json   task 'quantify': per-component estimates, optionally a log-variance head
  *   ccnn.onnx + ccnn.json   task 'classify': a logit (one output: sigmoid) or two logits (softmax, class 1)
  * The ONNX graph takes one float32 input `[batch, channels, points]` (name in `input.name`, default 'input',
- * as src/nn's exporter writes it) and has one output per head, named as in `heads`.
+ * as src/nn's exporter writes it) and has one output per head, named as in `heads`. livermrs adds two files of
+ * its own beside them (bundleFiles: the training record and the libtorch network, see bundle.ts).
  *
  * The JSON file says how a spectrum becomes the input tensor (`preprocessing`, implemented once in
- * web/preprocess.ts so training and inference agree) and how outputs become numbers (`targets`).
- * See docs/web.md for an example of each file.
+ * networks/input.ts so training and inference agree) and how outputs become numbers (`targets`, implemented in
+ * networks/interpret.ts). See docs/web.md for an example of each file.
  */
 const preprocessingSchema = z.strictObject({
   /** Chemical-shift window [lo, hi] in ppm that the network sees. */
@@ -97,8 +100,38 @@ export type QuantifyModelMetadata = z.infer<typeof quantifySchema>;
 export type ClassifyModelMetadata = z.infer<typeof classifySchema>;
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
 
-/** File stems the web app looks for in the models directory. */
+export type ModelTask = ModelMetadata['task'];
+/** The contract of one task. */
+export type ContractOf<T extends ModelTask> = Extract<ModelMetadata, { task: T }>;
+
+/** Whether a contract is for `task` (narrows its type). */
+export function isTask<T extends ModelTask>(c: ModelMetadata, task: T): c is ContractOf<T> {
+  return c.task === task;
+}
+
+/** File stem of each task's network in a models directory. */
 export const MODEL_FILES = { quantify: 'qcnn', classify: 'ccnn' } as const;
+
+/**
+ * The files of one network in a models directory:
+ *   <stem>.onnx           the graph (input `input` [batch, channels, points]; outputs `mean`+`logvar` or `logit`)
+ *   <stem>.json           this contract: preprocessing, components/classes, heads, target scaling; nothing else
+ *                         (its schema is strict)
+ *   <stem>.training.json  what livermrs adds: the acquisition protocol the model is for (checked against every
+ *                         input file), the simulator's preprocessing, training settings and seeds, calibration
+ *   <stem>.lmnn           the libtorch network with all of the above as metadata (to fine-tune or inspect)
+ * Only the first two are needed to run a network; `prefix` comes before the stem.
+ */
+export function bundleFiles(task: ModelTask, prefix = '') {
+  const stem = `${prefix}${MODEL_FILES[task]}`;
+  return {
+    stem,
+    onnx: `${stem}.onnx`,
+    contract: `${stem}.json`,
+    training: `${stem}.training.json`,
+    network: `${stem}.lmnn`,
+  } as const;
+}
 
 /** Validates a metadata JSON value; errors name the file and the field. */
 export function parseModelMetadata(json: unknown, file: string): ModelMetadata {

@@ -8,10 +8,9 @@ import {
   bundleFiles,
   type ClassifyModelMetadata,
   type ContractOf,
-  isTask,
   type ModelMetadata,
   type ModelTask,
-  parseModelMetadata,
+  parseContract,
   type QuantifyModelMetadata,
 } from './contract.js';
 import type { InputPipeline, ModelProtocol } from './input.js';
@@ -139,10 +138,7 @@ export function readBundle<T extends ModelTask>(dir: string, task: T): LoadedBun
     }
   }
   // What passes the schema here runs in the browser too.
-  const contract = parseModelMetadata(readJson(jsonFile), jsonFile);
-  if (!isTask(contract, task)) {
-    throw new InputError(`task '${contract.task}'`, { file: jsonFile, field: 'task', expected: `'${task}'` });
-  }
+  const contract = parseContract(readJson(jsonFile), jsonFile, task);
   const recordFile = join(dir, files.training);
   const record = existsSync(recordFile) ? (readJson(recordFile) as TrainingRecord) : undefined;
   return { dir, onnx, contract, record };

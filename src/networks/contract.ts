@@ -54,14 +54,19 @@ const inputSchema = z
   })
   .default({ name: 'input' });
 
-const quantifySchema = z.strictObject({
-  format: z.literal('livermrs-model'),
-  version: z.literal(1),
-  task: z.literal('quantify'),
+/** The fields of both tasks that describe the model and its input (they follow `task`). */
+const described = {
   name: z.string().optional(),
   description: z.string().optional(),
   input: inputSchema,
   preprocessing: preprocessingSchema,
+};
+const FORMAT = { format: z.literal('livermrs-model'), version: z.literal(1) };
+
+const quantifySchema = z.strictObject({
+  ...FORMAT,
+  task: z.literal('quantify'),
+  ...described,
   /** Output index k is component components[k]. */
   components: z.array(z.string()).min(1),
   /** Optional display group per component ('metabolite', 'lipid'); default: L + two digits is a lipid. */
@@ -76,13 +81,9 @@ const quantifySchema = z.strictObject({
 });
 
 const classifySchema = z.strictObject({
-  format: z.literal('livermrs-model'),
-  version: z.literal(1),
+  ...FORMAT,
   task: z.literal('classify'),
-  name: z.string().optional(),
-  description: z.string().optional(),
-  input: inputSchema,
-  preprocessing: preprocessingSchema,
+  ...described,
   /** [negative, positive] class labels, e.g. ['LC', 'LC-HCC']. */
   classes: z.tuple([z.string(), z.string()]),
   heads: z.strictObject({
@@ -104,8 +105,15 @@ export type ModelTask = ModelMetadata['task'];
 /** The contract of one task. */
 export type ContractOf<T extends ModelTask> = Extract<ModelMetadata, { task: T }>;
 
-/** Whether a contract is for `task` (narrows its type). */
-export function isTask<T extends ModelTask>(c: ModelMetadata, task: T): c is ContractOf<T> {
+/** Validates a metadata JSON value that must be the contract of `task`. */
+export function parseContract<T extends ModelTask>(json: unknown, file: string, task: T): ContractOf<T> {
+  const m = parseModelMetadata(json, file);
+  if (!isTask(m, task))
+    throw new InputError(`task '${m.task}'`, { file, field: 'task', expected: `'${task}'` });
+  return m;
+}
+
+function isTask<T extends ModelTask>(c: ModelMetadata, task: T): c is ContractOf<T> {
   return c.task === task;
 }
 

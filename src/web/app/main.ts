@@ -18,10 +18,9 @@ import {
   bundleFiles,
   type ClassifyModelMetadata,
   type ContractOf,
-  isTask,
   type ModelMetadata,
   type ModelTask,
-  parseModelMetadata,
+  parseContract,
   type QuantifyModelMetadata,
 } from '../../networks/contract.js';
 import { autoPhase0, combineFids, networkInput, spectrumOf } from '../preprocess.js';
@@ -54,9 +53,7 @@ async function loadModel<T extends ModelTask>(task: T): Promise<LoadedModel<Cont
   const res = await fetch(`models/${files.contract}`, { cache: 'no-store' });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new LivermrsError(`models/${files.contract}: HTTP ${res.status}`);
-  const meta = parseModelMetadata(await res.json(), files.contract);
-  if (!isTask(meta, task))
-    throw new LivermrsError(`${files.contract}: task is '${meta.task}', expected '${task}'`);
+  const meta = parseContract(await res.json(), files.contract, task);
   const session = await ort.InferenceSession.create(`models/${files.onnx}`, { executionProviders: ['wasm'] });
   return { meta, session };
 }

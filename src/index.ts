@@ -33,7 +33,8 @@ export {
   type ClassifyModelMetadata,
   type Preprocessing,
 } from './networks/contract.js';
-export { networkInput, combineFids, spectrumOf, windowGrid, type NetworkInput } from './web/preprocess.js';
+export { combineFids } from './web/preprocess.js';
+export { spectrumOf } from './spectra/display.js';
 export { quantificationRows, classProbability } from './web/interpret.js';
 export {
   SignalModel,
@@ -101,7 +102,15 @@ export {
 } from './networks/qcnn.js';
 export { trainCcnn, ccnnLogits, type CcnnModel, type TrainedCcnn } from './networks/ccnn.js';
 export { ARCHITECTURES, qcnnSpec, ccnnSpec, type Architecture } from './networks/architectures.js';
-export { inputPipeline, prepareFid, type InputPipeline, type ModelProtocol } from './networks/input.js';
+export {
+  inputPipeline,
+  prepareFid,
+  networkInput,
+  windowGrid,
+  type InputPipeline,
+  type ModelProtocol,
+  type NetworkInput,
+} from './networks/input.js';
 export {
   runRepeat,
   drawPatients,

@@ -1,26 +1,30 @@
+import { InputError } from '../core/errors.js';
+import type { Fid } from '../core/fid.js';
 import { decideWaterSuppression } from '../fit/water-fat/detect.js';
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
-import { InputError } from '../core/errors.js';
-import { type Fid, ppmAxis } from '../core/fid.js';
-import { fidToSpectrum } from '../spectra/fft.js';
 import { cropBins, defaultPreprocess, type PreprocessConfig, preprocessFid } from '../simulate/preprocess.js';
 import type { SimulationGrid } from '../simulate/signal-model.js';
+import { spectrumOf } from '../spectra/display.js';
 import type { Preprocessing } from './contract.js';
 
 /**
- * How a spectrum becomes the input of a qCNN or cCNN, in two equivalent forms:
+ * How a spectrum becomes the input of a qCNN or cCNN: one path for training, `quantify`/`classify`, the study
+ * and the browser app.
  *
- * - `stream`: the simulator's PreprocessConfig (src/simulate/preprocess.ts) that crops the window's bins of the
- *   model grid, without normalisation; the training stream produces exactly that, and `normaliseInputs` then
- *   divides each spectrum by its largest magnitude.
- * - `model`: the model-bundle contract (src/networks/contract.ts, docs/web.md: `ppmRange`, `points`, `channels`,
- *   `normalisation: 'max-magnitude'`): linear interpolation onto `points` ppm values from the window's high end
- *   down to its low end. Its ppm range is chosen as the first and last bin of the crop, so on the model grid the
- *   interpolation lands exactly on the bins and both forms give the same numbers.
+ * The contract's `preprocessing` (contract.ts, docs/web.md) says it: the complex spectrum at `points` ppm values
+ * from the window's high end down to its low end (linear interpolation; scaled by dwell_data / `dwellTime`), divided
+ * by its largest magnitude, as the channels listed. `networkInput` does exactly that for any file; the divisor g is
+ * returned with the input (the qCNN predicts amplitude / g and multiplies back, so its output is in the units of
+ * the data, like an NLLS amplitude).
  *
- * The normalisation divisor g (the largest |S| in the window) is returned with every input: the qCNN predicts
- * amplitude / g and multiplies back, so its output is in the units of the data, like an NLLS amplitude.
+ * Training cannot interpolate millions of spectra, so a model made by livermrs carries an InputPipeline: the
+ * simulation grid it was trained on and the crop of that grid's bins (`stream`, the simulator's PreprocessConfig
+ * without normalisation, src/simulate/preprocess.ts) whose first and last bins are the contract's ppm range. On
+ * that grid the interpolation lands exactly on the bins, so the crop and the interpolation give the same window:
+ * the training stream crops, `networkInput` given the pipeline crops a file on the model grid and interpolates any
+ * other, and every one of them is normalised by the same `normaliseInputs`.
  */
+
 /** The liver window: includes the olefinic lipid at 5.3 ppm and the residual water. */
 export const DEFAULT_WINDOW: [number, number] = [0.5, 5.7];
 
@@ -79,10 +83,12 @@ export interface ModelProtocol extends SimulationGrid {
   sequence?: string;
 }
 
-export interface PreparedInput {
-  /** [2, L] channels-first, normalised. */
+/** A spectrum as a network input. */
+export interface NetworkInput {
+  /** [channels, points] channels-first, normalised (float32, as the network takes it). */
   input: Float32Array;
-  /** The normalisation divisor (largest |S| in the window, in the model grid's spectral units). */
+  dims: [number, number];
+  /** The normalisation divisor g (1 for 'none'): for 'max-magnitude' the largest |S| in the window. */
   norm: number;
   /** What was done to fit the spectrum to the model (resampling, tolerated differences). */
   notes: string[];
@@ -94,18 +100,17 @@ export const FIELD_TOLERANCE = 0.05;
 export const ECHO_TIME_TOLERANCE = 0.002;
 
 /**
- * A measured FID as a network input. On the model's own grid this is exactly the training preprocessing. On
- * another grid (spectral width, points, a field within 5%), the spectrum is scaled by dwell_data / dwell_model (so
- * that a peak's height corresponds to the same FID amplitude as on the model grid) and interpolated linearly onto
- * the model's window bins by chemical shift. Another field strength or echo time is refused: J-coupling
- * patterns and linewidths in ppm would differ from the training data.
+ * A measured FID as the input of a model trained by livermrs, after checking it against the model's protocol.
+ * On the model's own grid this is exactly the training preprocessing; another grid (spectral width, points, a
+ * field within 5%) is resampled (networkInput). Another field strength, echo time or sequence is refused: J-coupling
+ * patterns and linewidths in ppm would differ from the training data. So is a water-unsuppressed spectrum.
  */
 export function prepareFid(
   fid: Fid,
   protocol: ModelProtocol,
   pipeline: InputPipeline,
   source = '<spectrum>',
-): PreparedInput {
+): NetworkInput {
   const notes: string[] = [];
   const rel = Math.abs(fid.spectrometerFrequency / protocol.spectrometerFrequency - 1);
   if (rel > FIELD_TOLERANCE) {
@@ -144,7 +149,7 @@ export function prepareFid(
       `spectrometer frequency ${fid.spectrometerFrequency.toFixed(3)} MHz mapped by chemical shift onto the model's ${protocol.spectrometerFrequency} MHz`,
     );
   }
-  const prepared = prepareOnGrid(fid, pipeline, source, notes);
+  const prepared = networkInput(fid, pipeline, { source, notes });
   // The networks are trained on water-suppressed spectra: a water-unsuppressed one is out of their training
   // distribution (its fat fraction comes from livermrs fit, the water–fat model). A header that says so is
   // refused; the spectrum alone cannot prove it (the cohorts' residual water can dominate a lipid-poor
@@ -168,67 +173,144 @@ export function prepareFid(
 }
 
 /**
- * The window of `fid` as a normalised input: exact cropping on the pipeline's grid, otherwise interpolation
- * (scaled by dwell_data / dwell_grid). No protocol checks (see prepareFid).
+ * The window of `fid` as the input `model` describes: a contract's preprocessing, or the InputPipeline of a model
+ * trained by livermrs (its contract preprocessing plus the grid it was trained on). No protocol checks (see
+ * prepareFid).
+ *
+ * On the pipeline's grid the window is the training crop of the grid's bins; otherwise the spectrum is
+ * interpolated at the window's ppm values and scaled by dwell_data / `dwellTime` (a peak of the same FID amplitude
+ * is 1/dwell times as high in the unnormalised FFT), with a note when a pipeline says what the model grid was.
  */
-export function prepareOnGrid(
+export function networkInput(
   fid: Fid,
-  pipeline: InputPipeline,
-  source = '<spectrum>',
-  notes: string[] = [],
-): PreparedInput {
-  const g = pipeline.grid;
-  const sameGrid =
-    fid.points === g.points &&
-    Math.abs(fid.dwellTime / g.dwellTime - 1) <= 1e-6 &&
-    Math.abs(fid.spectrometerFrequency / g.spectrometerFrequency - 1) <= 1e-6 &&
-    Math.abs(fid.ppmReference - g.ppmReference) <= 1e-9;
-  let input: Float32Array;
-  if (sameGrid) {
-    input = preprocessFid(pipeline.stream, { ...fid, ...g }).input;
+  model: Preprocessing | InputPipeline,
+  opts: { source?: string; notes?: string[] } = {},
+): NetworkInput {
+  const pipeline = 'grid' in model ? model : undefined;
+  // A pipeline's grid is the dwell time the model was trained on (pipelines recorded before the contract had
+  // `dwellTime`, like the shipped models' training records, lack it in `model`).
+  const prep = pipeline
+    ? { ...pipeline.model, dwellTime: pipeline.grid.dwellTime }
+    : (model as Preprocessing);
+  const source = opts.source ?? '<spectrum>';
+  const notes = opts.notes ?? [];
+  const L = prep.points;
+  let window: Float32Array;
+  if (pipeline && !(prep.lineBroadeningHz && prep.lineBroadeningHz > 0) && onGrid(fid, pipeline.grid)) {
+    window = preprocessFid(pipeline.stream, { ...fid, ...pipeline.grid }).input;
   } else {
-    input = interpolateWindow(fid, pipeline, source);
-    notes.push(
-      `resampled from ${fid.points} points at ${(1 / fid.dwellTime).toFixed(0)} Hz to the model's window (${pipeline.model.points} points on its ${(1 / g.dwellTime).toFixed(0)} Hz grid)`,
-    );
+    window = interpolateWindow(fid, prep, source);
+    if (pipeline) {
+      notes.push(
+        `resampled from ${fid.points} points at ${(1 / fid.dwellTime).toFixed(0)} Hz to the model's window (${L} points on its ${(1 / pipeline.grid.dwellTime).toFixed(0)} Hz grid)`,
+      );
+    }
   }
-  for (let i = 0; i < input.length; i++) {
-    if (!Number.isFinite(input[i])) {
+  for (let i = 0; i < window.length; i++) {
+    if (!Number.isFinite(window[i])) {
       throw new InputError('non-finite values in the spectrum', { file: source, expected: 'finite data' });
     }
   }
-  const norm = normaliseInputs(input, 1, pipeline.model.points)[0];
-  if (norm === 1 && input.every((v) => v === 0)) {
+  if (prep.normalisation !== 'none' && window.every((v) => v === 0)) {
     throw new InputError('the spectrum is zero in the model window', { file: source });
   }
-  return { input, norm, notes };
+  const norm = normalise(window, L, prep.normalisation);
+  return { input: channels(window, L, prep.channels), dims: [prep.channels.length, L], norm, notes };
 }
 
-/** Complex spectrum of `fid` at the model's window bins (by ppm), scaled to the model grid's dwell time. */
-function interpolateWindow(fid: Fid, pipeline: InputPipeline, source: string): Float32Array {
-  const ppm = ppmAxis(fid);
-  const spec = fidToSpectrum(fid.data);
+function onGrid(fid: Fid, g: SimulationGrid): boolean {
+  return (
+    fid.points === g.points &&
+    Math.abs(fid.dwellTime / g.dwellTime - 1) <= 1e-6 &&
+    Math.abs(fid.spectrometerFrequency / g.spectrometerFrequency - 1) <= 1e-6 &&
+    Math.abs(fid.ppmReference - g.ppmReference) <= 1e-9
+  );
+}
+
+/** Divides the window ([re × L, im × L]) in place as `mode` says; returns the divisor. */
+function normalise(window: Float32Array, L: number, mode: Preprocessing['normalisation']): number {
+  if (mode === 'max-magnitude') return normaliseInputs(window, 1, L)[0];
+  if (mode === 'none') return 1;
+  let s = 0;
+  for (let i = 0; i < window.length; i++) s += window[i] * window[i];
+  const g = Math.sqrt(s);
+  for (let i = 0; i < window.length; i++) window[i] /= g;
+  return g;
+}
+
+/** The listed channels of a normalised window ([re × L, im × L]), channels-first. */
+function channels(window: Float32Array, L: number, list: Preprocessing['channels']): Float32Array {
+  if (list.length === 2 && list[0] === 'real' && list[1] === 'imag') return window;
+  const out = new Float32Array(list.length * L);
+  list.forEach((ch, k) => {
+    for (let j = 0; j < L; j++) {
+      const re = window[j];
+      const im = window[L + j];
+      out[k * L + j] = ch === 'real' ? re : ch === 'imag' ? im : Math.hypot(re, im);
+    }
+  });
+  return out;
+}
+
+/**
+ * The complex spectrum of `fid` (after the contract's line broadening) at the window's ppm values, scaled by
+ * dwell_data / `dwellTime`, as [re × L, im × L].
+ */
+function interpolateWindow(fid: Fid, prep: Preprocessing, source: string): Float32Array {
+  const { ppm, spectrum } = spectrumOf(fid, prep.lineBroadeningHz ?? 0);
   const n = ppm.length;
-  const [lo, hi] = pipeline.model.ppmRange;
-  if (lo < ppm[n - 1] || hi > ppm[0]) {
+  const lo = Math.min(ppm[0], ppm[n - 1]);
+  const hi = Math.max(ppm[0], ppm[n - 1]);
+  const [a, b] = prep.ppmRange;
+  if (a < lo || b > hi) {
+    const ppmText = (x: number) => String(Number(x.toFixed(2)));
     throw new InputError(
-      `spectral range ${ppm[n - 1].toFixed(2)}–${ppm[0].toFixed(2)} ppm does not cover the model window ${lo.toFixed(2)}–${hi.toFixed(2)} ppm`,
-      { file: source, field: 'spectralWidth', expected: 'a spectral width covering the model window' },
+      `spectral range ${lo.toFixed(2)}–${hi.toFixed(2)} ppm does not cover the model window ${ppmText(a)}–${ppmText(b)} ppm`,
+      { file: source, expected: 'a spectral width covering the model window' },
     );
   }
-  const L = pipeline.model.points;
-  const scale = fid.dwellTime / pipeline.grid.dwellTime;
+  const L = prep.points;
+  const win = interpolateSpectrum(ppm, spectrum, windowGrid(prep));
+  const scale = prep.dwellTime !== undefined ? fid.dwellTime / prep.dwellTime : 1;
   const out = new Float32Array(2 * L);
   for (let j = 0; j < L; j++) {
-    const x = hi - ((hi - lo) * j) / (L - 1);
-    // ppm decreases with the index: find k with ppm[k] >= x > ppm[k + 1].
-    const pos = (ppm[0] - x) / (ppm[0] - ppm[n - 1]);
-    let k = Math.min(n - 2, Math.max(0, Math.floor(pos * (n - 1))));
-    while (k > 0 && ppm[k] < x) k--;
-    while (k < n - 2 && ppm[k + 1] >= x) k++;
-    const t = (ppm[k] - x) / (ppm[k] - ppm[k + 1]);
-    out[j] = scale * (spec[2 * k] + t * (spec[2 * k + 2] - spec[2 * k]));
-    out[L + j] = scale * (spec[2 * k + 1] + t * (spec[2 * k + 3] - spec[2 * k + 1]));
+    out[j] = scale * win[2 * j];
+    out[L + j] = scale * win[2 * j + 1];
+  }
+  return out;
+}
+
+/** The uniform ppm grid of a preprocessing window, from hi down to lo. */
+export function windowGrid(prep: Pick<Preprocessing, 'ppmRange' | 'points'>): Float64Array {
+  const [lo, hi] = prep.ppmRange;
+  return Float64Array.from({ length: prep.points }, (_, j) => hi - ((hi - lo) * j) / (prep.points - 1));
+}
+
+/**
+ * Linear interpolation of a complex spectrum (on a monotonic ppm axis, either direction) at the given ppm
+ * values; the values must lie inside the axis (the window must lie inside the spectral width).
+ */
+export function interpolateSpectrum(
+  ppm: ArrayLike<number>,
+  spectrum: ArrayLike<number>,
+  at: ArrayLike<number>,
+): Float64Array {
+  const n = ppm.length;
+  const descending = ppm[0] > ppm[n - 1];
+  const out = new Float64Array(2 * at.length);
+  for (let j = 0; j < at.length; j++) {
+    const x = at[j];
+    // Binary search for the interval [k, k+1] containing x.
+    let lo = 0;
+    let hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (descending ? ppm[mid] >= x : ppm[mid] <= x) lo = mid;
+      else hi = mid;
+    }
+    const t = (x - ppm[lo]) / (ppm[hi] - ppm[lo]);
+    out[2 * j] = spectrum[2 * lo] + t * (spectrum[2 * hi] - spectrum[2 * lo]);
+    out[2 * j + 1] = spectrum[2 * lo + 1] + t * (spectrum[2 * hi + 1] - spectrum[2 * lo + 1]);
   }
   return out;
 }

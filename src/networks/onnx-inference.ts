@@ -2,29 +2,26 @@ import * as ort from 'onnxruntime-node';
 import type { Fid } from '../core/fid.js';
 import type { LoadedBundle } from './bundle.js';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from './contract.js';
-import { networkInput } from '../web/preprocess.js';
-import { type PreparedInput, prepareFid } from './input.js';
+import { type NetworkInput, networkInput, prepareFid } from './input.js';
 
 /**
  * Runs exported qCNN/cCNN bundles with onnxruntime-node (no libtorch needed): what `livermrs quantify` and
  * `livermrs classify` use. Inputs are prepared as in training (input.ts) and checked against the
  * bundle's protocol when it has a training record.
  */
-export function prepareForBundle(fid: Fid, bundle: LoadedBundle, source: string): PreparedInput {
+export function prepareForBundle(fid: Fid, bundle: LoadedBundle, source: string): NetworkInput {
   const r = bundle.record;
   if (r) return prepareFid(fid, r.protocol, r.pipeline, source);
-  // A bundle from elsewhere: the contract's preprocessing, by the function the browser app uses.
-  const x = networkInput(fid, bundle.contract.preprocessing, source);
-  return {
-    input: x.data,
-    norm: x.normalisation,
+  // A bundle from elsewhere: the contract's preprocessing alone, as in the browser app.
+  return networkInput(fid, bundle.contract.preprocessing, {
+    source,
     notes: ['the model has no training record (.training.json): its protocol was not checked'],
-  };
+  });
 }
 
 async function run(
   bundle: LoadedBundle,
-  inputs: PreparedInput[],
+  inputs: NetworkInput[],
   threads: number,
 ): Promise<Record<string, Float32Array>> {
   const session = await ort.InferenceSession.create(bundle.onnx, {
@@ -56,7 +53,7 @@ export interface QuantifiedSpectrum {
 
 export async function quantifyWithBundle(
   bundle: LoadedBundle<QuantifyModelMetadata>,
-  inputs: PreparedInput[],
+  inputs: NetworkInput[],
   threads = 1,
 ): Promise<QuantifiedSpectrum[]> {
   const c = bundle.contract;
@@ -81,7 +78,7 @@ export async function quantifyWithBundle(
 /** Probability of the positive class (contract.classes[1]) per input. */
 export async function classifyWithBundle(
   bundle: LoadedBundle<ClassifyModelMetadata>,
-  inputs: PreparedInput[],
+  inputs: NetworkInput[],
   threads = 1,
 ): Promise<number[]> {
   const out = await run(bundle, inputs, threads);

@@ -1,7 +1,7 @@
 import { LIVERMRS_VERSION } from '../core/version.js';
 import type { Fid } from '../core/fid.js';
 import type { ClassifyFileResult, QuantifyFileResult } from '../networks/results.js';
-import { autoPhase0, spectrumOf } from '../web/preprocess.js';
+import { autoPhasedReal, spectrumOf } from '../spectra/display.js';
 import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureInput } from './types.js';
 
 /**
@@ -14,10 +14,7 @@ import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureI
 /** Real part of the spectrum after the display's automatic zero-order phase (over `window`), on its ppm axis. */
 export function phasedSpectrumInput(fid: Fid, window: [number, number], title?: string): SpectrumFigureInput {
   const { ppm, spectrum } = spectrumOf(fid);
-  const phi = autoPhase0(ppm, spectrum, window);
-  const c = Math.cos(phi);
-  const s = Math.sin(phi);
-  const data = Float64Array.from(ppm, (_, i) => spectrum[2 * i] * c - spectrum[2 * i + 1] * s);
+  const data = autoPhasedReal(ppm, spectrum, window);
   return { ppm, data, ppmRange: [window[0], window[1]], title, unit: 'a.u.' };
 }
 

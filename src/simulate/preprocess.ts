@@ -11,6 +11,10 @@ import type { SimulationGrid } from './signal-model.js';
  * array order: high ppm first) → channels (`real-imag`: [Re..., Im...]; `real`; `magnitude`) → normalisation
  * (`max-abs`: divide by the largest |value| in the cropped channels; `fixed`: divide by `scale`; `none`).
  * The divisor is reported per spectrum so targets can be normalised the same way when wanted.
+ *
+ * The qCNN and cCNN use the crop with normalisation 'none' and divide by the largest magnitude |S| afterwards, in
+ * src/networks/input.ts, so that their training and every inference share one normalisation; 'max-abs' is the
+ * default of streams made without a network's pipeline.
  */
 export interface PreprocessConfig {
   kind: 'livermrs.preprocess';

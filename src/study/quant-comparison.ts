@@ -2,7 +2,7 @@ import type { BasisSet } from '../core/basis.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { simulateDataset } from '../simulate/dataset.js';
 import { type FitSetup, fitMany } from './fit-pool.js';
-import { type InputPipeline, prepareOnGrid } from '../networks/input.js';
+import { type InputPipeline, networkInput } from '../networks/input.js';
 import { predictQcnn, type TrainedQcnn } from '../networks/qcnn.js';
 import {
   absoluteErrors,
@@ -106,7 +106,7 @@ export async function compareQuantification(o: QuantComparisonOptions): Promise<
   const inputs = new Float32Array(n * 2 * L);
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const prep = prepareOnGrid(
+    const prep = networkInput(
       {
         data: fids.subarray(2 * pts * i, 2 * pts * (i + 1)),
         points: pts,

@@ -16,7 +16,7 @@ import { cohortGrid, cohortProtocol } from '../networks/cohorts.js';
 import { classifyConcentrations, trainConcentrationClassifier } from './conventional.js';
 import { STUDY_FIT_OPTIONS } from './fit-features.js';
 import { type FitSetup, fitMany } from './fit-pool.js';
-import { inputPipeline, type ModelProtocol, prepareOnGrid } from '../networks/input.js';
+import { inputPipeline, type ModelProtocol, networkInput } from '../networks/input.js';
 import { oracleProbabilities } from './oracle.js';
 import { predictQcnn, type QcnnModel, trainQcnn } from '../networks/qcnn.js';
 import { compareQuantification, type QuantComparison } from './quant-comparison.js';
@@ -358,7 +358,7 @@ export async function runRepeat(
   const inputs = new Float32Array(patients.length * 2 * L);
   const norms = new Float64Array(patients.length);
   patients.forEach((p, i) => {
-    const prep = prepareOnGrid(p.fid, pipeline, p.id);
+    const prep = networkInput(p.fid, pipeline, { source: p.id });
     inputs.set(prep.input, i * 2 * L);
     norms[i] = prep.norm;
   });

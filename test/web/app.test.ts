@@ -6,7 +6,8 @@ import { readMrs } from '../../src/io/read.js';
 import { formatValue } from '../../src/report/tables.js';
 import { buildWebApp } from '../../src/web/build.js';
 import { classProbability, quantificationRows } from '../../src/web/interpret.js';
-import { combineFids, networkInput } from '../../src/web/preprocess.js';
+import { networkInput } from '../../src/networks/input.js';
+import { combineFids } from '../../src/web/preprocess.js';
 import { type RunningServer, startWebServer } from '../../src/web/server.js';
 import { type HeadlessChromium, launchChromium } from '../helpers/browser.js';
 import { pixelStats } from '../helpers/png.js';
@@ -65,10 +66,10 @@ function expected(files: string[], values?: { bandwidth: number; mhz: number }) 
   });
   const { fid } = combineFids(mrs);
   const x = networkInput(fid, models.qMeta.preprocessing);
-  const mean = applyLinear(models.qMean.weight, models.qMean.bias, x.data);
-  const logvar = applyLinear(models.qLogvar.weight, models.qLogvar.bias, x.data);
-  const rows = quantificationRows(models.qMeta, mean, logvar, x.normalisation);
-  const logit = applyLinear(models.cLogit.weight, models.cLogit.bias, x.data);
+  const mean = applyLinear(models.qMean.weight, models.qMean.bias, x.input);
+  const logvar = applyLinear(models.qLogvar.weight, models.qLogvar.bias, x.input);
+  const rows = quantificationRows(models.qMeta, mean, logvar, x.norm);
+  const logit = applyLinear(models.cLogit.weight, models.cLogit.bias, x.input);
   return { rows, probability: classProbability(models.cMeta, logit) };
 }
 

@@ -4,14 +4,9 @@ import { type Fid, ppmToHz } from '../../src/core/fid.js';
 import { fromFids } from '../../src/core/mrs-data.js';
 import { classProbability, componentGroup, quantificationRows } from '../../src/web/interpret.js';
 import { parseModelMetadata } from '../../src/networks/contract.js';
-import {
-  autoPhase0,
-  combineFids,
-  interpolateSpectrum,
-  networkInput,
-  spectrumOf,
-  windowGrid,
-} from '../../src/web/preprocess.js';
+import { interpolateSpectrum, networkInput, windowGrid } from '../../src/networks/input.js';
+import { autoPhase0, spectrumOf } from '../../src/spectra/display.js';
+import { combineFids } from '../../src/web/preprocess.js';
 import { testModels } from './models.js';
 
 /** A Lorentzian singlet at `ppm` (area 1, T2* 40 ms) with zero-order phase `phase`, in the internal convention. */
@@ -43,19 +38,19 @@ describe('network input', () => {
     const grid = windowGrid(PREP); // 5.7, 5.65, ..., 0.5 (step 0.05)
     expect(grid[0]).toBe(5.7);
     expect(grid[104]).toBeCloseTo(0.5, 12);
-    const mag = x.data.subarray(210, 315);
+    const mag = x.input.subarray(210, 315);
     const peak = mag.indexOf(Math.max(...mag));
     expect(grid[peak]).toBeCloseTo(3.2, 6);
     expect(Math.max(...mag)).toBeCloseTo(1, 6);
     // Absorption at phase 0: the real channel is positive and largest at the peak.
-    expect(x.data[peak]).toBeCloseTo(1, 2);
+    expect(x.input[peak]).toBeCloseTo(1, 2);
   });
 
   it('l2 normalisation gives unit norm; none keeps the scale', () => {
     const x = networkInput(singlet(2), { ...PREP, channels: ['real', 'imag'], normalisation: 'l2' });
-    expect(Math.hypot(...x.data)).toBeCloseTo(1, 5);
+    expect(Math.hypot(...x.input)).toBeCloseTo(1, 5);
     const y = networkInput(singlet(2), { ...PREP, channels: ['real'], normalisation: 'none' });
-    expect(y.normalisation).toBe(1);
+    expect(y.norm).toBe(1);
   });
 
   it("scales by dwell_data / the model's dwell time, so the same FID amplitude gives the same factor at any bandwidth", () => {
@@ -67,24 +62,21 @@ describe('network input', () => {
     const a = networkInput(slow, { ...prep, dwellTime: 1 / 2000 });
     const b = networkInput(fast, { ...prep, dwellTime: 1 / 2000 });
     const sum = (dt: number) => 1 / (1 - Math.exp(-dt / 0.04));
-    expect(b.normalisation / a.normalisation).toBeCloseTo((0.5 * sum(1 / 4000)) / sum(1 / 2000), 3);
-    expect(Math.abs(b.normalisation / a.normalisation - 1)).toBeLessThan(0.005);
+    expect(b.norm / a.norm).toBeCloseTo((0.5 * sum(1 / 4000)) / sum(1 / 2000), 3);
+    expect(Math.abs(b.norm / a.norm - 1)).toBeLessThan(0.005);
     // Without the model's dwell time the factor follows the data's sampling (twice as large at 4000 Hz).
-    expect(networkInput(fast, prep).normalisation / a.normalisation).toBeCloseTo(
-      sum(1 / 4000) / sum(1 / 2000),
-      3,
-    );
+    expect(networkInput(fast, prep).norm / a.norm).toBeCloseTo(sum(1 / 4000) / sum(1 / 2000), 3);
     // The network input itself does not change.
     const c = networkInput(fast, prep);
-    expect(Math.max(...b.data.map((v, i) => Math.abs(v - c.data[i])))).toBeLessThan(1e-6);
+    expect(Math.max(...b.input.map((v, i) => Math.abs(v - c.input[i])))).toBeLessThan(1e-6);
   });
 
   it('refuses a window outside the spectral width, naming the file', () => {
     expect(() =>
-      networkInput(singlet(2), { ...PREP, channels: ['real'], ppmRange: [0.5, 20] }, 'x.nii'),
+      networkInput(singlet(2), { ...PREP, channels: ['real'], ppmRange: [0.5, 20] }, { source: 'x.nii' }),
     ).toThrow(InputError);
     expect(() =>
-      networkInput(singlet(2), { ...PREP, channels: ['real'], ppmRange: [0.5, 20] }, 'x.nii'),
+      networkInput(singlet(2), { ...PREP, channels: ['real'], ppmRange: [0.5, 20] }, { source: 'x.nii' }),
     ).toThrow(/^x\.nii: spectral range .* does not cover the model window 0\.5–20 ppm/);
   });
 

@@ -23,7 +23,9 @@ import {
   parseContract,
   type QuantifyModelMetadata,
 } from '../../networks/contract.js';
-import { autoPhase0, combineFids, networkInput, spectrumOf } from '../preprocess.js';
+import { networkInput } from '../../networks/input.js';
+import { autoPhasedReal, spectrumOf } from '../../spectra/display.js';
+import { combineFids } from '../preprocess.js';
 
 const DISPLAY_RANGE: [number, number] = [0, 6.5];
 
@@ -123,10 +125,7 @@ async function analyse(files: File[]): Promise<Analysis> {
   });
   const { fid, notes } = combineFids(mrs);
   const { ppm, spectrum } = spectrumOf(fid, 0);
-  const phi = autoPhase0(ppm, spectrum, DISPLAY_RANGE);
-  const c = Math.cos(phi);
-  const s = Math.sin(phi);
-  const real = Array.from(ppm, (_, i) => spectrum[2 * i] * c - spectrum[2 * i + 1] * s);
+  const real = autoPhasedReal(ppm, spectrum, DISPLAY_RANGE);
   const mag = Array.from(ppm, (_, i) => Math.hypot(spectrum[2 * i], spectrum[2 * i + 1]));
   const inRange = Array.from(ppm, (p) => p >= DISPLAY_RANGE[0] && p <= DISPLAY_RANGE[1]);
   const yMax = Math.max(...mag.filter((_, i) => inRange[i]));
@@ -154,17 +153,17 @@ async function analyse(files: File[]): Promise<Analysis> {
   const result: Analysis = { mrs, fileName: primary.name, spectrumSvg, info, notes };
   await modelsReady;
   if (qcnn) {
-    const input = networkInput(fid, qcnn.meta.preprocessing, primary.name);
-    const out = await runModel(qcnn, input.data, input.dims);
+    const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name });
+    const out = await runModel(qcnn, input.input, input.dims);
     const mean = out[qcnn.meta.heads.mean]?.data as Float32Array | undefined;
     if (!mean) throw new LivermrsError(`qCNN has no output '${qcnn.meta.heads.mean}'`);
     const lv = qcnn.meta.heads.logvar ? (out[qcnn.meta.heads.logvar]?.data as Float32Array) : undefined;
-    result.rows = quantificationRows(qcnn.meta, mean, lv, input.normalisation);
+    result.rows = quantificationRows(qcnn.meta, mean, lv, input.norm);
     result.unit = qcnn.meta.targets.unit;
   }
   if (ccnn) {
-    const input = networkInput(fid, ccnn.meta.preprocessing, primary.name);
-    const out = await runModel(ccnn, input.data, input.dims);
+    const input = networkInput(fid, ccnn.meta.preprocessing, { source: primary.name });
+    const out = await runModel(ccnn, input.input, input.dims);
     const logits = out[ccnn.meta.heads.logit]?.data as Float32Array | undefined;
     if (!logits) throw new LivermrsError(`cCNN has no output '${ccnn.meta.heads.logit}'`);
     result.probability = classProbability(ccnn.meta, logits);

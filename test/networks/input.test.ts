@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Fid } from '../../src/core/fid.js';
-import { inputPipeline, prepareFid } from '../../src/networks/input.js';
-import { networkInput } from '../../src/web/preprocess.js';
+import { inputPipeline, networkInput, prepareFid } from '../../src/networks/input.js';
 
 const grid = { points: 1024, dwellTime: 1 / 2000, spectrometerFrequency: 127.76, ppmReference: 4.65 };
 const protocol = { ...grid, echoTime: 0.03 };
@@ -34,9 +33,9 @@ describe('network input', () => {
     const ours = prepareFid(fid, protocol, pipeline);
     const web = networkInput(fid, pipeline.model);
     expect(web.dims).toEqual([2, pipeline.model.points]);
-    expect(Math.abs(web.normalisation / ours.norm - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(web.norm / ours.norm - 1)).toBeLessThan(1e-6);
     let diff = 0;
-    for (let i = 0; i < ours.input.length; i++) diff = Math.max(diff, Math.abs(ours.input[i] - web.data[i]));
+    for (let i = 0; i < ours.input.length; i++) diff = Math.max(diff, Math.abs(ours.input[i] - web.input[i]));
     expect(diff).toBeLessThan(1e-6);
     expect(ours.notes).toEqual([]);
     // The window is the 0.5–5.7 ppm liver window on the grid's bins, largest magnitude 1.

@@ -35,7 +35,7 @@ export {
 } from './networks/contract.js';
 export { combineFids } from './web/preprocess.js';
 export { spectrumOf } from './spectra/display.js';
-export { quantificationRows, classProbability } from './web/interpret.js';
+export { quantificationRows, classProbability } from './networks/interpret.js';
 export {
   SignalModel,
   DEFAULT_MODEL_SETTINGS,

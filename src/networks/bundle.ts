@@ -14,6 +14,7 @@ import {
   type QuantifyModelMetadata,
 } from './contract.js';
 import type { InputPipeline, ModelProtocol } from './input.js';
+import { componentGroup } from './interpret.js';
 import type { QcnnModel } from './qcnn.js';
 
 /** The livermrs side file (<stem>.training.json): protocol and provenance. */
@@ -40,7 +41,6 @@ function illustrativeNote(training: Record<string, unknown>): string {
 }
 
 export function quantifyContract(m: QcnnModel, name: string): QuantifyModelMetadata {
-  const lipid = (c: string) => /^L\d\d$/.test(c);
   return {
     format: 'livermrs-model',
     version: 1,
@@ -52,7 +52,7 @@ export function quantifyContract(m: QcnnModel, name: string): QuantifyModelMetad
     input: { name: 'input' },
     preprocessing: m.pipeline.model,
     components: [...m.components],
-    groups: Object.fromEntries(m.components.map((c) => [c, lipid(c) ? 'lipid' : 'metabolite'])),
+    groups: Object.fromEntries(m.components.map((c) => [c, componentGroup(c)])),
     heads: { mean: 'mean', logvar: 'logvar' },
     targets: {
       unit: AMPLITUDE_UNIT,

@@ -3,6 +3,7 @@ import type { Fid } from '../core/fid.js';
 import type { LoadedBundle } from './bundle.js';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from './contract.js';
 import { type NetworkInput, networkInput, prepareFid } from './input.js';
+import { classifyOutputs, quantifyOutputs } from './interpret.js';
 
 /**
  * Runs exported qCNN/cCNN bundles with onnxruntime-node (no libtorch needed): what `livermrs quantify` and
@@ -56,23 +57,17 @@ export async function quantifyWithBundle(
   inputs: NetworkInput[],
   threads = 1,
 ): Promise<QuantifiedSpectrum[]> {
-  const c = bundle.contract;
   const out = await run(bundle, inputs, threads);
-  const mean = out[c.heads.mean];
-  const logvar = c.heads.logvar ? out[c.heads.logvar] : undefined;
-  const K = c.components.length;
-  return inputs.map((p, i) => {
-    const g = c.targets.scaleByInputNorm ? p.norm : 1;
-    const values: number[] = [];
-    const sd: number[] = [];
-    for (let k = 0; k < K; k++) {
-      const s = c.targets.scale?.[k] ?? 1;
-      const o = c.targets.offset?.[k] ?? 0;
-      values.push((mean[i * K + k] * s + o) * g);
-      sd.push(logvar ? Math.exp(logvar[i * K + k] / 2) * Math.abs(s) * g : Number.NaN);
-    }
-    return { components: [...c.components], values, sd };
-  });
+  const rows = quantifyOutputs(
+    bundle.contract,
+    out,
+    inputs.map((p) => p.norm),
+  );
+  return rows.map((r) => ({
+    components: r.map((c) => c.name),
+    values: r.map((c) => c.value),
+    sd: r.map((c) => c.sd ?? Number.NaN),
+  }));
 }
 
 /** Probability of the positive class (contract.classes[1]) per input. */
@@ -81,16 +76,5 @@ export async function classifyWithBundle(
   inputs: NetworkInput[],
   threads = 1,
 ): Promise<number[]> {
-  const out = await run(bundle, inputs, threads);
-  const z = out[bundle.contract.heads.logit];
-  const width = z.length / inputs.length;
-  return inputs.map((_, i) => {
-    if (width === 2) {
-      const a = z[2 * i];
-      const b = z[2 * i + 1];
-      return 1 / (1 + Math.exp(a - b));
-    }
-    const t = z[i];
-    return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
-  });
+  return classifyOutputs(bundle.contract, await run(bundle, inputs, threads), inputs.length);
 }

@@ -4,6 +4,7 @@ import { liverScaling, quantify } from '../fit/quantify.js';
 import type { WaterReference } from '../fit/water-reference.js';
 import { defaultLiverBasis } from '../physics/index.js';
 import { roundedCell } from '../simulate/csv.js';
+import { componentGroup } from './interpret.js';
 import type { QuantifiedSpectrum } from './onnx-inference.js';
 
 /**
@@ -72,7 +73,7 @@ export function qcnnQuantification(
   const asFit = {
     components: r.components.map((name, k) => ({
       name,
-      group: /^L\d\d$/.test(name) ? 'lipid' : 'metabolite',
+      group: componentGroup(name),
       amplitude: r.values[k],
       crlb: r.sd[k],
       crlbPercent: r.values[k] > 0 ? (100 * r.sd[k]) / r.values[k] : Number.POSITIVE_INFINITY,

@@ -1,5 +1,6 @@
 import { LIVERMRS_VERSION } from '../core/version.js';
 import type { Fid } from '../core/fid.js';
+import { componentGroup } from '../networks/interpret.js';
 import type { ClassifyFileResult, QuantifyFileResult } from '../networks/results.js';
 import { autoPhasedReal, spectrumOf } from '../spectra/display.js';
 import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureInput } from './types.js';
@@ -57,7 +58,7 @@ export function networkConcentrationTable(r: QuantifyFileResult): ConcentrationT
       value: scaled ? (c.concentration ?? Number.NaN) : c.amplitude,
       sd: scaled ? c.concentrationSd : c.sd,
       sdPercent: c.sdPercent,
-      group: /^L\d\d$/.test(c.name) ? 'lipid' : 'metabolite',
+      group: componentGroup(c.name),
     })),
     warnings: r.warnings,
     note:

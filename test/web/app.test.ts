@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMrs } from '../../src/io/read.js';
 import { formatValue } from '../../src/report/tables.js';
 import { buildWebApp } from '../../src/web/build.js';
-import { classProbability, quantificationRows } from '../../src/web/interpret.js';
+import { classProbability, quantificationRows } from '../../src/networks/interpret.js';
 import { networkInput } from '../../src/networks/input.js';
 import { combineFids } from '../../src/web/preprocess.js';
 import { type RunningServer, startWebServer } from '../../src/web/server.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { type Fid, ppmToHz } from '../../src/core/fid.js';
 import { fromFids } from '../../src/core/mrs-data.js';
-import { classProbability, componentGroup, quantificationRows } from '../../src/web/interpret.js';
+import { classProbability, componentGroup, quantificationRows } from '../../src/networks/interpret.js';
 import { parseModelMetadata } from '../../src/networks/contract.js';
 import { interpolateSpectrum, networkInput, windowGrid } from '../../src/networks/input.js';
 import { autoPhase0, spectrumOf } from '../../src/spectra/display.js';

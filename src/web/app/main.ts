@@ -13,7 +13,7 @@ import { buildReport } from '../../report/html.js';
 import { escapeXml, linePlotSvg } from '../../report/svg-plot.js';
 import { concentrationTableHtml, keyValueHtml } from '../../report/tables.js';
 import type { ConcentrationRow, ReportInput } from '../../report/types.js';
-import { classProbability, quantificationRows } from '../interpret.js';
+import { classifyOutputs, type NetworkOutputs, quantifyOutputs } from '../../networks/interpret.js';
 import {
   bundleFiles,
   type ClassifyModelMetadata,
@@ -23,7 +23,7 @@ import {
   parseContract,
   type QuantifyModelMetadata,
 } from '../../networks/contract.js';
-import { networkInput } from '../../networks/input.js';
+import { type NetworkInput, networkInput } from '../../networks/input.js';
 import { autoPhasedReal, spectrumOf } from '../../spectra/display.js';
 import { combineFids } from '../preprocess.js';
 
@@ -85,9 +85,11 @@ const modelsReady = (async () => {
   }
 })();
 
-async function runModel(model: LoadedModel<ModelMetadata>, data: Float32Array, dims: [number, number]) {
-  const feeds = { [model.meta.input.name]: new ort.Tensor('float32', data, [1, ...dims]) };
-  return model.session.run(feeds);
+/** The network's outputs for one input, by name. */
+async function runModel(model: LoadedModel<ModelMetadata>, x: NetworkInput): Promise<NetworkOutputs> {
+  const feeds = { [model.meta.input.name]: new ort.Tensor('float32', x.input, [1, ...x.dims]) };
+  const out = await model.session.run(feeds);
+  return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, t.data as Float32Array]));
 }
 
 interface Analysis {
@@ -154,19 +156,12 @@ async function analyse(files: File[]): Promise<Analysis> {
   await modelsReady;
   if (qcnn) {
     const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name });
-    const out = await runModel(qcnn, input.input, input.dims);
-    const mean = out[qcnn.meta.heads.mean]?.data as Float32Array | undefined;
-    if (!mean) throw new LivermrsError(`qCNN has no output '${qcnn.meta.heads.mean}'`);
-    const lv = qcnn.meta.heads.logvar ? (out[qcnn.meta.heads.logvar]?.data as Float32Array) : undefined;
-    result.rows = quantificationRows(qcnn.meta, mean, lv, input.norm);
+    [result.rows] = quantifyOutputs(qcnn.meta, await runModel(qcnn, input), [input.norm]);
     result.unit = qcnn.meta.targets.unit;
   }
   if (ccnn) {
     const input = networkInput(fid, ccnn.meta.preprocessing, { source: primary.name });
-    const out = await runModel(ccnn, input.input, input.dims);
-    const logits = out[ccnn.meta.heads.logit]?.data as Float32Array | undefined;
-    if (!logits) throw new LivermrsError(`cCNN has no output '${ccnn.meta.heads.logit}'`);
-    result.probability = classProbability(ccnn.meta, logits);
+    [result.probability] = classifyOutputs(ccnn.meta, await runModel(ccnn, input), 1);
     result.classMeta = ccnn.meta;
   }
   return result;

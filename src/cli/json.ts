@@ -1,11 +1,14 @@
-/** JSON with non-finite numbers as null and typed arrays as plain arrays. */
+/**
+ * JSON text of the CLI's results (results.json, metrics.json, --json): non-finite numbers as null (JSON has no
+ * NaN) and typed arrays as plain arrays. One writer for fit, quantify, classify and study.
+ */
 export function toJson(value: unknown): string {
   return JSON.stringify(
     value,
     (_k, v) => {
       if (typeof v === 'number' && !Number.isFinite(v)) return null;
-      if (v instanceof Float64Array || v instanceof Float32Array)
-        return Array.from(v, (x) => (Number.isFinite(x) ? x : null));
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+        return Array.from(v as unknown as ArrayLike<number>);
       return v;
     },
     2,

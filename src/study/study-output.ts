@@ -146,17 +146,3 @@ export function quantificationCsv(q: QuantComparison): string {
 }
 
 const num = (v: number | undefined) => roundedCell(v, 6);
-
-/** JSON text with non-finite numbers as null and typed arrays as plain arrays. */
-export function toJsonText(value: unknown): string {
-  return `${JSON.stringify(
-    value,
-    (_k, v) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) return null;
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
-        return Array.from(v as unknown as ArrayLike<number>);
-      return v;
-    },
-    2,
-  )}\n`;
-}

@@ -41,7 +41,7 @@ Examples:
       const { classifyWithBundle } = await import('../../networks/onnx-inference.js');
       const { classifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
-      const { toJsonText } = await import('../../study/study-output.js');
+      const { toJson } = await import('../json.js');
       const { bundle, model, fids, prepared } = await modelInputs(files, opts, 'classify');
       const probs = await classifyWithBundle(bundle, prepared, opts.threads);
       const [neg, pos] = bundle.contract.classes;
@@ -63,7 +63,7 @@ Examples:
         const stems = outputStems(files);
         await withOutputDir(opts.out, async (dir) => {
           for (const [i, r] of out.entries()) {
-            dir.write(`${stems[i]}/results.json`, toJsonText(r));
+            dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
             await writeReportInto(dir, classifyReport(r, fids[i], neg, report), { subdir: stems[i] });
           }
         });

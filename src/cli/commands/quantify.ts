@@ -46,7 +46,7 @@ Examples:
       const { qcnnQuantification, quantificationCsv } = await import('../../networks/results.js');
       const { quantifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
-      const { toJsonText } = await import('../../study/study-output.js');
+      const { toJson } = await import('../json.js');
       const { bundle, model, read, fids, prepared } = await modelInputs(files, opts, 'quantify');
       const results = await quantifyWithBundle(bundle, prepared, opts.threads);
       const water = opts.water ? fitWaterReference(readSingleFid(opts.water, read)) : undefined;
@@ -69,7 +69,7 @@ Examples:
         const stems = outputStems(files);
         await withOutputDir(opts.out, async (dir) => {
           for (const [i, r] of out.entries()) {
-            dir.write(`${stems[i]}/results.json`, toJsonText(r));
+            dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
             dir.write(`${stems[i]}/concentrations.csv`, quantificationCsv(r));
             await writeReportInto(dir, quantifyReport(r, fids[i], report), { subdir: stems[i] });
           }

@@ -176,12 +176,13 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   const { formatCohort } = await import('../../simulate/cohort-schema.js');
   const { loadManifestPatients, manifestDesign, parseManifest } = await import('../../study/manifest.js');
   const { writeBundle } = await import('../../networks/bundle.js');
-  const { metricsJson, predictionsCsv, quantificationCsv, storableRepeat, toJsonText } = await import(
+  const { metricsJson, predictionsCsv, quantificationCsv, storableRepeat } = await import(
     '../../study/study-output.js'
   );
   const { studyReport } = await import('../../study/study-report.js');
   const { writeReport } = await import('../../report/write.js');
   const { withProgress } = await import('../progress.js');
+  const { toJson } = await import('../json.js');
   const { runStudy } = await import('../../study/study-runner.js');
   const { paperCounts, summariseStudy } = await import('../../study/study-summary.js');
   const { ARM_LABELS, DEFAULT_SETTINGS } = await import('../../study/virtual-study.js');
@@ -258,7 +259,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
       notes,
       wallSeconds: (performance.now() - t0) / 1000,
     });
-    writeFileAtomic(join(out, 'metrics.json'), toJsonText(metrics));
+    writeFileAtomic(join(out, 'metrics.json'), `${toJson(metrics)}\n`);
     writeFileAtomic(join(out, 'predictions.csv'), predictionsCsv(results, basis.names));
     const q = results.find((r) => r.quantification)?.quantification;
     if (q) writeFileAtomic(join(out, 'quantification.csv'), quantificationCsv(q));
@@ -305,7 +306,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
           const name = String(r.repeat).padStart(3, '0');
           writeFileAtomic(
             join(out, 'repeats', `${name}.json`),
-            toJsonText({ settings, result: storableRepeat(r) }),
+            `${toJson({ settings, result: storableRepeat(r) })}\n`,
           );
           const yaml = formatCohort(
             r.priors.cohort,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import type { OutputDir } from '../io/atomic.js';
 import type { Network } from '../nn/engine.js';
@@ -155,4 +156,19 @@ function readJson(file: string): unknown {
   } catch (err) {
     throw new InputError(`not valid JSON (${(err as Error).message})`, { file }, { cause: err });
   }
+}
+
+/** `<package>/models`, the shipped models (found from src/networks or dist/src/networks). */
+export function defaultModelsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'models');
+    const has = (task: ModelTask) => existsSync(join(candidate, bundleFiles(task).contract));
+    if (has('quantify') || has('classify')) return candidate;
+    dir = dirname(dir);
+  }
+  throw new InputError('no shipped models found', {
+    file: 'models/',
+    expected: 'the package models directory, or --model DIR (make one with livermrs train)',
+  });
 }

@@ -5,7 +5,7 @@ import { LIVER_WATER_CONTENT, PURE_WATER_MMOL_PER_KG, attenuation } from '../fit
 import { fitWaterReference } from '../fit/water-reference.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { parseCsv } from '../simulate/csv.js';
-import { readSingleFid } from './read-spectrum.js';
+import { readSingleFid } from '../networks/read-spectrum.js';
 import type { Patient, StudyDesign } from './virtual-study.js';
 
 /**

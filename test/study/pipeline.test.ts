@@ -23,7 +23,7 @@ import { cohortGrid, cohortProtocol, combineCohorts } from '../../src/networks/c
 import { ILLUSTRATIVE_NOTE, readBundle, type TrainingRecord } from '../../src/networks/bundle.js';
 import { inputPipeline } from '../../src/networks/input.js';
 import { prepareForBundle, quantifyWithBundle } from '../../src/networks/onnx-inference.js';
-import { readSingleFid } from '../../src/study/read-spectrum.js';
+import { readSingleFid } from '../../src/networks/read-spectrum.js';
 import { predictQcnn, type QcnnModel, trainQcnn } from '../../src/networks/qcnn.js';
 import { drawPatients, PAPER_DESIGN, repeatSeed } from '../../src/study/virtual-study.js';
 import { parseModelMetadata } from '../../src/networks/contract.js';

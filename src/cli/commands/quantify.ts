@@ -42,7 +42,7 @@ Examples:
       // onnxruntime-node, the readers and the report code load here, not at start-up.
       const { quantifyWithBundle } = await import('../../networks/onnx-inference.js');
       const { fitWaterReference } = await import('../../fit/water-reference.js');
-      const { readSingleFid } = await import('../../study/read-spectrum.js');
+      const { readSingleFid } = await import('../../networks/read-spectrum.js');
       const { qcnnQuantification, quantificationCsv } = await import('../../networks/results.js');
       const { quantifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
@@ -145,9 +145,9 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
   opts: ModelInputOptions,
   task: T,
 ) {
-  const { modelName, readBundle } = await import('../../networks/bundle.js');
+  const { defaultModelsDir, modelName, readBundle } = await import('../../networks/bundle.js');
   const { prepareForBundle } = await import('../../networks/onnx-inference.js');
-  const { defaultModelsDir, readSingleFid } = await import('../../study/read-spectrum.js');
+  const { readSingleFid } = await import('../../networks/read-spectrum.js');
   const bundle = readBundle(opts.model ?? defaultModelsDir(), task);
   const read = readOptions(opts);
   const fids = files.map((f) => readSingleFid(f, read));

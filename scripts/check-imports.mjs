@@ -3,9 +3,9 @@
 // line is the outer shell: it may import any folder, no folder may import it).
 //
 // Reads every src/**/*.ts, takes the relative specifiers of `import … from '…'`, `export … from '…'`,
-// `import '…'` and `import('…')` (type-only imports count too: a folder that needs another's types depends on
-// it), folds the file graph into a folder graph and looks for strongly connected components. Files directly in
-// src/ (index.ts, the package entry) form the folder "(root)".
+// `import '…'` and `import('…')` outside comments and strings (type-only imports count too: a folder that needs
+// another's types depends on it), folds the file graph into a folder graph and looks for strongly connected
+// components. Files directly in src/ (index.ts, the package entry) form the folder "(root)".
 //
 // Usage: node scripts/check-imports.mjs [--json] [srcDir]. Exit 0 when clean, 1 with one line per problem
 // (each cycle is printed with the file-level imports that close it).
@@ -30,9 +30,13 @@ function tsFiles(dir) {
   return out;
 }
 
-/** The source with comments blanked out; string and template literals are kept, so specifiers survive. */
-function stripComments(text) {
-  let out = '';
+/**
+ * The source with comments removed and every string or template literal replaced by a placeholder `'@N'`
+ * (N indexes `literals`), so that neither a comment nor the text of a string can look like an import.
+ */
+function tokens(text) {
+  let code = '';
+  const literals = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i];
@@ -42,30 +46,34 @@ function stripComments(text) {
     } else if (c === '/' && next === '*') {
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? text.length : end + 2;
-      out += ' ';
+      code += ' ';
     } else if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
       while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
+      literals.push(c === '`' ? null : text.slice(i + 1, j));
+      code += `'@${literals.length - 1}'`;
       i = j + 1;
     } else {
-      out += c;
+      code += c;
       i++;
     }
   }
-  return out;
+  return { code, literals };
 }
 
-const STATIC = /\b(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*(['"])([^'"]+)\1/g;
-const BARE = /\bimport\s*(['"])([^'"]+)\1/g;
-const DYNAMIC = /\bimport\s*\(\s*(['"])([^'"]+)\1\s*\)/g;
+const STATIC = /\b(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*'@(\d+)'/g;
+const BARE = /\bimport\s*'@(\d+)'/g;
+const DYNAMIC = /\bimport\s*\(\s*'@(\d+)'\s*\)/g;
 
 /** The relative specifiers a file imports. */
 function importSpecifiers(text) {
-  const code = stripComments(text);
+  const { code, literals } = tokens(text);
   const specs = [];
   for (const re of [STATIC, BARE, DYNAMIC]) {
-    for (const m of code.matchAll(re)) specs.push(m[2]);
+    for (const m of code.matchAll(re)) {
+      const spec = literals[Number(m[1])];
+      if (spec !== null) specs.push(spec);
+    }
   }
   return specs.filter((s) => s.startsWith('.'));
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run bench engine`: training and inference throughput of the reference network of DESIGN.md section 6
- * (1-D CNN, 4 convolutions, ~176k parameters, input 2 × 1024, batch 64) on the livermrs engine (libtorch through
+ * `npm run bench engine`: training and inference throughput of the reference network, a 1-D CNN of the qCNN's size
+ * (REFERENCE_SPEC: 4 convolutions, ~176k parameters, input 2 × 1024, batch 64) on the livermrs engine (libtorch through
  * the addon), on PyTorch (Debian's python3-torch running the identical network, data shape, optimiser and thread
  * count, in a child process) and, for inference, on onnxruntime-node with the exported model. Rounds alternate
  * between the engines so that load from other processes affects them alike; medians are reported.
@@ -210,7 +210,7 @@ export async function run(): Promise<Record<string, unknown>> {
     inferenceAtLeast2000: r.inferenceSamplesPerSecond.livermrs >= 2000,
   }));
   return {
-    network: 'DESIGN.md section 6 reference 1-D CNN (bench/engine.ts REFERENCE_SPEC)',
+    network: 'reference 1-D CNN (bench/engine.ts REFERENCE_SPEC)',
     parameters: net.parameterCount,
     input: [BATCH, 2, 1024],
     batch: BATCH,

@@ -6,8 +6,9 @@ import type { DataHeader } from './fit.js';
 /**
  * The liver basis the fitter fits with, and (re-exported from liver-options.ts) the liver fit defaults.
  *
- * liverBasis(): the 15 metabolites and 5 lipid resonance groups of DESIGN.md simulated by the spin-physics
- * engine (src/physics: density matrix, PRESS with ideal pulses, strong coupling) for the data's protocol.
+ * liverBasis(): the 15 metabolites and 5 lipid resonance groups of the liver model (physics/basis.ts
+ * LIVER_COMPONENTS) simulated by the spin-physics engine (src/physics: density matrix, PRESS with ideal pulses,
+ * strong coupling) for the data's protocol.
  * Amplitudes are per molecule; lipid components are per triglyceride (see data/spin-systems/L*.yaml).
  */
 export { LIVER_FIT_OPTIONS, LIVER_PPM_RANGE } from './liver-options.js';
@@ -51,8 +52,8 @@ export function liverProtocol(header: Omit<DataHeader, 'nucleus'>, seq: LiverSeq
 }
 
 /**
- * The 20-component liver basis simulated for the data's grid, field and sequence (default: DESIGN.md's liver
- * protocol, 127.76 MHz, PRESS 15 + 15 ms, 2000 Hz, 1024 points). Line lists are cached per process, so
+ * The 20-component liver basis simulated for the data's grid, field and sequence (default: the liver protocol
+ * of physics/protocol.ts, 127.76 MHz, PRESS 15 + 15 ms, 2000 Hz, 1024 points). Line lists are cached per process, so
  * a second call for the same field and timing only renders the lines onto the grid.
  */
 export function liverBasis(

@@ -6,7 +6,7 @@ import { componentGroups } from './groups.js';
 
 /**
  * Synthetic spectra with known truth, computed in the time domain independently of the fitter's frequency-
- * domain model (DESIGN.md §3): FID(t) = e^{iφ0} Σ_k a_k b_k(t) e^{−(πΓ_g + i2πΔf_g)t} e^{−π²G²t²/(4 ln 2)}
+ * domain model (the signal model of docs/simulation.md): FID(t) = e^{iφ0} Σ_k a_k b_k(t) e^{−(πΓ_g + i2πΔf_g)t} e^{−π²G²t²/(4 ln 2)}
  * + Σ_j w_j e^{(i2πf_j − πd_j)t} + complex white Gaussian noise. Noise is specified by its SD in the frequency
  * domain (per real or imaginary point of fftshift(fft(fid))), σ_t = σ_f/√N in the time domain.
  */

@@ -8,7 +8,7 @@ import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, resolveTiming, sequence
 import { simulateMolecule } from './simulate-molecule.js';
 import { protonCount } from './spin-system.js';
 
-/** The 15 liver metabolites of the paper's model, in this order (DESIGN.md section 2). */
+/** The 15 liver metabolites of the paper's model (Bae et al. 2025), in this order; spin systems in docs/spin-systems.md. */
 export const LIVER_METABOLITES = [
   'Ala',
   'Bet',

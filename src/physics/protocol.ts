@@ -25,7 +25,10 @@ export interface Protocol {
   ppmReference: number;
 }
 
-/** The liver default (DESIGN.md section 2): 3 T (127.76 MHz), PRESS TE 30 ms (15 + 15), 2000 Hz, 1024 points. */
+/**
+ * The liver default: 3 T (127.76 MHz), PRESS TE 30 ms (15 + 15), 2000 Hz, 1024 points; the built-in cohorts and
+ * the shipped models are for it.
+ */
 export const DEFAULT_PROTOCOL: Readonly<Protocol> = Object.freeze({
   spectrometerFrequency: 127.76,
   sequence: 'press',

@@ -7,7 +7,7 @@ import type { ParameterLayout } from './parameters.js';
 import { addNormalBlock } from './ziggurat.js';
 
 /**
- * The liver signal model (DESIGN.md §3; equations in docs/simulation.md):
+ * The liver signal model (equations in docs/simulation.md):
  *
  *   s(t) = e^{iφ0} [ e^{-i2πΔf t} G(t) Σ_k a_k b_k(t) e^{-πΔν_k t}  +  Σ_j c_j e^{i2π f_j t} g_B(t) ]
  *        + A_w e^{iφ_w} e^{i2π f_w t} e^{-πΔν_w t}

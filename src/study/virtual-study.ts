@@ -23,7 +23,7 @@ import { compareQuantification, type QuantComparison } from './quant-comparison.
 import { estimateStudyPriors, type StudyPriors } from './study-priors.js';
 
 /**
- * The virtual clinical study (DESIGN.md §5; Bae et al. 2025's design): a hidden truth cohort draws patients of
+ * The virtual clinical study (Bae et al. 2025's design; docs/study.md): a hidden truth cohort draws patients of
  * two groups; the first of each group ("prior patients") are fitted by NLLS and their fits give the priors;
  * spectra simulated from those priors train a qCNN and a cCNN; the remaining ("test") patients are classified by
  * the cCNN, by the conventional pipeline (NLLS concentrations → penalised logistic regression trained on the

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../../src/networks/contract.js';
 import { linearOnnx, patternWeights } from './linear-onnx.js';
 
-/** The 20 liver components of the paper's model (15 metabolites, 5 lipid groups; DESIGN.md section 2). */
+/** The 20 liver components of the paper's model (15 metabolites, 5 lipid groups; src/physics/basis.ts). */
 export const COMPONENTS: string[] = [...LIVER_COMPONENTS];
 
 const PREP = {

@@ -96,7 +96,10 @@ Examples:
     });
 }
 
-/** Said in every report made with the shipped models (DESIGN.md: their priors are illustrative). */
+/**
+ * Said in every report made with the shipped models: they are trained on the built-in cohorts, whose priors are
+ * illustrative literature trends, not patient data (docs/simulation.md, built-in cohorts).
+ */
 export const SHIPPED_MODEL_WARNING = {
   quantify:
     'The shipped qCNN is trained on simulated spectra drawn from ILLUSTRATIVE cohort priors, not on patient data: ' +

@@ -103,7 +103,8 @@ export const ECHO_TIME_TOLERANCE = 0.002;
  * A measured FID as the input of a model trained by livermrs, after checking it against the model's protocol.
  * On the model's own grid this is exactly the training preprocessing; another grid (spectral width, points, a
  * field within 5%) is resampled (networkInput). Another field strength, echo time or sequence is refused: J-coupling
- * patterns and linewidths in ppm would differ from the training data. So is a water-unsuppressed spectrum.
+ * patterns and linewidths in ppm would differ from the training data. So is a spectrum whose header says it is
+ * water-unsuppressed; a water-dominated one without that flag gets a note.
  */
 export function prepareFid(
   fid: Fid,

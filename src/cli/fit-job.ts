@@ -269,7 +269,7 @@ const csvNumber = (v: number | undefined) => roundedCell(v, 7);
 async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Promise<Record<string, string>> {
   const { fitSection } = await import('../report/from-fit.js');
   const { buildReport } = await import('../report/html.js');
-  const { statusLine } = await import('../report/from-water-fat.js');
+  const { statusLine } = await import('../report/status-line.js');
   const summary = summarise(job, r, q);
   const st = fitStatus(r).build();
   const failed = st.status === 'failed';

@@ -147,9 +147,10 @@ export async function runWaterFatJob(
   }
   if (!report) return { files: {}, summary };
   const { buildReport } = await import('../report/html.js');
+  const { statusLine } = await import('../report/status-line.js');
   const built = buildReport({
     title: `livermrs fit: ${name}`,
-    subtitle: `${report.statusLine({ status: String(summary.status), reasons: summary.statusReasons as string[] })}`,
+    subtitle: `${statusLine({ status: String(summary.status), reasons: summary.statusReasons as string[] })}`,
     meta: [
       ['livermrs', LIVERMRS_VERSION],
       ['water suppression', `${o.suppression.suppressed ? 'on' : 'off'} (from the ${o.suppression.source})`],

@@ -1,6 +1,7 @@
 import type { Fid } from '../core/fid.js';
 import type { FitResult } from '../fit/fit.js';
 import { liverScaling, quantify } from '../fit/quantify.js';
+import type { ResultStatus, Status } from '../fit/status.js';
 import type { WaterReference } from '../fit/water-reference.js';
 import { defaultLiverBasis } from '../physics/index.js';
 import { roundedCell } from '../simulate/csv.js';
@@ -27,6 +28,9 @@ export interface QuantifiedComponentResult {
 export interface QuantifyFileResult {
   file: string;
   model: string;
+  /** ok, doubtful or failed (outside what the network was trained for: no components, no fat fraction). */
+  status: Status;
+  statusReasons: string[];
   notes: string[];
   unit: string;
   components: QuantifiedComponentResult[];
@@ -37,10 +41,13 @@ export interface QuantifyFileResult {
 export interface ClassifyFileResult {
   file: string;
   model: string;
-  /** Probability of the positive class. */
-  probability: number;
+  /** ok, doubtful or failed (outside what the network was trained for: no probability). */
+  status: Status;
+  statusReasons: string[];
+  /** Probability of the positive class (null when failed). */
+  probability: number | null;
   positiveClass: string;
-  predicted: string;
+  predicted: string | null;
   threshold: number;
   notes: string[];
 }
@@ -55,6 +62,8 @@ export interface QcnnQuantificationOptions {
   water?: WaterReference;
   /** Repetition time (s) for the water scaling; default the file's, else 1.5 s. */
   repetitionTime?: number;
+  /** Whether the input is inside the network's training range (default ok). */
+  check?: ResultStatus;
 }
 
 /**
@@ -91,12 +100,16 @@ export function qcnnQuantification(
       ? liverScaling(fid.echoTime ?? 0.03, opts.repetitionTime ?? fid.repetitionTime ?? 1.5)
       : undefined,
   });
+  const check = opts.check ?? { status: 'ok', reasons: [] };
+  const failed = check.status === 'failed';
   return {
     file: opts.file,
     model: opts.model,
+    status: check.status,
+    statusReasons: check.reasons,
     notes: opts.notes,
     unit: q.unit ?? opts.unit,
-    components: q.components.map((c) => ({
+    components: (failed ? [] : q.components).map((c) => ({
       name: c.name,
       amplitude: c.amplitude,
       sd: c.crlb,
@@ -105,7 +118,7 @@ export function qcnnQuantification(
         ? { concentration: c.concentration, concentrationSd: c.concentrationSd }
         : {}),
     })),
-    fatFraction: q.fatFraction ? { percent: q.fatFraction.percent, sd: q.fatFraction.sd } : null,
+    fatFraction: q.fatFraction && !failed ? { percent: q.fatFraction.percent, sd: q.fatFraction.sd } : null,
     warnings: q.warnings,
   };
 }

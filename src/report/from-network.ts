@@ -3,6 +3,7 @@ import type { Fid } from '../core/fid.js';
 import { componentGroup } from '../networks/interpret.js';
 import type { ClassifyFileResult, QuantifyFileResult } from '../networks/results.js';
 import { autoPhasedReal, spectrumOf } from '../spectra/display.js';
+import { statusLine } from './status-line.js';
 import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureInput } from './types.js';
 
 /**
@@ -80,6 +81,7 @@ export interface NetworkReportOptions {
 export function quantifyReport(r: QuantifyFileResult, fid: Fid, opts: NetworkReportOptions): ReportInput {
   const name = r.file.split(/[\\/]/).pop() ?? r.file;
   const blocks: ReportBlock[] = [
+    { kind: 'text', text: statusLine({ status: r.status, reasons: r.statusReasons }) },
     spectrumBlock(fid, opts.window, r.file, 'qCNN'),
     {
       kind: 'text',
@@ -118,7 +120,26 @@ export function classifyReport(
   opts: NetworkReportOptions,
 ): ReportInput {
   const name = r.file.split(/[\\/]/).pop() ?? r.file;
+  const status: ReportBlock = {
+    kind: 'text',
+    text: statusLine({ status: r.status, reasons: r.statusReasons }),
+  };
+  if (r.probability === null || r.predicted === null) {
+    // Outside what the network was trained for: no probability, the reasons instead.
+    const blocks: ReportBlock[] = [
+      status,
+      spectrumBlock(fid, opts.window, r.file, 'cCNN'),
+      ...notesBlocks(r.notes),
+    ];
+    return {
+      title: `livermrs classify: ${name}`,
+      subtitle: r.file,
+      meta: reportMeta(r.model, fid, opts),
+      sections: [{ heading: 'cCNN classification', blocks }],
+    };
+  }
   const blocks: ReportBlock[] = [
+    status,
     {
       kind: 'probability',
       input: {

@@ -1,6 +1,7 @@
 import type { SeriesResult } from '../fit/water-fat/series.js';
 import type { ValueSd, WaterFatResult } from '../fit/water-fat/water-fat-fit.js';
 import { fitSpectrumInput } from './from-fit.js';
+import { statusLine } from './status-line.js';
 import type { ReportSection } from './types.js';
 
 /**
@@ -9,10 +10,6 @@ import type { ReportSection } from './types.js';
  */
 const pm = (v: ValueSd | undefined, digits = 2, unit = '') =>
   v ? `${v.value.toFixed(digits)} ± ${v.sd.toFixed(digits)}${unit}` : 'n/a';
-
-export function statusLine(s: { status: string; reasons: string[] }): string {
-  return `Status: ${s.status.toUpperCase()}${s.reasons.length ? ` — ${s.reasons.join('; ')}` : ''}`;
-}
 
 export function waterFatSection(r: WaterFatResult, title: string, heading = 'Water–fat fit'): ReportSection {
   const blocks: ReportSection['blocks'] = [{ kind: 'text', text: statusLine(r.status) }];

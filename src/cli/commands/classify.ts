@@ -4,7 +4,13 @@ import type { NetworkReportOptions } from '../../report/from-network.js';
 import type { ClassifyFileResult } from '../../networks/results.js';
 import { printJson } from '../options.js';
 import { outputStems } from '../output-names.js';
-import { type ModelInputOptions, modelInputOptions, modelInputs, SHIPPED_MODEL_WARNING } from './quantify.js';
+import {
+  type ModelInputOptions,
+  modelInputOptions,
+  modelInputs,
+  SHIPPED_MODEL_WARNING,
+  statusText,
+} from './quantify.js';
 
 interface ClassifyOptions extends ModelInputOptions {
   out?: string;
@@ -42,19 +48,24 @@ Examples:
       const { classifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
       const { toJson } = await import('../json.js');
-      const { bundle, model, fids, prepared } = await modelInputs(files, opts, 'classify');
+      const { bundle, model, fids, prepared, checks } = await modelInputs(files, opts, 'classify');
       const probs = await classifyWithBundle(bundle, prepared, opts.threads);
       const [neg, pos] = bundle.contract.classes;
       const threshold = bundle.contract.threshold ?? 0.5;
-      const out: ClassifyFileResult[] = files.map((file, i) => ({
-        file,
-        model,
-        probability: probs[i],
-        positiveClass: pos,
-        predicted: probs[i] >= threshold ? pos : neg,
-        threshold,
-        notes: prepared[i].notes,
-      }));
+      const out: ClassifyFileResult[] = files.map((file, i) => {
+        const failed = checks[i].status === 'failed';
+        return {
+          file,
+          model,
+          status: checks[i].status,
+          statusReasons: checks[i].reasons,
+          probability: failed ? null : probs[i],
+          positiveClass: pos,
+          predicted: failed ? null : probs[i] >= threshold ? pos : neg,
+          threshold,
+          notes: prepared[i].notes,
+        };
+      });
       if (opts.out) {
         const report: NetworkReportOptions = {
           window: bundle.contract.preprocessing.ppmRange,
@@ -71,7 +82,11 @@ Examples:
       if (opts.json) printJson(out.length === 1 ? out[0] : out);
       else {
         for (const r of out) {
-          process.stdout.write(`${r.file}: P(${pos}) = ${r.probability.toFixed(3)} -> ${r.predicted}\n`);
+          process.stdout.write(
+            r.probability === null
+              ? `${r.file}: ${statusText(r)}\n`
+              : `${r.file}: P(${pos}) = ${r.probability.toFixed(3)} -> ${r.predicted}  ${statusText(r)}\n`,
+          );
           for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
         }
       }

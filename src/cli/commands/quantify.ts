@@ -47,7 +47,7 @@ Examples:
       const { quantifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
       const { toJson } = await import('../json.js');
-      const { bundle, model, read, fids, prepared } = await modelInputs(files, opts, 'quantify');
+      const { bundle, model, read, fids, prepared, checks } = await modelInputs(files, opts, 'quantify');
       const results = await quantifyWithBundle(bundle, prepared, opts.threads);
       const water = opts.water ? fitWaterReference(readSingleFid(opts.water, read)) : undefined;
       const out = results.map((r, i) =>
@@ -58,6 +58,7 @@ Examples:
           notes: prepared[i].notes,
           water,
           repetitionTime: opts.tr !== undefined ? opts.tr / 1000 : undefined,
+          check: checks[i],
         }),
       );
       if (opts.out) {
@@ -78,7 +79,7 @@ Examples:
       if (opts.json) printJson(out.length === 1 ? out[0] : out);
       else {
         for (const r of out) {
-          process.stdout.write(`${r.file}  (${r.model}; ${r.unit})\n`);
+          process.stdout.write(`${r.file}  (${r.model}; ${r.unit})  ${statusText(r)}\n`);
           for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
           for (const c of r.components) {
             const value = c.concentration ?? c.amplitude;
@@ -113,6 +114,7 @@ export const SHIPPED_MODEL_WARNING = {
 /** Options shared by quantify and classify: the models directory, header values a file may lack, threads. */
 export interface ModelInputOptions {
   model?: string;
+  force?: boolean;
   sw?: number;
   frequency?: number;
   te?: number;
@@ -136,6 +138,10 @@ export function modelInputOptions(cmd: Command, stem: 'qcnn' | 'ccnn'): Command 
       parseNumber('--frequency', { min: 1 }),
     )
     .option('--te <ms>', 'echo time, for files that do not store it', parseNumber('--te', { min: 0 }))
+    .option(
+      '--force',
+      "answer also for spectra outside the model's training range (SNR, linewidth); the status says doubtful",
+    )
     .option('--threads <k>', 'onnxruntime threads', parseNumber('--threads', { min: 1, integer: true }), 1);
 }
 
@@ -155,7 +161,23 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
   const read = readOptions(opts);
   const fids = files.map((f) => readSingleFid(f, read));
   const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
-  return { bundle, model: modelName(bundle), read, fids, prepared };
+  // Inside what the network was trained for? SNR and lipid linewidth against its cohorts' training prior.
+  const { checkTrainingRange, trainingRange } = await import('../../networks/training-range.js');
+  const range = trainingRange(bundle.record);
+  const checks = fids.map((fid) => {
+    if (!range || !bundle.record) {
+      return { status: 'doubtful' as const, reasons: ['the training range of this model is unknown'] };
+    }
+    const c = checkTrainingRange(fid, bundle.record, range);
+    // --force: the numbers are given, the status keeps the reasons (doubtful instead of failed).
+    return opts.force && c.status === 'failed' ? { ...c, status: 'doubtful' as const } : c;
+  });
+  return { bundle, model: modelName(bundle), read, fids, prepared, checks };
+}
+
+/** STATUS (reasons), for the one-line summaries. */
+export function statusText(r: { status: string; statusReasons: string[] }): string {
+  return `${r.status.toUpperCase()}${r.statusReasons.length ? ` (${r.statusReasons.join('; ')})` : ''}`;
 }
 
 export function readOptions(o: ModelInputOptions): ReadMrsOptions {

@@ -28,6 +28,16 @@ export interface StudyRunOptions {
   onRepeat?: (r: RepeatResult, all: RepeatResult[]) => void | Promise<void>;
   onEvent?: (e: StudyEvent) => void;
   signal?: AbortSignal;
+  /**
+   * Run only shard `index` (1-based) of `count`: repeats r with (r − 1) mod count = index − 1. Each repeat keeps
+   * its own seed (repeatSeed(seed, r)) and patients, so shards run anywhere and merge into the same results.
+   */
+  shard?: { index: number; count: number };
+}
+
+/** True when repeat r belongs to the shard (always without one). */
+export function inShard(r: number, shard?: { index: number; count: number }): boolean {
+  return !shard || (r - 1) % shard.count === shard.index - 1;
 }
 
 export async function runStudy(o: StudyRunOptions): Promise<RepeatResult[]> {
@@ -39,7 +49,7 @@ export async function runStudy(o: StudyRunOptions): Promise<RepeatResult[]> {
   const results = [...(o.done ?? [])].sort((a, b) => a.repeat - b.repeat);
   const repeats = o.patients ? 1 : s.repeats;
   for (let r = 1; r <= repeats; r++) {
-    if (results.some((x) => x.repeat === r)) continue;
+    if (results.some((x) => x.repeat === r) || !inShard(r, o.shard)) continue;
     const seed = repeatSeed(s.seed, r);
     const patients = o.patients ?? drawPatients(generator as SpectrumGenerator, s.design, seed);
     const result = await runRepeat(

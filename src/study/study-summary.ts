@@ -121,3 +121,67 @@ export function paperCounts(m: ClassificationMetrics): {
     accuracy: `${m.tp + m.tn}/${m.tp + m.tn + m.fp + m.fn}`,
   };
 }
+
+/** One line of the study's headline: a method's pooled AUC with its 95 % interval and its gaps to the bounds. */
+export interface HeadlineRow {
+  arm: ArmName;
+  auc: number;
+  /** 95 % interval of the pooled AUC (Hanley & McNeil, Radiology 1982;143:29). */
+  low: number;
+  high: number;
+  /** Median AUC over repeats. */
+  median: number;
+  /** AUC − the spectral bound's and − the oracle's (pooled), when those arms ran. */
+  gapToBound?: number;
+  gapToOracle?: number;
+}
+
+/** Standard error of an AUC from n1 positives and n0 negatives (Hanley & McNeil 1982). */
+export function aucStandardError(a: number, n1: number, n0: number): number {
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  const v = (a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n0 - 1) * (q2 - a * a)) / (n1 * n0);
+  return Math.sqrt(Math.max(0, v));
+}
+
+export function headline(summary: StudySummary, results: readonly RepeatResult[]): HeadlineRow[] {
+  const pooled = (arm: ArmName) => summary.arms.find((a) => a.arm === arm)?.pooled.auc;
+  const bound = pooled('spectralBound');
+  const oracle = pooled('oracle');
+  return summary.arms.map((a) => {
+    let n1 = 0;
+    let n0 = 0;
+    for (const r of results) {
+      for (const p of r.patients) {
+        if (p.role !== 'test' || p.probabilities[a.arm] === undefined) continue;
+        if (p.label === 1) n1++;
+        else n0++;
+      }
+    }
+    const se = aucStandardError(a.pooled.auc, Math.max(1, n1), Math.max(1, n0));
+    return {
+      arm: a.arm,
+      auc: a.pooled.auc,
+      low: Math.max(0, a.pooled.auc - 1.96 * se),
+      high: Math.min(1, a.pooled.auc + 1.96 * se),
+      median: a.auc.median,
+      ...(bound !== undefined && a.arm !== 'spectralBound' && a.arm !== 'oracle'
+        ? { gapToBound: a.pooled.auc - bound }
+        : {}),
+      ...(oracle !== undefined && a.arm !== 'oracle' ? { gapToOracle: a.pooled.auc - oracle } : {}),
+    };
+  });
+}
+
+/** The headline as text lines (the end of `livermrs study`, and the report's first table). */
+export function headlineText(rows: HeadlineRow[], label: (arm: ArmName) => string): string[] {
+  const f = (x: number) => x.toFixed(2);
+  const sg = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+  return rows.map((r) => {
+    const gaps = [
+      r.gapToBound !== undefined ? `${sg(r.gapToBound)} to the spectral bound` : '',
+      r.gapToOracle !== undefined ? `${sg(r.gapToOracle)} to the oracle` : '',
+    ].filter(Boolean);
+    return `${label(r.arm)}: AUC ${f(r.auc)} (95% CI ${f(r.low)}–${f(r.high)}; median per repeat ${f(r.median)})${gaps.length ? `, ${gaps.join(', ')}` : ''}`;
+  });
+}

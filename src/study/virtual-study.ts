@@ -43,19 +43,21 @@ export interface StudyDesign {
 /** The paper's design: 20 LC and 17 LC-HCC patients; the first 10 + 10 give the priors; 10 + 7 are tested. */
 export const PAPER_DESIGN: StudyDesign = { groups: ['LC', 'LC-HCC'], prior: [10, 10], test: [10, 7] };
 
-export type ArmName = 'ccnn' | 'conventional' | 'qcnnLogistic' | 'oracle';
-export const ARMS: ArmName[] = ['ccnn', 'conventional', 'qcnnLogistic', 'oracle'];
+export type ArmName = 'ccnn' | 'conventional' | 'qcnnLogistic' | 'spectralBound' | 'oracle';
+export const ARMS: ArmName[] = ['ccnn', 'conventional', 'qcnnLogistic', 'spectralBound', 'oracle'];
 /** Short names for figure axes. */
 export const ARM_SHORT: Record<ArmName, string> = {
   ccnn: 'cCNN',
   conventional: 'NLLS+LR',
   qcnnLogistic: 'qCNN+LR',
+  spectralBound: 'cCNN(truth)',
   oracle: 'Oracle',
 };
 export const ARM_LABELS: Record<ArmName, string> = {
   ccnn: 'cCNN',
   conventional: 'NLLS + logistic regression',
   qcnnLogistic: 'qCNN + logistic regression',
+  spectralBound: 'Spectral bound (cCNN trained on the truth cohort)',
   oracle: 'Oracle (true amplitudes)',
 };
 
@@ -94,6 +96,13 @@ export interface StudySettings {
   priorAmplitudes?: 'nonnegative' | 'signed';
   /** Class prior (probability of the positive group) all classifiers decide under; default: the design's. */
   classPrior?: number;
+  /**
+   * Virtual studies: also train a cCNN on the truth cohort itself (same architecture, spectra and epochs) and
+   * score it on the same test patients: what a spectral classifier can reach when its priors are right (the
+   * achievable bound of the pipeline; the oracle on true amplitudes bounds any quantification). Optional so that
+   * settings stored before it existed read back (as false).
+   */
+  spectralBound?: boolean;
   threads: { torch: number; simulation: number; fit: number };
   fitOptions: FitOptions;
 }
@@ -110,6 +119,7 @@ export const DEFAULT_SETTINGS: Omit<StudySettings, 'repeats' | 'seed'> = {
   nuisance: 'pooled',
   amplitudes: 'separate',
   ccnnCalibration: 'prior-patients',
+  spectralBound: true,
   threads: { torch: 1, simulation: 1, fit: 2 },
   fitOptions: STUDY_FIT_OPTIONS,
 };
@@ -351,6 +361,19 @@ export async function runRepeat(
     onEpoch: progress('ccnn'),
   });
   lap('ccnn');
+  // 3b. The spectral bound: the same cCNN, trained on spectra from the truth cohort itself.
+  const bound =
+    s.spectralBound && ctx.truth
+      ? await trainCcnn({
+          ...common,
+          source: { ...source, cohort: ctx.truth.cohort },
+          architecture: architecture(s.ccnn.architecture),
+          members: s.ccnn.members,
+          seed: seed + 3,
+          onEpoch: progress('bound'),
+        })
+      : undefined;
+  if (bound) lap('spectralBound');
 
   // 4. Classify the test patients.
   say('classify', 'classifying the test patients');
@@ -386,6 +409,11 @@ export async function runRepeat(
         )
       : 1;
   probs.ccnn = testIdx.map((i) => sigmoid(cLogits[i] / priorTemperature + shift));
+  if (bound) {
+    const bLogits = await ccnnLogits(bound.net, block, L);
+    const bShift = logit(prior) - logit(bound.model.trainingPrior);
+    probs.spectralBound = testIdx.map((i) => sigmoid(bLogits[i] + bShift));
+  }
   const conv = trainConcentrationClassifier(rowsOf(nllsValues, priorIdx), priorLabels);
   probs.conventional = classifyConcentrations(conv, rowsOf(nllsValues, testIdx)).map((p) =>
     sigmoid(logit(p) + lrShift),

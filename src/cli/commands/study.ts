@@ -31,6 +31,7 @@ interface StudyOptions {
   positive?: string;
   out: string;
   resume?: boolean;
+  shard?: { index: number; count: number };
   json?: boolean;
   quiet?: boolean;
 }
@@ -132,6 +133,11 @@ export function register(program: Command): void {
     .option('--positive <group>', 'with --manifest: the positive group (default: the second group listed)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--resume', 'keep the repeats already in DIR/repeats and run the missing ones')
+    .option(
+      '--shard <I/N>',
+      'run only shard I of N (repeats r with (r-1) mod N = I-1), e.g. one job of a Slurm or Kubernetes array; merge with --resume',
+      parseShard,
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress messages')
     .addHelpText(
@@ -184,7 +190,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   const { withProgress } = await import('../progress.js');
   const { toJson } = await import('../json.js');
   const { runStudy } = await import('../../study/study-runner.js');
-  const { paperCounts, summariseStudy } = await import('../../study/study-summary.js');
+  const { headline, headlineText, paperCounts, summariseStudy } = await import(
+    '../../study/study-summary.js'
+  );
   const { ARM_LABELS, DEFAULT_SETTINGS } = await import('../../study/virtual-study.js');
   const templateLoaded = loadCohort(o.template);
   let template = templateLoaded.cohort;
@@ -298,6 +306,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
         patients,
         done,
         signal: p.signal,
+        shard: o.shard,
         onEvent: (e) => {
           if (e.stage !== 'quantification' || !e.message.startsWith('NLLS '))
             say(`repeat ${e.repeat}: ${e.stage}: ${e.message}`);
@@ -340,16 +349,32 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     { quiet: o.quiet || o.json, unit: 'repeats' },
   );
   log = (line) => process.stderr.write(`${line}\n`);
+  // Written after every new repeat; written here too so that a --resume with nothing left to run (merging
+  // shards) still leaves the metrics, predictions and report of all repeats.
+  await write(results);
   const summary = summariseStudy(results);
   if (o.json) printJson({ out, repeats: results.length, summary });
   else {
     for (const a of summary.arms) {
       say(
-        `${ARM_LABELS[a.arm]}: sensitivity ${a.counts.sensitivity}, specificity ${a.counts.specificity}, accuracy ${a.counts.accuracy} (medians), AUC ${a.auc.median.toFixed(2)} (IQR ${a.auc.q1.toFixed(2)}–${a.auc.q3.toFixed(2)})`,
+        `${ARM_LABELS[a.arm]}: sensitivity ${a.counts.sensitivity}, specificity ${a.counts.specificity}, accuracy ${a.counts.accuracy} (medians)`,
       );
     }
+    // The headline: per method the pooled AUC with its interval and the gaps to both bounds.
+    for (const line of headlineText(headline(summary, results), (arm) => ARM_LABELS[arm])) say(line);
+    say(`report: ${join(out, 'report.html')}`);
     say(`${results.length} repeat(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${out}`);
   }
+}
+
+function parseShard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) {
+    throw new UsageError(`--shard: '${v}' is not I/N with 1 <= I <= N (e.g. 3/10)`);
+  }
+  return { index, count };
 }
 
 /** Repeats of an earlier run with the same settings (others are an error: mixing would be wrong). */

@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import {
+  defaultSpinSystems,
+  pressSequence,
+  simulateMolecule,
+  steamSequence,
+} from '../../src/physics/index.js';
+import {
+  fullSpace,
+  hardPulse,
+  hermitePulse,
+  hyperbolicSecantPulse,
+  measureBandwidthHz,
+  peakB1Hz,
+  pulsePropagator,
+  type RfPulse,
+  readPta,
+  type ShapedPulseStep,
+  shapedPress,
+  shapedRunner,
+  shapedSteam,
+  singleSpinProfile,
+  sincPulse,
+  sliceGrid,
+  spinRepresentation,
+  writePta,
+} from '../../src/physics/pulses/index.js';
+import { rotationY } from '../../src/physics/spin-operators.js';
+import type { LineList } from '../../src/spectra/line-list.js';
+
+const MHZ = 127.76;
+const REF = 4.65;
+
+function maxLineDifference(a: LineList, b: LineList): number {
+  expect(b.hz.length).toBe(a.hz.length);
+  let err = 0;
+  for (let k = 0; k < a.hz.length; k++) {
+    err = Math.max(
+      err,
+      Math.abs(a.hz[k] - b.hz[k]),
+      Math.abs(a.re[k] - b.re[k]),
+      Math.abs(a.im[k] - b.im[k]),
+    );
+  }
+  return err;
+}
+
+/**
+ * Independent Bloch integrator: per sample, the magnetisation vector is rotated (Rodrigues) by
+ * |Omega| dt about Omega = 2 pi (b1 a cos phi, b1 a sin phi, offset), right-handed (dM/dt = Omega x M in the
+ * rotating frame of a proton with the engine's sign conventions).
+ */
+function bloch(p: RfPulse, b1: number, offsetHz: number, phase0: number, m0: [number, number, number]) {
+  let [mx, my, mz] = m0;
+  const dt = p.duration / p.amplitude.length;
+  for (let k = 0; k < p.amplitude.length; k++) {
+    const phi = p.phase[k] + phase0;
+    const ox = 2 * Math.PI * b1 * p.amplitude[k] * Math.cos(phi);
+    const oy = 2 * Math.PI * b1 * p.amplitude[k] * Math.sin(phi);
+    const oz = 2 * Math.PI * offsetHz;
+    const w = Math.hypot(ox, oy, oz);
+    if (w === 0) continue;
+    const [nx, ny, nz] = [ox / w, oy / w, oz / w];
+    const th = w * dt;
+    const c = Math.cos(th);
+    const s = Math.sin(th);
+    const dot = nx * mx + ny * my + nz * mz;
+    const cx = ny * mz - nz * my;
+    const cy = nz * mx - nx * mz;
+    const cz = nx * my - ny * mx;
+    mx = mx * c + cx * s + nx * dot * (1 - c);
+    my = my * c + cy * s + ny * dot * (1 - c);
+    mz = mz * c + cz * s + nz * dot * (1 - c);
+  }
+  return [mx, my, mz];
+}
+
+/** Single-spin density-matrix response of one selective step at position x, through the engine's propagator. */
+function spinHalfResponse(step: ShapedPulseStep, offsetHz: number, x: number) {
+  const space = fullSpace({ twoS: [1], offsetHz: [offsetHz], couplingHz: [0] });
+  const u = pulsePropagator(space, step, step.gradientHzPerM * x);
+  // rho = U Iz U^dagger from Iz = diag(1/2, -1/2); U = [[u00, u01], [u10, u11]]
+  const c = (i: number) => ({ re: u.re[i], im: u.im[i] });
+  const [u00, u01, u10, u11] = [c(0), c(1), c(2), c(3)];
+  // rho01 = (u00 conj(u10) - u01 conj(u11)) / 2
+  const r01re = (u00.re * u10.re + u00.im * u10.im - (u01.re * u11.re + u01.im * u11.im)) / 2;
+  const r01im = (u00.im * u10.re - u00.re * u10.im - (u01.im * u11.re - u01.re * u11.im)) / 2;
+  const r00 = (u00.re ** 2 + u00.im ** 2 - (u01.re ** 2 + u01.im ** 2)) / 2;
+  // refocusing: |<-|U|+>|^2 = |u10|^2 (the +1 -> -1 pathway's amplitude from F+)
+  return { mx: 2 * r01re, my: -2 * r01im, mz: 2 * r00, refocus: u10.re ** 2 + u10.im ** 2 };
+}
+
+describe('pulses as data', () => {
+  it('spin-S representations of a y rotation equal the Wigner d matrices of the ideal engine', () => {
+    for (const twoS of [1, 2, 3, 4]) {
+      const th = 1.1;
+      const d = spinRepresentation(twoS, { ar: Math.cos(th / 2), ai: 0, br: Math.sin(th / 2), bi: 0 });
+      const r = rotationY(twoS, th);
+      for (let i = 0; i < r.length; i++) {
+        expect(Math.abs(d.re[i] - r[i])).toBeLessThan(1e-13);
+        expect(Math.abs(d.im[i])).toBeLessThan(1e-13);
+      }
+    }
+  });
+
+  it('calibrates B1 from the amplitude integral and measures the sinc bandwidth as lobes / duration', () => {
+    const p = sincPulse(2.6e-3, 90, { lobes: 6 });
+    const prof = singleSpinProfile(p, [0]);
+    expect(prof.mz[0]).toBeCloseTo(0, 6); // on resonance: 90 degrees
+    expect(Math.hypot(prof.mxRe[0], prof.mxIm[0])).toBeCloseTo(1, 6);
+    expect(singleSpinProfile(p, [0], 180).mz[0]).toBeCloseTo(-1, 6);
+    const bw = measureBandwidthHz({ ...p, timeBandwidth: undefined });
+    expect(Math.abs(bw / (6 / 2.6e-3) - 1)).toBeLessThan(0.12);
+    expect(peakB1Hz(hardPulse(1e-3, 90))).toBeCloseTo(250, 9);
+  });
+
+  it('hermite 90 excites and a hyperbolic secant inverts adiabatically (same Mz at 1x and 1.5x B1)', () => {
+    const h = hermitePulse(2e-3, 90);
+    expect(singleSpinProfile(h, [0]).mz[0]).toBeCloseTo(0, 6);
+    const hs = hyperbolicSecantPulse(8e-3);
+    const a = singleSpinProfile(hs, [0, 200]);
+    const b = singleSpinProfile({ ...hs, b1MaxHz: hs.b1MaxHz! * 1.5 }, [0, 200]);
+    for (const m of [...a.mz, ...b.mz]) expect(m).toBeLessThan(-0.98);
+  });
+
+  it('.pta text round-trips (amplitude, phase, time-bandwidth product from REFGRAD)', () => {
+    const p = sincPulse(5.2e-3, 180, { lobes: 4, samples: 128 });
+    const text = writePta(p);
+    expect(text.startsWith('PULSENAME:\tsinc4-hann\r\n')).toBe(true);
+    expect(text).toMatch(/REFGRAD:\t[0-9.]+\r\n/);
+    expect(text).toMatch(/\r\n1\.000000000\t0\.000000000\t;\t\(64\)\r\n/);
+    const { pulse, header } = readPta(text, { duration: 5.2e-3, flipDegrees: 180 });
+    expect(header.AMPINT).toBeGreaterThan(0);
+    expect(pulse.amplitude.length).toBe(128);
+    expect(pulse.timeBandwidth!).toBeCloseTo(4, 6);
+    for (let k = 0; k < 128; k++) {
+      expect(pulse.amplitude[k]).toBeCloseTo(p.amplitude[k], 8);
+      expect(Math.cos(pulse.phase[k])).toBeCloseTo(Math.cos(p.phase[k]), 8);
+    }
+    expect(() => readPta('PULSENAME:\tx\n1 2 3 oops\nfoo', { duration: 1e-3, flipDegrees: 90 })).toThrow(
+      /line 3/,
+    );
+  });
+});
+
+describe('shaped-pulse engine: known answers', () => {
+  const lib = defaultSpinSystems();
+  const hard = { excitation: hardPulse(1e-9, 90), refocusing: hardPulse(1e-9, 180) };
+
+  it('(a) hard pulses of vanishing duration reproduce the ideal PRESS and STEAM line lists to 1e-6', () => {
+    const press = pressSequence(0.015, 0.015);
+    const steam = steamSequence(0.02, 0.01);
+    for (const name of ['Lac', 'Glu']) {
+      const base = { spectrometerFrequency: MHZ, ppmReference: REF };
+      const ideal = simulateMolecule(lib.get(name), { ...base, sequence: press });
+      const shaped = simulateMolecule(lib.get(name), {
+        ...base,
+        sequence: press,
+        runner: shapedRunner(shapedPress(0.015, 0.015, hard, { grid: 1 })),
+      });
+      expect(maxLineDifference(ideal, shaped)).toBeLessThan(1e-6);
+    }
+    const base = { spectrometerFrequency: MHZ, ppmReference: REF, sequence: steam };
+    const ideal = simulateMolecule(lib.get('Lac'), base);
+    const shaped = simulateMolecule(lib.get('Lac'), {
+      ...base,
+      runner: shapedRunner(shapedSteam(0.02, 0.01, hardPulse(1e-9, 90), { grid: 1 })),
+    });
+    expect(maxLineDifference(ideal, shaped)).toBeLessThan(1e-6);
+  });
+
+  it('(b) sinc slice profiles from the density matrix match an independent Bloch integrator', () => {
+    const pulses = {
+      excitation: sincPulse(2.6e-3, 90, { lobes: 6, samples: 128 }),
+      refocusing: sincPulse(5.2e-3, 180, { lobes: 6, samples: 128 }),
+    };
+    const seq = shapedPress(0.03, 0.03, pulses, { thickness: 0.02, grid: 41 });
+    const exc = seq.steps[0] as ShapedPulseStep;
+    const ref = seq.steps[2] as ShapedPulseStep;
+    let worst = 0;
+    for (const x of exc.positions) {
+      const dm = spinHalfResponse(exc, 0, x);
+      const b = bloch(exc.pulse, peakB1Hz(exc.pulse, 90), exc.gradientHzPerM * x, exc.phase, [0, 0, 1]);
+      worst = Math.max(worst, Math.abs(dm.mx - b[0]), Math.abs(dm.my - b[1]), Math.abs(dm.mz - b[2]));
+    }
+    for (const x of ref.positions) {
+      const dm = spinHalfResponse(ref, 0, x);
+      const b = bloch(ref.pulse, peakB1Hz(ref.pulse, 180), ref.gradientHzPerM * x, ref.phase, [0, 0, 1]);
+      worst = Math.max(worst, Math.abs(dm.mz - b[2]), Math.abs(dm.refocus - (1 - b[2]) / 2));
+    }
+    expect(worst).toBeLessThan(1e-10);
+    // and the profile is a slice: full excitation at the centre, none at the edge of the field of view
+    expect(spinHalfResponse(exc, 0, 0).mz).toBeLessThan(0.01);
+    expect(spinHalfResponse(exc, 0, 0.02).mz).toBeGreaterThan(0.99);
+  });
+
+  it('(c) the chemical-shift displacement of a singlet at 3.4 ppm equals offset / (gamma G)', () => {
+    const pulses = {
+      excitation: sincPulse(2.6e-3, 90, { lobes: 6, samples: 128 }),
+      refocusing: sincPulse(5.2e-3, 180, { lobes: 6, samples: 128 }),
+    };
+    const seq = shapedPress(0.03, 0.03, pulses, { thickness: 0.02, grid: 1 });
+    const offset = (3.4 - REF) * MHZ; // -159.7 Hz
+    const xs = sliceGrid(241, 0.06);
+    for (const step of [seq.steps[0], seq.steps[2]] as ShapedPulseStep[]) {
+      const centroid = (nu: number) => {
+        let s = 0;
+        let sx = 0;
+        for (const x of xs) {
+          const r = spinHalfResponse(step, nu, x);
+          const w = step.flipDegrees === 90 ? Math.hypot(r.mx, r.my) : r.refocus;
+          s += w;
+          sx += w * x;
+        }
+        return sx / s;
+      };
+      const shift = centroid(offset) - centroid(0);
+      const expected = -offset / step.gradientHzPerM; // resonance where offset + gamma G x = 0
+      expect(Math.abs(expected)).toBeGreaterThan(0.001); // mm-scale: a real displacement
+      expect(Math.abs(shift - expected)).toBeLessThan(0.001 * 0.02); // measured: 1.382 vs 1.384 mm (90), 2.768 vs 2.768 mm (180)
+    }
+  });
+
+  it('a singlet keeps its proton count (|amplitudes| sum) through shaped PRESS', () => {
+    const seq = shapedPress(0.015, 0.015, defaultPulses(), { grid: 8 }, 8);
+    const base = { spectrometerFrequency: MHZ, ppmReference: REF, sequence: pressSequence(0.015, 0.015) };
+    const cr = simulateMolecule(lib.get('Cr'), { ...base, runner: shapedRunner(seq) });
+    let total = 0;
+    for (let k = 0; k < cr.re.length; k++) total += Math.hypot(cr.re[k], cr.im[k]);
+    expect(total).toBeGreaterThan(4.5);
+    expect(total).toBeLessThan(5.5);
+  });
+});
+
+function defaultPulses() {
+  return {
+    excitation: sincPulse(2.6e-3, 90, { lobes: 6, samples: 64 }),
+    refocusing: sincPulse(5.2e-3, 180, { lobes: 6, samples: 64 }),
+  };
+}

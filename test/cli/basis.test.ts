@@ -95,6 +95,9 @@ describe('livermrs basis', () => {
     ],
     ['too few points', ['--points', '8'], /--points: 8 is below 16/],
     ['a non-number', ['--sw', 'wide'], /--sw: 'wide' is not a number/],
+    ['--grid without --pulses', ['--grid', '8'], /--grid needs --pulses/],
+    ['shaped pulses for pulse-acquire', ['--sequence', 'fid', '--pulses', 'default'], /--pulses needs/],
+    ['a missing pulse-set file', ['--pulses', '/nonexistent/p.json'], /p\.json: cannot read/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} with one line and exit code 2`, async () => {
@@ -131,5 +134,29 @@ describe('livermrs basis', () => {
     const { basis } = readBasisJson(readFileSync(join(outDir, 'basis.json'), 'utf8'));
     expect(basis.names).toEqual(['Foo', 'Cr']);
     expect(basis.fids[0][0]).toBeCloseTo(3, 12);
+  });
+
+  it('simulates shaped pulses from a pulse-set file with a .pta refocusing pulse', async () => {
+    const { sincPulse, writePta } = await import('../../src/physics/pulses/index.js');
+    const dir = tmp();
+    writeFileSync(join(dir, 'ref.pta'), writePta(sincPulse(5.2e-3, 180, { lobes: 6, samples: 64 })));
+    writeFileSync(
+      join(dir, 'pulses.json'),
+      JSON.stringify({
+        excitation: { shape: 'sinc', durationMs: 2.6, lobes: 6, samples: 64 },
+        refocusing: { pta: 'ref.pta', durationMs: 5.2 },
+        thicknessMm: 25,
+        couplingSteps: 8,
+      }),
+    );
+    const out = join(dir, 'out');
+    const args = ['basis', '--pulses', join(dir, 'pulses.json'), '--grid', '4', '--metabolites', 'Cr,Lac'];
+    expect(await runCli([...args, '--out', out, '--no-plot', '--json'])).toBe(0);
+    const { basis } = readBasisJson(readFileSync(join(out, 'basis.json'), 'utf8'));
+    expect(basis.names).toEqual(['Cr', 'Lac']);
+    expect(String(basis.meta?.generator)).toMatch(/shaped pulses sinc6-hann \/ sinc6-hann, 4-point grid/);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ excitation: { shape: 'gauss', durationMs: 2 } }));
+    expect(await runCli(['basis', '--pulses', join(dir, 'bad.json'), '--out', join(dir, 'o2')])).toBe(2);
+    expect(io.err).toMatch(/bad\.json: excitation\.shape: shape = "gauss"/);
   });
 });

@@ -23,6 +23,8 @@ interface BasisOptions {
   gaussian: number;
   exchangeable?: boolean;
   spinSystems?: string;
+  pulses?: string;
+  grid?: number;
   format: 'json' | 'lcmodel' | 'fsl';
   out: string;
   plot?: boolean | string;
@@ -33,7 +35,7 @@ export function register(program: Command): void {
   program
     .command('basis')
     .description(
-      'Simulate a basis set (density matrix, ideal pulses) and write it as JSON, LCModel .BASIS or FSL-MRS',
+      'Simulate a basis set (density matrix, ideal or shaped pulses) and write it as JSON, LCModel .BASIS or FSL-MRS',
     )
     .option(
       '--field <tesla>',
@@ -94,6 +96,15 @@ export function register(program: Command): void {
     )
     .option('--exchangeable', 'include exchangeable NH/OH protons (left out by default)')
     .option('--spin-systems <path>', 'extra spin-system YAML file or folder (same names replace built-ins)')
+    .option(
+      '--pulses <file>',
+      "simulate real RF pulses and slice selection: a pulse-set JSON file (docs/physics-shaped.md) or 'default' (Hann sincs, 20 mm)",
+    )
+    .option(
+      '--grid <n>',
+      'positions per slice direction with --pulses (default 64)',
+      parseNumber('--grid', { min: 1, max: 4096, integer: true }),
+    )
     .option('--format <format>', 'json, lcmodel or fsl', parseFormat, 'json')
     .option('--out <dir>', 'output folder', 'out/basis')
     .option(
@@ -109,6 +120,8 @@ Examples:
   livermrs basis --out out/basis
   livermrs basis --field 3 --sequence press --te1 11 --te2 19 --sw 4000 --points 2048 --format lcmodel --out out/press30
   livermrs basis --sequence steam --te 20 --tm 10 --metabolites brain --format fsl --out out/steam-fsl
+  livermrs basis --pulses default --grid 64 --out out/press-shaped
+  livermrs basis --pulses my-press.json --grid 32 --format lcmodel --out out/press-mine
 
 Formats: json writes basis.json (livermrs native, with line lists; docs/basis-format.md); lcmodel writes
 basis.BASIS (LCModel prefers slightly broadened lines: add --linewidth 2); fsl writes one <name>.json per
@@ -228,6 +241,7 @@ async function runBasis(o: BasisOptions): Promise<void> {
   const { writeLcmBasis } = await import('../../io/lcmodel/basis.js');
   const { basisPlotSvg } = await import('../../report/basis-plot.js');
   const library = loadSpinSystems(o.spinSystems);
+  const pulses = await pulseSetFromOptions(o);
   const components = resolveComponents(o.metabolites, library, {
     liver: LIVER_COMPONENTS,
     brain: BRAIN_METABOLITES,
@@ -238,6 +252,7 @@ async function runBasis(o: BasisOptions): Promise<void> {
     linewidthHz: o.linewidth,
     gaussianHz: o.gaussian,
     includeExchangeable: o.exchangeable,
+    pulses,
   };
   const basis = simulateBasis(protocol, components, options);
   const seconds = (performance.now() - started) / 1000;
@@ -273,6 +288,34 @@ async function runBasis(o: BasisOptions): Promise<void> {
         files.map((f) => `  wrote ${f}\n`).join(''),
     );
   }
+}
+
+/** --pulses and --grid as a pulse set (undefined: ideal pulses). */
+async function pulseSetFromOptions(o: BasisOptions) {
+  if (o.pulses === undefined) {
+    if (o.grid !== undefined) throw new UsageError('--grid needs --pulses (the ideal engine has no slices)');
+    return undefined;
+  }
+  if (o.sequence === 'fid') throw new UsageError('--pulses needs --sequence press or steam');
+  const { defaultPulseSet, parsePulseSet } = await import('../../physics/pulses/pulse-set.js');
+  const grid = o.grid ?? 64;
+  if (o.pulses === 'default') return defaultPulseSet(grid);
+  const { readFileSync } = await import('node:fs');
+  const { dirname, resolve } = await import('node:path');
+  const { InputError } = await import('../../core/errors.js');
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new InputError(`cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
+    }
+  };
+  return parsePulseSet(
+    read(o.pulses),
+    o.pulses,
+    (rel) => read(resolve(dirname(o.pulses as string), rel)),
+    grid,
+  );
 }
 
 function basisId(b: BasisSet): string {

@@ -33,3 +33,10 @@ export {
   spinRepresentation,
 } from './simulate.js';
 export { shapedRunner } from './runner.js';
+export {
+  type PulseSet,
+  defaultPulseSet,
+  shapedSequenceFor,
+  pulseSetKey,
+  parsePulseSet,
+} from './pulse-set.js';

@@ -33,7 +33,7 @@ export interface ShapedSequence {
   steps: ShapedStep[];
   /**
    * Coupling steps per pulse: within a pulse the Hamiltonian is split (Strang) into the one-spin part (RF,
-   * chemical shift, gradient: exact per sample) and the J part (applied `couplingSteps` times). Default 32.
+   * chemical shift, gradient: exact per sample) and the J part (applied `couplingSteps` times). Default 16.
    */
   couplingSteps?: number;
 }

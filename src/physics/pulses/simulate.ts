@@ -273,7 +273,7 @@ export function pulsePropagator(
   space: FullSpace,
   step: ShapedPulseStep,
   deltaHz: number,
-  couplingSteps = 32,
+  couplingSteps = 16,
 ): ComplexMatrix {
   const pulse = step.pulse;
   const samples = pulse.amplitude.length;
@@ -517,7 +517,7 @@ export function runShapedSequence(
   sink: LineSink,
 ): number {
   const space = fullSpace(system);
-  const couplingSteps = sequence.couplingSteps ?? 32;
+  const couplingSteps = sequence.couplingSteps ?? 16;
   const cache = new Map<string, ComplexMatrix[]>();
   const n = space.dim;
   let rho: ComplexMatrix | null = equilibriumZeeman(space);

@@ -362,7 +362,7 @@ describe('shaped-pulse engine against a brute-force propagator', () => {
     };
     const hStatic = cz(D);
     const delta = step.gradientHzPerM * step.positions[0];
-    twoS.forEach((_, g) => add(hStatic, embed(g, ops[g][2]), offsetHz[g] + delta));
+    for (let g = 0; g < twoS.length; g++) add(hStatic, embed(g, ops[g][2]), offsetHz[g] + delta);
     for (let a = 0; a < 3; a++)
       for (let b = a + 1; b < 3; b++) {
         const j = couplingHz[a * 3 + b];

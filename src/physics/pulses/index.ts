@@ -40,3 +40,4 @@ export {
   pulseSetKey,
   parsePulseSet,
 } from './pulse-set.js';
+export { type FslSequence, readFslSequence, writeFslSequence } from './fslmrs-sequence.js';

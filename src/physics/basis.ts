@@ -5,6 +5,7 @@ import { renderLines } from '../spectra/render.js';
 import { defaultSpinSystems } from './default-library.js';
 import { type PulseSet, pulseSetKey, shapedSequenceFor } from './pulses/pulse-set.js';
 import { shapedRunner } from './pulses/runner.js';
+import type { ShapedSequence } from './pulses/sequence.js';
 import type { SpinSystemLibrary } from './library.js';
 import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, resolveTiming, sequenceFor } from './protocol.js';
 import { simulateMolecule } from './simulate-molecule.js';
@@ -74,6 +75,21 @@ export interface SimulateBasisOptions {
   cache?: boolean;
   /** Real RF pulses and slice grids (pulses/pulse-set.ts) instead of ideal instantaneous pulses. */
   pulses?: PulseSet;
+  /**
+   * A complete shaped sequence (e.g. read from an FSL-MRS sequence file): replaces the protocol's timing and
+   * `pulses`; the protocol then only gives field, reference and sampling.
+   */
+  shapedSequence?: ShapedSequence;
+}
+
+const sequenceIds = new WeakMap<ShapedSequence, number>();
+let nextSequenceId = 1;
+function sequenceId(s: ShapedSequence): number {
+  const known = sequenceIds.get(s);
+  if (known !== undefined) return known;
+  const id = nextSequenceId++;
+  sequenceIds.set(s, id);
+  return id;
 }
 
 const lineCache = new WeakMap<SpinSystemLibrary, Map<string, LineList>>();
@@ -97,7 +113,9 @@ export function simulateLineLists(
     });
   }
   const sequence = sequenceFor(timing);
-  const runner = options.pulses ? shapedRunner(shapedSequenceFor(timing, options.pulses)) : undefined;
+  const shaped =
+    options.shapedSequence ?? (options.pulses ? shapedSequenceFor(timing, options.pulses) : undefined);
+  const runner = shaped ? shapedRunner(shaped) : undefined;
   const includeExchangeable = options.includeExchangeable ?? false;
   let cache = lineCache.get(library);
   if (!cache) {
@@ -109,7 +127,11 @@ export function simulateLineLists(
     protocol.ppmReference,
     timing,
     includeExchangeable,
-    options.pulses ? pulseSetKey(options.pulses) : 'ideal',
+    options.shapedSequence
+      ? `sequence#${sequenceId(options.shapedSequence)}`
+      : options.pulses
+        ? pulseSetKey(options.pulses)
+        : 'ideal',
   ]);
   const out: Record<string, LineList> = {};
   for (const name of components) {
@@ -176,9 +198,11 @@ export function simulateBasis(
     sequence: timing.sequence,
     components: info,
     meta: {
-      generator: options.pulses
-        ? `livermrs density-matrix simulation (shaped pulses ${options.pulses.excitation.name} / ${options.pulses.refocusing.name}, ${options.pulses.slice.grid ?? 64}-point grid per direction)`
-        : 'livermrs density-matrix simulation (ideal pulses)',
+      generator: options.shapedSequence
+        ? `livermrs density-matrix simulation (shaped sequence ${options.shapedSequence.name})`
+        : options.pulses
+          ? `livermrs density-matrix simulation (shaped pulses ${options.pulses.excitation.name} / ${options.pulses.refocusing.name}, ${options.pulses.slice.grid ?? 64}-point grid per direction)`
+          : 'livermrs density-matrix simulation (ideal pulses)',
       protocol: { ...protocol },
       te1: timing.te1,
       te2: timing.te2,

@@ -159,4 +159,34 @@ describe('livermrs basis', () => {
     expect(await runCli(['basis', '--pulses', join(dir, 'bad.json'), '--out', join(dir, 'o2')])).toBe(2);
     expect(io.err).toMatch(/bad\.json: excitation\.shape: shape = "gauss"/);
   });
+
+  it('simulates an FSL-MRS sequence description given with --sequence-file', async () => {
+    const { sincPulse, shapedPress, writeFslSequence } = await import('../../src/physics/pulses/index.js');
+    const dir = tmp();
+    const pulses = {
+      excitation: sincPulse(2.6e-3, 90, { samples: 32 }),
+      refocusing: sincPulse(5.2e-3, 180, { samples: 32 }),
+    };
+    const seq = shapedPress(0.011, 0.019, pulses, { grid: 3 }, 4);
+    const protocol = { spectrometerFrequency: 123.2, ppmReference: 4.65, points: 2048, dwellTime: 1 / 4000 };
+    writeFileSync(join(dir, 'press.json'), writeFslSequence(seq, protocol));
+    const out = join(dir, 'out');
+    const args = [
+      'basis',
+      '--sequence-file',
+      join(dir, 'press.json'),
+      '--metabolites',
+      'Cr,Lac',
+      '--no-plot',
+    ];
+    expect(await runCli([...args, '--out', out])).toBe(0);
+    const { basis } = readBasisJson(readFileSync(join(out, 'basis.json'), 'utf8'));
+    expect(basis.points).toBe(2048);
+    expect(basis.spectrometerFrequency).toBeCloseTo(123.2, 9);
+    expect(basis.echoTime).toBeCloseTo(0.03, 9);
+    expect(basis.meta?.te1).toBeCloseTo(0.011, 9);
+    expect(String(basis.meta?.generator)).toMatch(/shaped sequence press-shaped/);
+    expect(await runCli([...args, '--te', '30', '--out', join(dir, 'o2')])).toBe(2);
+    expect(io.err).toMatch(/--te does not go with --sequence-file/);
+  });
 });

@@ -25,6 +25,7 @@ interface BasisOptions {
   spinSystems?: string;
   pulses?: string;
   grid?: number;
+  sequenceFile?: string;
   format: 'json' | 'lcmodel' | 'fsl';
   out: string;
   plot?: boolean | string;
@@ -105,6 +106,10 @@ export function register(program: Command): void {
       'positions per slice direction with --pulses (default 64)',
       parseNumber('--grid', { min: 1, max: 4096, integer: true }),
     )
+    .option(
+      '--sequence-file <file>',
+      'an FSL-MRS sequence description (JSON: pulses, gradients, delays, grid, B0, points, SW) to simulate as given',
+    )
     .option('--format <format>', 'json, lcmodel or fsl', parseFormat, 'json')
     .option('--out <dir>', 'output folder', 'out/basis')
     .option(
@@ -122,14 +127,15 @@ Examples:
   livermrs basis --sequence steam --te 20 --tm 10 --metabolites brain --format fsl --out out/steam-fsl
   livermrs basis --pulses default --grid 64 --out out/press-shaped
   livermrs basis --pulses my-press.json --grid 32 --format lcmodel --out out/press-mine
+  livermrs basis --sequence-file examplePRESS.json --metabolites Lac,Glu --out out/fsl-seq
 
 Formats: json writes basis.json (livermrs native, with line lists; docs/basis-format.md); lcmodel writes
 basis.BASIS (LCModel prefers slightly broadened lines: add --linewidth 2); fsl writes one <name>.json per
 component (an FSL-MRS basis folder: keep other .json files out).
 `,
     )
-    .action(async (opts: BasisOptions) => {
-      await runBasis(opts);
+    .action(async (opts: BasisOptions, cmd: Command) => {
+      await runBasis(opts, (name) => cmd.getOptionValueSource(name) === 'cli');
     });
 }
 
@@ -231,8 +237,9 @@ function resolveComponents(
   return out;
 }
 
-async function runBasis(o: BasisOptions): Promise<void> {
-  const protocol = protocolFromOptions(o);
+async function runBasis(o: BasisOptions, given: (option: string) => boolean): Promise<void> {
+  const fromFile = o.sequenceFile === undefined ? undefined : await readSequenceFile(o, given);
+  const protocol = fromFile?.protocol ?? protocolFromOptions(o);
   // Loaded here, not at start-up: only this command simulates, plots and writes basis sets.
   const { BRAIN_METABOLITES, LIVER_COMPONENTS, loadSpinSystems, simulateBasis, simulateLineLists } =
     await import('../../physics/index.js');
@@ -253,6 +260,7 @@ async function runBasis(o: BasisOptions): Promise<void> {
     gaussianHz: o.gaussian,
     includeExchangeable: o.exchangeable,
     pulses,
+    shapedSequence: fromFile?.sequence,
   };
   const basis = simulateBasis(protocol, components, options);
   const seconds = (performance.now() - started) / 1000;
@@ -288,6 +296,61 @@ async function runBasis(o: BasisOptions): Promise<void> {
         files.map((f) => `  wrote ${f}\n`).join(''),
     );
   }
+}
+
+/**
+ * --sequence-file: an FSL-MRS sequence description gives the sequence, field, reference and sampling; --sw,
+ * --points and --ppm-reference given on the command line still apply, timing and pulse options are refused.
+ */
+async function readSequenceFile(o: BasisOptions, given: (option: string) => boolean) {
+  for (const flag of ['te', 'te1', 'te2', 'tm', 'pulses', 'grid', 'field', 'frequency', 'sequence']) {
+    if (given(flag)) {
+      throw new UsageError(`--${flag} does not go with --sequence-file (the file describes the sequence)`);
+    }
+  }
+  const file = o.sequenceFile as string;
+  const { readFileSync } = await import('node:fs');
+  const { InputError } = await import('../../core/errors.js');
+  const { readFslSequence } = await import('../../physics/pulses/fslmrs-sequence.js');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
+  }
+  const f = readFslSequence(text, file);
+  // Timing between pulse centres, for the basis metadata (the shaped sequence itself is simulated as given).
+  const centres: number[] = [];
+  const keeps: number[] = [];
+  let t = 0;
+  for (const s of f.sequence.steps) {
+    if (s.kind === 'delay') {
+      t += s.seconds;
+    } else {
+      centres.push(t + s.pulse.duration / 2);
+      keeps.push(s.keep);
+      t += s.pulse.duration;
+    }
+  }
+  const echo = t - centres[0];
+  const steam = centres.length === 3 && keeps[1] === 0;
+  const protocol: Protocol = {
+    spectrometerFrequency: f.spectrometerFrequency,
+    dwellTime: given('sw') ? 1 / o.sw : f.dwellTime,
+    points: given('points') ? o.points : f.points,
+    ppmReference: given('ppmReference') ? o.ppmReference : f.ppmReference,
+    ...(steam
+      ? { sequence: 'steam' as const, te: echo - (centres[2] - centres[1]), tm: centres[2] - centres[1] }
+      : centres.length >= 2
+        ? {
+            sequence: 'press' as const,
+            te1: 2 * (centres[1] - centres[0]),
+            te2: Math.max(0, echo - 2 * (centres[1] - centres[0])),
+          }
+        : { sequence: 'fid' as const }),
+  };
+  checkProtocol(protocol, file);
+  return { protocol, sequence: f.sequence };
 }
 
 /** --pulses and --grid as a pulse set (undefined: ideal pulses). */

@@ -1,4 +1,5 @@
 import { InputError } from '../../core/errors.js';
+import { parseJsonObject } from './json.js';
 import { amplitudeIntegral, peakB1Hz, type RfPulse } from './pulse.js';
 import { GAMMA_1H_HZ_PER_T } from './pta.js';
 import type { ShapedPulseStep, ShapedSequence, ShapedStep } from './sequence.js';
@@ -40,15 +41,7 @@ const GRAD_UNITS: Record<string, number> = { Hz: 1, T: GAMMA_1H_HZ_PER_T, mT: GA
 const SPACE_UNITS: Record<string, number> = { mm: 1e-3, cm: 1e-2, m: 1 };
 
 export function readFslSequence(text: string, file = 'sequence.json', couplingSteps?: number): FslSequence {
-  let root: Json;
-  try {
-    root = JSON.parse(text) as Json;
-  } catch (err) {
-    throw new InputError(`not JSON (${(err as Error).message})`, {
-      file,
-      expected: 'an FSL-MRS sequence file',
-    });
-  }
+  const root: Json = parseJsonObject(text, file, 'an FSL-MRS sequence file');
   const bad = (field: string, value: unknown, expected: string) =>
     new InputError(`${field} = ${JSON.stringify(value)?.slice(0, 60)}`, { file, field, expected });
   // FSL-MRS accepts both RX_ and Rx_ spellings.

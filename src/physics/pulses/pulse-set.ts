@@ -1,4 +1,5 @@
 import { InputError } from '../../core/errors.js';
+import { parseJsonObject } from './json.js';
 import type { SequenceTiming } from '../protocol.js';
 import type { RfPulse } from './pulse.js';
 import { readPta } from './pta.js';
@@ -78,15 +79,7 @@ export function parsePulseSet(
   readText: (relativePath: string) => string,
   grid = 64,
 ): PulseSet {
-  let root: Json;
-  try {
-    root = JSON.parse(text) as Json;
-  } catch (err) {
-    throw new InputError(`not JSON (${(err as Error).message})`, {
-      file,
-      expected: 'a pulse-set JSON object',
-    });
-  }
+  const root: Json = parseJsonObject(text, file, 'a pulse-set JSON object');
   const num = (o: Json, key: string, where: string, min: number, max: number, fallback?: number): number => {
     const v = o[key] ?? fallback;
     if (typeof v !== 'number' || !(v >= min && v <= max)) {

@@ -1,6 +1,6 @@
 import { type CoherenceState, acquire, evolve } from '../density-matrix.js';
 import type { LineSink } from '../sequences.js';
-import { type CoupledSystem, EigenSpace } from '../spin-space.js';
+import { type CoupledSystem, EigenSpace, transformBlock } from '../spin-space.js';
 import { type CayleyKlein, peakB1Hz, spinHalfPropagator } from './pulse.js';
 import type { ShapedPulseStep, ShapedSequence } from './sequence.js';
 
@@ -444,7 +444,7 @@ function fromCoherence(space: FullSpace, state: CoherenceState): ComplexMatrix {
   return out;
 }
 
-/** V_a^T Z V_b (toEigen) or V_a Z V_b^T (back), real orthogonal V. */
+/** V_a^T Z V_b (toEigen) or V_a Z V_b^T (back, = (V_a^T)^T Z (V_b^T)), real orthogonal V. */
 function sandwich(
   va: Float64Array,
   z: Float64Array,
@@ -453,23 +453,14 @@ function sandwich(
   nb: number,
   toEigen: boolean,
 ): Float64Array {
-  const t = new Float64Array(na * nb);
-  for (let i = 0; i < na; i++) {
-    for (let k = 0; k < nb; k++) {
-      const zik = z[i * nb + k];
-      if (zik === 0) continue;
-      for (let j = 0; j < nb; j++) t[i * nb + j] += zik * (toEigen ? vb[k * nb + j] : vb[j * nb + k]);
-    }
-  }
-  const out = new Float64Array(na * nb);
-  for (let k = 0; k < na; k++) {
-    for (let i = 0; i < na; i++) {
-      const v = toEigen ? va[k * na + i] : va[i * na + k];
-      if (v === 0) continue;
-      for (let j = 0; j < nb; j++) out[i * nb + j] += v * t[k * nb + j];
-    }
-  }
-  return out;
+  if (toEigen) return transformBlock(va, z, vb, na, nb);
+  return transformBlock(transpose(va, na), z, transpose(vb, nb), na, nb);
+}
+
+function transpose(v: Float64Array, n: number): Float64Array {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = v[i * n + j];
+  return t;
 }
 
 /** Propagators of one pulse step at all its positions, for one space. */

@@ -1,6 +1,6 @@
 /**
  * Benchmark "basis-shaped": the 20-component liver basis with real RF pulses (issue 15): PRESS TE 30 (15 + 15)
- * ms, 127.76 MHz, 2000 Hz, 1024 points, Hann-windowed sinc 90 (2.6 ms) and 180s (5.2 ms), 20 mm slices on a
+ * ms, 127.76 MHz, 2000 Hz, 1024 points, Hann-windowed sinc 90 (2.6 ms) and 180s (5.2 ms), 20 mm slices (60 mm field of view) on a
  * 64-point grid per direction (1-D projection), 16 coupling steps per pulse. One warm-up on a 4-point grid,
  * then the median of 3 runs with the line-list cache off. Floor (issue 15): <= 60 s on this 2-core machine.
  */
@@ -34,7 +34,7 @@ export async function run(): Promise<Record<string, unknown>> {
     loadAverage1min: Math.round(loadavg()[0] * 100) / 100,
     protocol: 'PRESS TE 30 (15 + 15) ms, 127.76 MHz, 2000 Hz, 1024 points',
     pulses:
-      'Hann-windowed sinc TBW 6: 90 of 2.6 ms, 180 of 5.2 ms (256 samples each); 20 mm slices, FOV 40 mm',
+      'Hann-windowed sinc TBW 6: 90 of 2.6 ms, 180 of 5.2 ms (256 samples each); 20 mm slices, FOV 60 mm (3 thicknesses)',
     gridPerDirection: grid,
     couplingStepsPerPulse: 16,
     components: LIVER_COMPONENTS.length,

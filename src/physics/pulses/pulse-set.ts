@@ -25,7 +25,7 @@ export interface PulseSet {
 
 /** The built-in set: Hann-windowed sincs (90: 2.6 ms, 180: 5.2 ms, both TBW 6), 20 mm slices. */
 export function defaultPulseSet(grid = 64): PulseSet {
-  return { ...defaultPressPulses(), slice: { thickness: 0.02, grid, fovFactor: 2 } };
+  return { ...defaultPressPulses(), slice: { thickness: 0.02, grid, fovFactor: 3 } };
 }
 
 /** A shaped sequence for resolved protocol timing. */
@@ -57,7 +57,7 @@ export function pulseSetKey(set: PulseSet): string {
         [
           set.slice.thickness ?? 0.02,
           set.slice.grid ?? 64,
-          set.slice.fovFactor ?? 2,
+          set.slice.fovFactor ?? 3,
           set.couplingSteps ?? 16,
         ],
       ]),
@@ -68,7 +68,7 @@ type Json = Record<string, unknown>;
 
 /**
  * Reads a pulse-set JSON file:
- * { "excitation": PULSE, "refocusing": PULSE, "thicknessMm": 20, "fovFactor": 2, "couplingSteps": 16 } with
+ * { "excitation": PULSE, "refocusing": PULSE, "thicknessMm": 20, "fovFactor": 3, "couplingSteps": 16 } with
  * PULSE = { "shape": "sinc" | "hermite" | "hsec" | "hard", "durationMs": 2.6, "lobes": 6, "hann": true,
  * "samples": 256 } or { "pta": "file.pta", "durationMs": 5.2 } (path relative to the JSON file).
  * `readText` loads .pta files (kept out of this module so it runs in browsers too).
@@ -127,7 +127,7 @@ export function parsePulseSet(
     refocusing: pulse('refocusing', 180),
     slice: {
       thickness: num(root, 'thicknessMm', '', 0.1, 500, 20) / 1000,
-      fovFactor: num(root, 'fovFactor', '', 1, 10, 2),
+      fovFactor: num(root, 'fovFactor', '', 1, 10, 3),
       grid,
     },
     couplingSteps: num(root, 'couplingSteps', '', 1, 4096, 16),

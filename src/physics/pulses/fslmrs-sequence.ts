@@ -13,8 +13,8 @@ import type { ShapedPulseStep, ShapedSequence, ShapedStep } from './sequence.js'
  * grad [gx, gy, gz], optional frequencyOffset (Hz), phaseOffset (rad) and ampScale.
  *
  * Mapping to this engine: FSL-MRS detects coherence order -1 and this engine +1, so every order is negated;
- * each pulse must select along at most one axis, and each axis be used by at most one pulse (the 1-D projection
- * as implemented here; semi-LASER pairs are refused); a pulse's frequency offset becomes a linear phase ramp;
+ * each pulse must select along at most one axis, and the pulses of one axis must follow each other (the 1-D
+ * projection; semi-LASER pairs are simulated per position together); a pulse's frequency offset becomes a linear phase ramp;
  * the rephasing area on the pulse's own axis becomes its rephase time (area / slice gradient), an area on the
  * next pulse's axis becomes that pulse's prephase. Other areas are crushers, which the coherence selection
  * already stands for.
@@ -123,8 +123,9 @@ export function readFslSequence(text: string, file = 'sequence.json', couplingSt
     if (axes.length > 1) throw bad(`${where}.grad`, grad, 'a slice gradient on one axis at most');
     const axis = axes.length === 1 ? axes[0] : -1;
     if (axis >= 0) {
-      if (usedAxes.has(axis)) {
-        throw bad(`${where}.grad`, grad, 'each axis selected by one pulse only (no semi-LASER pairs yet)');
+      // The 1-D projection needs the pulses of one axis to follow each other (semi-LASER pairs do).
+      if (usedAxes.has(axis) && axisOf[axisOf.length - 1] !== axis) {
+        throw bad(`${where}.grad`, grad, 'pulses on one axis to follow each other (1-D projection)');
       }
       usedAxes.add(axis);
     }
@@ -150,6 +151,7 @@ export function readFslSequence(text: string, file = 'sequence.json', couplingSt
       positions,
       prephaseSeconds: 0,
       rephaseSeconds: axis >= 0 && g !== 0 ? (area[axis] * gradUnit) / g : 0,
+      axis: axis >= 0 ? axis : undefined,
     };
     steps.push(step);
     steps.push({ kind: 'delay', seconds: delays[i] });
@@ -195,8 +197,8 @@ export function writeFslSequence(
   ];
   const resolution = [1, 1, 1];
   const rf = pulses.map((p, i) => {
-    const axis = p.gradientHzPerM !== 0 ? i : -1;
-    if (axis > 2) throw new RangeError('writeFslSequence: more than three selective pulses');
+    const axis = p.gradientHzPerM !== 0 ? (p.axis ?? i) : -1;
+    if (axis > 2) throw new RangeError('writeFslSequence: more than three slice axes');
     const grad = [0, 0, 0];
     if (axis >= 0) {
       grad[axis] = p.gradientHzPerM;
@@ -217,10 +219,11 @@ export function writeFslSequence(
   const areas = pulses.map(() => [0, 0, 0]);
   pulses.forEach((p, i) => {
     if (p.gradientHzPerM === 0) return;
-    areas[i][i] += p.rephaseSeconds * p.gradientHzPerM;
+    const axis = p.axis ?? i;
+    areas[i][axis] += p.rephaseSeconds * p.gradientHzPerM;
     if (p.prephaseSeconds !== 0) {
       if (i === 0) throw new RangeError('writeFslSequence: the first pulse cannot be prephased');
-      areas[i - 1][i] += p.prephaseSeconds * p.gradientHzPerM;
+      areas[i - 1][axis] += p.prephaseSeconds * p.gradientHzPerM;
     }
   });
   return JSON.stringify(

@@ -19,6 +19,7 @@ export {
   type SliceOptions,
   shapedPress,
   shapedSteam,
+  shapedSemiLaser,
   sliceGrid,
   defaultPressPulses,
 } from './sequence.js';

@@ -24,6 +24,11 @@ export interface ShapedPulseStep {
   /** Slice-gradient area before / after the pulse, in seconds of the slice-select amplitude (e.g. -T/2 after an excitation). */
   prephaseSeconds: number;
   rephaseSeconds: number;
+  /**
+   * Slice direction (0, 1, 2). Consecutive pulses on the same axis (only delays between them, as semi-LASER's
+   * adiabatic pairs) are simulated together per position; pulses without an axis each count as their own.
+   */
+  axis?: number;
 }
 
 export type ShapedStep = ShapedPulseStep | { kind: 'delay'; seconds: number };
@@ -60,6 +65,7 @@ function selective(
   slice: SliceOptions,
   pre: number,
   post: number,
+  axis?: number,
 ): ShapedPulseStep {
   const thickness = slice.thickness ?? 0.02;
   const grid = slice.grid ?? 64;
@@ -74,6 +80,7 @@ function selective(
     positions: sliceGrid(grid, thickness * (slice.fovFactor ?? 3)),
     prephaseSeconds: pre,
     rephaseSeconds: post,
+    axis,
   };
 }
 
@@ -142,6 +149,41 @@ export function shapedSteam(
       delay(tm - t, 'STEAM TM'),
       selective(pulse, 90, 1, slice, 0, -t / 2),
       delay(te / 2 - t / 2, 'STEAM TE/2'),
+    ],
+  };
+}
+
+/**
+ * semi-LASER: a slice-selective 90 (x) and two pairs of adiabatic refocusing pulses (y, y, z, z), equally spaced
+ * as in a CPMG train: 90 at 0, refocusing pulses at TE/8, 3TE/8, 5TE/8, 7TE/8, echo at TE (Scheenen et al.,
+ * Magn Reson Med 2008;59:1; equal spacing as in FID-A's simulation). Pathway +1 -> -1 -> +1 -> -1 -> +1; each
+ * pair refocuses the other's non-linear phase, so each pair is simulated per position before its average.
+ */
+export function shapedSemiLaser(
+  te: number,
+  excitation: RfPulse,
+  refocusing: RfPulse,
+  slice: SliceOptions = {},
+  couplingSteps?: number,
+): ShapedSequence {
+  const t90 = excitation.duration;
+  const t180 = refocusing.duration;
+  const tau = te / 8;
+  const ref = (keep: number, axis: number) => selective(refocusing, 180, keep, slice, 0, 0, axis);
+  return {
+    name: 'slaser-shaped',
+    couplingSteps,
+    steps: [
+      selective(excitation, 90, 1, slice, 0, -t90 / 2, 0),
+      delay(tau - t90 / 2 - t180 / 2, 'semi-LASER TE/8'),
+      ref(-1, 1),
+      delay(2 * tau - t180, 'semi-LASER TE/4'),
+      ref(1, 1),
+      delay(2 * tau - t180, 'semi-LASER TE/4'),
+      ref(-1, 2),
+      delay(2 * tau - t180, 'semi-LASER TE/4'),
+      ref(1, 2),
+      delay(tau - t180 / 2, 'semi-LASER TE/8'),
     ],
   };
 }

@@ -516,7 +516,43 @@ export function runShapedSequence(
   let order = 0;
   let computed = 0;
   const w: ComplexMatrix = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
-  for (const step of sequence.steps) {
+  const propagators = (step: ShapedPulseStep): ComplexMatrix[] => {
+    const key = stepKey(step, couplingSteps);
+    let props = cache.get(key);
+    if (!props) {
+      props = stepPropagators(space, step, couplingSteps);
+      computed += props.length;
+      cache.set(key, props);
+    }
+    return props;
+  };
+  const zeros = (): ComplexMatrix => ({ re: new Float64Array(n * n), im: new Float64Array(n * n) });
+  /** acc += weight x the selected part of U_i rho U_i^dagger with the gradient phases of `step` at position i. */
+  const apply = (
+    step: ShapedPulseStep,
+    i: number,
+    r: ComplexMatrix,
+    p: number,
+    weight: number,
+    acc: ComplexMatrix,
+  ) => {
+    const delta = step.gradientHzPerM * step.positions[i];
+    const phi = -2 * Math.PI * delta * (step.prephaseSeconds * p + step.rephaseSeconds * step.keep);
+    accumulateSelected(
+      space,
+      propagators(step)[i],
+      r,
+      p,
+      step.keep,
+      weight * Math.cos(phi),
+      weight * Math.sin(phi),
+      acc,
+      w,
+    );
+  };
+  const steps = sequence.steps;
+  for (let s = 0; s < steps.length; s++) {
+    const step = steps[s];
     if (step.kind === 'delay') {
       if (!coherence) coherence = toCoherence(space, rho!, order);
       evolve(space.eigen, coherence, step.seconds);
@@ -525,32 +561,55 @@ export function runShapedSequence(
     }
     if (!rho) rho = fromCoherence(space, coherence!);
     coherence = null;
-    const key = stepKey(step, couplingSteps);
-    let props = cache.get(key);
-    if (!props) {
-      props = stepPropagators(space, step, couplingSteps);
-      computed += props.length;
-      cache.set(key, props);
+    // Pulses on the same axis with only delays between them (semi-LASER pairs) see the same coordinate: they are
+    // simulated together per position and averaged after the last of them.
+    let end = s;
+    if (step.axis !== undefined) {
+      for (let j = s + 1; j < steps.length; j++) {
+        const t = steps[j];
+        if (t.kind === 'delay') continue;
+        if (t.axis !== step.axis) break;
+        if (t.positions.length !== step.positions.length) {
+          throw new RangeError(`${sequence.name}: pulses on axis ${step.axis} need the same positions`);
+        }
+        end = j;
+      }
     }
-    const acc: ComplexMatrix = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
-    const weightEach = 1 / step.positions.length;
-    for (let i = 0; i < step.positions.length; i++) {
-      const delta = step.gradientHzPerM * step.positions[i];
-      const phi = -2 * Math.PI * delta * (step.prephaseSeconds * order + step.rephaseSeconds * step.keep);
-      accumulateSelected(
-        space,
-        props[i],
-        rho,
-        order,
-        step.keep,
-        weightEach * Math.cos(phi),
-        weightEach * Math.sin(phi),
-        acc,
-        w,
-      );
+    const acc = zeros();
+    const count = step.positions.length;
+    if (end === s) {
+      for (let i = 0; i < count; i++) apply(step, i, rho, order, 1 / count, acc);
+      rho = acc;
+      order = step.keep;
+      continue;
+    }
+    const group = steps.slice(s, end + 1);
+    let last = order;
+    for (let i = 0; i < count; i++) {
+      let r: ComplexMatrix = rho;
+      let p = order;
+      let coh: CoherenceState | null = null;
+      for (let g = 0; g < group.length; g++) {
+        const item = group[g];
+        if (item.kind === 'delay') {
+          if (!coh) coh = toCoherence(space, r, p);
+          evolve(space.eigen, coh, item.seconds);
+          continue;
+        }
+        if (coh) {
+          r = fromCoherence(space, coh);
+          coh = null;
+        }
+        const out = g === group.length - 1 ? acc : zeros();
+        apply(item, i, r, p, g === group.length - 1 ? 1 / count : 1, out);
+        r = out;
+        p = item.keep;
+      }
+      last = p;
     }
     rho = acc;
-    order = step.keep;
+    order = last;
+    s = end;
   }
   if (!coherence) coherence = toCoherence(space, rho!, order);
   acquire(space.eigen, coherence, weight, sink);

@@ -8,3 +8,4 @@ benchmarks['report-png'] = () => import('./report-png.js').then((m) => m.run());
 benchmarks.simulate = () => import('./simulate.js').then((m) => m.run());
 benchmarks.networks = () => import('./networks.js').then((m) => m.run());
 benchmarks['water-fat'] = () => import('./water-fat.js').then((m) => m.run());
+benchmarks['basis-shaped'] = () => import('./basis-shaped.js').then((m) => m.run());

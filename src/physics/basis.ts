@@ -3,6 +3,9 @@ import { InputError } from '../core/errors.js';
 import type { LineList } from '../spectra/line-list.js';
 import { renderLines } from '../spectra/render.js';
 import { defaultSpinSystems } from './default-library.js';
+import { type PulseSet, pulseSetKey, shapedSequenceFor } from './pulses/pulse-set.js';
+import { shapedRunner } from './pulses/runner.js';
+import type { ShapedSequence } from './pulses/sequence.js';
 import type { SpinSystemLibrary } from './library.js';
 import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, resolveTiming, sequenceFor } from './protocol.js';
 import { simulateMolecule } from './simulate-molecule.js';
@@ -70,6 +73,23 @@ export interface SimulateBasisOptions {
   library?: SpinSystemLibrary;
   /** Reuse line lists simulated earlier in this process for the same conditions (default true). */
   cache?: boolean;
+  /** Real RF pulses and slice grids (pulses/pulse-set.ts) instead of ideal instantaneous pulses. */
+  pulses?: PulseSet;
+  /**
+   * A complete shaped sequence (e.g. read from an FSL-MRS sequence file): replaces the protocol's timing and
+   * `pulses`; the protocol then only gives field, reference and sampling.
+   */
+  shapedSequence?: ShapedSequence;
+}
+
+const sequenceIds = new WeakMap<ShapedSequence, number>();
+let nextSequenceId = 1;
+function sequenceId(s: ShapedSequence): number {
+  const known = sequenceIds.get(s);
+  if (known !== undefined) return known;
+  const id = nextSequenceId++;
+  sequenceIds.set(s, id);
+  return id;
 }
 
 const lineCache = new WeakMap<SpinSystemLibrary, Map<string, LineList>>();
@@ -93,6 +113,9 @@ export function simulateLineLists(
     });
   }
   const sequence = sequenceFor(timing);
+  const shaped =
+    options.shapedSequence ?? (options.pulses ? shapedSequenceFor(timing, options.pulses) : undefined);
+  const runner = shaped ? shapedRunner(shaped) : undefined;
   const includeExchangeable = options.includeExchangeable ?? false;
   let cache = lineCache.get(library);
   if (!cache) {
@@ -104,6 +127,11 @@ export function simulateLineLists(
     protocol.ppmReference,
     timing,
     includeExchangeable,
+    options.shapedSequence
+      ? `sequence#${sequenceId(options.shapedSequence)}`
+      : options.pulses
+        ? pulseSetKey(options.pulses)
+        : 'ideal',
   ]);
   const out: Record<string, LineList> = {};
   for (const name of components) {
@@ -115,6 +143,7 @@ export function simulateLineLists(
         ppmReference: protocol.ppmReference,
         sequence,
         includeExchangeable,
+        runner,
       });
       if (options.cache !== false) cache.set(key, lines);
     }
@@ -169,7 +198,11 @@ export function simulateBasis(
     sequence: timing.sequence,
     components: info,
     meta: {
-      generator: 'livermrs density-matrix simulation (ideal pulses)',
+      generator: options.shapedSequence
+        ? `livermrs density-matrix simulation (shaped sequence ${options.shapedSequence.name})`
+        : options.pulses
+          ? `livermrs density-matrix simulation (shaped pulses ${options.pulses.excitation.name} / ${options.pulses.refocusing.name}, ${options.pulses.slice.grid ?? 64}-point grid per direction)`
+          : 'livermrs density-matrix simulation (ideal pulses)',
       protocol: { ...protocol },
       te1: timing.te1,
       te2: timing.te2,

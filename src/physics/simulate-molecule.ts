@@ -1,6 +1,6 @@
 import { type LineList, compactLines } from '../spectra/line-list.js';
 import { type LineSink, type PulseSequence, runSequence, sequenceGain } from './sequences.js';
-import { EigenSpace } from './spin-space.js';
+import { type CoupledSystem, EigenSpace } from './spin-space.js';
 import { totalSpinDecomposition } from './spin-operators.js';
 import { type Fragment, type Molecule, NUCLEUS_SPIN, type Spin } from './spin-system.js';
 
@@ -13,6 +13,25 @@ export interface SimulationConditions {
   sequence: PulseSequence;
   /** Include exchangeable (NH/OH) protons; default false. */
   includeExchangeable?: boolean;
+  /** Replaces the ideal-pulse engine (e.g. shaped pulses, pulses/runner.ts); `sequence` is then not used. */
+  runner?: SequenceRunner;
+}
+
+/** How a sequence is simulated: the ideal engine is one runner, shaped pulses another. */
+export interface SequenceRunner {
+  /** Complex signal of a lone on-resonance spin-1/2 (every amplitude is divided by it). */
+  gain(): { re: number; im: number };
+  /** Lines of one coupled system, amplitudes times `weight`, before division by the gain. */
+  run(system: CoupledSystem, weight: number, sink: LineSink): void;
+  /** Total signal of one uncoupled spin-1/2 at offsetHz, before division by the gain (absent: ideal refocusing). */
+  singlet?(offsetHz: number): { re: number; im: number };
+}
+
+function idealRunner(sequence: PulseSequence): SequenceRunner {
+  return {
+    gain: () => sequenceGain(sequence),
+    run: (system, weight, sink) => runSequence(new EigenSpace(system), sequence, weight, sink),
+  };
 }
 
 /** A set of magnetically equivalent protons (same shift, same coupling to every other spin). */
@@ -154,6 +173,17 @@ function simulateComponent(
       return shift;
     });
     const weight = scale * state.weight;
+    if (groups.length === 1 && cond.runner?.singlet) {
+      // An uncoupled (pseudo-)singlet through real pulses: its own slice profile and phase.
+      const s = cond.runner.singlet(offset[0]);
+      const g = cond.runner.gain();
+      const g2 = g.re * g.re + g.im * g.im;
+      const a = weight * groups[0].protons;
+      sink.hz.push(-offset[0]);
+      sink.re.push((a * (s.re * g.re + s.im * g.im)) / g2);
+      sink.im.push((a * (s.im * g.re - s.re * g.im)) / g2);
+      continue;
+    }
     if (groups.length === 1) {
       // An uncoupled (pseudo-)singlet: fully refocused by ideal pulses whatever the sequence.
       sink.hz.push(-offset[0]);
@@ -161,7 +191,16 @@ function simulateComponent(
       sink.im.push(0);
       continue;
     }
-    simulateCoupled(groups, offset, j, n, weight, totalProtons, cond.sequence, sink);
+    simulateCoupled(
+      groups,
+      offset,
+      j,
+      n,
+      weight,
+      totalProtons,
+      cond.runner ?? idealRunner(cond.sequence),
+      sink,
+    );
   }
 }
 
@@ -190,10 +229,10 @@ function simulateCoupled(
   n: number,
   weight: number,
   totalProtons: number,
-  sequence: PulseSequence,
+  runner: SequenceRunner,
   sink: LineSink,
 ): void {
-  const gain = sequenceGain(sequence);
+  const gain = runner.gain();
   const gainNorm = gain.re * gain.re + gain.im * gain.im;
   const parts = groups.map((g) => totalSpinDecomposition(g.protons));
   const norm = weight / 2 ** (totalProtons - 1);
@@ -216,12 +255,12 @@ function simulateCoupled(
             coupling[a * gCount + b] = j[groups[active[a]].members[0] * n + groups[active[b]].members[0]];
         }
       }
-      const space = new EigenSpace({
+      const system = {
         twoS: active.map((g) => parts[g][choice[g]].twoS),
         offsetHz: active.map((g) => offsetHz[g]),
         couplingHz: coupling,
-      });
-      runSequence(space, sequence, multiplicity * norm, local);
+      };
+      runner.run(system, multiplicity * norm, local);
     }
     // Next combination (odometer over the total-spin choices).
     let g = 0;

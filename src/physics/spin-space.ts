@@ -198,7 +198,7 @@ export class EigenSpace {
 }
 
 /** V_a^T Z V_b for a Zeeman-basis block Z (na x nb). */
-function transformBlock(
+export function transformBlock(
   va: Float64Array,
   z: Float64Array,
   vb: Float64Array,

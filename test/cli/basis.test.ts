@@ -95,6 +95,9 @@ describe('livermrs basis', () => {
     ],
     ['too few points', ['--points', '8'], /--points: 8 is below 16/],
     ['a non-number', ['--sw', 'wide'], /--sw: 'wide' is not a number/],
+    ['--grid without --pulses', ['--grid', '8'], /--grid needs --pulses/],
+    ['shaped pulses for pulse-acquire', ['--sequence', 'fid', '--pulses', 'default'], /--pulses needs/],
+    ['a missing pulse-set file', ['--pulses', '/nonexistent/p.json'], /p\.json: cannot read/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} with one line and exit code 2`, async () => {
@@ -131,5 +134,59 @@ describe('livermrs basis', () => {
     const { basis } = readBasisJson(readFileSync(join(outDir, 'basis.json'), 'utf8'));
     expect(basis.names).toEqual(['Foo', 'Cr']);
     expect(basis.fids[0][0]).toBeCloseTo(3, 12);
+  });
+
+  it('simulates shaped pulses from a pulse-set file with a .pta refocusing pulse', async () => {
+    const { sincPulse, writePta } = await import('../../src/physics/pulses/index.js');
+    const dir = tmp();
+    writeFileSync(join(dir, 'ref.pta'), writePta(sincPulse(5.2e-3, 180, { lobes: 6, samples: 64 })));
+    writeFileSync(
+      join(dir, 'pulses.json'),
+      JSON.stringify({
+        excitation: { shape: 'sinc', durationMs: 2.6, lobes: 6, samples: 64 },
+        refocusing: { pta: 'ref.pta', durationMs: 5.2 },
+        thicknessMm: 25,
+        couplingSteps: 8,
+      }),
+    );
+    const out = join(dir, 'out');
+    const args = ['basis', '--pulses', join(dir, 'pulses.json'), '--grid', '4', '--metabolites', 'Cr,Lac'];
+    expect(await runCli([...args, '--out', out, '--no-plot', '--json'])).toBe(0);
+    const { basis } = readBasisJson(readFileSync(join(out, 'basis.json'), 'utf8'));
+    expect(basis.names).toEqual(['Cr', 'Lac']);
+    expect(String(basis.meta?.generator)).toMatch(/shaped pulses sinc6-hann \/ sinc6-hann, 4-point grid/);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ excitation: { shape: 'gauss', durationMs: 2 } }));
+    expect(await runCli(['basis', '--pulses', join(dir, 'bad.json'), '--out', join(dir, 'o2')])).toBe(2);
+    expect(io.err).toMatch(/bad\.json: excitation\.shape: shape = "gauss"/);
+  });
+
+  it('simulates an FSL-MRS sequence description given with --sequence-file', async () => {
+    const { sincPulse, shapedPress, writeFslSequence } = await import('../../src/physics/pulses/index.js');
+    const dir = tmp();
+    const pulses = {
+      excitation: sincPulse(2.6e-3, 90, { samples: 32 }),
+      refocusing: sincPulse(5.2e-3, 180, { samples: 32 }),
+    };
+    const seq = shapedPress(0.011, 0.019, pulses, { grid: 3 }, 4);
+    const protocol = { spectrometerFrequency: 123.2, ppmReference: 4.65, points: 2048, dwellTime: 1 / 4000 };
+    writeFileSync(join(dir, 'press.json'), writeFslSequence(seq, protocol));
+    const out = join(dir, 'out');
+    const args = [
+      'basis',
+      '--sequence-file',
+      join(dir, 'press.json'),
+      '--metabolites',
+      'Cr,Lac',
+      '--no-plot',
+    ];
+    expect(await runCli([...args, '--out', out])).toBe(0);
+    const { basis } = readBasisJson(readFileSync(join(out, 'basis.json'), 'utf8'));
+    expect(basis.points).toBe(2048);
+    expect(basis.spectrometerFrequency).toBeCloseTo(123.2, 9);
+    expect(basis.echoTime).toBeCloseTo(0.03, 9);
+    expect(basis.meta?.te1).toBeCloseTo(0.011, 9);
+    expect(String(basis.meta?.generator)).toMatch(/shaped sequence press-shaped/);
+    expect(await runCli([...args, '--te', '30', '--out', join(dir, 'o2')])).toBe(2);
+    expect(io.err).toMatch(/--te does not go with --sequence-file/);
   });
 });

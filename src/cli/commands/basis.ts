@@ -23,6 +23,9 @@ interface BasisOptions {
   gaussian: number;
   exchangeable?: boolean;
   spinSystems?: string;
+  pulses?: string;
+  grid?: number;
+  sequenceFile?: string;
   format: 'json' | 'lcmodel' | 'fsl';
   out: string;
   plot?: boolean | string;
@@ -33,7 +36,7 @@ export function register(program: Command): void {
   program
     .command('basis')
     .description(
-      'Simulate a basis set (density matrix, ideal pulses) and write it as JSON, LCModel .BASIS or FSL-MRS',
+      'Simulate a basis set (density matrix, ideal or shaped pulses) and write it as JSON, LCModel .BASIS or FSL-MRS',
     )
     .option(
       '--field <tesla>',
@@ -94,6 +97,19 @@ export function register(program: Command): void {
     )
     .option('--exchangeable', 'include exchangeable NH/OH protons (left out by default)')
     .option('--spin-systems <path>', 'extra spin-system YAML file or folder (same names replace built-ins)')
+    .option(
+      '--pulses <file>',
+      "simulate real RF pulses and slice selection: a pulse-set JSON file (docs/physics-shaped.md) or 'default' (Hann sincs, 20 mm)",
+    )
+    .option(
+      '--grid <n>',
+      'positions per slice direction with --pulses (default 64)',
+      parseNumber('--grid', { min: 1, max: 4096, integer: true }),
+    )
+    .option(
+      '--sequence-file <file>',
+      'an FSL-MRS sequence description (JSON: pulses, gradients, delays, grid, B0, points, SW) to simulate as given',
+    )
     .option('--format <format>', 'json, lcmodel or fsl', parseFormat, 'json')
     .option('--out <dir>', 'output folder', 'out/basis')
     .option(
@@ -109,14 +125,17 @@ Examples:
   livermrs basis --out out/basis
   livermrs basis --field 3 --sequence press --te1 11 --te2 19 --sw 4000 --points 2048 --format lcmodel --out out/press30
   livermrs basis --sequence steam --te 20 --tm 10 --metabolites brain --format fsl --out out/steam-fsl
+  livermrs basis --pulses default --grid 64 --out out/press-shaped
+  livermrs basis --pulses my-press.json --grid 32 --format lcmodel --out out/press-mine
+  livermrs basis --sequence-file examplePRESS.json --metabolites Lac,Glu --out out/fsl-seq
 
 Formats: json writes basis.json (livermrs native, with line lists; docs/basis-format.md); lcmodel writes
 basis.BASIS (LCModel prefers slightly broadened lines: add --linewidth 2); fsl writes one <name>.json per
 component (an FSL-MRS basis folder: keep other .json files out).
 `,
     )
-    .action(async (opts: BasisOptions) => {
-      await runBasis(opts);
+    .action(async (opts: BasisOptions, cmd: Command) => {
+      await runBasis(opts, (name) => cmd.getOptionValueSource(name) === 'cli');
     });
 }
 
@@ -218,8 +237,9 @@ function resolveComponents(
   return out;
 }
 
-async function runBasis(o: BasisOptions): Promise<void> {
-  const protocol = protocolFromOptions(o);
+async function runBasis(o: BasisOptions, given: (option: string) => boolean): Promise<void> {
+  const fromFile = o.sequenceFile === undefined ? undefined : await readSequenceFile(o, given);
+  const protocol = fromFile?.protocol ?? protocolFromOptions(o);
   // Loaded here, not at start-up: only this command simulates, plots and writes basis sets.
   const { BRAIN_METABOLITES, LIVER_COMPONENTS, loadSpinSystems, simulateBasis, simulateLineLists } =
     await import('../../physics/index.js');
@@ -228,6 +248,7 @@ async function runBasis(o: BasisOptions): Promise<void> {
   const { writeLcmBasis } = await import('../../io/lcmodel/basis.js');
   const { basisPlotSvg } = await import('../../report/basis-plot.js');
   const library = loadSpinSystems(o.spinSystems);
+  const pulses = await pulseSetFromOptions(o);
   const components = resolveComponents(o.metabolites, library, {
     liver: LIVER_COMPONENTS,
     brain: BRAIN_METABOLITES,
@@ -238,6 +259,8 @@ async function runBasis(o: BasisOptions): Promise<void> {
     linewidthHz: o.linewidth,
     gaussianHz: o.gaussian,
     includeExchangeable: o.exchangeable,
+    pulses,
+    shapedSequence: fromFile?.sequence,
   };
   const basis = simulateBasis(protocol, components, options);
   const seconds = (performance.now() - started) / 1000;
@@ -273,6 +296,89 @@ async function runBasis(o: BasisOptions): Promise<void> {
         files.map((f) => `  wrote ${f}\n`).join(''),
     );
   }
+}
+
+/**
+ * --sequence-file: an FSL-MRS sequence description gives the sequence, field, reference and sampling; --sw,
+ * --points and --ppm-reference given on the command line still apply, timing and pulse options are refused.
+ */
+async function readSequenceFile(o: BasisOptions, given: (option: string) => boolean) {
+  for (const flag of ['te', 'te1', 'te2', 'tm', 'pulses', 'grid', 'field', 'frequency', 'sequence']) {
+    if (given(flag)) {
+      throw new UsageError(`--${flag} does not go with --sequence-file (the file describes the sequence)`);
+    }
+  }
+  const file = o.sequenceFile as string;
+  const { readFileSync } = await import('node:fs');
+  const { InputError } = await import('../../core/errors.js');
+  const { readFslSequence } = await import('../../physics/pulses/fslmrs-sequence.js');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
+  }
+  const f = readFslSequence(text, file);
+  // Timing between pulse centres, for the basis metadata (the shaped sequence itself is simulated as given).
+  const centres: number[] = [];
+  const keeps: number[] = [];
+  let t = 0;
+  for (const s of f.sequence.steps) {
+    if (s.kind === 'delay') {
+      t += s.seconds;
+    } else {
+      centres.push(t + s.pulse.duration / 2);
+      keeps.push(s.keep);
+      t += s.pulse.duration;
+    }
+  }
+  const echo = t - centres[0];
+  const steam = centres.length === 3 && keeps[1] === 0;
+  const protocol: Protocol = {
+    spectrometerFrequency: f.spectrometerFrequency,
+    dwellTime: given('sw') ? 1 / o.sw : f.dwellTime,
+    points: given('points') ? o.points : f.points,
+    ppmReference: given('ppmReference') ? o.ppmReference : f.ppmReference,
+    ...(steam
+      ? { sequence: 'steam' as const, te: echo - (centres[2] - centres[1]), tm: centres[2] - centres[1] }
+      : centres.length >= 2
+        ? {
+            sequence: 'press' as const,
+            te1: 2 * (centres[1] - centres[0]),
+            te2: Math.max(0, echo - 2 * (centres[1] - centres[0])),
+          }
+        : { sequence: 'fid' as const }),
+  };
+  checkProtocol(protocol, file);
+  return { protocol, sequence: f.sequence };
+}
+
+/** --pulses and --grid as a pulse set (undefined: ideal pulses). */
+async function pulseSetFromOptions(o: BasisOptions) {
+  if (o.pulses === undefined) {
+    if (o.grid !== undefined) throw new UsageError('--grid needs --pulses (the ideal engine has no slices)');
+    return undefined;
+  }
+  if (o.sequence === 'fid') throw new UsageError('--pulses needs --sequence press or steam');
+  const { defaultPulseSet, parsePulseSet } = await import('../../physics/pulses/pulse-set.js');
+  const grid = o.grid ?? 64;
+  if (o.pulses === 'default') return defaultPulseSet(grid);
+  const { readFileSync } = await import('node:fs');
+  const { dirname, resolve } = await import('node:path');
+  const { InputError } = await import('../../core/errors.js');
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new InputError(`cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
+    }
+  };
+  return parsePulseSet(
+    read(o.pulses),
+    o.pulses,
+    (rel) => read(resolve(dirname(o.pulses as string), rel)),
+    grid,
+  );
 }
 
 function basisId(b: BasisSet): string {

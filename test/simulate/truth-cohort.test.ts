@@ -14,6 +14,19 @@ function auc(neg: number[], pos: number[]): number {
   return (rankSum - (pos.length * (pos.length + 1)) / 2) / (pos.length * neg.length);
 }
 
+/** Oracle AUC of a built-in truth: the Bayes-optimal score (log density ratio of its two groups), 4,000 draws each. */
+function oracleAuc(name: string, seed: number): number {
+  const gen = new SpectrumGenerator(builtinCohort(name), defaultLiverBasis());
+  const row = new Float64Array(gen.layout.size);
+  const n = 4000;
+  const score = (g: number) =>
+    Array.from({ length: n }, (_, i) => {
+      gen.sampleParameters(seed, g, i, row);
+      return gen.samplers[1].amplitudeLogDensity(row) - gen.samplers[0].amplitudeLogDensity(row);
+    });
+  return auc(score(0), score(1));
+}
+
 describe('amplitude density (what the study oracle uses)', () => {
   it('equals the bivariate lognormal density for a two-component Gaussian copula', () => {
     const names = [...LIVER_COMPONENTS];
@@ -54,15 +67,7 @@ ${amps.join('\n')}
 
 describe('truth-hbv (hidden truth of the virtual study)', () => {
   it('separates LC from LC-HCC realistically: Bayes-optimal AUC from the true amplitudes in 0.85–0.95', () => {
-    const gen = new SpectrumGenerator(builtinCohort('truth-hbv'), defaultLiverBasis());
-    const row = new Float64Array(gen.layout.size);
-    const n = 4000;
-    const score = (g: number) =>
-      Array.from({ length: n }, (_, i) => {
-        gen.sampleParameters(99, g, i, row);
-        return gen.samplers[1].amplitudeLogDensity(row) - gen.samplers[0].amplitudeLogDensity(row);
-      });
-    const a = auc(score(0), score(1));
+    const a = oracleAuc('truth-hbv', 99);
     expect(a).toBeGreaterThan(0.85);
     expect(a).toBeLessThan(0.95);
   });
@@ -77,23 +82,10 @@ describe('truth-hbv (hidden truth of the virtual study)', () => {
 });
 
 describe('further truth cohorts (generalisation of the virtual study)', () => {
-  /** Oracle AUC: the Bayes-optimal score (log density ratio of the two groups) on 4,000 draws per group. */
-  function oracleAuc(name: string): number {
-    const gen = new SpectrumGenerator(builtinCohort(name), defaultLiverBasis());
-    const row = new Float64Array(gen.layout.size);
-    const n = 4000;
-    const score = (g: number) =>
-      Array.from({ length: n }, (_, i) => {
-        gen.sampleParameters(77, g, i, row);
-        return gen.samplers[1].amplitudeLogDensity(row) - gen.samplers[0].amplitudeLogDensity(row);
-      });
-    return auc(score(0), score(1));
-  }
-
   it('lipid composition and glycogen mechanisms separate realistically (oracle AUC 0.75–0.95)', () => {
     // Measured (4,000 draws per group): truth-lipid 0.880, truth-glycogen 0.878 (truth-hbv 0.892).
     for (const name of ['truth-lipid', 'truth-glycogen']) {
-      const a = oracleAuc(name);
+      const a = oracleAuc(name, 77);
       expect(a, name).toBeGreaterThan(0.75);
       expect(a, name).toBeLessThan(0.95);
     }

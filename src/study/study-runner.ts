@@ -48,6 +48,8 @@ export async function runStudy(o: StudyRunOptions): Promise<RepeatResult[]> {
     : undefined;
   const results = [...(o.done ?? [])].sort((a, b) => a.repeat - b.repeat);
   const repeats = o.patients ? 1 : s.repeats;
+  // One spectral-bound cCNN per run (virtual studies), seeded from the master seed.
+  const bound = { seed: repeatSeed(s.seed, 0) + 3 };
   for (let r = 1; r <= repeats; r++) {
     if (results.some((x) => x.repeat === r) || !inShard(r, o.shard)) continue;
     const seed = repeatSeed(s.seed, r);
@@ -61,6 +63,7 @@ export async function runStudy(o: StudyRunOptions): Promise<RepeatResult[]> {
         onEvent: o.onEvent,
         signal: o.signal,
         keepNetworks: 1,
+        bound,
       },
       s,
       patients,

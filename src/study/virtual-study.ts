@@ -194,6 +194,12 @@ export interface StudyContext {
   signal?: AbortSignal;
   /** Keep the networks of this repeat (1-based) in the result. */
   keepNetworks?: number;
+  /**
+   * The spectral-bound cCNN, shared by the repeats of one run: it depends only on the truth cohort and the
+   * settings, not on a repeat's patients, so it is trained once (by the first repeat that needs it, seeded from
+   * the study's master seed) and scores every repeat's test patients.
+   */
+  bound?: { network?: Promise<Awaited<ReturnType<typeof trainCcnn>>>; seed: number };
 }
 
 /** Seed of repeat r (1-based) of a study seeded with `seed`. */
@@ -361,19 +367,25 @@ export async function runRepeat(
     onEpoch: progress('ccnn'),
   });
   lap('ccnn');
-  // 3b. The spectral bound: the same cCNN, trained on spectra from the truth cohort itself.
-  const bound =
-    s.spectralBound && ctx.truth
-      ? await trainCcnn({
-          ...common,
-          source: { ...source, cohort: ctx.truth.cohort },
-          architecture: architecture(s.ccnn.architecture),
-          members: s.ccnn.members,
-          seed: seed + 3,
-          onEpoch: progress('bound'),
-        })
-      : undefined;
-  if (bound) lap('spectralBound');
+  // 3b. The spectral bound: the same cCNN (architecture, spectra, epochs), trained on spectra from the truth
+  // cohort itself; once per run (ctx.bound), since it does not depend on the repeat's patients.
+  let bound: Awaited<ReturnType<typeof trainCcnn>> | undefined;
+  if (s.spectralBound && ctx.truth) {
+    const holder = ctx.bound ?? { seed: seed + 3 };
+    if (!holder.network) {
+      say('bound', `training the spectral-bound cCNN on ${s.trainSpectra} spectra from the truth cohort`);
+      holder.network = trainCcnn({
+        ...common,
+        source: { ...source, cohort: ctx.truth.cohort },
+        architecture: architecture(s.ccnn.architecture),
+        members: s.ccnn.members,
+        seed: holder.seed,
+        onEpoch: progress('bound'),
+      });
+    }
+    bound = await holder.network;
+    lap('spectralBound');
+  }
 
   // 4. Classify the test patients.
   say('classify', 'classifying the test patients');

@@ -1,6 +1,7 @@
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { MrsData } from '../core/mrs-data.js';
+import type { MrsData32 } from '../io/nifti-mrs/write-file.js';
 import type { Cohort } from './cohort-schema.js';
 import { type CsvTable, formatCsv, numericColumn } from './csv.js';
 import { basisOnProtocol, SpectrumGenerator } from './generator.js';
@@ -110,9 +111,14 @@ export function truthCsv(ds: Dataset): string {
 
 /** The data set as NIfTI-MRS data: one FID per DIM_DYN entry, simulation provenance in the JSON extension. */
 export function datasetToMrs(ds: Dataset): MrsData {
+  return { ...datasetToMrs32(ds), data: Float64Array.from(ds.fids) };
+}
+
+/** datasetToMrs with the float32 FIDs themselves as the samples (no copy), for writeNiftiMrsFile. */
+export function datasetToMrs32(ds: Dataset): MrsData32 {
   const p = ds.cohort.protocol;
   return {
-    data: Float64Array.from(ds.fids),
+    data: ds.fids,
     points: ds.points,
     spatial: [1, 1, 1],
     dims: [{ tag: 'DIM_DYN', size: ds.count }],

@@ -95,6 +95,7 @@ export function register(program: Command): void {
         threads: opts.threads,
         onProgress: (done) => bar?.update(done),
         file: loaded.file,
+        truthRows: true,
       }).finally(() => bar?.stop());
       const seconds = (performance.now() - t0) / 1000;
       const spectra = opts.gzip ? 'spectra.nii.gz' : 'spectra.nii';

@@ -56,8 +56,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: SimulateOptions) => {
       if (opts.group && opts.groups) throw new UsageError('--group and --groups: give one of them');
-      // The simulator, cohort schema, NIfTI writer and progress bar load here, not at start-up.
-      const { SingleBar } = await import('cli-progress');
+      // The simulator, cohort schema and NIfTI writer load here, not at start-up (the progress bar if shown).
       const { writeNiftiMrsFile } = await import('../../io/nifti-mrs/write-file.js');
       const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
       const { formatCohort } = await import('../../simulate/cohort-schema.js');
@@ -79,7 +78,7 @@ export function register(program: Command): void {
       const total = opts.n * wanted.length;
       const bar =
         opts.progress && process.stderr.isTTY && !opts.json
-          ? new SingleBar({
+          ? new (await import('cli-progress')).SingleBar({
               format: 'simulate [{bar}] {value}/{total} spectra {eta_formatted}',
               stream: process.stderr,
             })

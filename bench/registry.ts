@@ -1,6 +1,7 @@
 /** Benchmarks by name, loaded lazily so one benchmark's imports never slow another. */
 export const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {};
 benchmarks.basis = () => import('./basis.js').then((m) => m.run());
+benchmarks.cli = () => import('./cli.js').then((m) => m.run());
 benchmarks.engine = () => import('./engine.js').then((m) => m.run());
 benchmarks.fit = () => import('./fit.js').then((m) => m.run());
 benchmarks.io = () => import('./io.js').then((m) => m.run());

@@ -9,7 +9,6 @@
  * every measurement also records the 1-minute load average and the CPU that other processes used meanwhile
  * (from /proc/stat): a rate measured while others used a core is not this code's rate.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { defaultLiverBasis, LIVER_COMPONENTS } from '../src/physics/index.js';
 import { loadCohort } from '../src/simulate/cohort-files.js';
@@ -17,21 +16,11 @@ import { SpectrumGenerator } from '../src/simulate/generator.js';
 import { runJob } from '../src/simulate/jobs.js';
 import { defaultPreprocess } from '../src/simulate/preprocess.js';
 import { trainingBatches } from '../src/simulate/stream.js';
+import { machineBusySeconds } from './machine.js';
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   return s[s.length >> 1];
-}
-
-/** Busy CPU-seconds of the whole machine so far (Linux /proc/stat; null elsewhere). */
-function machineBusySeconds(): number | null {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    // user nice system idle iowait irq softirq steal ...
-    return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100;
-  } catch {
-    return null;
-  }
 }
 
 /**

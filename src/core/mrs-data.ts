@@ -296,9 +296,9 @@ export function defaultPpmReference(nucleus: string): number {
 
 /**
  * Validates the invariants every reader must establish; throws InputError naming the file so that a corrupt
- * header never produces a silently wrong data set.
+ * header never produces a silently wrong data set. (Also for single-precision samples about to be written.)
  */
-export function checkMrsData(mrs: MrsData): MrsData {
+export function checkMrsData<T extends Omit<MrsData, 'data'> & { data: ArrayLike<number> }>(mrs: T): T {
   const file = mrs.source.file;
   const h = mrs.header;
   const bad = (field: string, problem: string, expected: string) => {

@@ -8,13 +8,19 @@ export function formatCsv(
   header: readonly string[],
   rows: readonly (readonly (string | number)[])[],
 ): string {
-  const cell = (v: string | number) => {
-    const s = typeof v === 'number' ? String(v) : v;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [header.map(cell).join(',')];
-  for (const r of rows) lines.push(r.map(cell).join(','));
+  const lines = [formatCsvRow(header)];
+  for (const r of rows) lines.push(formatCsvRow(r));
   return `${lines.join('\n')}\n`;
+}
+
+/** One line of formatCsv (without the line break). */
+export function formatCsvRow(row: readonly (string | number)[]): string {
+  return row.map(csvCell).join(',');
+}
+
+function csvCell(v: string | number): string {
+  const s = typeof v === 'number' ? String(v) : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { MrsData } from '../core/mrs-data.js';
+import type { MrsData32 } from '../io/nifti-mrs/write-file.js';
 import type { Cohort } from './cohort-schema.js';
-import { type CsvTable, formatCsv, numericColumn } from './csv.js';
+import { type CsvTable, formatCsvRow, numericColumn } from './csv.js';
 import { basisOnProtocol, SpectrumGenerator } from './generator.js';
 import type { DatasetChunk } from './jobs.js';
 import { SimulationPool } from './worker-pool.js';
@@ -27,6 +28,8 @@ export interface Dataset {
   spectrometerFrequency: number;
   ppmReference: number;
   count: number;
+  /** The lines of truth.csv after its header, when simulateDataset was asked to format them (truthRows). */
+  truthRows?: string[];
 }
 
 export interface DatasetRequest {
@@ -42,6 +45,11 @@ export interface DatasetRequest {
   onProgress?: (done: number, total: number) => void;
   /** Name of the cohort file, for error messages. */
   file?: string;
+  /**
+   * Format the truth.csv row of every spectrum as its chunk arrives, while the workers simulate the next
+   * ones (this thread is otherwise idle then), so that truthCsv only joins them. Same text.
+   */
+  truthRows?: boolean;
 }
 
 export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
@@ -57,26 +65,7 @@ export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
   const threads = (req.threads ?? 1) <= 1 ? 0 : (req.threads as number);
   const pool = new SimulationPool({ cohort: req.cohort, basis, groups }, threads);
   const chunk = Math.max(1, req.chunk ?? 256);
-  let done = 0;
-  try {
-    const jobs: Promise<void>[] = [];
-    for (let start = 0; start < total; start += chunk) {
-      const count = Math.min(chunk, total - start);
-      jobs.push(
-        pool.run({ kind: 'dataset', seed: req.seed, start, count, perGroup: req.perGroup }).then((r) => {
-          const c = r as DatasetChunk;
-          params.set(c.params, c.start * P);
-          fids.set(c.fids, c.start * 2 * n);
-          done += c.count;
-          req.onProgress?.(done, total);
-        }),
-      );
-    }
-    await Promise.all(jobs);
-  } finally {
-    await pool.close();
-  }
-  return {
+  const ds: Dataset = {
     cohort: req.cohort,
     groups,
     perGroup: req.perGroup,
@@ -90,6 +79,29 @@ export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
     ppmReference: basis.ppmReference,
     count: total,
   };
+  const rows = req.truthRows ? new Array<string>(total) : undefined;
+  let done = 0;
+  try {
+    const jobs: Promise<void>[] = [];
+    for (let start = 0; start < total; start += chunk) {
+      const count = Math.min(chunk, total - start);
+      jobs.push(
+        pool.run({ kind: 'dataset', seed: req.seed, start, count, perGroup: req.perGroup }).then((r) => {
+          const c = r as DatasetChunk;
+          params.set(c.params, c.start * P);
+          fids.set(c.fids, c.start * 2 * n);
+          if (rows) for (let i = c.start; i < c.start + c.count; i++) rows[i] = truthRow(ds, i);
+          done += c.count;
+          req.onProgress?.(done, total);
+        }),
+      );
+    }
+    await Promise.all(jobs);
+  } finally {
+    await pool.close();
+  }
+  if (rows) ds.truthRows = rows;
+  return ds;
 }
 
 /** Leading identification columns of truth.csv, before the parameter columns. */
@@ -97,22 +109,29 @@ export const TRUTH_ID_COLUMNS = ['index', 'group', 'group_index', 'seed'] as con
 
 /** truth.csv: one row per spectrum, in file order (DIM_DYN index), with the group and every parameter. */
 export function truthCsv(ds: Dataset): string {
+  const lines = [formatCsvRow([...TRUTH_ID_COLUMNS, ...ds.columns])];
+  for (let i = 0; i < ds.count; i++) lines.push(ds.truthRows?.[i] ?? truthRow(ds, i));
+  return `${lines.join('\n')}\n`;
+}
+
+function truthRow(ds: Dataset, i: number): string {
   const P = ds.columns.length;
-  const rows: (string | number)[][] = [];
-  for (let i = 0; i < ds.count; i++) {
-    const g = Math.floor(i / ds.perGroup);
-    const r: (string | number)[] = [i, ds.groups[g], i - g * ds.perGroup, ds.seed];
-    for (let k = 0; k < P; k++) r.push(ds.params[i * P + k]);
-    rows.push(r);
-  }
-  return formatCsv([...TRUTH_ID_COLUMNS, ...ds.columns], rows);
+  const g = Math.floor(i / ds.perGroup);
+  const r: (string | number)[] = [i, ds.groups[g], i - g * ds.perGroup, ds.seed];
+  for (let k = 0; k < P; k++) r.push(ds.params[i * P + k]);
+  return formatCsvRow(r);
 }
 
 /** The data set as NIfTI-MRS data: one FID per DIM_DYN entry, simulation provenance in the JSON extension. */
 export function datasetToMrs(ds: Dataset): MrsData {
+  return { ...datasetToMrs32(ds), data: Float64Array.from(ds.fids) };
+}
+
+/** datasetToMrs with the float32 FIDs themselves as the samples (no copy), for writeNiftiMrsFile. */
+export function datasetToMrs32(ds: Dataset): MrsData32 {
   const p = ds.cohort.protocol;
   return {
-    data: Float64Array.from(ds.fids),
+    data: ds.fids,
     points: ds.points,
     spatial: [1, 1, 1],
     dims: [{ tag: 'DIM_DYN', size: ds.count }],

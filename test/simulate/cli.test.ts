@@ -91,6 +91,19 @@ describe('livermrs simulate', () => {
     expect(mrs2.data).toEqual(mrs.data.subarray(0, 8 * 2048));
   });
 
+  it('writes spectra.nii instead with --no-gzip (same samples)', async () => {
+    const gz = join(dir, 'run-gz');
+    const nii = join(dir, 'run-nii');
+    expect((await simulate(gz, 7, '--n', '4', '--group', 'LC', '--threads', '1')).code).toBe(0);
+    expect((await simulate(nii, 7, '--n', '4', '--group', 'LC', '--threads', '1', '--no-gzip')).code).toBe(0);
+    expect(existsSync(join(nii, 'spectra.nii.gz'))).toBe(false);
+    const a = decodeNiftiMrs(new Uint8Array(readFileSync(join(gz, 'spectra.nii.gz'))));
+    const b = decodeNiftiMrs(new Uint8Array(readFileSync(join(nii, 'spectra.nii'))));
+    expect(b.data).toEqual(a.data);
+    const summary = JSON.parse(readFileSync(join(nii, 'simulation.json'), 'utf8'));
+    expect(summary.files).toEqual(['spectra.nii', 'truth.csv', 'cohort.yaml', 'simulation.json']);
+  });
+
   const broken: [string, (t: string) => string, RegExp][] = [
     [
       'wrong type',

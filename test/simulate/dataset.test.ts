@@ -12,10 +12,21 @@ const cohort = builtinCohort('truth-hbv');
 describe('simulated data sets', () => {
   it('do not depend on the number of worker threads', async () => {
     const one = await simulateDataset({ cohort, basis, perGroup: 40, seed: 7, threads: 1, chunk: 16 });
-    const two = await simulateDataset({ cohort, basis, perGroup: 40, seed: 7, threads: 2, chunk: 7 });
+    const two = await simulateDataset({
+      cohort,
+      basis,
+      perGroup: 40,
+      seed: 7,
+      threads: 2,
+      chunk: 7,
+      truthRows: true,
+    });
     expect(two.count).toBe(80);
     expect(Buffer.from(two.fids.buffer).equals(Buffer.from(one.fids.buffer))).toBe(true);
     expect(Buffer.from(two.params.buffer).equals(Buffer.from(one.params.buffer))).toBe(true);
+    // truth.csv rows formatted while the workers run (out of order chunks) are the rows formatted afterwards
+    expect(two.truthRows).toHaveLength(80);
+    expect(truthCsv(two)).toBe(truthCsv({ ...two, truthRows: undefined }));
     // and a spectrum does not depend on how many spectra are drawn or which groups are included
     const hccOnly = await simulateDataset({ cohort, basis, groups: ['LC-HCC'], perGroup: 5, seed: 7 });
     expect(hccOnly.fids.subarray(0, 2048)).toEqual(one.fids.subarray(40 * 2048, 41 * 2048));

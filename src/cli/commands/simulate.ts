@@ -19,6 +19,7 @@ interface SimulateOptions {
   out: string;
   json?: boolean;
   progress: boolean;
+  gzip: boolean;
 }
 
 /** `livermrs simulate`: a simulated data set (NIfTI-MRS + truth.csv) from a cohort. */
@@ -60,6 +61,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output directory')
     .option('--json', 'print a JSON summary on stdout')
     .option('--no-progress', 'no progress bar')
+    .option('--no-gzip', 'write OUT/spectra.nii (uncompressed) instead of OUT/spectra.nii.gz')
     .addHelpText(
       'after',
       '\nExample:\n  livermrs simulate --cohort hbv-lc-hcc --n 1000 --seed 1 --out sims/hcc\n',
@@ -91,12 +93,11 @@ export function register(program: Command): void {
       if (!opts.cohort) throw new UsageError('simulate: give --cohort (or --water-fat)');
       const cohort = opts.cohort;
       if (opts.group && opts.groups) throw new UsageError('--group and --groups: give one of them');
-      // The simulator, cohort schema, NIfTI writer and progress bar load here, not at start-up.
-      const { SingleBar } = await import('cli-progress');
-      const { encodeNiftiMrs } = await import('../../io/nifti-mrs/nifti-mrs.js');
+      // The simulator, cohort schema and NIfTI writer load here, not at start-up (the progress bar if shown).
+      const { writeNiftiMrsFile } = await import('../../io/nifti-mrs/write-file.js');
       const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
       const { formatCohort } = await import('../../simulate/cohort-schema.js');
-      const { datasetToMrs, simulateDataset, truthCsv } = await import('../../simulate/dataset.js');
+      const { datasetToMrs32, simulateDataset, truthCsv } = await import('../../simulate/dataset.js');
       const loaded = loadCohort(cohort);
       const all = Object.keys(loaded.cohort.groups);
       const wanted = opts.group
@@ -114,7 +115,7 @@ export function register(program: Command): void {
       const total = opts.n * wanted.length;
       const bar =
         opts.progress && process.stderr.isTTY && !opts.json
-          ? new SingleBar({
+          ? new (await import('cli-progress')).SingleBar({
               format: 'simulate [{bar}] {value}/{total} spectra {eta_formatted}',
               stream: process.stderr,
             })
@@ -130,8 +131,10 @@ export function register(program: Command): void {
         threads: opts.threads,
         onProgress: (done) => bar?.update(done),
         file: loaded.file,
+        truthRows: true,
       }).finally(() => bar?.stop());
       const seconds = (performance.now() - t0) / 1000;
+      const spectra = opts.gzip ? 'spectra.nii.gz' : 'spectra.nii';
       const summary = {
         out: opts.out,
         cohort: loaded.cohort.name,
@@ -141,10 +144,12 @@ export function register(program: Command): void {
         seed: opts.seed,
         threads: opts.threads,
         seconds: Number(seconds.toFixed(3)),
-        files: ['spectra.nii.gz', 'truth.csv', 'cohort.yaml', 'simulation.json'],
+        files: [spectra, 'truth.csv', 'cohort.yaml', 'simulation.json'],
       };
-      await withOutputDir(opts.out, (out) => {
-        out.write('spectra.nii.gz', encodeNiftiMrs(datasetToMrs(ds), { gzip: true, dataType: 'complex64' }));
+      await withOutputDir(opts.out, async (out) => {
+        // zlib compresses and writes the spectra on libuv's threads while this thread writes the other files.
+        const nifti = writeNiftiMrsFile(out.path(spectra), datasetToMrs32(ds), { gzip: opts.gzip });
+        nifti.catch(() => {}); // awaited below; if this thread fails first, its error is the one reported
         out.write('truth.csv', truthCsv(ds));
         out.write(
           'cohort.yaml',
@@ -164,6 +169,7 @@ export function register(program: Command): void {
             2,
           )}\n`,
         );
+        await nifti;
       });
       if (opts.json) printJson(summary);
       else process.stderr.write(`simulate: ${total} spectra in ${seconds.toFixed(1)} s -> ${opts.out}\n`);

@@ -334,7 +334,24 @@ export function encodeNiftiMrs(mrs: MrsData, options: EncodeNiftiMrsOptions = { 
   const dataType =
     options.dataType ?? mrs.source.dataType ?? (isExactFloat32(mrs.data) ? 'complex64' : 'complex128');
   const bytesPerValue = dataType === 'complex64' ? 4 : 8;
-  const version = options.nifti1 ? 1 : 2;
+  const head = encodeNiftiMrsHead(mrs, dataType, options.nifti1);
+  const out = new Uint8Array(head.length + mrs.data.length * bytesPerValue);
+  out.set(head, 0);
+  writeSamples(new DataView(out.buffer), head.length, mrs, bytesPerValue);
+  return options.gzip ? gzipSync(out, { level: 6 }) : out;
+}
+
+/**
+ * The bytes of a NIfTI-MRS file before its samples (vox_offset of them): the NIfTI header (NIfTI-2 unless
+ * `nifti1`) and the extensions, the JSON one first. The samples follow, little-endian, in NIfTI order.
+ */
+export function encodeNiftiMrsHead(
+  mrs: Omit<MrsData, 'data'>,
+  dataType: 'complex64' | 'complex128',
+  nifti1 = false,
+): Uint8Array {
+  const bytesPerValue = dataType === 'complex64' ? 4 : 8;
+  const version = nifti1 ? 1 : 2;
   const hdrSize = version === 2 ? NIFTI2_SIZE : NIFTI1_SIZE;
 
   const jsonBytes = new TextEncoder().encode(extensionJson(extensionFor(mrs)));
@@ -367,8 +384,7 @@ export function encodeNiftiMrs(mrs: MrsData, options: EncodeNiftiMrsOptions = { 
     descrip: '',
   });
 
-  const total = voxOffset + mrs.data.length * bytesPerValue;
-  const out = new Uint8Array(total);
+  const out = new Uint8Array(voxOffset);
   out.set(header, 0);
   out[hdrSize] = 1; // extender: extensions follow
   const v = new DataView(out.buffer);
@@ -379,8 +395,7 @@ export function encodeNiftiMrs(mrs: MrsData, options: EncodeNiftiMrsOptions = { 
     out.set(e.bytes, pos + 8);
     pos += extSizes[i];
   });
-  writeSamples(v, voxOffset, mrs, bytesPerValue);
-  return options.gzip ? gzipSync(out, { level: 6 }) : out;
+  return out;
 }
 
 /**
@@ -389,7 +404,7 @@ export function encodeNiftiMrs(mrs: MrsData, options: EncodeNiftiMrsOptions = { 
  * differs from the nucleus default, as the user-defined object `PpmReference` ({Value, Description}): validators
  * that predate v0.11 reject bare user-defined keys, and readers without it assume the default anyway.
  */
-export function extensionFor(mrs: MrsData): Record<string, unknown> {
+export function extensionFor(mrs: Omit<MrsData, 'data'>): Record<string, unknown> {
   const ext: Record<string, unknown> = structuredClone(mrs.extension);
   const h = mrs.header;
   ext.SpectrometerFrequency = replaceFirst(ext.SpectrometerFrequency, h.spectrometerFrequency);

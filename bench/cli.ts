@@ -144,6 +144,8 @@ export async function run(): Promise<Record<string, unknown>> {
   return {
     method:
       'hyperfine-style: the real CLI (node dist/src/cli/main.js) spawned per run, wall clock spawn to exit, median after warm-up runs; each run starts when other processes leave the cores idle (waiting at most 60 s)',
+    loadNote:
+      "load averages are the kernel's 1-minute figure and count this benchmark's own runs; otherProcessesCoresMax does not",
     cores: availableParallelism(),
     cpu: cpus()[0]?.model ?? null,
     loadAverageBefore: version.loadAverageBefore,

@@ -70,9 +70,16 @@ interface Timing {
 
 /**
  * Spawns `node main.js ...args` warmup + runs times; times the runs (wall clock, spawn to exit). `shown`: the
- * command as recorded (e.g. without a temporary directory's name).
+ * command as recorded (e.g. without a temporary directory's name). `bare`: `node ...args` instead.
  */
-function time(args: string[], runs: number, warmup: number, before?: () => void, shown = args): Timing {
+function time(
+  args: string[],
+  runs: number,
+  warmup: number,
+  before?: () => void,
+  shown = args,
+  bare = false,
+): Timing {
   const loadBefore = loadavg()[0];
   const seconds: number[] = [];
   const others: number[] = [];
@@ -82,7 +89,7 @@ function time(args: string[], runs: number, warmup: number, before?: () => void,
     const busy0 = machineBusySeconds();
     const cpu0 = childrenCpuSeconds();
     const t0 = performance.now();
-    const p = spawnSync(process.execPath, [cli, ...args], {
+    const p = spawnSync(process.execPath, bare ? args : [cli, ...args], {
       cwd: root,
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -99,7 +106,7 @@ function time(args: string[], runs: number, warmup: number, before?: () => void,
       others.push(Math.max(0, (busy1 - busy0 - (cpu1 - cpu0)) / wall));
   }
   return {
-    command: `livermrs ${shown.join(' ')}`,
+    command: `${bare ? 'node' : 'livermrs'} ${shown.join(' ')}`,
     runs,
     medianSeconds: round3(median(seconds)),
     minSeconds: round3(Math.min(...seconds)),
@@ -110,6 +117,8 @@ function time(args: string[], runs: number, warmup: number, before?: () => void,
 }
 
 export async function run(): Promise<Record<string, unknown>> {
+  // The machine's own pace: the same VM measures 20-30% slower at some hours than at others.
+  const node = time(['-e', '0'], 20, 3, undefined, undefined, true);
   const version = time(['--version'], 20, 3);
   const fit = time(
     [
@@ -145,11 +154,13 @@ export async function run(): Promise<Record<string, unknown>> {
     method:
       'hyperfine-style: the real CLI (node dist/src/cli/main.js) spawned per run, wall clock spawn to exit, median after warm-up runs; each run starts when other processes leave the cores idle (waiting at most 60 s)',
     loadNote:
-      "load averages are the kernel's 1-minute figure and count this benchmark's own runs; otherProcessesCoresMax does not",
+      "load averages are the kernel's 1-minute figure and count this benchmark's own runs; otherProcessesCoresMax does not (from 10 ms CPU ticks: about ±0.2 cores for the 0.1 s runs)",
     cores: availableParallelism(),
     cpu: cpus()[0]?.model ?? null,
     loadAverageBefore: version.loadAverageBefore,
     loadAverageAfter: Number(loadavg()[0].toFixed(2)),
+    /** `node -e 0`: Node's own start-up at the time of the runs, the floor of every whole-command time. */
+    nodeStartup: node,
     version: { ...version, targetSeconds: 0.15, meetsTarget: version.medianSeconds <= 0.15 },
     fit: {
       ...fit,

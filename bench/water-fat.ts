@@ -12,7 +12,7 @@ import { drawTruth } from '../src/cli/simulate-water-fat.js';
 import { Rng } from '../src/core/random.js';
 import { fitSeries } from '../src/fit/water-fat/series.js';
 import { LIVER_RELAXATION_3T, WaterFatFitter } from '../src/fit/water-fat/water-fat-fit.js';
-import { simulateWaterFat } from '../src/simulate/water-fat.js';
+import { signalFatFraction, simulateWaterFat } from '../src/simulate/water-fat.js';
 import { absoluteErrors, biasByTruth, errorSummary } from '../src/study/quant-metrics.js';
 
 function stats(v: number[]): { median: number; p90: number; n: number } {
@@ -64,9 +64,7 @@ export async function run(): Promise<Record<string, unknown>> {
     });
     sWall.push(m.wall);
     sCpu.push(m.cpu);
-    const ew = (1 - t.pdff) * Math.exp(-0.03 / t.waterT2) * (1 - Math.exp(-3 / (t.waterT1 as number)));
-    const ef = t.pdff * Math.exp(-0.03 / t.fatT2) * (1 - Math.exp(-3 / (t.fatT1 as number)));
-    sTruth.push((100 * ef) / (ew + ef));
+    sTruth.push(signalFatFraction(t, 0.03));
     sGot.push(r?.signalFatFraction?.value ?? Number.NaN);
   }
   const tes = [0.012, 0.024, 0.036, 0.048, 0.072];

@@ -35,19 +35,6 @@ export interface Acquisition {
   transients?: number;
 }
 
-/** The liver defaults, each defined here once: 3 T, PRESS TE 30 ms (15 + 15), TR 1500 ms, 2000 Hz, 1024 points. */
-export const LIVER_DEFAULTS = Object.freeze({
-  spectrometerFrequency: 127.76,
-  sequence: 'press' as SequenceKind,
-  echoTime: 0.03,
-  te1: 0.015,
-  te2: 0.015,
-  mixingTime: 0.01,
-  repetitionTime: 1.5,
-  dwellTime: 1 / 2000,
-  points: 1024,
-});
-
 /**
  * Sequence kind from a vendor sequence name: Siemens svs_se / svs_st (and their WIP variants), GE PROBE-P /
  * PROBE-S, Philips and NIfTI-MRS names containing PRESS or STEAM. Undefined when the name says neither (e.g.

@@ -1,5 +1,6 @@
 import type { Fid } from '../core/fid.js';
 import type { Rng } from '../core/random.js';
+import { attenuation } from '../fit/quantify.js';
 import { FAT_PEAKS, type FatComposition, LIVER_FAT, peakProtons } from '../fit/water-fat/fat-model.js';
 import { WATER_PPM } from '../fit/water-fat/referencing.js';
 
@@ -49,8 +50,11 @@ export const WATER_FAT_GRID: WaterFatGrid = {
   ppmReference: 4.65,
 };
 
-function attenuation(te: number, t2: number, tr?: number, t1?: number): number {
-  return Math.exp(-te / t2) * (tr !== undefined && t1 !== undefined ? 1 - Math.exp(-tr / t1) : 1);
+/** Signal fat fraction (percent) of the noise-free spectrum at echo time `te`: what a fit at one TE estimates. */
+export function signalFatFraction(truth: WaterFatTruth, te: number): number {
+  const w = (1 - truth.pdff) * attenuation(te, truth.repetitionTime, truth.waterT1, truth.waterT2);
+  const f = truth.pdff * attenuation(te, truth.repetitionTime, truth.fatT1, truth.fatT2);
+  return (100 * f) / (w + f);
 }
 
 /** Noise-free FID of one echo time. */
@@ -62,12 +66,12 @@ function cleanFid(truth: WaterFatTruth, te: number, g: WaterFatGrid): Float64Arr
   const lines = [
     {
       ppm: WATER_PPM,
-      amp: (1 - truth.pdff) * attenuation(te, truth.waterT2, truth.repetitionTime, truth.waterT1),
+      amp: (1 - truth.pdff) * attenuation(te, truth.repetitionTime, truth.waterT1, truth.waterT2),
       lw: truth.waterLorentzHz,
     },
     ...FAT_PEAKS.map((q, j) => ({
       ppm: q.ppm,
-      amp: (truth.pdff * p[j] * attenuation(te, truth.fatT2, truth.repetitionTime, truth.fatT1)) / total,
+      amp: (truth.pdff * p[j] * attenuation(te, truth.repetitionTime, truth.fatT1, truth.fatT2)) / total,
       lw: truth.fatLorentzHz,
     })),
   ];

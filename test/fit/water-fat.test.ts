@@ -7,7 +7,7 @@ import { fatProtons, LIVER_FAT, peakProtons, relativeAreas } from '../../src/fit
 import { referenceWaterFat } from '../../src/fit/water-fat/referencing.js';
 import { fitDecay, fitSeries } from '../../src/fit/water-fat/series.js';
 import { WaterFatFitter } from '../../src/fit/water-fat/water-fat-fit.js';
-import { simulateWaterFat, type WaterFatTruth } from '../../src/simulate/water-fat.js';
+import { signalFatFraction, simulateWaterFat, type WaterFatTruth } from '../../src/simulate/water-fat.js';
 import { drawTruth } from '../../src/cli/simulate-water-fat.js';
 import { biasByTruth } from '../../src/study/quant-metrics.js';
 
@@ -68,9 +68,7 @@ describe('water–fat fit on simulated body spectra', () => {
       const r = fitter.fit(fids[0]);
       expect(r.status.status).not.toBe('failed');
       expect(Math.abs(r.referencing.shiftPpm - t.offsetPpm)).toBeLessThan(0.05);
-      const ew = (1 - t.pdff) * Math.exp(-0.012 / t.waterT2) * (1 - Math.exp(-3 / (t.waterT1 as number)));
-      const ef = t.pdff * Math.exp(-0.012 / t.fatT2) * (1 - Math.exp(-3 / (t.fatT1 as number)));
-      truthFf.push((100 * ef) / (ew + ef));
+      truthFf.push(signalFatFraction(t, 0.012));
       got.push(r.signalFatFraction?.value as number);
     }
     const err = got.map((g, i) => g - truthFf[i]);

@@ -280,7 +280,6 @@ export class WaterFatFitter {
     varOf: (u: number[], v?: number[]) => number,
     status: StatusBuilder,
   ): WaterFatResult['composition'] {
-    const K = a.length;
     const unit = (c: number) => a.map((_, i) => (this.fatIndex.indexOf(i) === c ? 1 : 0));
     const u0 = a[this.fatIndex[0]];
     if (!(u0 > 0)) {
@@ -293,7 +292,6 @@ export class WaterFatFitter {
       const v = (varOf(unit(c)) - 2 * r * varOf(unit(c), unit(0)) + r * r * varOf(unit(0))) / (u0 * u0);
       return { value: r, sd: Math.sqrt(Math.max(0, v)) };
     };
-    void K;
     const cl = ratio(1);
     const ndb = ratio(2);
     const midb = ratio(3);

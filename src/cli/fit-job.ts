@@ -191,7 +191,7 @@ export async function runFitJob(job: FitJob): Promise<FitJobOutput> {
       const out = await runWaterFatJob(
         job.file,
         fids,
-        { fatModel: o.fatModel, waterLines: o.waterLines, suppression },
+        { fatModel: o.fatModel, waterLines: o.waterLines, suppression, referencing: ref },
         job.render !== false,
       );
       return { file: job.file, ...out };

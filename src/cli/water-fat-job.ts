@@ -1,6 +1,7 @@
 import type { Fid } from '../core/fid.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
 import { ambiguityReason, type SuppressionDecision } from '../fit/water-fat/detect.js';
+import type { ReferencingResult } from '../fit/water-fat/referencing.js';
 import { fitSeries, type SeriesResult } from '../fit/water-fat/series.js';
 import {
   type FatModelKind,
@@ -20,6 +21,8 @@ export interface WaterFatJobOptions {
   fatModel?: FatModelKind;
   waterLines?: 1 | 2;
   suppression: SuppressionDecision;
+  /** Referencing of the first spectrum, already computed for the suppression decision. */
+  referencing?: ReferencingResult;
 }
 
 const cell = (v: number | undefined) => roundedCell(v, 7);
@@ -78,6 +81,7 @@ export async function runWaterFatJob(
     const r = new WaterFatFitter(fid, { fatModel: o.fatModel, waterLines: o.waterLines, relaxation }).fit(
       fid,
       o.suppression.suppressed,
+      o.referencing,
     );
     const doubts: string[] = [];
     if (!relaxation) doubts.push('echo time unknown: PDFF not relaxation-corrected (give --te)');

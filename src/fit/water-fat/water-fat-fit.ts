@@ -185,9 +185,13 @@ export class WaterFatFitter {
     this.fitter = new Fitter(basis, header, fitOptions);
   }
 
-  fit(fid: Fid, waterSuppressed = false): WaterFatResult {
+  /** `referencing`: the result of referenceWaterFat for this very FID, when the caller already has it. */
+  fit(
+    fid: Fid,
+    waterSuppressed = false,
+    referencing = referenceWaterFat(fid, this.options.referencing),
+  ): WaterFatResult {
     const status = new StatusBuilder();
-    const referencing = referenceWaterFat(fid, this.options.referencing);
     const base: WaterFatResult = {
       status: { status: 'ok', reasons: [] },
       referencing,

@@ -178,7 +178,7 @@ export function fitSeries(fids: Fid[], opts: SeriesOptions = {}, file = '<series
  */
 export function fitDecay(t: number[], y: ValueSd[]): { a0: ValueSd; t2: ValueSd } {
   const n = t.length;
-  const wts = y.map((v) => 1 / Math.max(v.sd, 1e-12 * Math.abs(v.value) + 1e-300) ** 2);
+  const wts = inverseVariances(y);
   const pos = y.map((v) => v.value > 0);
   if (pos.filter(Boolean).length < 2) {
     const a = Math.max(0, ...y.map((v) => v.value));
@@ -254,7 +254,7 @@ type Relaxed = { a0: ValueSd; t2: ValueSd; t1: ValueSd };
  */
 export function fitRelaxation(te: number[], tr: number[], y: ValueSd[]): Relaxed {
   const n = te.length;
-  const wts = y.map((v) => 1 / Math.max(v.sd, 1e-12 * Math.abs(v.value) + 1e-300) ** 2);
+  const wts = inverseVariances(y);
   const trMax = Math.max(...tr);
   const longest = te.map((_, i) => i).filter((i) => Math.abs(tr[i] - trMax) < 1e-9);
   const start =
@@ -322,4 +322,9 @@ export function fitRelaxation(te: number[], tr: number[], y: ValueSd[]): Relaxed
     t2: { value: 1 / r2, sd: Math.sqrt(v(1)) / (r2 * r2) },
     t1: { value: 1 / r1, sd: Math.sqrt(v(2)) / (r1 * r1) },
   };
+}
+
+/** Weights 1/sd² of per-echo estimates (an SD of zero is floored just above 0 so the weight stays finite). */
+function inverseVariances(y: ValueSd[]): number[] {
+  return y.map((v) => 1 / Math.max(v.sd, 1e-12 * Math.abs(v.value) + 1e-300) ** 2);
 }

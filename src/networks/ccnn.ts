@@ -60,7 +60,15 @@ export interface TrainedCcnn {
 export async function trainCcnn(o: CcnnTrainOptions): Promise<TrainedCcnn> {
   const t0 = performance.now();
   const src = o.source;
-  if (src.groups.length !== 2) throw new UsageError(`a cCNN needs two groups (got ${src.groups.join(', ')})`);
+  const labels = src.labels ?? src.groups.map((_, i) => i);
+  if (
+    src.groups.length !== labels.length ||
+    new Set(labels).size !== 2 ||
+    labels.some((l) => l !== 0 && l !== 1)
+  )
+    throw new UsageError(`a cCNN needs two classes (got groups ${src.groups.join(', ')})`);
+  // Class names: the groups of a mixture are named `${group}~${resample}`.
+  const className = (label: number) => src.groups[labels.indexOf(label)].replace(/~\d+$/, '');
   const M = o.members ?? 1;
   const L = src.pipeline.model.points;
   const labelsOf = (b: SpectrumBlock) => {
@@ -105,7 +113,7 @@ export async function trainCcnn(o: CcnnTrainOptions): Promise<TrainedCcnn> {
   };
   const model: CcnnModel = {
     kind: 'ccnn',
-    classes: [src.groups[0], src.groups[1]],
+    classes: [className(0), className(1)],
     protocol: { ...o.protocol },
     pipeline: src.pipeline,
     members: M,

@@ -100,3 +100,38 @@ function checkPaired(a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length)
     throw new RangeError(`labels (${a.length}) and scores (${b.length}) differ in length`);
 }
+
+/**
+ * The threshold that maximises Youden's J = sensitivity + specificity − 1 on (labels, scores): the midpoint
+ * between the two scores around the best cut (ties of J broken toward the cut closest to the median score, so
+ * that a flat J does not push the threshold to an extreme). NaN when one class is absent. Meant for scores of
+ * patients the classifier was not trained on (held-out or out-of-fold), to be applied to further patients.
+ */
+export function youdenThreshold(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  checkPaired(labels, scores);
+  const nPos = Array.from(labels).filter((l) => l === 1).length;
+  const nNeg = labels.length - nPos;
+  if (nPos === 0 || nNeg === 0) return Number.NaN;
+  const sorted = Array.from(new Set(Array.from(scores))).sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1];
+  // Candidate cuts: below the lowest, between neighbours, above the highest.
+  const cuts = [
+    sorted[0] - 1,
+    ...sorted.slice(1).map((v, i) => 0.5 * (v + sorted[i])),
+    sorted[sorted.length - 1] + 1,
+  ];
+  let best = Number.NaN;
+  let bestJ = Number.NEGATIVE_INFINITY;
+  for (const t of cuts) {
+    const c = confusion(labels, scores, t);
+    const j = c.tp / nPos + c.tn / nNeg - 1;
+    if (
+      j > bestJ + 1e-12 ||
+      (Math.abs(j - bestJ) <= 1e-12 && Math.abs(t - median) < Math.abs(best - median))
+    ) {
+      bestJ = j;
+      best = t;
+    }
+  }
+  return best;
+}

@@ -13,8 +13,13 @@ import { type InputPipeline, normaliseInputs } from './input.js';
 export interface SimulatedSource {
   cohort: Cohort;
   basis: BasisSet;
-  /** Groups to draw from, interleaved (label = index in this list). */
+  /** Groups to draw from, interleaved (label = index in this list, unless `labels` is given). */
   groups: readonly string[];
+  /**
+   * Class label of each group of `groups` (default: its index). A mixture of several cohorts' groups (bootstrap
+   * priors, study-priors.ts) maps many groups to the two classes.
+   */
+  labels?: readonly number[];
   /** Amplitude columns to return (default: every basis component). */
   targets?: readonly string[];
   pipeline: InputPipeline;
@@ -35,8 +40,9 @@ export interface SpectrumBlock {
   labels: Int32Array;
 }
 
-function toBlock(b: TrainingBatch, length: number): SpectrumBlock {
+function toBlock(b: TrainingBatch, length: number, labelOf?: readonly number[]): SpectrumBlock {
   const norms = normaliseInputs(b.inputs, b.size, length);
+  const labels = labelOf ? b.labels.map((g) => labelOf[g]) : b.labels;
   return {
     n: b.size,
     length,
@@ -44,7 +50,7 @@ function toBlock(b: TrainingBatch, length: number): SpectrumBlock {
     amplitudes: b.targets,
     targetNames: b.targetNames,
     norms,
-    labels: b.labels,
+    labels,
   };
 }
 
@@ -66,7 +72,8 @@ function openStream(src: SimulatedSource, seed: number, batchSize: number, spect
 export async function simulateBlock(src: SimulatedSource, seed: number, n: number): Promise<SpectrumBlock> {
   const length = src.pipeline.model.points;
   const parts: SpectrumBlock[] = [];
-  for await (const b of openStream(src, seed, Math.min(n, 512), n)) parts.push(toBlock(b, length));
+  for await (const b of openStream(src, seed, Math.min(n, 512), n))
+    parts.push(toBlock(b, length, src.labels));
   return concatBlocks(parts);
 }
 
@@ -112,7 +119,7 @@ export function epochSource(
         for (let i = 0; i < perEpochBatches; i++) {
           const r = await stream.next();
           if (r.done) return;
-          yield toBatch(toBlock(r.value, length));
+          yield toBatch(toBlock(r.value, length, src.labels));
         }
       },
     }),

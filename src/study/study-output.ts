@@ -52,6 +52,13 @@ export function metricsJson(
       arms: Object.fromEntries(
         Object.entries(r.arms).map(([arm, m]) => [arm, m ? { ...m, counts: paperCounts(m) } : m]),
       ),
+      ...(r.youden
+        ? {
+            youden: Object.fromEntries(
+              Object.entries(r.youden).map(([arm, m]) => [arm, m ? { ...m, counts: paperCounts(m) } : m]),
+            ),
+          }
+        : {}),
       qcnn: r.qcnn,
       ccnn: r.ccnn,
       seconds: r.seconds,

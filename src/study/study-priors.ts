@@ -1,3 +1,4 @@
+import { Rng } from '../core/random.js';
 import { type Cohort, formatCohort, parseCohort } from '../simulate/cohort-schema.js';
 import type { CsvTable } from '../simulate/csv.js';
 import { componentClassifier } from '../simulate/generator.js';
@@ -15,6 +16,9 @@ import type { SpectrumFit } from './fit-features.js';
  * on such priors learns those chance differences (e.g. "HCC spectra are noisier"), which do not hold for new
  * patients. `'per-group'` keeps the paper's literal reading.
  */
+export type NuisanceMode = 'pooled' | 'per-group' | 'transductive';
+export type AmplitudeMode = 'separate' | 'shrunk' | 'eb';
+
 export interface PriorPatient {
   group: string;
   fit: SpectrumFit;
@@ -26,12 +30,20 @@ export interface StudyPriorsOptions {
   /** Cohort giving protocol, basis, model and the distributions the fits cannot give (baseline). */
   template: Cohort;
   components: readonly string[];
-  nuisance?: 'pooled' | 'per-group';
+  /**
+   * Nuisance priors: 'pooled' over the prior patients of both groups (default), 'per-group' (the paper's literal
+   * reading), or 'transductive': pooled over the prior patients and the unlabelled spectra given as
+   * `unlabelled` (the test patients: their linewidths, SNR, phases and water are observable without labels).
+   */
+  nuisance?: NuisanceMode;
+  /** Fits of unlabelled spectra of the same population (nuisance 'transductive'). */
+  unlabelled?: readonly SpectrumFit[];
   /**
    * Group differences of the amplitude distributions: as estimated ('separate', the paper's reading) or shrunk
-   * toward the pooled estimate by how well the prior patients determine them ('shrunk', see shrinkDifferences).
+   * toward the pooled estimate by how well the prior patients determine them ('shrunk', see shrinkDifferences),
+   * or by an empirical-Bayes prior on the differences shared by all components ('eb', see shrinkDifferencesEb).
    */
-  amplitudes?: 'separate' | 'shrunk';
+  amplitudes?: AmplitudeMode;
   /**
    * Where the amplitude distributions come from: the non-negative fits ('nonnegative', default; estimatePriors'
    * families, biased upward for components far below their CRLB) or moments of the signed fits ('signed', see
@@ -87,10 +99,13 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
   });
   const estimates = [...perGroup.estimates];
   const cohort = perGroup.cohort;
-  if ((o.nuisance ?? 'pooled') === 'pooled') {
+  if ((o.nuisance ?? 'pooled') !== 'per-group') {
     const pooledLabel = o.groups[0];
+    const rows = table.rows.map((r) => [pooledLabel, ...r.slice(1)]);
+    if (o.nuisance === 'transductive')
+      rows.push(...unlabelledRows(table.header, o.unlabelled ?? [], o.components, pooledLabel));
     const pooled = estimatePriors(
-      { header: table.header, rows: table.rows.map((r) => [pooledLabel, ...r.slice(1)]) },
+      { header: table.header, rows },
       { template: o.template, classOf, groups: [pooledLabel], file: `${o.name} (pooled nuisance)` },
     );
     const nuisance = pooled.cohort.groups[pooledLabel].nuisance;
@@ -107,6 +122,8 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     applySignedAmplitudes(cohort, estimates, patients, o.groups, o.components);
   if (o.amplitudes === 'shrunk') {
     shrinkDifferences(cohort, patients, o.groups, o.components, o.priorAmplitudes ?? 'nonnegative');
+  } else if (o.amplitudes === 'eb') {
+    shrinkDifferencesEb(cohort, patients, o.groups, o.components);
   }
   for (const g of o.groups) keepSnrPositive(cohort.groups[g].nuisance);
   // Never hand the simulator a cohort that would not read back.
@@ -115,7 +132,7 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     .map((g) => `${patients.filter((p) => p.group === g).length} ${g}`)
     .join(
       ', ',
-    )}); nuisance ${o.nuisance ?? 'pooled'}; amplitudes ${o.amplitudes ?? 'separate'} from ${o.priorAmplitudes ?? 'nonnegative'} fits; template ${o.template.name}.`;
+    )}${o.nuisance === 'transductive' ? ` and ${o.unlabelled?.length ?? 0} unlabelled spectra (nuisance only)` : ''}); nuisance ${o.nuisance ?? 'pooled'}; amplitudes ${o.amplitudes ?? 'separate'} from ${o.priorAmplitudes ?? 'nonnegative'} fits; template ${o.template.name}.`;
   return { cohort, estimates, table };
 }
 
@@ -254,39 +271,52 @@ export function shrinkDifferences(
             })
           : values.map((v) => v.map(Math.log));
       const lambda = jamesStein(a.mu, b.mu, logs);
-      const n = logs.map((l) => l.length);
-      const mu = (n[0] * a.mu + n[1] * b.mu) / (n[0] + n[1]);
-      const sigma = Math.sqrt((n[0] * a.sigma ** 2 + n[1] * b.sigma ** 2) / (n[0] + n[1]));
-      for (const [g, sp] of [
-        [groups[0], a],
-        [groups[1], b],
-      ] as const) {
-        cohort.groups[g].amplitudes[c] = {
-          dist: 'lognormal',
-          mu: round6(mu + lambda * (sp.mu - mu)),
-          sigma: round6(sigma + lambda * (sp.sigma - sigma)),
-        };
-      }
+      pullTogether(cohort, groups, c, [logs[0].length, logs[1].length], lambda);
       factors[c] = lambda;
     } else if (a.dist === 'truncnormal' && b.dist === 'truncnormal') {
       const lambda = jamesStein(a.mean, b.mean, values);
-      const n = values.map((v) => v.length);
-      const mean = (n[0] * a.mean + n[1] * b.mean) / (n[0] + n[1]);
-      const sd = Math.sqrt((n[0] * a.sd ** 2 + n[1] * b.sd ** 2) / (n[0] + n[1]));
-      for (const [g, sp] of [
-        [groups[0], a],
-        [groups[1], b],
-      ] as const) {
-        cohort.groups[g].amplitudes[c] = {
-          ...sp,
-          mean: round6(mean + lambda * (sp.mean - mean)),
-          sd: round6(sd + lambda * (sp.sd - sd)),
-        };
-      }
+      pullTogether(cohort, groups, c, [values[0].length, values[1].length], lambda);
       factors[c] = lambda;
     }
   });
   return factors;
+}
+
+/**
+ * Moves both groups' distributions of component c toward their pooled distribution (n-weighted location; spread
+ * from the n-weighted variances), keeping the fraction λ of each group's departure from it: λ = 1 leaves them,
+ * λ = 0 makes them equal. Lognormals (μ, σ) and truncated normals (mean, sd) alike.
+ */
+function pullTogether(
+  cohort: Cohort,
+  groups: readonly string[],
+  c: string,
+  n: [number, number],
+  lambda: number,
+): void {
+  const specs = groups.map((g) => cohort.groups[g].amplitudes[c]);
+  const [a, b] = specs;
+  const w = (x: number, y: number) => (n[0] * x + n[1] * y) / (n[0] + n[1]);
+  const toward = (pooled: number, own: number) => round6(pooled + lambda * (own - pooled));
+  if (a.dist === 'lognormal' && b.dist === 'lognormal') {
+    const mu = w(a.mu, b.mu);
+    const sigma = Math.sqrt(w(a.sigma ** 2, b.sigma ** 2));
+    groups.forEach((g, i) => {
+      const sp = i === 0 ? a : b;
+      cohort.groups[g].amplitudes[c] = {
+        dist: 'lognormal',
+        mu: toward(mu, sp.mu),
+        sigma: toward(sigma, sp.sigma),
+      };
+    });
+  } else if (a.dist === 'truncnormal' && b.dist === 'truncnormal') {
+    const mean = w(a.mean, b.mean);
+    const sd = Math.sqrt(w(a.sd ** 2, b.sd ** 2));
+    groups.forEach((g, i) => {
+      const sp = i === 0 ? a : b;
+      cohort.groups[g].amplitudes[c] = { ...sp, mean: toward(mean, sp.mean), sd: toward(sd, sp.sd) };
+    });
+  }
 }
 
 function jamesStein(loc0: number, loc1: number, values: number[][]): number {
@@ -298,4 +328,144 @@ function jamesStein(loc0: number, loc1: number, values: number[][]): number {
   }, 0);
   if (!(d * d > 0) || !Number.isFinite(v)) return 0;
   return Math.max(0, 1 - v / (d * d));
+}
+
+/** Rows of unlabelled spectra's fits in the columns of a priors table (group = `label`); fits lacking a column are left out. */
+function unlabelledRows(
+  header: readonly string[],
+  fits: readonly SpectrumFit[],
+  components: readonly string[],
+  label = '',
+): string[][] {
+  const rows: string[][] = [];
+  for (const f of fits) {
+    const row = header.map((h) => {
+      if (h === 'group') return label;
+      const k = components.indexOf(h);
+      if (k >= 0) return f.amplitudes[k];
+      if (h.startsWith('crlb_')) {
+        const c = components.indexOf(h.slice(5));
+        if (c >= 0) return Number.isFinite(f.crlb[c]) ? f.crlb[c] : 0;
+      }
+      if (h.startsWith('sd_')) return f.sd[h.slice(3)];
+      return f.columns[h];
+    });
+    if (row.slice(1).every((v) => Number.isFinite(v))) rows.push(row.map(String));
+  }
+  return rows;
+}
+
+/**
+ * Empirical-Bayes shrinkage of the group differences (Efron & Morris 1973, the normal–normal model across
+ * components). Each component's difference of log locations d_k (μ of ln a for lognormals; for truncated normals
+ * the difference of means over the pooled mean, a log ratio to first order) is an estimate of a true difference
+ * δ_k with sampling variance v_k; the true differences are taken as drawn from N(0, τ²) with τ² shared by all
+ * components and estimated by moments, τ² = max(0, mean_k(d_k² − v_k)); each difference is shrunk by its own
+ * factor λ_k = τ² / (τ² + v_k). Unlike the per-component rule (shrinkDifferences), a component's difference
+ * survives by standing out against what the other components' differences say real effects look like, and a
+ * component measured with a small v keeps more than one measured with a large v.
+ *
+ * v_k uses the CRLBs: per group, the variance of a fitted value is at least its fit noise, so the group's
+ * variance of ln a is max(sample variance of ln a, mean of (CRLB/a)²) (the delta method), divided by its n. With
+ * 10 patients a sample variance can be small by chance; the CRLB floor stops such a component from claiming a
+ * precise difference the fits cannot resolve.
+ */
+export function shrinkDifferencesEb(
+  cohort: Cohort,
+  patients: readonly PriorPatient[],
+  groups: readonly string[],
+  components: readonly string[],
+): Record<string, number> {
+  const factors: Record<string, number> = {};
+  if (groups.length !== 2) return factors;
+  type Entry = { c: string; d: number; v: number; pooled: (lambda: number) => void };
+  const entries: Entry[] = [];
+  components.forEach((c, k) => {
+    const specs = groups.map((g) => cohort.groups[g].amplitudes[c]);
+    const members = groups.map((g) => patients.filter((p) => p.group === g));
+    const n = members.map((m) => m.length);
+    if (n[0] < 2 || n[1] < 2) return;
+    const [a, b] = specs;
+    // Per group: sampling variance of the log location, with the CRLB floor.
+    const v = members.reduce((acc, m) => {
+      const x = m.map((p) => p.fit.amplitudes[k]);
+      // Relative CRLB against the group mean where a fit is 0 (a non-negative fit at its bound).
+      const xm = x.reduce((s, q) => s + q, 0) / x.length;
+      const crel = m.map((p) => (p.fit.crlb[k] / Math.max(p.fit.amplitudes[k], xm)) ** 2);
+      const logs = x.map((q) => Math.log(Math.max(q, 1e-3 * xm)));
+      const mean = logs.reduce((s, q) => s + q, 0) / logs.length;
+      const s2 = logs.reduce((s, q) => s + (q - mean) ** 2, 0) / (logs.length - 1);
+      const floor = crel.reduce((s, q) => s + q, 0) / crel.length;
+      return acc + Math.max(s2, floor) / m.length;
+    }, 0);
+    const pooled = (lambda: number) => pullTogether(cohort, groups, c, [n[0], n[1]], lambda);
+    if (a.dist === 'lognormal' && b.dist === 'lognormal') {
+      entries.push({ c, d: b.mu - a.mu, v, pooled });
+    } else if (a.dist === 'truncnormal' && b.dist === 'truncnormal') {
+      const mean = (n[0] * a.mean + n[1] * b.mean) / (n[0] + n[1]);
+      if (mean > 0) entries.push({ c, d: (b.mean - a.mean) / mean, v, pooled });
+    }
+  });
+  const usable = entries.filter((e) => Number.isFinite(e.d) && Number.isFinite(e.v));
+  if (usable.length === 0) return factors;
+  const tau2 = Math.max(0, usable.reduce((s, e) => s + e.d * e.d - e.v, 0) / usable.length);
+  for (const e of entries) {
+    const lambda = Number.isFinite(e.v) && tau2 > 0 ? tau2 / (tau2 + e.v) : 0;
+    e.pooled(lambda);
+    factors[e.c] = lambda;
+  }
+  return factors;
+}
+
+/** Priors from bootstrap resamples of the prior patients: one cohort whose groups are `${group}~${b}`. */
+export interface BootstrapPriors {
+  cohort: Cohort;
+  /** Group list of the mixture, interleaved [g0~1, g1~1, g0~2, …], and the class label of each. */
+  groups: string[];
+  labels: number[];
+  /** Resamples kept (a resample whose priors cannot be estimated is replaced by another). */
+  resamples: number;
+}
+
+/**
+ * Priors that carry their own uncertainty: B bootstrap resamples of the prior patients (with replacement within
+ * each group), each estimated as `estimateStudyPriors` does, and a network trained on spectra drawn evenly from
+ * all B (each training spectrum's group parameters come from one resample). A network trained so learns the
+ * group difference averaged over what 10 + 10 patients could have shown, not the one point estimate: a
+ * difference carried by one or two patients changes between resamples and is learned only in part.
+ */
+export function bootstrapStudyPriors(
+  patients: readonly PriorPatient[],
+  o: StudyPriorsOptions,
+  resamples: number,
+  seed: number,
+): BootstrapPriors {
+  const rng = new Rng(seed, 0xb007);
+  const byGroup = o.groups.map((g) => patients.filter((p) => p.group === g));
+  const merged = structuredClone(estimateStudyPriors(patients, o).cohort);
+  merged.groups = {};
+  const groups: string[] = [];
+  const labels: number[] = [];
+  let kept = 0;
+  for (let attempt = 0; kept < resamples && attempt < 4 * resamples; attempt++) {
+    const sample = byGroup.flatMap((m) => m.map(() => m[rng.int(m.length)]));
+    let est: StudyPriors;
+    try {
+      est = estimateStudyPriors(sample, { ...o, name: `${o.name}-boot${kept + 1}` });
+    } catch {
+      continue;
+    }
+    kept++;
+    o.groups.forEach((g, label) => {
+      const name = `${g}~${kept}`;
+      merged.groups[name] = est.cohort.groups[g];
+      groups.push(name);
+      labels.push(label);
+    });
+  }
+  if (kept === 0) throw new RangeError('bootstrapStudyPriors: no resample gave priors');
+  merged.name = `${o.name}-bootstrap`;
+  merged.description = `Priors from ${kept} bootstrap resamples of ${patients.length} prior patients; ${merged.description ?? ''}`;
+  parseCohort(formatCohort(merged), merged.name);
+  return { cohort: merged, groups, labels, resamples: kept };
 }

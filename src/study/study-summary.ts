@@ -134,6 +134,12 @@ export interface HeadlineRow {
   /** AUC − the spectral bound's and − the oracle's (pooled), when those arms ran. */
   gapToBound?: number;
   gapToOracle?: number;
+  /**
+   * Sensitivity and specificity of all test patients pooled at the posterior-0.5 rule and at each repeat's
+   * Youden threshold chosen on its prior patients (when the repeats recorded one).
+   */
+  atHalf: { sensitivity: number; specificity: number };
+  atYouden?: { sensitivity: number; specificity: number };
 }
 
 /** Standard error of an AUC from n1 positives and n0 negatives (Hanley & McNeil 1982). */
@@ -159,12 +165,27 @@ export function headline(summary: StudySummary, results: readonly RepeatResult[]
       }
     }
     const se = aucStandardError(a.pooled.auc, Math.max(1, n1), Math.max(1, n0));
+    const sum = (m: 'arms' | 'youden') => {
+      const c = { tp: 0, fn: 0, tn: 0, fp: 0 };
+      for (const r of results) {
+        const x = r[m]?.[a.arm];
+        if (!x) return undefined;
+        c.tp += x.tp;
+        c.fn += x.fn;
+        c.tn += x.tn;
+        c.fp += x.fp;
+      }
+      return { sensitivity: c.tp / (c.tp + c.fn), specificity: c.tn / (c.tn + c.fp) };
+    };
+    const atYouden = sum('youden');
     return {
       arm: a.arm,
       auc: a.pooled.auc,
       low: Math.max(0, a.pooled.auc - 1.96 * se),
       high: Math.min(1, a.pooled.auc + 1.96 * se),
       median: a.auc.median,
+      atHalf: sum('arms') ?? { sensitivity: Number.NaN, specificity: Number.NaN },
+      ...(atYouden ? { atYouden } : {}),
       ...(bound !== undefined && a.arm !== 'spectralBound' && a.arm !== 'oracle'
         ? { gapToBound: a.pooled.auc - bound }
         : {}),
@@ -182,6 +203,13 @@ export function headlineText(rows: HeadlineRow[], label: (arm: ArmName) => strin
       r.gapToBound !== undefined ? `${sg(r.gapToBound)} to the spectral bound` : '',
       r.gapToOracle !== undefined ? `${sg(r.gapToOracle)} to the oracle` : '',
     ].filter(Boolean);
-    return `${label(r.arm)}: AUC ${f(r.auc)} (95% CI ${f(r.low)}–${f(r.high)}; median per repeat ${f(r.median)})${gaps.length ? `, ${gaps.join(', ')}` : ''}`;
+    const pct = (x: number) => `${Math.round(100 * x)}%`;
+    const rule = (name: string, x: { sensitivity: number; specificity: number }) =>
+      `${name} sensitivity ${pct(x.sensitivity)}, specificity ${pct(x.specificity)}`;
+    const rules = [
+      rule('at p = 0.5', r.atHalf),
+      ...(r.atYouden ? [rule("at the prior patients' Youden threshold", r.atYouden)] : []),
+    ];
+    return `${label(r.arm)}: AUC ${f(r.auc)} (95% CI ${f(r.low)}–${f(r.high)}; median per repeat ${f(r.median)})${gaps.length ? `, ${gaps.join(', ')}` : ''}; ${rules.join('; ')}`;
   });
 }

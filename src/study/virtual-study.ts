@@ -20,7 +20,15 @@ import { inputPipeline, type ModelProtocol, networkInput } from '../networks/inp
 import { oracleProbabilities } from './oracle.js';
 import { predictQcnn, type QcnnModel, trainQcnn } from '../networks/qcnn.js';
 import { compareQuantification, type QuantComparison } from './quant-comparison.js';
-import { estimateStudyPriors, type StudyPriors } from './study-priors.js';
+import {
+  type AmplitudeMode,
+  bootstrapStudyPriors,
+  estimateStudyPriors,
+  type NuisanceMode,
+  type StudyPriors,
+  type StudyPriorsOptions,
+} from './study-priors.js';
+import { youdenThreshold } from '../networks/classification-metrics.js';
 
 /**
  * The virtual clinical study (Bae et al. 2025's design; docs/study.md): a hidden truth cohort draws patients of
@@ -80,14 +88,26 @@ export interface StudySettings {
   quantTrainSpectra?: number;
   qcnn: { architecture: string; layout: QcnnLayout };
   ccnn: { architecture: string; members: number };
-  nuisance: 'pooled' | 'per-group';
+  /** Nuisance priors: pooled over the prior patients, per group, or 'transductive' (also the unlabelled test spectra). */
+  nuisance: NuisanceMode;
   /**
    * cCNN temperature: from the simulated validation set only ('simulated'), or refitted on the labelled prior
    * patients ('prior-patients').
    */
   ccnnCalibration: 'simulated' | 'prior-patients';
-  /** Group differences of the amplitude priors: as estimated, or shrunk (study-priors.ts). */
-  amplitudes: 'separate' | 'shrunk';
+  /** Group differences of the amplitude priors: as estimated, shrunk per component, or by empirical Bayes (study-priors.ts). */
+  amplitudes: AmplitudeMode;
+  /**
+   * cCNN training priors that carry their own uncertainty: spectra drawn evenly from this many bootstrap
+   * resamples of the prior patients (study-priors.ts bootstrapStudyPriors); 0 or absent: the point estimate.
+   */
+  bootstrapResamples?: number;
+  /**
+   * Where the prior patients' amplitudes come from: their NLLS fits (default), or, as a diagnostic of virtual
+   * studies only, their true amplitudes (no fit noise): what priors from 10 + 10 patients could give if the
+   * quantification were perfect.
+   */
+  priorSource?: 'fits' | 'truth';
   /**
    * Amplitude priors from the non-negative NLLS fits of the prior patients (default) or from moments of a second,
    * signed fit of them (FitOptions.amplitudes 'signed'; study-priors.ts signedAmplitudePrior). Optional so that
@@ -156,6 +176,12 @@ export interface RepeatResult {
   seed: number;
   classPrior: number;
   arms: Partial<Record<ArmName, ClassificationMetrics>>;
+  /**
+   * Each arm on the test patients at the threshold that maximised Youden's J on the prior patients' held-out
+   * probabilities (the paper's 0.5 is one choice; this one is learned from the labelled patients only).
+   * Optional: results stored before it existed have none.
+   */
+  youden?: Partial<Record<ArmName, ClassificationMetrics & { threshold: number }>>;
   patients: PatientResult[];
   priors: StudyPriors;
   /** Estimated vs true group means per component (virtual patients). */
@@ -307,22 +333,35 @@ export async function runRepeat(
           { threads: s.threads.fit, signal: ctx.signal },
         )
       : undefined;
-  const priors = estimateStudyPriors(
-    priorIdx.map((i, j) => ({
-      group: patients[i].group,
-      fit: fits[i],
-      ...(signedFits ? { signed: signedFits[j] } : {}),
-    })),
-    {
-      priorAmplitudes: s.priorAmplitudes ?? 'nonnegative',
-      template,
-      components: ctx.components,
-      nuisance: s.nuisance,
-      amplitudes: s.amplitudes,
-      name: `study-repeat-${repeat}-priors`,
-      groups,
-    },
-  );
+  const priorsOptions: StudyPriorsOptions = {
+    priorAmplitudes: s.priorAmplitudes ?? 'nonnegative',
+    template,
+    components: ctx.components,
+    nuisance: s.nuisance,
+    amplitudes: s.amplitudes,
+    name: `study-repeat-${repeat}-priors`,
+    groups,
+    ...(s.nuisance === 'transductive'
+      ? { unlabelled: patients.flatMap((p, i) => (p.role === 'test' ? [fits[i]] : [])) }
+      : {}),
+  };
+  const truthColumns =
+    s.priorSource === 'truth' && ctx.truth
+      ? amplitudeColumns(ctx.truth.generator, ctx.components)
+      : undefined;
+  const priorPatients = priorIdx.map((i, j) => ({
+    group: patients[i].group,
+    // Diagnostic (virtual studies): the prior patients' true amplitudes with no fit noise, nuisance from the fit.
+    fit: truthColumns
+      ? {
+          ...fits[i],
+          amplitudes: truthColumns.map((c) => (patients[i].truth as Float64Array)[c]),
+          crlb: truthColumns.map(() => 0),
+        }
+      : fits[i],
+    ...(signedFits ? { signed: signedFits[j] } : {}),
+  }));
+  const priors = estimateStudyPriors(priorPatients, priorsOptions);
   lap('priors');
 
   // 3. Networks trained on spectra simulated from the priors.
@@ -359,8 +398,14 @@ export async function runRepeat(
   });
   lap('qcnn');
   say('ccnn', `training the cCNN on ${s.trainSpectra} simulated spectra`);
+  // Bootstrap priors for the cCNN: resamples of the prior patients, each estimated as the point priors are.
+  const boot =
+    (s.bootstrapResamples ?? 0) > 0
+      ? bootstrapStudyPriors(priorPatients, priorsOptions, s.bootstrapResamples ?? 0, seed + 4)
+      : undefined;
   const c = await trainCcnn({
     ...common,
+    ...(boot ? { source: { ...source, cohort: boot.cohort, groups: boot.groups, labels: boot.labels } } : {}),
     architecture: architecture(s.ccnn.architecture),
     members: s.ccnn.members,
     seed: seed + 1,
@@ -411,6 +456,9 @@ export async function runRepeat(
     idx.map((i) => Array.from({ length: K }, (_, k) => values[i * K + k]));
   const nllsValues = Float64Array.from(fits.flatMap((f) => f.amplitudes));
   const probs: Partial<Record<ArmName, number[]>> = {};
+  // Each arm's probabilities for the prior patients too, from models that did not train on them (the cCNN never
+  // saw their spectra; the regressions predict each out of fold): the Youden threshold is chosen on them.
+  const priorProbs: Partial<Record<ArmName, number[]>> = {};
   // Temperature from the simulated validation set is in the network; 'prior-patients' refits it on the real,
   // labelled prior patients (whose spectra the cCNN never saw, though their fits shaped its priors).
   const priorTemperature =
@@ -420,36 +468,80 @@ export async function runRepeat(
           priorIdx.map((i) => cLogits[i]),
         )
       : 1;
-  probs.ccnn = testIdx.map((i) => sigmoid(cLogits[i] / priorTemperature + shift));
+  const ccnnProb = (i: number) => sigmoid(cLogits[i] / priorTemperature + shift);
+  probs.ccnn = testIdx.map(ccnnProb);
+  priorProbs.ccnn = priorIdx.map(ccnnProb);
   if (bound) {
     const bLogits = await ccnnLogits(bound.net, block, L);
     const bShift = logit(prior) - logit(bound.model.trainingPrior);
-    probs.spectralBound = testIdx.map((i) => sigmoid(bLogits[i] + bShift));
+    const boundProb = (i: number) => sigmoid(bLogits[i] + bShift);
+    probs.spectralBound = testIdx.map(boundProb);
+    priorProbs.spectralBound = priorIdx.map(boundProb);
   }
-  const conv = trainConcentrationClassifier(rowsOf(nllsValues, priorIdx), priorLabels);
-  probs.conventional = classifyConcentrations(conv, rowsOf(nllsValues, testIdx)).map((p) =>
-    sigmoid(logit(p) + lrShift),
-  );
-  const qlr = trainConcentrationClassifier(rowsOf(qPred.values, priorIdx), priorLabels);
-  probs.qcnnLogistic = classifyConcentrations(qlr, rowsOf(qPred.values, testIdx)).map((p) =>
-    sigmoid(logit(p) + lrShift),
-  );
+  const regression = (values: ArrayLike<number>) => {
+    const model = trainConcentrationClassifier(rowsOf(values, priorIdx), priorLabels);
+    const test = classifyConcentrations(model, rowsOf(values, testIdx)).map((p) =>
+      sigmoid(logit(p) + lrShift),
+    );
+    // Out of fold: up to 10 folds (patient j in fold j mod folds; leave-one-out for ≤ 10 patients).
+    const folds = Math.min(priorIdx.length, 10);
+    const outOfFold = new Array<number>(priorIdx.length);
+    for (let f = 0; f < folds; f++) {
+      const fold = priorIdx.map((_, j) => j).filter((j) => j % folds === f);
+      const rest = priorIdx.map((_, j) => j).filter((j) => j % folds !== f);
+      const m = trainConcentrationClassifier(
+        rowsOf(
+          values,
+          rest.map((j) => priorIdx[j]),
+        ),
+        rest.map((j) => priorLabels[j]),
+      );
+      const p = classifyConcentrations(
+        m,
+        rowsOf(
+          values,
+          fold.map((j) => priorIdx[j]),
+        ),
+      );
+      fold.forEach((j, q) => {
+        outOfFold[j] = sigmoid(logit(p[q]) + lrShift);
+      });
+    }
+    return { test, outOfFold };
+  };
+  const conv = regression(nllsValues);
+  probs.conventional = conv.test;
+  priorProbs.conventional = conv.outOfFold;
+  const qlr = regression(qPred.values);
+  probs.qcnnLogistic = qlr.test;
+  priorProbs.qcnnLogistic = qlr.outOfFold;
   if (ctx.truth) {
     const gen = ctx.truth.generator;
     const samplers = {
       negative: gen.samplers[gen.groups.indexOf(groups[0])],
       positive: gen.samplers[gen.groups.indexOf(groups[1])],
     };
-    probs.oracle = oracleProbabilities(
-      samplers,
-      testIdx.map((i) => patients[i].truth as Float64Array),
-      prior,
-    );
+    const oracleOf = (idx: number[]) =>
+      oracleProbabilities(
+        samplers,
+        idx.map((i) => patients[i].truth as Float64Array),
+        prior,
+      );
+    probs.oracle = oracleOf(testIdx);
+    priorProbs.oracle = oracleOf(priorIdx);
   }
   const arms: Partial<Record<ArmName, ClassificationMetrics>> = {};
+  const youden: NonNullable<RepeatResult['youden']> = {};
   for (const arm of ARMS) {
     const p = probs[arm];
-    if (p) arms[arm] = classificationMetrics(labels, p);
+    if (!p) continue;
+    arms[arm] = classificationMetrics(labels, p);
+    const pp = priorProbs[arm];
+    if (pp) {
+      const threshold = youdenThreshold(priorLabels, pp);
+      if (Number.isFinite(threshold))
+        youden[arm] = { threshold, ...classificationMetrics(labels, p, threshold) };
+    }
   }
   lap('classify');
 
@@ -502,6 +594,7 @@ export async function runRepeat(
     seed,
     classPrior: prior,
     arms,
+    youden,
     patients: patientResults,
     priors,
     priorAccuracy: ctx.truth

@@ -5,11 +5,25 @@ import {
   classificationMetrics,
   confusion,
   rocCurve,
+  youdenThreshold,
 } from '../../src/networks/classification-metrics.js';
 import { fitLogistic, fitLogisticCv, predictLogistic } from '../../src/study/logistic-regression.js';
 import { normalCdf, wilcoxonOneSample, wilcoxonSignedRank } from '../../src/study/wilcoxon.js';
 
 describe('classification metrics', () => {
+  it('Youden threshold: the cut that maximises sensitivity + specificity, between the two scores around it', () => {
+    // Scores 0.1..0.8; labels 0 0 1 0 1 1 1 0: cuts at 0.25 (J = 4/4 + 1/4 − 1 = 0.25), 0.45 (J = 3/4 + 3/4 − 1 =
+    // 0.5), 0.75 (J = 0 + ...). The best is between 0.4 and 0.5.
+    const labels = [0, 0, 1, 0, 1, 1, 1, 0];
+    const scores = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+    expect(youdenThreshold(labels, scores)).toBeCloseTo(0.45, 12);
+    const m = classificationMetrics(labels, scores, 0.45);
+    expect([m.sensitivity, m.specificity]).toEqual([0.75, 0.75]);
+    // Perfectly separated: any cut in the gap; the midpoint is returned.
+    expect(youdenThreshold([0, 0, 1, 1], [1, 2, 5, 6])).toBe(3.5);
+    expect(youdenThreshold([1, 1], [0.2, 0.3])).toBeNaN();
+  });
+
   it("reproduce the paper's counts on a hand-made confusion matrix", () => {
     // 7 LC-HCC all detected, 9 of 10 LC correct: sensitivity 7/7, specificity 9/10, accuracy 16/17.
     const labels = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];

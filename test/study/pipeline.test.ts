@@ -120,7 +120,19 @@ describe('virtual study, end to end (tiny)', () => {
       expect(a.tn + a.fp, arm).toBe(10);
       expect(a.counts.accuracy, arm).toBe(`${a.tp + a.tn}/17`);
       expect(a.auc).toBeGreaterThanOrEqual(0);
+      // The same test patients at the threshold chosen on the prior patients (Youden): same AUC, own counts.
+      const y = m.repeats[0].youden[arm];
+      expect(y.tp + y.fn, arm).toBe(7);
+      expect(y.tn + y.fp, arm).toBe(10);
+      expect(y.auc).toBe(a.auc);
+      expect(Number.isFinite(y.threshold), arm).toBe(true);
     }
+    // The headline gives both decision rules per arm.
+    for (const h of summary.headline) {
+      expect(h.atHalf.sensitivity, h.arm).toBeGreaterThanOrEqual(0);
+      expect(h.atYouden.sensitivity, h.arm).toBeGreaterThanOrEqual(0);
+    }
+    expect(summary.headline.map((h: { arm: string }) => h.arm)).toContain('spectralBound');
     expect(m.quantification.spectra).toBe(24);
     expect(m.quantification.components).toHaveLength(20);
     expect(m.quantification.samples).toBeUndefined();

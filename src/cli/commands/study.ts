@@ -23,6 +23,7 @@ interface StudyOptions {
   threads: number;
   nuisance: string;
   amplitudes: string;
+  bootstrap: number;
   priorAmplitudes: string;
   calibration: string;
   members: number;
@@ -103,11 +104,21 @@ export function register(program: Command): void {
       parseNumber('--threads', { min: 1, integer: true }),
       availableParallelism(),
     )
-    .option('--nuisance <mode>', "nuisance priors: 'pooled' over both groups or 'per-group'", 'pooled')
+    .option(
+      '--nuisance <mode>',
+      "nuisance priors: 'pooled' over both groups' prior patients, 'per-group', or 'transductive' (pooled with the unlabelled test spectra)",
+      'pooled',
+    )
     .option(
       '--amplitudes <mode>',
-      "group differences of the amplitude priors: 'separate' (as estimated) or 'shrunk' (James-Stein toward pooled)",
+      "group differences of the amplitude priors: 'separate' (as estimated), 'shrunk' (James-Stein per component) or 'eb' (empirical Bayes across components, CRLB-floored)",
       'separate',
+    )
+    .option(
+      '--bootstrap <B>',
+      'train the cCNN on spectra from B bootstrap resamples of the prior patients (0: the point estimate)',
+      parseNumber('--bootstrap', { min: 0, max: 64, integer: true }),
+      0,
     )
     .option(
       '--prior-amplitudes <mode>',
@@ -158,11 +169,11 @@ models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
 }
 
 async function runStudyCommand(o: StudyOptions): Promise<void> {
-  if (o.nuisance !== 'pooled' && o.nuisance !== 'per-group') {
-    throw new UsageError(`--nuisance: '${o.nuisance}' is not one of pooled, per-group`);
+  if (o.nuisance !== 'pooled' && o.nuisance !== 'per-group' && o.nuisance !== 'transductive') {
+    throw new UsageError(`--nuisance: '${o.nuisance}' is not one of pooled, per-group, transductive`);
   }
-  if (o.amplitudes !== 'separate' && o.amplitudes !== 'shrunk') {
-    throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk`);
+  if (o.amplitudes !== 'separate' && o.amplitudes !== 'shrunk' && o.amplitudes !== 'eb') {
+    throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk, eb`);
   }
   if (o.priorAmplitudes !== 'nonnegative' && o.priorAmplitudes !== 'signed') {
     throw new UsageError(`--prior-amplitudes: '${o.priorAmplitudes}' is not one of nonnegative, signed`);
@@ -248,6 +259,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     ccnn: { architecture: o.architecture, members: o.members },
     nuisance: o.nuisance,
     amplitudes: o.amplitudes,
+    bootstrapResamples: o.bootstrap,
     priorAmplitudes: o.priorAmplitudes,
     ccnnCalibration: o.calibration,
     threads: { torch: 1, simulation: Math.max(1, threads - 1), fit: threads },
@@ -353,7 +365,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   // shards) still leaves the metrics, predictions and report of all repeats.
   await write(results);
   const summary = summariseStudy(results);
-  if (o.json) printJson({ out, repeats: results.length, summary });
+  if (o.json) printJson({ out, repeats: results.length, summary, headline: headline(summary, results) });
   else {
     for (const a of summary.arms) {
       say(
@@ -389,6 +401,9 @@ function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
       threads: undefined,
       priorAmplitudes: undefined,
       prior: s.priorAmplitudes ?? 'nonnegative',
+      // Settings added later read back as their defaults.
+      bootstrapResamples: s.bootstrapResamples ?? 0,
+      priorSource: s.priorSource ?? 'fits',
     });
   for (const f of readdirSync(dir).filter((x) => /^\d{3}\.json$/.test(x))) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {

@@ -50,6 +50,10 @@ export const ATTEMPTS: Record<string, { what: string; settings: Partial<StudySet
     what: 'cCNN trained on spectra from 8 bootstrap resamples of the prior patients',
     settings: { bootstrapResamples: 8 },
   },
+  'features-head': {
+    what: 'cCNN decision refitted on the 20 labelled prior patients from its logit and 5 principal components of its trunk features',
+    settings: { ccnnHead: 'features' },
+  },
   'true-amplitudes': {
     what: "diagnostic: priors from the prior patients' TRUE amplitudes (no fit noise; nuisance from the fits)",
     settings: { priorSource: 'truth' },

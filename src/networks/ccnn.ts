@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import type { Network } from '../nn/engine.js';
+import { createNetwork, type Network } from '../nn/engine.js';
 import type { EpochReport } from '../nn/trainer.js';
 import { type Architecture, ccnnSpec } from './architectures.js';
 import { brierScore, expectedCalibrationError, fitTemperature, logLoss, sigmoid } from './calibration.js';
@@ -168,4 +168,23 @@ function foldTemperature(net: Network, M: number, T: number): void {
     get('heads.logit.1.weight').data.fill(1 / (M * T));
   }
   net.setState(state);
+}
+
+/**
+ * The trunk's output (the features the logit head weighs) of each input, [n, F]: a copy of the network with an
+ * extra head of no layers, carrying the trained weights (the trunk is shared, so its parameter names match).
+ */
+export async function ccnnFeatures(
+  net: Network,
+  b: Pick<SpectrumBlock, 'n' | 'inputs'>,
+  L: number,
+): Promise<{ features: Float32Array; width: number }> {
+  const spec = net.spec;
+  const copy = createNetwork(
+    { ...spec, heads: [...spec.heads, { name: 'features', layers: [] }] },
+    { seed: 0, threads: 1 },
+  );
+  copy.setState(net.getState());
+  const out = await copy.predict(b.inputs, [b.n, 2, L]);
+  return { features: out.features, width: out.features.length / b.n };
 }

@@ -10,7 +10,8 @@ import { makeDistribution } from '../simulate/distributions.js';
 import type { SpectrumGenerator } from '../simulate/generator.js';
 import { architecture, type QcnnLayout } from '../networks/architectures.js';
 import { fitTemperature, logit, sigmoid } from '../networks/calibration.js';
-import { type CcnnModel, ccnnLogits, trainCcnn } from '../networks/ccnn.js';
+import { type CcnnModel, ccnnFeatures, ccnnLogits, trainCcnn } from '../networks/ccnn.js';
+import { fitFeatureHead, predictFeatureHead } from './ccnn-head.js';
 import { type ClassificationMetrics, classificationMetrics } from '../networks/classification-metrics.js';
 import { cohortGrid, cohortProtocol } from '../networks/cohorts.js';
 import { classifyConcentrations, trainConcentrationClassifier } from './conventional.js';
@@ -108,6 +109,11 @@ export interface StudySettings {
    * quantification were perfect.
    */
   priorSource?: 'fits' | 'truth';
+  /**
+   * The cCNN's decision: its calibrated logit ('calibrated', default), or refitted on the labelled prior
+   * patients from the logit and the first principal components of its trunk features ('features', ccnn-head.ts).
+   */
+  ccnnHead?: 'calibrated' | 'features';
   /**
    * Amplitude priors from the non-negative NLLS fits of the prior patients (default) or from moments of a second,
    * signed fit of them (FitOptions.amplitudes 'signed'; study-priors.ts signedAmplitudePrior). Optional so that
@@ -478,37 +484,44 @@ export async function runRepeat(
     probs.spectralBound = testIdx.map(boundProb);
     priorProbs.spectralBound = priorIdx.map(boundProb);
   }
-  const regression = (values: ArrayLike<number>) => {
-    const model = trainConcentrationClassifier(rowsOf(values, priorIdx), priorLabels);
-    const test = classifyConcentrations(model, rowsOf(values, testIdx)).map((p) =>
-      sigmoid(logit(p) + lrShift),
+  // A classifier trained on the prior patients: its test probabilities (under the class prior) and its
+  // out-of-fold probabilities for the prior patients themselves.
+  const heldOut = (fitPredict: (train: number[], predict: number[]) => number[]) =>
+    heldOutPredictions(priorIdx, priorLabels, testIdx, (train, predict) =>
+      fitPredict(train, predict).map((p) => sigmoid(logit(p) + lrShift)),
     );
-    // Out of fold: up to 10 folds (patient j in fold j mod folds; leave-one-out for ≤ 10 patients).
-    const folds = Math.min(priorIdx.length, 10);
-    const outOfFold = new Array<number>(priorIdx.length);
-    for (let f = 0; f < folds; f++) {
-      const fold = priorIdx.map((_, j) => j).filter((j) => j % folds === f);
-      const rest = priorIdx.map((_, j) => j).filter((j) => j % folds !== f);
-      const m = trainConcentrationClassifier(
-        rowsOf(
-          values,
-          rest.map((j) => priorIdx[j]),
+  const regression = (values: ArrayLike<number>) =>
+    heldOut((train, predict) =>
+      classifyConcentrations(
+        trainConcentrationClassifier(
+          rowsOf(values, train),
+          train.map((i) => patients[i].label),
         ),
-        rest.map((j) => priorLabels[j]),
-      );
-      const p = classifyConcentrations(
-        m,
-        rowsOf(
-          values,
-          fold.map((j) => priorIdx[j]),
+        rowsOf(values, predict),
+      ),
+    );
+  if (s.ccnnHead === 'features') {
+    // The cCNN's decision refitted on the prior patients from its logit and trunk features (ccnn-head.ts).
+    const f = await ccnnFeatures(c.net, block, L);
+    const head = heldOut((train, predict) =>
+      predictFeatureHead(
+        fitFeatureHead(
+          cLogits,
+          f.features,
+          f.width,
+          patients.length,
+          train,
+          train.map((i) => patients[i].label),
         ),
-      );
-      fold.forEach((j, q) => {
-        outOfFold[j] = sigmoid(logit(p[q]) + lrShift);
-      });
-    }
-    return { test, outOfFold };
-  };
+        cLogits,
+        f.features,
+        f.width,
+        predict,
+      ),
+    );
+    probs.ccnn = head.test;
+    priorProbs.ccnn = head.outOfFold;
+  }
   const conv = regression(nllsValues);
   probs.conventional = conv.test;
   priorProbs.conventional = conv.outOfFold;
@@ -620,6 +633,34 @@ export async function runRepeat(
       ? { networks: { qcnn: { net: q.net, model: q.model }, ccnn: { net: c.net, model: c.model } } }
       : {}),
   };
+}
+
+/**
+ * Predictions of a classifier trained on the prior patients: for the test patients (trained on all prior
+ * patients) and for each prior patient out of fold (up to 10 folds, patient j in fold j mod folds;
+ * leave-one-out for ≤ 10 patients). `fitPredict(train, predict)` takes patient indices.
+ */
+export function heldOutPredictions(
+  priorIdx: readonly number[],
+  priorLabels: readonly number[],
+  testIdx: readonly number[],
+  fitPredict: (train: number[], predict: number[]) => number[],
+): { test: number[]; outOfFold: number[] } {
+  const folds = Math.min(priorIdx.length, 10);
+  const outOfFold = new Array<number>(priorIdx.length);
+  for (let f = 0; f < folds; f++) {
+    const fold = priorIdx.map((_, j) => j).filter((j) => j % folds === f);
+    const rest = priorIdx.map((_, j) => j).filter((j) => j % folds !== f);
+    if (new Set(rest.map((j) => priorLabels[j])).size < 2) continue;
+    const p = fitPredict(
+      rest.map((j) => priorIdx[j]),
+      fold.map((j) => priorIdx[j]),
+    );
+    fold.forEach((j, q) => {
+      outOfFold[j] = p[q];
+    });
+  }
+  return { test: fitPredict([...priorIdx], [...testIdx]), outOfFold };
 }
 
 /** Fitter setup for the study's basis and grid. */

@@ -26,6 +26,7 @@ interface StudyOptions {
   bootstrap: number;
   priorAmplitudes: string;
   calibration: string;
+  ccnnHead: string;
   members: number;
   architecture: string;
   manifest?: string;
@@ -126,6 +127,11 @@ export function register(program: Command): void {
       'nonnegative',
     )
     .option(
+      '--ccnn-head <mode>',
+      "cCNN decision: its 'calibrated' logit, or 'features' (refitted on the labelled prior patients from the logit and the principal components of its trunk features)",
+      'calibrated',
+    )
+    .option(
       '--calibration <mode>',
       "cCNN temperature: 'prior-patients' (refitted on the labelled prior patients) or 'simulated' (validation spectra only)",
       'prior-patients',
@@ -177,6 +183,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   }
   if (o.priorAmplitudes !== 'nonnegative' && o.priorAmplitudes !== 'signed') {
     throw new UsageError(`--prior-amplitudes: '${o.priorAmplitudes}' is not one of nonnegative, signed`);
+  }
+  if (o.ccnnHead !== 'calibrated' && o.ccnnHead !== 'features') {
+    throw new UsageError(`--ccnn-head: '${o.ccnnHead}' is not one of calibrated, features`);
   }
   if (o.calibration !== 'simulated' && o.calibration !== 'prior-patients') {
     throw new UsageError(`--calibration: '${o.calibration}' is not one of simulated, prior-patients`);
@@ -260,6 +269,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     nuisance: o.nuisance,
     amplitudes: o.amplitudes,
     bootstrapResamples: o.bootstrap,
+    ccnnHead: o.ccnnHead,
     priorAmplitudes: o.priorAmplitudes,
     ccnnCalibration: o.calibration,
     threads: { torch: 1, simulation: Math.max(1, threads - 1), fit: threads },
@@ -404,6 +414,7 @@ function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
       // Settings added later read back as their defaults.
       bootstrapResamples: s.bootstrapResamples ?? 0,
       priorSource: s.priorSource ?? 'fits',
+      ccnnHead: s.ccnnHead ?? 'calibrated',
     });
   for (const f of readdirSync(dir).filter((x) => /^\d{3}\.json$/.test(x))) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {

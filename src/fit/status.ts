@@ -61,15 +61,27 @@ interface FitLike {
   warnings: string[];
 }
 
-/** The status of a linear-combination fit from its quality and warnings (metabolite fits). */
-export function fitStatus(fit: FitLike, s = new StatusBuilder()): StatusBuilder {
-  const q = fit.quality;
-  if (fit.components.every((c) => !(c.amplitude > 0))) s.fail('no component was fitted above zero');
+/**
+ * The rules every fit shares: convergence, residual against noise (`misfit` says what a large residual means
+ * for this model), SNR.
+ */
+export function qualityStatus(
+  q: FitLike['quality'],
+  s: StatusBuilder,
+  misfit = 'model misses signal',
+): StatusBuilder {
   if (!q.converged) s.doubt('the fit did not converge');
   if (q.residualToNoise !== undefined && q.residualToNoise > STATUS_LIMITS.residualToNoise) {
-    s.doubt(`the residual is ${q.residualToNoise.toFixed(1)}× the noise (model misses signal)`);
+    s.doubt(`the residual is ${q.residualToNoise.toFixed(1)}× the noise (${misfit})`);
   }
   if (q.snr < STATUS_LIMITS.minSnr) s.doubt(`SNR ${q.snr.toFixed(1)} below ${STATUS_LIMITS.minSnr}`);
+  return s;
+}
+
+/** The status of a linear-combination fit from its quality and warnings (metabolite fits). */
+export function fitStatus(fit: FitLike, s = new StatusBuilder()): StatusBuilder {
+  if (fit.components.every((c) => !(c.amplitude > 0))) s.fail('no component was fitted above zero');
+  qualityStatus(fit.quality, s);
   for (const w of fit.warnings) {
     if (/at its (upper|lower) bound/.test(w)) s.doubt(w);
     if (/baseline reaches/.test(w)) s.doubt(w);

@@ -2,7 +2,7 @@ import type { BasisSet } from '../../core/basis.js';
 import type { Fid } from '../../core/fid.js';
 import { type FitOptions, type FitResult, Fitter } from '../fit.js';
 import { attenuation } from '../quantify.js';
-import { STATUS_LIMITS, StatusBuilder, type ResultStatus } from '../status.js';
+import { qualityStatus, type ResultStatus, STATUS_LIMITS, StatusBuilder } from '../status.js';
 import { FAT_PEAKS, type FatComposition, fatIndices, LIVER_FAT, peakProtons } from './fat-model.js';
 import {
   type ReferencingOptions,
@@ -320,12 +320,7 @@ export class WaterFatFitter {
       status.fail('neither water nor fat was fitted above zero');
       return;
     }
-    if (!q.converged) status.doubt('the fit did not converge');
-    if (q.residualToNoise !== undefined && q.residualToNoise > STATUS_LIMITS.residualToNoise) {
-      status.doubt(
-        `the residual is ${q.residualToNoise.toFixed(1)}× the noise (lineshape or model mismatch)`,
-      );
-    }
+    qualityStatus(q, status, 'lineshape or model mismatch');
     if ((out.baselineShare ?? 0) > STATUS_LIMITS.baselineShare) {
       status.doubt(
         `the baseline carries ${(100 * (out.baselineShare ?? 0)).toFixed(0)}% of the fitted signal`,
@@ -341,7 +336,6 @@ export class WaterFatFitter {
     if (width > STATUS_LIMITS.maxLinewidthHz) {
       status.doubt(`linewidth ${width.toFixed(0)} Hz (iron, motion or shimming?)`);
     }
-    if (q.snr < STATUS_LIMITS.minSnr) status.doubt(`SNR ${q.snr.toFixed(1)} below ${STATUS_LIMITS.minSnr}`);
     for (const w of fit.warnings) {
       if (!/at its (upper|lower) bound/.test(w)) continue;
       if (/\.fat\b/.test(w) && !present(out.fat)) continue;

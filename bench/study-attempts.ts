@@ -96,8 +96,15 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '11' },
       truth: { type: 'string', default: 'truth-hbv' },
       configs: { type: 'string', default: 'default,eb,transductive,bootstrap' },
+      table: { type: 'boolean', default: false },
     },
   });
+  if (values.table) {
+    // The markdown table of docs/validation.md §2b from the stored results.
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] };
+    process.stdout.write(`${markdownTable(summarise(stored.rows))}\n`);
+    return;
+  }
   const repeats = Number(values.repeats);
   const configs = String(values.configs).split(',');
   for (const c of configs) if (!ATTEMPTS[c]) throw new Error(`unknown configuration '${c}'`);
@@ -165,14 +172,13 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(summarise(rows), null, 2)}\n`);
 }
 
-/** Per configuration: pooled and median AUC per arm, and paired tests over the repeats every configuration ran. */
+/**
+ * Per configuration: pooled and median AUC per arm over the repeats it shares with the default configuration,
+ * and paired tests (Wilcoxon signed-rank over those repeats).
+ */
 function summarise(rows: Row[]) {
   const configs = [...new Set(rows.map((r) => r.config))];
-  const complete = [...new Set(rows.map((r) => r.repeat))].filter((rep) =>
-    configs.every((c) => rows.some((x) => x.config === c && x.repeat === rep)),
-  );
-  const of = (c: string) =>
-    complete.map((rep) => rows.find((x) => x.config === c && x.repeat === rep) as Row);
+  const find = (c: string, rep: number) => rows.find((x) => x.config === c && x.repeat === rep);
   const median = (v: number[]) => {
     const s = [...v].sort((a, b) => a - b);
     return s.length % 2 ? s[s.length >> 1] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
@@ -183,6 +189,7 @@ function summarise(rows: Row[]) {
       rs.flatMap((r) => r.probabilities[arm] ?? r.labels.map(() => Number.NaN)),
     );
   const paired = (x: number[], y: number[]) => {
+    if (x.every((v, i) => v === y[i])) return { p: 1, higher: 0, lower: 0 };
     const w = wilcoxonSignedRank(x, y);
     return {
       p: w.pValue,
@@ -190,14 +197,17 @@ function summarise(rows: Row[]) {
       lower: x.filter((v, i) => v < y[i]).length,
     };
   };
-  const def = of('default');
   return {
-    repeats: complete.length,
     configs: Object.fromEntries(
       configs.map((c) => {
-        const rs = of(c);
+        const reps = rows
+          .filter((x) => x.config === c && find('default', x.repeat))
+          .map((x) => x.repeat)
+          .sort((a, b) => a - b);
+        const rs = reps.map((rep) => find(c, rep) as Row);
+        const def = reps.map((rep) => find('default', rep) as Row);
         const arms = Object.fromEntries(
-          ARMS.filter((a) => rs.every((r) => r.auc[a] !== undefined)).map((a) => [
+          ARMS.filter((a) => rs.length && rs.every((r) => r.auc[a] !== undefined)).map((a) => [
             a,
             { pooledAuc: pooled(rs, a), medianAuc: median(rs.map((r) => r.auc[a] as number)) },
           ]),
@@ -207,13 +217,12 @@ function summarise(rows: Row[]) {
           c,
           {
             what: ATTEMPTS[c]?.what,
+            repeats: reps.length,
             arms,
-            ccnnVsDefault: def.length
-              ? paired(
-                  cc,
-                  def.map((r) => r.auc.ccnn as number),
-                )
-              : undefined,
+            ccnnVsDefault: paired(
+              cc,
+              def.map((r) => r.auc.ccnn as number),
+            ),
             ccnnVsBound: paired(
               cc,
               rs.map((r) => r.auc.spectralBound as number),
@@ -235,6 +244,31 @@ function summarise(rows: Row[]) {
       }),
     ),
   };
+}
+
+function markdownTable(sum: ReturnType<typeof summarise>): string {
+  const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
+  const p = (x: { p: number; higher: number; lower: number } | undefined) =>
+    x ? `${x.higher}/${x.lower}, P = ${x.p < 0.001 ? x.p.toExponential(1) : x.p.toFixed(3)}` : '–';
+  const lines = [
+    'Paired repeats: the same patients in every row but the larger prior cohorts (whose test patients are drawn after their prior patients).',
+    '',
+    '| configuration | repeats | cCNN pooled AUC | cCNN median | spectral bound (pooled) | gap | oracle | NLLS + LR | qCNN + LR | cCNN vs default (higher/lower, P) | cCNN vs bound | cCNN vs NLLS + LR | cCNN vs qCNN + LR | Youden sens / spec (median) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [name, c] of Object.entries(sum.configs)) {
+    const a = c.arms as Record<string, { pooledAuc: number; medianAuc: number }>;
+    lines.push(
+      `| ${name}: ${c.what} | ${c.repeats} | ${f(a.ccnn?.pooledAuc)} | ${f(a.ccnn?.medianAuc)} | ${f(a.spectralBound?.pooledAuc)} | ${f(
+        (a.ccnn?.pooledAuc ?? Number.NaN) - (a.spectralBound?.pooledAuc ?? Number.NaN),
+      )} | ${f(a.oracle?.pooledAuc)} | ${f(a.conventional?.pooledAuc)} | ${f(a.qcnnLogistic?.pooledAuc)} | ${
+        name === 'default' ? '–' : p(c.ccnnVsDefault)
+      } | ${p(c.ccnnVsBound)} | ${p(c.ccnnVsNlls)} | ${p(c.ccnnVsQcnnLr)} | ${f(c.youdenCcnn.sensitivity)} / ${f(
+        c.youdenCcnn.specificity,
+      )} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 await main();

@@ -42,6 +42,10 @@ export const ATTEMPTS: Record<string, { what: string; settings: Partial<StudySet
     what: 'group differences shrunk per component (positive-part James–Stein)',
     settings: { amplitudes: 'shrunk' },
   },
+  whitened: {
+    what: 'group differences shrunk (James–Stein) in coordinates whitened by the pooled within-group covariance; spreads pooled',
+    settings: { amplitudes: 'whitened' },
+  },
   transductive: {
     what: 'nuisance priors pooled over the prior patients and the unlabelled test patients',
     settings: { nuisance: 'transductive' },

@@ -3,7 +3,14 @@ import { type Cohort, formatCohort, parseCohort } from '../simulate/cohort-schem
 import type { CsvTable } from '../simulate/csv.js';
 import { componentClassifier } from '../simulate/generator.js';
 import { lognormalFromMoments } from '../simulate/distributions.js';
-import { estimatePriors, type ParameterEstimate, round6, VARIANCE_FLOOR } from '../simulate/priors.js';
+import {
+  estimatePriors,
+  type ParameterEstimate,
+  round6,
+  shrunkCorrelation,
+  VARIANCE_FLOOR,
+} from '../simulate/priors.js';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { SpectrumFit } from './fit-features.js';
 
 /**
@@ -17,7 +24,7 @@ import type { SpectrumFit } from './fit-features.js';
  * patients. `'per-group'` keeps the paper's literal reading.
  */
 export type NuisanceMode = 'pooled' | 'per-group' | 'transductive';
-export type AmplitudeMode = 'separate' | 'shrunk' | 'eb';
+export type AmplitudeMode = 'separate' | 'shrunk' | 'eb' | 'whitened';
 
 export interface PriorPatient {
   group: string;
@@ -124,6 +131,8 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     shrinkDifferences(cohort, patients, o.groups, o.components, o.priorAmplitudes ?? 'nonnegative');
   } else if (o.amplitudes === 'eb') {
     shrinkDifferencesEb(cohort, patients, o.groups, o.components);
+  } else if (o.amplitudes === 'whitened') {
+    shrinkDifferencesWhitened(cohort, patients, o.groups, o.components);
   }
   for (const g of o.groups) keepSnrPositive(cohort.groups[g].nuisance);
   // Never hand the simulator a cohort that would not read back.
@@ -468,4 +477,108 @@ export function bootstrapStudyPriors(
   merged.description = `Priors from ${kept} bootstrap resamples of ${patients.length} prior patients; ${merged.description ?? ''}`;
   parseCohort(formatCohort(merged), merged.name);
   return { cohort: merged, groups, labels, resamples: kept };
+}
+
+/**
+ * Shrinkage of the group differences in whitened coordinates. Components co-vary strongly between patients (the
+ * lipid resonances with r ≈ 0.97: total fat varies several-fold), so a chance difference in one direction of
+ * large spread (all lipids up together) is as large, in each component, as a real difference in a direction of
+ * small spread (one resonance up relative to the others: the composition). Per-component shrinkage cannot
+ * tell them apart; after whitening by the pooled within-group covariance it can: each whitened coordinate of
+ * the difference has sampling variance v = 1/n₀ + 1/n₁ whatever its spread, and is shrunk by the positive-part
+ * James–Stein factor max(0, 1 − v/z²), then mapped back.
+ *
+ * For the components whose two groups are lognormal: d = μ₁ − μ₀ (per component), S = D R D with D the pooled
+ * within-group SD of ln a and R the pooled correlation of the ln a scores among the components that co-vary
+ * strongly and significantly (shrunkCorrelation's selection; identity elsewhere); z = Λ^(−1/2) Vᵀ D⁻¹ d with
+ * R = V Λ Vᵀ. Both groups then share the pooled σ (the spread differences of 10-patient samples are chance as
+ * well), and μ_g = μ̄ ∓ (n_other/N) d′. Other components (a truncated normal in either group) are shrunk per
+ * component (shrinkDifferences). Returns each whitened coordinate's factor.
+ */
+export function shrinkDifferencesWhitened(
+  cohort: Cohort,
+  patients: readonly PriorPatient[],
+  groups: readonly string[],
+  components: readonly string[],
+): number[] {
+  if (groups.length !== 2) return [];
+  const members = groups.map((g) => patients.filter((p) => p.group === g));
+  const n = members.map((m) => m.length);
+  if (n[0] < 3 || n[1] < 3) return [];
+  const logn = components
+    .map((c, k) => ({ c, k }))
+    .filter(({ c }) => groups.every((g) => cohort.groups[g].amplitudes[c].dist === 'lognormal'));
+  const others = components.filter((c) => !logn.some((x) => x.c === c));
+  if (others.length) shrinkDifferences(cohort, patients, groups, others);
+  const p = logn.length;
+  if (p === 0) return [];
+  // Within-group centred ln a, pooled.
+  const centred = logn.map(({ k }) =>
+    Float64Array.from(
+      members.flatMap((m) => {
+        const v = m.map((q) => Math.log(q.fit.amplitudes[k]));
+        const mean = v.reduce((a, b) => a + b, 0) / v.length;
+        return v.map((x) => x - mean);
+      }),
+    ),
+  );
+  const N = n[0] + n[1];
+  const sd = centred.map((z) => Math.sqrt(z.reduce((a, b) => a + b * b, 0) / (N - 2)) || 1);
+  // Correlations among the components that co-vary strongly and significantly (shrunkCorrelation's selection).
+  // Whitening needs the small eigenvalues right (1 − r for r ≈ 0.97 is the composition's variance), which the
+  // copula's shrinkage toward I inflates several-fold; so the sample correlation of that set is used, with a
+  // ridge of 1e-3, when the set is small against the patients (p ≤ (N − 2)/2), else the shrunk matrix.
+  const R = Matrix.eye(p);
+  const corr = shrunkCorrelation(logn.map(({ c }, i) => ({ name: c, z: centred[i] })));
+  if (corr) {
+    const idx = corr.components.map((a) => logn.findIndex((x) => x.c === a));
+    const sample = idx.length <= (N - 2) / 2;
+    idx.forEach((a, i) => {
+      idx.forEach((b, j) => {
+        let r = corr.matrix[i][j];
+        if (sample && a !== b) {
+          let sab = 0;
+          for (let q = 0; q < N; q++) sab += centred[a][q] * centred[b][q];
+          r = (1 - 1e-3) * (sab / ((N - 2) * sd[a] * sd[b]));
+        }
+        R.set(a, b, r);
+      });
+    });
+  }
+  const spec = (g: string, c: string) =>
+    cohort.groups[g].amplitudes[c] as { dist: 'lognormal'; mu: number; sigma: number };
+  const dStd = logn.map(({ c }, i) => (spec(groups[1], c).mu - spec(groups[0], c).mu) / sd[i]);
+  const evd = new EigenvalueDecomposition(R, { assumeSymmetric: true });
+  const V = evd.eigenvectorMatrix;
+  const lam = evd.realEigenvalues.map((x) => Math.max(x, 1e-9));
+  const v = 1 / n[0] + 1 / n[1];
+  const factors: number[] = [];
+  // d′_std = V Λ^(1/2) diag(f) z, z = Λ^(−1/2) Vᵀ d_std.
+  const shrunk = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let z = 0;
+    for (let i = 0; i < p; i++) z += V.get(i, j) * dStd[i];
+    z /= Math.sqrt(lam[j]);
+    const f = z * z > 0 ? Math.max(0, 1 - v / (z * z)) : 0;
+    factors.push(f);
+    for (let i = 0; i < p; i++) shrunk[i] += V.get(i, j) * Math.sqrt(lam[j]) * f * z;
+  }
+  logn.forEach(({ c }, i) => {
+    const a = spec(groups[0], c);
+    const b = spec(groups[1], c);
+    const mu = (n[0] * a.mu + n[1] * b.mu) / N;
+    const sigma = Math.sqrt((n[0] * a.sigma ** 2 + n[1] * b.sigma ** 2) / N);
+    const d = shrunk[i] * sd[i];
+    cohort.groups[groups[0]].amplitudes[c] = {
+      dist: 'lognormal',
+      mu: round6(mu - (n[1] / N) * d),
+      sigma: round6(sigma),
+    };
+    cohort.groups[groups[1]].amplitudes[c] = {
+      dist: 'lognormal',
+      mu: round6(mu + (n[0] / N) * d),
+      sigma: round6(sigma),
+    };
+  });
+  return factors;
 }

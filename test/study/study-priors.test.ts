@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import type { Cohort } from '../../src/simulate/cohort-schema.js';
 import type { SpectrumFit } from '../../src/study/fit-features.js';
 import { loadCohort } from '../../src/simulate/cohort-files.js';
-import { priorsTable, shrinkDifferences, shrinkDifferencesEb } from '../../src/study/study-priors.js';
+import {
+  priorsTable,
+  shrinkDifferences,
+  shrinkDifferencesEb,
+  shrinkDifferencesWhitened,
+} from '../../src/study/study-priors.js';
 
 const fitOf = (a: number): SpectrumFit => ({
   amplitudes: [a],
@@ -119,6 +125,61 @@ describe('study priors', () => {
     const c = make();
     expect(shrinkDifferencesEb(c, patients(1.2), ['N', 'P'], ['X']).X).toBe(0);
     expect(c.groups.N.amplitudes.X).toEqual(c.groups.P.amplitudes.X);
+  });
+});
+
+describe('whitened shrinkage', () => {
+  it('keeps a composition difference and removes a chance difference of the total, which per-component shrinkage cannot tell apart', () => {
+    // Two strongly correlated components X, Y (ln X = t + e, ln Y = t − e, t the "total" with SD 1, e the
+    // "composition" with SD 0.05; 12 patients per group). Group P: total higher by 0.5 (one standard error of a
+    // 12-patient difference of the total: chance-like) and composition higher by 0.1 (four standard errors).
+    const rng = new Rng(21);
+    const n = 12;
+    const draw = (dt: number, de: number) =>
+      Array.from({ length: n }, () => {
+        const t = rng.normal() + dt;
+        const e = 0.05 * rng.normal() + de;
+        return { x: Math.exp(t + e), y: Math.exp(t - e) };
+      });
+    const N0 = draw(0, 0);
+    const P0 = draw(0.5, 0.1);
+    const lnMean = (v: number[]) => v.reduce((a, b) => a + Math.log(b), 0) / v.length;
+    const lnSd = (v: number[]) => {
+      const m = lnMean(v);
+      return Math.sqrt(v.reduce((a, b) => a + (Math.log(b) - m) ** 2, 0) / (v.length - 1));
+    };
+    const spec = (v: number[]) => ({ dist: 'lognormal', mu: lnMean(v), sigma: lnSd(v) });
+    const make = () =>
+      ({
+        groups: {
+          N: { amplitudes: { X: spec(N0.map((q) => q.x)), Y: spec(N0.map((q) => q.y)) } },
+          P: { amplitudes: { X: spec(P0.map((q) => q.x)), Y: spec(P0.map((q) => q.y)) } },
+        },
+      }) as unknown as Cohort;
+    const fitXY = (x: number, y: number): SpectrumFit => ({ ...fitOf(x), amplitudes: [x, y], crlb: [0, 0] });
+    const patients = [
+      ...N0.map((q) => ({ group: 'N', fit: fitXY(q.x, q.y) })),
+      ...P0.map((q) => ({ group: 'P', fit: fitXY(q.x, q.y) })),
+    ];
+    const c = make();
+    shrinkDifferencesWhitened(c, patients, ['N', 'P'], ['X', 'Y']);
+    const mu = (g: string, k: string) => (c.groups[g].amplitudes[k] as { mu: number }).mu;
+    const composition = (g: string) => (mu(g, 'X') - mu(g, 'Y')) / 2;
+    const total = (g: string) => (mu(g, 'X') + mu(g, 'Y')) / 2;
+    const before = make();
+    const mu0 = (g: string, k: string) => (before.groups[g].amplitudes[k] as { mu: number }).mu;
+    const comp0 = (mu0('P', 'X') - mu0('P', 'Y') - mu0('N', 'X') + mu0('N', 'Y')) / 2;
+    // The composition difference (≈ 0.1, many standard errors) survives nearly whole…
+    expect(composition('P') - composition('N')).toBeGreaterThan(0.8 * comp0);
+    expect(comp0).toBeGreaterThan(0.05);
+    // …while the total's difference, about one standard error, is mostly removed.
+    const total0 = (mu0('P', 'X') + mu0('P', 'Y') - mu0('N', 'X') - mu0('N', 'Y')) / 2;
+    expect(Math.abs(total('P') - total('N'))).toBeLessThan(0.5 * Math.abs(total0));
+    // Per-component James–Stein sees each component's difference at about one standard error: both shrink alike,
+    // and the composition loses as much as the total.
+    const js = make();
+    const f = shrinkDifferences(js, patients, ['N', 'P'], ['X', 'Y']);
+    expect(Math.abs(f.X - f.Y)).toBeLessThan(0.5);
   });
 });
 

@@ -112,7 +112,7 @@ export function register(program: Command): void {
     )
     .option(
       '--amplitudes <mode>',
-      "group differences of the amplitude priors: 'separate' (as estimated), 'shrunk' (James-Stein per component) or 'eb' (empirical Bayes across components, CRLB-floored)",
+      "group differences of the amplitude priors: 'separate' (as estimated), 'shrunk' (James-Stein per component), 'whitened' (James-Stein in coordinates whitened by the pooled covariance) or 'eb' (empirical Bayes across components, CRLB-floored)",
       'separate',
     )
     .option(
@@ -178,8 +178,8 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   if (o.nuisance !== 'pooled' && o.nuisance !== 'per-group' && o.nuisance !== 'transductive') {
     throw new UsageError(`--nuisance: '${o.nuisance}' is not one of pooled, per-group, transductive`);
   }
-  if (o.amplitudes !== 'separate' && o.amplitudes !== 'shrunk' && o.amplitudes !== 'eb') {
-    throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk, eb`);
+  if (!['separate', 'shrunk', 'eb', 'whitened'].includes(o.amplitudes)) {
+    throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk, whitened, eb`);
   }
   if (o.priorAmplitudes !== 'nonnegative' && o.priorAmplitudes !== 'signed') {
     throw new UsageError(`--prior-amplitudes: '${o.priorAmplitudes}' is not one of nonnegative, signed`);
@@ -267,7 +267,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     qcnn: { ...DEFAULT_SETTINGS.qcnn, architecture: o.architecture },
     ccnn: { architecture: o.architecture, members: o.members },
     nuisance: o.nuisance,
-    amplitudes: o.amplitudes,
+    amplitudes: o.amplitudes as StudySettings['amplitudes'],
     bootstrapResamples: o.bootstrap,
     ccnnHead: o.ccnnHead,
     priorAmplitudes: o.priorAmplitudes,

@@ -201,7 +201,7 @@ export function simulateBasis(
       generator: options.shapedSequence
         ? `livermrs density-matrix simulation (shaped sequence ${options.shapedSequence.name})`
         : options.pulses
-          ? `livermrs density-matrix simulation (shaped pulses ${options.pulses.excitation.name} / ${options.pulses.refocusing.name}, ${options.pulses.slice.grid ?? 64}-point grid per direction)`
+          ? `livermrs density-matrix simulation (shaped pulses ${shapedPulseNames(options.pulses, timing.sequence)}, ${options.pulses.slice.grid ?? 64}-point grid per direction)`
           : 'livermrs density-matrix simulation (ideal pulses)',
       protocol: { ...protocol },
       te1: timing.te1,
@@ -211,6 +211,13 @@ export function simulateBasis(
       includeExchangeable: options.includeExchangeable ?? false,
     },
   };
+}
+
+/** The pulses a sequence plays from a pulse set, for the basis metadata. */
+function shapedPulseNames(set: PulseSet, sequence: Protocol['sequence']): string {
+  if (sequence === 'steam') return set.excitation.name;
+  const refocusing = sequence === 'slaser' ? (set.adiabatic?.name ?? 'hsec') : set.refocusing.name;
+  return `${set.excitation.name} / ${refocusing}`;
 }
 
 let defaultBasis: BasisSet | undefined;

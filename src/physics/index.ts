@@ -33,6 +33,7 @@ export {
   type SequenceStep,
   pressSequence,
   steamSequence,
+  semiLaserSequence,
   pulseAcquireSequence,
   sequenceGain,
 } from './sequences.js';

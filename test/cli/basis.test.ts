@@ -160,6 +160,50 @@ describe('livermrs basis', () => {
     expect(io.err).toMatch(/bad\.json: excitation\.shape: shape = "gauss"/);
   });
 
+  it('simulates semi-LASER with ideal and with shaped pulses, and reads one from an FSL-MRS sequence file', async () => {
+    const dir = tmp();
+    const base = ['basis', '--sequence', 'slaser', '--te', '40', '--metabolites', 'Cr,Lac', '--no-plot'];
+    expect(await runCli([...base, '--out', join(dir, 'ideal')])).toBe(0);
+    expect(await runCli([...base, '--pulses', 'default', '--grid', '16', '--out', join(dir, 'shaped')])).toBe(
+      0,
+    );
+    const ideal = readBasisJson(readFileSync(join(dir, 'ideal', 'basis.json'), 'utf8')).basis;
+    const shaped = readBasisJson(readFileSync(join(dir, 'shaped', 'basis.json'), 'utf8')).basis;
+    for (const b of [ideal, shaped]) {
+      expect(b.sequence).toBe('slaser');
+      expect(b.echoTime).toBeCloseTo(0.04, 12);
+      expect(b.fids[0][0]).toBeCloseTo(5, 1); // Cr keeps its 5 protons (shaped, 16 positions: 4.99)
+    }
+    expect(String(shaped.meta?.generator)).toMatch(/shaped pulses sinc6-hann \/ hsec-mu5, 16-point grid/);
+    expect(await runCli([...base, '--te1', '20', '--out', join(dir, 'x')])).toBe(2);
+    expect(io.err).toMatch(/--te1 does not apply to --sequence slaser/);
+
+    const { sincPulse, shapedSemiLaser, defaultAdiabaticPulse, writeFslSequence } = await import(
+      '../../src/physics/pulses/index.js'
+    );
+    const seq = shapedSemiLaser(0.04, sincPulse(2.6e-3, 90, { samples: 32 }), defaultAdiabaticPulse(), {
+      grid: 4,
+    });
+    const protocol = { spectrometerFrequency: 123.2, ppmReference: 4.65, points: 1024, dwellTime: 1 / 2000 };
+    writeFileSync(join(dir, 'slaser.json'), writeFslSequence(seq, protocol));
+    const out = join(dir, 'file');
+    expect(
+      await runCli([
+        'basis',
+        '--sequence-file',
+        join(dir, 'slaser.json'),
+        '--metabolites',
+        'Cr',
+        '--no-plot',
+        '--out',
+        out,
+      ]),
+    ).toBe(0);
+    const fromFile = readBasisJson(readFileSync(join(out, 'basis.json'), 'utf8')).basis;
+    expect(fromFile.sequence).toBe('slaser');
+    expect(fromFile.echoTime).toBeCloseTo(0.04, 9);
+  });
+
   it('simulates an FSL-MRS sequence description given with --sequence-file', async () => {
     const { sincPulse, shapedPress, writeFslSequence } = await import('../../src/physics/pulses/index.js');
     const dir = tmp();

@@ -10,7 +10,7 @@ import { parseList, parseNumber, printJson } from '../options.js';
 interface BasisOptions {
   field?: number;
   frequency?: number;
-  sequence: 'press' | 'steam' | 'fid';
+  sequence: 'press' | 'steam' | 'slaser' | 'fid';
   te?: number;
   te1?: number;
   te2?: number;
@@ -48,10 +48,15 @@ export function register(program: Command): void {
       `1H spectrometer frequency in MHz (default ${DEFAULT_PROTOCOL.spectrometerFrequency})`,
       parseNumber('--frequency', { min: 1, max: 1500 }),
     )
-    .option('--sequence <name>', 'press, steam or fid (pulse-acquire)', parseSequence, 'press')
+    .option(
+      '--sequence <name>',
+      'press, steam, slaser (semi-LASER: 90 and two pairs of refocusing pulses) or fid (pulse-acquire)',
+      parseSequence,
+      'press',
+    )
     .option(
       '--te <ms>',
-      'echo time in ms (default 30 for press and steam)',
+      'echo time in ms (default 30 for press, steam and slaser)',
       parseNumber('--te', { min: 0, max: 2000 }),
     )
     .option(
@@ -126,6 +131,7 @@ Examples:
   livermrs basis --field 3 --sequence press --te1 11 --te2 19 --sw 4000 --points 2048 --format lcmodel --out out/press30
   livermrs basis --sequence steam --te 20 --tm 10 --metabolites brain --format fsl --out out/steam-fsl
   livermrs basis --pulses default --grid 64 --out out/press-shaped
+  livermrs basis --sequence slaser --te 30 --pulses default --grid 32 --out out/slaser-shaped
   livermrs basis --pulses my-press.json --grid 32 --format lcmodel --out out/press-mine
   livermrs basis --sequence-file examplePRESS.json --metabolites Lac,Glu --out out/fsl-seq
 
@@ -141,8 +147,8 @@ component (an FSL-MRS basis folder: keep other .json files out).
 
 function parseSequence(v: string): BasisOptions['sequence'] {
   const s = v.toLowerCase();
-  if (s !== 'press' && s !== 'steam' && s !== 'fid') {
-    throw new UsageError(`--sequence: '${v}' is not a sequence (expected press, steam or fid)`);
+  if (s !== 'press' && s !== 'steam' && s !== 'slaser' && s !== 'fid') {
+    throw new UsageError(`--sequence: '${v}' is not a sequence (expected press, steam, slaser or fid)`);
   }
   return s;
 }
@@ -182,8 +188,13 @@ export function protocolFromOptions(o: BasisOptions): Protocol {
   let protocol: Protocol;
   switch (o.sequence) {
     case 'fid':
-      only(['te', 'te1', 'te2', 'tm'], 'press or steam');
+      only(['te', 'te1', 'te2', 'tm'], 'press, steam or slaser');
       protocol = { ...base, sequence: 'fid' };
+      break;
+    case 'slaser':
+      only(['te1', 'te2'], 'press');
+      only(['tm'], 'steam');
+      protocol = { ...base, sequence: 'slaser', te: ms(o.te ?? 30) };
       break;
     case 'steam':
       only(['te1', 'te2'], 'press');
@@ -334,6 +345,8 @@ async function readSequenceFile(o: BasisOptions, given: (option: string) => bool
   }
   const echo = t - centres[0];
   const steam = centres.length === 3 && keeps[1] === 0;
+  // A 90 and four refocusing pulses (two pairs): semi-LASER, whose protocol has only TE.
+  const slaser = centres.length === 5 && !steam;
   const protocol: Protocol = {
     spectrometerFrequency: f.spectrometerFrequency,
     dwellTime: given('sw') ? 1 / o.sw : f.dwellTime,
@@ -341,13 +354,15 @@ async function readSequenceFile(o: BasisOptions, given: (option: string) => bool
     ppmReference: given('ppmReference') ? o.ppmReference : f.ppmReference,
     ...(steam
       ? { sequence: 'steam' as const, te: echo - (centres[2] - centres[1]), tm: centres[2] - centres[1] }
-      : centres.length >= 2
-        ? {
-            sequence: 'press' as const,
-            te1: 2 * (centres[1] - centres[0]),
-            te2: Math.max(0, echo - 2 * (centres[1] - centres[0])),
-          }
-        : { sequence: 'fid' as const }),
+      : slaser
+        ? { sequence: 'slaser' as const, te: echo }
+        : centres.length >= 2
+          ? {
+              sequence: 'press' as const,
+              te1: 2 * (centres[1] - centres[0]),
+              te2: Math.max(0, echo - 2 * (centres[1] - centres[0])),
+            }
+          : { sequence: 'fid' as const }),
   };
   checkProtocol(protocol, file);
   return { protocol, sequence: f.sequence };
@@ -359,7 +374,7 @@ async function pulseSetFromOptions(o: BasisOptions) {
     if (o.grid !== undefined) throw new UsageError('--grid needs --pulses (the ideal engine has no slices)');
     return undefined;
   }
-  if (o.sequence === 'fid') throw new UsageError('--pulses needs --sequence press or steam');
+  if (o.sequence === 'fid') throw new UsageError('--pulses needs --sequence press, steam or slaser');
   const { defaultPulseSet, parsePulseSet } = await import('../../physics/pulses/pulse-set.js');
   const grid = o.grid ?? 64;
   if (o.pulses === 'default') return defaultPulseSet(grid);

@@ -37,6 +37,7 @@ export { shapedRunner } from './runner.js';
 export {
   type PulseSet,
   defaultPulseSet,
+  defaultAdiabaticPulse,
   shapedSequenceFor,
   pulseSetKey,
   parsePulseSet,

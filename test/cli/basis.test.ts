@@ -7,6 +7,7 @@ import { readBasisJson } from '../../src/io/basis-json.js';
 import { readFslBasis } from '../../src/io/fslmrs-basis.js';
 import { readLcmBasis } from '../../src/io/lcmodel/basis.js';
 import { runCli } from '../../src/cli/program.js';
+import { EXTDATA } from '../paths.js';
 
 const io = captureStdio();
 
@@ -202,6 +203,53 @@ describe('livermrs basis', () => {
     const fromFile = readBasisJson(readFileSync(join(out, 'basis.json'), 'utf8')).basis;
     expect(fromFile.sequence).toBe('slaser');
     expect(fromFile.echoTime).toBeCloseTo(0.04, 9);
+  });
+
+  it('--like takes the protocol from a real data file header; options override it; gaps are named', async () => {
+    const ext = EXTDATA;
+    const rda = join(ext, 'siemens', 'suspect_SVS_30.rda'); // Skyra 3T svs_se TE 30, TR 2000, 1024 points
+    const dir = tmp();
+    const run = async (args: string[], out: string) =>
+      runCli(['basis', ...args, '--metabolites', 'Cr,Lac', '--no-plot', '--json', '--out', join(dir, out)]);
+    const read = (out: string) => readBasisJson(readFileSync(join(dir, out, 'basis.json'), 'utf8')).basis;
+    expect(await run(['--like', rda], 'rda')).toBe(0);
+    const b = read('rda');
+    expect(b.sequence).toBe('press');
+    expect(b.echoTime).toBeCloseTo(0.03, 12);
+    expect(b.spectrometerFrequency).toBeCloseTo(123.234655, 9);
+    expect(b.dwellTime).toBeCloseTo(0.000833, 12);
+    expect(b.points).toBe(1024);
+    expect(b.meta?.like).toMatchObject({ sequenceName: '*svs_se', repetitionTime: 2 });
+    // explicit options win over the header
+    expect(
+      await run(['--like', rda, '--te', '40', '--points', '2048', '--pulses', 'default', '--grid', '4'], 'o'),
+    ).toBe(0);
+    const o = read('o');
+    expect([o.echoTime, o.points, o.spectrometerFrequency]).toEqual([0.04, 2048, 123.234655]);
+    expect(String(o.meta?.generator)).toMatch(/shaped pulses/);
+    // 7 T STEAM NIfTI-MRS (FMRIB): TE 11 ms in the header, no mixing time
+    const steam = join(ext, 'nifti_mrs_7T_steam_fmrib', 'metab.nii.gz');
+    expect(await run(['--like', steam], 'x')).toBe(2);
+    expect(io.err).toMatch(/metab\.nii\.gz: MixingTime: not in the header \(give --tm\)/);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+    expect(await run(['--like', steam, '--tm', '10'], 'steam')).toBe(0);
+    const s = read('steam');
+    expect([s.sequence, s.echoTime, s.meta?.tm, s.points]).toEqual(['steam', 0.011, 0.01, 4095]);
+    expect(s.spectrometerFrequency).toBeCloseTo(297.219948, 6);
+    // The ISMRM 2016 challenge .RAW has no header: each missing value is named, options fill them
+    const raw = join(ext, 'ismrm2016_fitting_challenge', 'datasets_LCModel', 'dataset1.RAW');
+    expect(await run(['--like', raw], 'x')).toBe(2);
+    expect(io.err).toMatch(/dataset1\.RAW: HZPPPM: spectrometer frequency unknown/);
+    const filled = ['--like', raw, '--frequency', '123.2', '--sw', '4000'];
+    expect(await run(filled, 'x')).toBe(2);
+    expect(io.err).toMatch(/dataset1\.RAW: sequence: sequence unknown/);
+    expect(await run([...filled, '--sequence', 'press'], 'x')).toBe(2);
+    expect(io.err).toMatch(/dataset1\.RAW: EchoTime: not in the header \(give --te\)/);
+    expect(await run([...filled, '--sequence', 'press', '--te1', '11', '--te2', '19'], 'raw')).toBe(0);
+    const r = read('raw');
+    expect([r.points, r.echoTime, r.meta?.te1, 1 / r.dwellTime]).toEqual([2048, 0.03, 0.011, 4000]);
+    expect(await run(['--like', rda, '--sequence-file', 'x.json'], 'x')).toBe(2);
+    expect(io.err).toMatch(/--like and --sequence-file both given/);
   });
 
   it('simulates an FSL-MRS sequence description given with --sequence-file', async () => {

@@ -26,6 +26,7 @@ interface BasisOptions {
   pulses?: string;
   grid?: number;
   sequenceFile?: string;
+  like?: string;
   format: 'json' | 'lcmodel' | 'fsl';
   out: string;
   plot?: boolean | string;
@@ -115,6 +116,10 @@ export function register(program: Command): void {
       '--sequence-file <file>',
       'an FSL-MRS sequence description (JSON: pulses, gradients, delays, grid, B0, points, SW) to simulate as given',
     )
+    .option(
+      '--like <scanfile>',
+      'take sequence, TE (TE1/TE2), TM, field, spectral width and points from a data file header (any format fit reads); options given here override it',
+    )
     .option('--format <format>', 'json, lcmodel or fsl', parseFormat, 'json')
     .option('--out <dir>', 'output folder', 'out/basis')
     .option(
@@ -134,6 +139,7 @@ Examples:
   livermrs basis --sequence slaser --te 30 --pulses default --grid 32 --out out/slaser-shaped
   livermrs basis --pulses my-press.json --grid 32 --format lcmodel --out out/press-mine
   livermrs basis --sequence-file examplePRESS.json --metabolites Lac,Glu --out out/fsl-seq
+  livermrs basis --like scan.rda --pulses default --format lcmodel --out out/like-scan
 
 Formats: json writes basis.json (livermrs native, with line lists; docs/basis-format.md); lcmodel writes
 basis.BASIS (LCModel prefers slightly broadened lines: add --linewidth 2); fsl writes one <name>.json per
@@ -249,8 +255,12 @@ function resolveComponents(
 }
 
 async function runBasis(o: BasisOptions, given: (option: string) => boolean): Promise<void> {
+  if (o.like !== undefined && o.sequenceFile !== undefined) {
+    throw new UsageError('--like and --sequence-file both given (expected one of them)');
+  }
   const fromFile = o.sequenceFile === undefined ? undefined : await readSequenceFile(o, given);
-  const protocol = fromFile?.protocol ?? protocolFromOptions(o);
+  const like = o.like === undefined ? undefined : await protocolLike(o.like, o, given);
+  const protocol = fromFile?.protocol ?? like?.protocol ?? protocolFromOptions(o);
   // Loaded here, not at start-up: only this command simulates, plots and writes basis sets.
   const { BRAIN_METABOLITES, LIVER_COMPONENTS, loadSpinSystems, simulateBasis, simulateLineLists } =
     await import('../../physics/index.js');
@@ -259,7 +269,7 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
   const { writeLcmBasis } = await import('../../io/lcmodel/basis.js');
   const { basisPlotSvg } = await import('../../report/basis-plot.js');
   const library = loadSpinSystems(o.spinSystems);
-  const pulses = await pulseSetFromOptions(o);
+  const pulses = await pulseSetFromOptions(o, protocol.sequence);
   const components = resolveComponents(o.metabolites, library, {
     liver: LIVER_COMPONENTS,
     brain: BRAIN_METABOLITES,
@@ -274,6 +284,7 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
     shapedSequence: fromFile?.sequence,
   };
   const basis = simulateBasis(protocol, components, options);
+  if (like) basis.meta = { ...basis.meta, like: like.source };
   const seconds = (performance.now() - started) / 1000;
   const files = await withOutputDir(o.out, (dir) => {
     const written: string[] = [];
@@ -296,6 +307,7 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
     format: o.format,
     files,
     protocol,
+    ...(like ? { like: like.source } : {}),
     seconds: Math.round(seconds * 1000) / 1000,
     components: basis.names.map((name) => ({ name, ...basis.components?.[name] })),
   };
@@ -304,6 +316,7 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
   } else {
     process.stdout.write(
       `basis: ${basis.names.length} components, ${basisId(basis)}, simulated in ${summary.seconds} s\n` +
+        (like ? `  like ${like.source.file}${like.source.note ? ` (${like.source.note})` : ''}\n` : '') +
         files.map((f) => `  wrote ${f}\n`).join(''),
     );
   }
@@ -368,13 +381,87 @@ async function readSequenceFile(o: BasisOptions, given: (option: string) => bool
   return { protocol, sequence: f.sequence };
 }
 
+/**
+ * --like SCANFILE: the protocol of a data file (every format `fit` reads, through readMrs and the NIfTI-MRS header
+ * keys of core/acquisition.ts): sequence, TE (TE1/TE2 when the header has them, else TE split equally), TM,
+ * field, spectral width and points. Options given on the command line replace the header's values; a value
+ * that is neither in the header nor given is an error naming the file and the field.
+ */
+async function protocolLike(file: string, o: BasisOptions, given: (option: string) => boolean) {
+  if (given('field') && given('frequency')) {
+    throw new UsageError('--field and --frequency both given (expected one of them)');
+  }
+  const { readSpectra } = await import('../fit-job.js');
+  const { acquisitionOf } = await import('../../core/acquisition.js');
+  const { InputError } = await import('../../core/errors.js');
+  const frequency = given('field')
+    ? fieldToFrequencyMHz(o.field as number)
+    : given('frequency')
+      ? o.frequency
+      : undefined;
+  const fids = readSpectra(file, {
+    preset: 'generic',
+    frequency,
+    sw: given('sw') ? o.sw : undefined,
+    te: given('te') ? o.te : undefined,
+  });
+  const acq = acquisitionOf(fids[0]);
+  const missing = (field: string, flag: string) =>
+    new InputError(`not in the header (give ${flag})`, { file, field });
+  const sequence = given('sequence') ? o.sequence : acq.sequence;
+  if (sequence === undefined) {
+    const name = acq.sequenceName ? ` (SequenceName '${acq.sequenceName}')` : '';
+    throw new InputError(`sequence unknown${name}`, {
+      file,
+      field: 'sequence',
+      expected: 'PRESS, STEAM, semi-LASER or FID in the header, or --sequence',
+    });
+  }
+  if (fids.length > 1 && !given('te')) {
+    throw new InputError(`holds ${fids.length} echoes`, { file, expected: 'one spectrum, or --te' });
+  }
+  const ms = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+  const timed = sequence !== 'fid';
+  const te = given('te') ? o.te : ms(acq.echoTime);
+  const ownSplit = given('te1') || given('te2');
+  const te1 = ownSplit ? o.te1 : ms(acq.te1);
+  const te2 = ownSplit ? o.te2 : ms(acq.te2);
+  if (timed && te === undefined && (sequence !== 'press' || te1 === undefined || te2 === undefined)) {
+    throw missing('EchoTime', '--te');
+  }
+  const tm = given('tm') ? o.tm : ms(acq.mixingTime);
+  if (sequence === 'steam' && tm === undefined) throw missing('MixingTime', '--tm');
+  const protocol = protocolFromOptions({
+    ...o,
+    sequence,
+    field: undefined,
+    frequency: frequency ?? acq.spectrometerFrequency,
+    sw: given('sw') ? o.sw : 1 / acq.dwellTime,
+    points: given('points') ? o.points : acq.points,
+    ppmReference: given('ppmReference') ? o.ppmReference : acq.ppmReference,
+    te: timed && !(given('te1') && given('te2') && !given('te')) ? te : undefined,
+    te1: sequence === 'press' ? te1 : undefined,
+    te2: sequence === 'press' ? te2 : undefined,
+    tm: sequence === 'steam' ? tm : undefined,
+  });
+  const source = {
+    file,
+    sequenceName: acq.sequenceName ?? null,
+    repetitionTime: acq.repetitionTime ?? null,
+    ...(sequence === 'press' && te1 === undefined
+      ? { note: 'no TE1/TE2 in the header: TE split equally' }
+      : {}),
+  };
+  return { protocol, source };
+}
+
 /** --pulses and --grid as a pulse set (undefined: ideal pulses). */
-async function pulseSetFromOptions(o: BasisOptions) {
+async function pulseSetFromOptions(o: BasisOptions, sequence: BasisOptions['sequence']) {
   if (o.pulses === undefined) {
     if (o.grid !== undefined) throw new UsageError('--grid needs --pulses (the ideal engine has no slices)');
     return undefined;
   }
-  if (o.sequence === 'fid') throw new UsageError('--pulses needs --sequence press, steam or slaser');
+  if (sequence === 'fid') throw new UsageError('--pulses needs --sequence press, steam or slaser');
   const { defaultPulseSet, parsePulseSet } = await import('../../physics/pulses/pulse-set.js');
   const grid = o.grid ?? 64;
   if (o.pulses === 'default') return defaultPulseSet(grid);

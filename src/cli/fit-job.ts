@@ -59,6 +59,10 @@ export interface FitJobOptions {
   waterSuppression?: WaterSuppressionMode;
   fatModel?: FatModelKind;
   waterLines?: 1 | 2;
+  /** Simulate the liver basis with real RF pulses: a pulse-set file or 'default' (docs/physics-shaped.md). */
+  pulses?: string;
+  /** Positions per slice direction with `pulses` (default 64). */
+  grid?: number;
 }
 
 export interface FitJob {
@@ -135,7 +139,7 @@ async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet;
         {
           file: String(fid.meta?.file ?? ''),
           field: 'sequence',
-          expected: 'give --sequence press|steam (or --basis FILE)',
+          expected: 'give --sequence press|steam|slaser (or --basis FILE)',
         },
       );
     }
@@ -146,7 +150,19 @@ async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet;
     }
     // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
     const { liverBasis } = await import('../fit/liver.js');
-    basis = liverBasis(fid, { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime });
+    // Shaped pulses: the slow engine (seconds per basis), so its line lists are kept on disk (io/line-store.ts).
+    const shaped = o.pulses
+      ? {
+          pulses: (await import('./pulse-file.js')).readPulseSetOption(o.pulses, o.grid),
+          store: (await import('../io/line-store.js')).defaultLineStore(),
+        }
+      : {};
+    basis = liverBasis(
+      fid,
+      { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime },
+      undefined,
+      shaped,
+    );
   }
   if (o.addLipids) basis = appendSimulatedComponents(basis, LIPIDS_BRAIN);
   return { basis, warnings };

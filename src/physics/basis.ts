@@ -7,9 +7,16 @@ import { type PulseSet, pulseSetKey, shapedSequenceFor } from './pulses/pulse-se
 import { shapedRunner } from './pulses/runner.js';
 import type { ShapedSequence } from './pulses/sequence.js';
 import type { SpinSystemLibrary } from './library.js';
-import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, resolveTiming, sequenceFor } from './protocol.js';
+import {
+  type Protocol,
+  type SequenceTiming,
+  DEFAULT_PROTOCOL,
+  checkProtocol,
+  resolveTiming,
+  sequenceFor,
+} from './protocol.js';
 import { simulateMolecule } from './simulate-molecule.js';
-import { protonCount } from './spin-system.js';
+import { type Molecule, protonCount } from './spin-system.js';
 
 /** The 15 liver metabolites of the paper's model (Bae et al. 2025), in this order; spin systems in docs/spin-systems.md. */
 export const LIVER_METABOLITES = [
@@ -80,6 +87,28 @@ export interface SimulateBasisOptions {
    * `pulses`; the protocol then only gives field, reference and sampling.
    */
   shapedSequence?: ShapedSequence;
+  /**
+   * A persistent store (e.g. on disk, io/line-store.ts) asked before a shaped-pulse simulation and given its
+   * result. Not used for ideal pulses, which simulate faster (0.04 s for the liver basis) than a store reads.
+   */
+  store?: LineListStore;
+}
+
+/** Everything a shaped-pulse line list depends on: what a persistent store keys it by. */
+export interface LineListRequest {
+  component: string;
+  molecule: Molecule;
+  spectrometerFrequency: number;
+  ppmReference: number;
+  includeExchangeable: boolean;
+  timing: SequenceTiming;
+  /** The complete shaped sequence: pulse waveforms, flip angles, gradients, positions, delays, coupling steps. */
+  sequence: ShapedSequence;
+}
+
+export interface LineListStore {
+  get(request: LineListRequest): LineList | undefined;
+  set(request: LineListRequest, lines: LineList): void;
 }
 
 const sequenceIds = new WeakMap<ShapedSequence, number>();
@@ -137,6 +166,19 @@ export function simulateLineLists(
   for (const name of components) {
     const key = `${name}|${conditionKey}`;
     let lines = options.cache === false ? undefined : cache.get(key);
+    const request: LineListRequest | undefined =
+      shaped && options.store
+        ? {
+            component: name,
+            molecule: library.get(name),
+            spectrometerFrequency: protocol.spectrometerFrequency,
+            ppmReference: protocol.ppmReference,
+            includeExchangeable,
+            timing,
+            sequence: shaped,
+          }
+        : undefined;
+    if (!lines && request) lines = options.store?.get(request);
     if (!lines) {
       lines = simulateMolecule(library.get(name), {
         spectrometerFrequency: protocol.spectrometerFrequency,
@@ -145,8 +187,9 @@ export function simulateLineLists(
         includeExchangeable,
         runner,
       });
-      if (options.cache !== false) cache.set(key, lines);
+      if (request) options.store?.set(request, lines);
     }
+    if (options.cache !== false) cache.set(key, lines);
     out[name] = lines;
   }
   return out;
@@ -238,9 +281,11 @@ export function defaultLiverBasis(): BasisSet {
 export function liverBasisFor(
   protocol: Protocol,
   components: readonly string[] = LIVER_COMPONENTS,
+  options: SimulateBasisOptions = {},
 ): BasisSet {
-  if (components === LIVER_COMPONENTS && isDefaultProtocol(protocol)) return defaultLiverBasis();
-  return simulateBasis(protocol, components);
+  const ideal = !options.pulses && !options.shapedSequence;
+  if (ideal && components === LIVER_COMPONENTS && isDefaultProtocol(protocol)) return defaultLiverBasis();
+  return simulateBasis(protocol, components, options);
 }
 
 /** True when `p` samples and times exactly like DEFAULT_PROTOCOL. */

@@ -19,6 +19,8 @@ export {
   liverBasisFor,
   isDefaultProtocol,
   type SimulateBasisOptions,
+  type LineListStore,
+  type LineListRequest,
 } from './basis.js';
 export {
   type Protocol,

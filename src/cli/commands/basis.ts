@@ -282,6 +282,7 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
     includeExchangeable: o.exchangeable,
     pulses,
     shapedSequence: fromFile?.sequence,
+    store: pulses || fromFile ? (await import('../../io/line-store.js')).defaultLineStore() : undefined,
   };
   const basis = simulateBasis(protocol, components, options);
   if (like) basis.meta = { ...basis.meta, like: like.source };
@@ -462,25 +463,8 @@ async function pulseSetFromOptions(o: BasisOptions, sequence: BasisOptions['sequ
     return undefined;
   }
   if (sequence === 'fid') throw new UsageError('--pulses needs --sequence press, steam or slaser');
-  const { defaultPulseSet, parsePulseSet } = await import('../../physics/pulses/pulse-set.js');
-  const grid = o.grid ?? 64;
-  if (o.pulses === 'default') return defaultPulseSet(grid);
-  const { readFileSync } = await import('node:fs');
-  const { dirname, resolve } = await import('node:path');
-  const { InputError } = await import('../../core/errors.js');
-  const read = (path: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new InputError(`cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
-    }
-  };
-  return parsePulseSet(
-    read(o.pulses),
-    o.pulses,
-    (rel) => read(resolve(dirname(o.pulses as string), rel)),
-    grid,
-  );
+  const { readPulseSetOption } = await import('../pulse-file.js');
+  return readPulseSetOption(o.pulses, o.grid);
 }
 
 function basisId(b: BasisSet): string {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
@@ -157,12 +159,20 @@ async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet;
           store: (await import('../io/line-store.js')).defaultLineStore(),
         }
       : {};
-    basis = liverBasis(
-      fid,
-      { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime },
-      undefined,
-      shaped,
-    );
+    const timing = { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime };
+    if (o.pulses && isMainThread && availableParallelism() > 1) {
+      // One fit in the main thread: the shaped systems over worker threads by slice position, into the process
+      // cache that liverBasis reads (batch fits already run one file per core).
+      const { liverProtocol } = await import('../fit/liver.js');
+      const { simulateLineListsAsync } = await import('../physics/basis.js');
+      const pool = new (await import('./shaped-pool.js')).ShapedPool();
+      try {
+        await simulateLineListsAsync(liverProtocol(fid, timing), undefined, shaped, pool.solve);
+      } finally {
+        await pool.close();
+      }
+    }
+    basis = liverBasis(fid, timing, undefined, shaped);
   }
   if (o.addLipids) basis = appendSimulatedComponents(basis, LIPIDS_BRAIN);
   return { basis, warnings };

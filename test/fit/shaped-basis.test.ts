@@ -54,4 +54,13 @@ describe('fit with a shaped-pulse basis (--pulses)', () => {
     const again = amplitudes(['--pulses', 'default', '--grid', '8']);
     expect(again.Lac).toBe(withPulses.Lac);
   });
+
+  it('refuses --pulses with --basis and --grid without --pulses, in one line', () => {
+    const a = cli('fit', 'x.nii.gz', '--json', '--pulses', 'default', '--basis', 'b.BASIS');
+    expect(a.status).toBe(2);
+    expect(a.stderr.trim()).toMatch(/^livermrs: --pulses simulates the basis: it does not go with --basis$/);
+    const b = cli('fit', 'x.nii.gz', '--json', '--grid', '8');
+    expect(b.status).toBe(2);
+    expect(b.stderr.trim()).toMatch(/--grid needs --pulses/);
+  });
 });

@@ -6,6 +6,7 @@
  * position (cli/shaped-pool.ts, one worker per core), alternating. The machine is shared: the load averages
  * before and after and the busy CPU-seconds of other processes are recorded. Floor (issue 15): <= 60 s.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { ShapedPool } from '../src/cli/shaped-pool.js';
 import {
@@ -20,6 +21,15 @@ import { machineBusySeconds } from './machine.js';
 const FLOOR_SECONDS = 60;
 const round = (s: number) => Math.round(s * 1000) / 1000;
 const loads = () => loadavg().map((l) => Math.round(l * 100) / 100);
+
+/** Linux autogroup scheduling shares the CPU between sessions: with another session busy, threads gain nothing. */
+function autogroup(): boolean | null {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return null;
+  }
+}
 
 export async function run(): Promise<Record<string, unknown>> {
   const grid = 64;
@@ -70,6 +80,7 @@ export async function run(): Promise<Record<string, unknown>> {
     cores: threads,
     loadAverageBefore: loadBefore,
     loadAverageAfter: loads(),
+    schedAutogroup: autogroup(),
     machineBusyCores:
       busy0 !== null && busy1 !== null ? Math.round(((busy1 - busy0) / wall) * 100) / 100 : null,
     protocol: 'PRESS TE 30 (15 + 15) ms, 127.76 MHz, 2000 Hz, 1024 points',

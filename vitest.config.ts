@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // Shaped-pulse line lists are stored on disk by default (io/line-store.ts); tests that want the store set it.
+    env: { LIVERMRS_CACHE: 'off' },
   },
 });

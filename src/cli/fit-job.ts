@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
@@ -59,6 +61,10 @@ export interface FitJobOptions {
   waterSuppression?: WaterSuppressionMode;
   fatModel?: FatModelKind;
   waterLines?: 1 | 2;
+  /** Simulate the liver basis with real RF pulses: a pulse-set file or 'default' (docs/physics-shaped.md). */
+  pulses?: string;
+  /** Positions per slice direction with `pulses` (default 64). */
+  grid?: number;
 }
 
 export interface FitJob {
@@ -135,7 +141,7 @@ async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet;
         {
           file: String(fid.meta?.file ?? ''),
           field: 'sequence',
-          expected: 'give --sequence press|steam (or --basis FILE)',
+          expected: 'give --sequence press|steam|slaser (or --basis FILE)',
         },
       );
     }
@@ -146,7 +152,27 @@ async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet;
     }
     // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
     const { liverBasis } = await import('../fit/liver.js');
-    basis = liverBasis(fid, { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime });
+    // Shaped pulses: the slow engine (seconds per basis), so its line lists are kept on disk (io/line-store.ts).
+    const shaped = o.pulses
+      ? {
+          pulses: (await import('./pulse-file.js')).readPulseSetOption(o.pulses, o.grid),
+          store: (await import('../io/line-store.js')).defaultLineStore(),
+        }
+      : {};
+    const timing = { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime };
+    if (o.pulses && isMainThread && availableParallelism() > 1) {
+      // One fit in the main thread: the shaped systems over worker threads by slice position, into the process
+      // cache that liverBasis reads (batch fits already run one file per core).
+      const { liverProtocol } = await import('../fit/liver.js');
+      const { simulateLineListsAsync } = await import('../physics/basis.js');
+      const pool = new (await import('./shaped-pool.js')).ShapedPool();
+      try {
+        await simulateLineListsAsync(liverProtocol(fid, timing), undefined, shaped, pool.solve);
+      } finally {
+        await pool.close();
+      }
+    }
+    basis = liverBasis(fid, timing, undefined, shaped);
   }
   if (o.addLipids) basis = appendSimulatedComponents(basis, LIPIDS_BRAIN);
   return { basis, warnings };

@@ -10,9 +10,9 @@ import type { Fid } from './fid.js';
  * `--sequence` rather than assuming PRESS. `waterSuppressed` is undefined when the header does not say; the
  * water–fat analysis then decides from the spectrum itself (fit/water-fat/detect.ts).
  */
-export type SequenceKind = 'press' | 'steam' | 'fid';
+export type SequenceKind = 'press' | 'steam' | 'slaser' | 'fid';
 
-export const SEQUENCE_KINDS: readonly SequenceKind[] = ['press', 'steam', 'fid'];
+export const SEQUENCE_KINDS: readonly SequenceKind[] = ['press', 'steam', 'slaser', 'fid'];
 
 export interface Acquisition {
   nucleus: string;
@@ -37,14 +37,17 @@ export interface Acquisition {
 
 /**
  * Sequence kind from a vendor sequence name: Siemens svs_se / svs_st (and their WIP variants), GE PROBE-P /
- * PROBE-S, Philips and NIfTI-MRS names containing PRESS or STEAM. Undefined when the name says neither (e.g.
- * semi-LASER or MEGA, which the ideal-pulse engine does not simulate).
+ * PROBE-S, Philips and NIfTI-MRS names containing PRESS or STEAM, semi-LASER names (CMRR eja_svs_slaser,
+ * "semi-LASER", "sLASER"). Undefined when the name says none of them (full LASER, MEGA and SPECIAL, which
+ * livermrs does not simulate).
  */
 export function sequenceKindOf(name: string | undefined): SequenceKind | undefined {
   if (!name) return undefined;
   const s = name.toLowerCase();
+  if (/mega|special/.test(s)) return undefined;
   if (/steam|svs_st|probe-s\b|probe_s\b|histo/.test(s)) return 'steam';
-  if (/laser|mega|special/.test(s)) return undefined;
+  if (/slaser|semi[-_ ]?laser/.test(s)) return 'slaser';
+  if (/laser/.test(s)) return undefined;
   if (/press|svs_se|probe-p\b|probe_p\b|\bprobe\b/.test(s)) return 'press';
   if (/\bfid\b|pulse.?acquire/.test(s)) return 'fid';
   return undefined;

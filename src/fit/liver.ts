@@ -1,6 +1,12 @@
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
-import { DEFAULT_PROTOCOL, LIVER_COMPONENTS, liverBasisFor, type Protocol } from '../physics/index.js';
+import {
+  DEFAULT_PROTOCOL,
+  LIVER_COMPONENTS,
+  liverBasisFor,
+  type Protocol,
+  type SimulateBasisOptions,
+} from '../physics/index.js';
 import type { DataHeader } from './fit.js';
 
 /**
@@ -54,12 +60,14 @@ export function liverProtocol(header: Omit<DataHeader, 'nucleus'>, seq: LiverSeq
 /**
  * The 20-component liver basis simulated for the data's grid, field and sequence (default: the liver protocol
  * of physics/protocol.ts, 127.76 MHz, PRESS 15 + 15 ms, 2000 Hz, 1024 points). Line lists are cached per process, so
- * a second call for the same field and timing only renders the lines onto the grid.
+ * a second call for the same field and timing only renders the lines onto the grid. `options.pulses` simulates
+ * real RF pulses and slice selection instead (physics/pulses), `options.store` keeps those line lists on disk.
  */
 export function liverBasis(
   header: Omit<DataHeader, 'nucleus'> = DEFAULT_PROTOCOL,
   seq: LiverSequence = {},
   components: readonly string[] = LIVER_COMPONENTS,
+  options: SimulateBasisOptions = {},
 ): BasisSet {
-  return liverBasisFor(liverProtocol(header, seq), components);
+  return liverBasisFor(liverProtocol(header, seq), components, options);
 }

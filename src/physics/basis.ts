@@ -1,15 +1,30 @@
 import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { LineList } from '../spectra/line-list.js';
+import type { LineSink } from './sequences.js';
+import type { SequenceRunner } from './simulate-molecule.js';
 import { renderLines } from '../spectra/render.js';
 import { defaultSpinSystems } from './default-library.js';
 import { type PulseSet, pulseSetKey, shapedSequenceFor } from './pulses/pulse-set.js';
-import { shapedRunner } from './pulses/runner.js';
+import {
+  recordingRunner,
+  type ShapedJob,
+  type SolvedJobs,
+  shapedJobKey,
+  shapedRunner,
+} from './pulses/runner.js';
 import type { ShapedSequence } from './pulses/sequence.js';
 import type { SpinSystemLibrary } from './library.js';
-import { type Protocol, DEFAULT_PROTOCOL, checkProtocol, resolveTiming, sequenceFor } from './protocol.js';
+import {
+  type Protocol,
+  type SequenceTiming,
+  DEFAULT_PROTOCOL,
+  checkProtocol,
+  resolveTiming,
+  sequenceFor,
+} from './protocol.js';
 import { simulateMolecule } from './simulate-molecule.js';
-import { protonCount } from './spin-system.js';
+import { type Molecule, protonCount } from './spin-system.js';
 
 /** The 15 liver metabolites of the paper's model (Bae et al. 2025), in this order; spin systems in docs/spin-systems.md. */
 export const LIVER_METABOLITES = [
@@ -80,6 +95,36 @@ export interface SimulateBasisOptions {
    * `pulses`; the protocol then only gives field, reference and sampling.
    */
   shapedSequence?: ShapedSequence;
+  /**
+   * A persistent store (e.g. on disk, io/line-store.ts) asked before a shaped-pulse simulation and given its
+   * result. Not used for ideal pulses, which simulate faster (0.04 s for the liver basis) than a store reads.
+   */
+  store?: LineListStore;
+  /** Shaped jobs already computed (by simulateLineListsAsync's solver); the rest run in this thread. */
+  solved?: SolvedJobs;
+}
+
+/**
+ * Runs shaped jobs elsewhere and returns each job's lines (in order): e.g. split over worker threads by slice
+ * position (cli/shaped-pool.ts).
+ */
+export type ShapedSolver = (sequence: ShapedSequence, jobs: ShapedJob[]) => Promise<LineSink[]>;
+
+/** Everything a shaped-pulse line list depends on: what a persistent store keys it by. */
+export interface LineListRequest {
+  component: string;
+  molecule: Molecule;
+  spectrometerFrequency: number;
+  ppmReference: number;
+  includeExchangeable: boolean;
+  timing: SequenceTiming;
+  /** The complete shaped sequence: pulse waveforms, flip angles, gradients, positions, delays, coupling steps. */
+  sequence: ShapedSequence;
+}
+
+export interface LineListStore {
+  get(request: LineListRequest): LineList | undefined;
+  set(request: LineListRequest, lines: LineList): void;
 }
 
 const sequenceIds = new WeakMap<ShapedSequence, number>();
@@ -94,15 +139,8 @@ function sequenceId(s: ShapedSequence): number {
 
 const lineCache = new WeakMap<SpinSystemLibrary, Map<string, LineList>>();
 
-/**
- * Simulates the line list of each named component for a protocol (sampling fields of the protocol are not
- * used: a line list renders to any grid). Throws InputError for an unknown name.
- */
-export function simulateLineLists(
-  protocol: Protocol,
-  components: readonly string[] = LIVER_COMPONENTS,
-  options: SimulateBasisOptions = {},
-): Record<string, LineList> {
+/** What simulateLineLists needs to find, simulate and cache the components of one protocol. */
+function linePlan(protocol: Protocol, components: readonly string[], options: SimulateBasisOptions) {
   const timing = checkProtocol(protocol);
   const library = options.library ?? defaultSpinSystems();
   const unknown = components.filter((c) => !library.has(c));
@@ -112,10 +150,8 @@ export function simulateLineLists(
       expected: `names from ${library.names().join(', ')}`,
     });
   }
-  const sequence = sequenceFor(timing);
   const shaped =
     options.shapedSequence ?? (options.pulses ? shapedSequenceFor(timing, options.pulses) : undefined);
-  const runner = shaped ? shapedRunner(shaped) : undefined;
   const includeExchangeable = options.includeExchangeable ?? false;
   let cache = lineCache.get(library);
   if (!cache) {
@@ -133,23 +169,87 @@ export function simulateLineLists(
         ? pulseSetKey(options.pulses)
         : 'ideal',
   ]);
+  const conditions = (runner?: SequenceRunner) => ({
+    spectrometerFrequency: protocol.spectrometerFrequency,
+    ppmReference: protocol.ppmReference,
+    sequence: sequenceFor(timing),
+    includeExchangeable,
+    runner,
+  });
+  const request = (name: string): LineListRequest | undefined =>
+    shaped && options.store
+      ? {
+          component: name,
+          molecule: library.get(name),
+          spectrometerFrequency: protocol.spectrometerFrequency,
+          ppmReference: protocol.ppmReference,
+          includeExchangeable,
+          timing,
+          sequence: shaped,
+        }
+      : undefined;
+  /** The lines of a component from the process cache or the store, if there. */
+  const known = (name: string): LineList | undefined => {
+    const lines = options.cache === false ? undefined : cache.get(`${name}|${conditionKey}`);
+    if (lines) return lines;
+    const r = request(name);
+    return r ? options.store?.get(r) : undefined;
+  };
+  return { library, shaped, cache, conditionKey, conditions, request, known };
+}
+
+/**
+ * Simulates the line list of each named component for a protocol (sampling fields of the protocol are not
+ * used: a line list renders to any grid). Throws InputError for an unknown name.
+ */
+export function simulateLineLists(
+  protocol: Protocol,
+  components: readonly string[] = LIVER_COMPONENTS,
+  options: SimulateBasisOptions = {},
+): Record<string, LineList> {
+  const plan = linePlan(protocol, components, options);
+  const runner = plan.shaped ? shapedRunner(plan.shaped, options.solved) : undefined;
   const out: Record<string, LineList> = {};
   for (const name of components) {
-    const key = `${name}|${conditionKey}`;
-    let lines = options.cache === false ? undefined : cache.get(key);
+    let lines = plan.known(name);
     if (!lines) {
-      lines = simulateMolecule(library.get(name), {
-        spectrometerFrequency: protocol.spectrometerFrequency,
-        ppmReference: protocol.ppmReference,
-        sequence,
-        includeExchangeable,
-        runner,
-      });
-      if (options.cache !== false) cache.set(key, lines);
+      lines = simulateMolecule(plan.library.get(name), plan.conditions(runner));
+      const r = plan.request(name);
+      if (r) options.store?.set(r, lines);
     }
+    if (options.cache !== false) plan.cache.set(`${name}|${plan.conditionKey}`, lines);
     out[name] = lines;
   }
   return out;
+}
+
+/**
+ * simulateLineLists with the coupled systems of shaped-pulse components computed by `solver` (e.g. worker
+ * threads): the systems the missing components need are recorded first, solved together, then assembled in this
+ * thread. Ideal pulses, or no solver, simulate in this thread. The result equals simulateLineLists' up to the
+ * order of floating-point sums.
+ */
+export async function simulateLineListsAsync(
+  protocol: Protocol,
+  components: readonly string[] = LIVER_COMPONENTS,
+  options: SimulateBasisOptions = {},
+  solver?: ShapedSolver,
+): Promise<Record<string, LineList>> {
+  const plan = linePlan(protocol, components, options);
+  if (!plan.shaped || !solver) return simulateLineLists(protocol, components, options);
+  const jobs: ShapedJob[] = [];
+  const recorder = recordingRunner(plan.shaped, jobs);
+  for (const name of components) {
+    if (!plan.known(name)) simulateMolecule(plan.library.get(name), plan.conditions(recorder));
+  }
+  const unique = new Map<string, ShapedJob>();
+  for (const job of jobs) unique.set(shapedJobKey(job), job);
+  const lines = await solver(plan.shaped, [...unique.values()]);
+  const solved = new Map<string, LineSink>();
+  [...unique.keys()].forEach((key, i) => {
+    solved.set(key, lines[i]);
+  });
+  return simulateLineLists(protocol, components, { ...options, solved });
 }
 
 /**
@@ -162,14 +262,41 @@ export function simulateBasis(
   components: readonly string[] = LIVER_COMPONENTS,
   options: SimulateBasisOptions = {},
 ): BasisSet {
+  checkBasisOptions(options);
+  const library = options.library ?? defaultSpinSystems();
+  const lines = simulateLineLists(protocol, components, { ...options, library });
+  return basisFromLines(protocol, components, lines, { ...options, library });
+}
+
+/** simulateBasis with the shaped-pulse systems computed by `solver` (simulateLineListsAsync). */
+export async function simulateBasisAsync(
+  protocol: Protocol,
+  components: readonly string[] = LIVER_COMPONENTS,
+  options: SimulateBasisOptions = {},
+  solver?: ShapedSolver,
+): Promise<BasisSet> {
+  checkBasisOptions(options);
+  const library = options.library ?? defaultSpinSystems();
+  const lines = await simulateLineListsAsync(protocol, components, { ...options, library }, solver);
+  return basisFromLines(protocol, components, lines, { ...options, library });
+}
+
+function checkBasisOptions(options: SimulateBasisOptions): void {
+  if (!((options.linewidthHz ?? 0) >= 0) || !((options.gaussianHz ?? 0) >= 0)) {
+    throw new InputError('negative line width', { field: 'linewidthHz', expected: 'a FWHM >= 0 in Hz' });
+  }
+}
+
+function basisFromLines(
+  protocol: Protocol,
+  components: readonly string[],
+  lines: Record<string, LineList>,
+  options: SimulateBasisOptions & { library: SpinSystemLibrary },
+): BasisSet {
   const timing = checkProtocol(protocol);
   const lorentz = options.linewidthHz ?? 0;
   const gauss = options.gaussianHz ?? 0;
-  if (!(lorentz >= 0) || !(gauss >= 0)) {
-    throw new InputError('negative line width', { field: 'linewidthHz', expected: 'a FWHM >= 0 in Hz' });
-  }
-  const library = options.library ?? defaultSpinSystems();
-  const lines = simulateLineLists(protocol, components, { ...options, library });
+  const library = options.library;
   const info: NonNullable<BasisSet['components']> = {};
   const fids = components.map((name) => {
     const molecule = library.get(name);
@@ -201,7 +328,7 @@ export function simulateBasis(
       generator: options.shapedSequence
         ? `livermrs density-matrix simulation (shaped sequence ${options.shapedSequence.name})`
         : options.pulses
-          ? `livermrs density-matrix simulation (shaped pulses ${options.pulses.excitation.name} / ${options.pulses.refocusing.name}, ${options.pulses.slice.grid ?? 64}-point grid per direction)`
+          ? `livermrs density-matrix simulation (shaped pulses ${shapedPulseNames(options.pulses, timing.sequence)}, ${options.pulses.slice.grid ?? 64}-point grid per direction)`
           : 'livermrs density-matrix simulation (ideal pulses)',
       protocol: { ...protocol },
       te1: timing.te1,
@@ -211,6 +338,13 @@ export function simulateBasis(
       includeExchangeable: options.includeExchangeable ?? false,
     },
   };
+}
+
+/** The pulses a sequence plays from a pulse set, for the basis metadata. */
+function shapedPulseNames(set: PulseSet, sequence: Protocol['sequence']): string {
+  if (sequence === 'steam') return set.excitation.name;
+  const refocusing = sequence === 'slaser' ? (set.adiabatic?.name ?? 'hsec') : set.refocusing.name;
+  return `${set.excitation.name} / ${refocusing}`;
 }
 
 let defaultBasis: BasisSet | undefined;
@@ -231,9 +365,11 @@ export function defaultLiverBasis(): BasisSet {
 export function liverBasisFor(
   protocol: Protocol,
   components: readonly string[] = LIVER_COMPONENTS,
+  options: SimulateBasisOptions = {},
 ): BasisSet {
-  if (components === LIVER_COMPONENTS && isDefaultProtocol(protocol)) return defaultLiverBasis();
-  return simulateBasis(protocol, components);
+  const ideal = !options.pulses && !options.shapedSequence;
+  if (ideal && components === LIVER_COMPONENTS && isDefaultProtocol(protocol)) return defaultLiverBasis();
+  return simulateBasis(protocol, components, options);
 }
 
 /** True when `p` samples and times exactly like DEFAULT_PROTOCOL. */

@@ -15,10 +15,15 @@ export {
   BRAIN_METABOLITES,
   simulateBasis,
   simulateLineLists,
+  simulateLineListsAsync,
+  simulateBasisAsync,
+  type ShapedSolver,
   defaultLiverBasis,
   liverBasisFor,
   isDefaultProtocol,
   type SimulateBasisOptions,
+  type LineListStore,
+  type LineListRequest,
 } from './basis.js';
 export {
   type Protocol,
@@ -33,6 +38,7 @@ export {
   type SequenceStep,
   pressSequence,
   steamSequence,
+  semiLaserSequence,
   pulseAcquireSequence,
   sequenceGain,
 } from './sequences.js';

@@ -1,15 +1,22 @@
 import { InputError } from '../core/errors.js';
 import { DEFAULT_PPM_REFERENCE } from '../core/fid.js';
-import { type PulseSequence, pressSequence, pulseAcquireSequence, steamSequence } from './sequences.js';
+import {
+  type PulseSequence,
+  pressSequence,
+  pulseAcquireSequence,
+  semiLaserSequence,
+  steamSequence,
+} from './sequences.js';
 
 /**
  * An acquisition protocol: what a basis set is simulated and sampled for. Times in seconds.
- * PRESS uses te1 and te2 (or te, split equally); STEAM uses te and tm; 'fid' is pulse-acquire.
+ * PRESS uses te1 and te2 (or te, split equally); STEAM uses te and tm; semi-LASER ('slaser') uses te (four
+ * refocusing pulses at TE/8, 3TE/8, 5TE/8, 7TE/8); 'fid' is pulse-acquire.
  */
 export interface Protocol {
   /** Spectrometer (1H Larmor) frequency, MHz. */
   spectrometerFrequency: number;
-  sequence: 'press' | 'steam' | 'fid';
+  sequence: 'press' | 'steam' | 'slaser' | 'fid';
   /** PRESS first echo time (90 to first 180 is te1/2), s. */
   te1?: number;
   /** PRESS second echo time, s. */
@@ -85,8 +92,12 @@ export function resolveTiming(p: Protocol, file = 'protocol'): SequenceTiming {
       if (p.te === undefined) throw bad('te', 'STEAM needs te', p.te);
       return { sequence: 'steam', te1: p.te / 2, te2: p.te / 2, te: p.te, tm: p.tm ?? 0.01 };
     }
+    case 'slaser': {
+      if (p.te === undefined) throw bad('te', 'semi-LASER needs te', p.te);
+      return { sequence: 'slaser', te1: p.te / 2, te2: p.te / 2, te: p.te, tm: 0 };
+    }
     default:
-      throw bad('sequence', "'press', 'steam' or 'fid'", (p as { sequence: unknown }).sequence);
+      throw bad('sequence', "'press', 'steam', 'slaser' or 'fid'", (p as { sequence: unknown }).sequence);
   }
 }
 
@@ -117,5 +128,7 @@ export function sequenceFor(timing: SequenceTiming): PulseSequence {
       return pressSequence(timing.te1, timing.te2);
     case 'steam':
       return steamSequence(timing.te, timing.tm);
+    case 'slaser':
+      return semiLaserSequence(timing.te);
   }
 }

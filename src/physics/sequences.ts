@@ -60,6 +60,33 @@ export function steamSequence(te: number, tm: number): PulseSequence {
   };
 }
 
+/**
+ * Ideal semi-LASER: 90 - TE/8 - 180 - TE/4 - 180 - TE/4 - 180 - TE/4 - 180 - TE/8 - acquire, the four refocusing
+ * pulses equally spaced as in a CPMG train (Scheenen et al., Magn Reson Med 2008;59:1; FID-A's sLASER
+ * simulation). Crushers keep +1 -> -1 -> +1 -> -1 -> +1. Pulse spacing TE/4 short against 1 / (shift
+ * difference) suppresses J evolution (Allerhand, J Chem Phys 1966;44:1), which PRESS at the same TE does not.
+ */
+export function semiLaserSequence(te: number): PulseSequence {
+  const tau = te / 8;
+  const refocus = (keep: number): SequenceStep => ({ kind: 'pulse', flipDegrees: 180, keep });
+  const wait = (seconds: number): SequenceStep => ({ kind: 'delay', seconds });
+  return {
+    name: 'slaser',
+    steps: [
+      { kind: 'pulse', flipDegrees: 90, keep: 1 },
+      wait(tau),
+      refocus(-1),
+      wait(2 * tau),
+      refocus(1),
+      wait(2 * tau),
+      refocus(-1),
+      wait(2 * tau),
+      refocus(1),
+      wait(tau),
+    ],
+  };
+}
+
 export interface LineSink {
   hz: number[];
   re: number[];

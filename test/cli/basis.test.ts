@@ -7,6 +7,7 @@ import { readBasisJson } from '../../src/io/basis-json.js';
 import { readFslBasis } from '../../src/io/fslmrs-basis.js';
 import { readLcmBasis } from '../../src/io/lcmodel/basis.js';
 import { runCli } from '../../src/cli/program.js';
+import { EXTDATA } from '../paths.js';
 
 const io = captureStdio();
 
@@ -158,6 +159,97 @@ describe('livermrs basis', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ excitation: { shape: 'gauss', durationMs: 2 } }));
     expect(await runCli(['basis', '--pulses', join(dir, 'bad.json'), '--out', join(dir, 'o2')])).toBe(2);
     expect(io.err).toMatch(/bad\.json: excitation\.shape: shape = "gauss"/);
+  });
+
+  it('simulates semi-LASER with ideal and with shaped pulses, and reads one from an FSL-MRS sequence file', async () => {
+    const dir = tmp();
+    const base = ['basis', '--sequence', 'slaser', '--te', '40', '--metabolites', 'Cr,Lac', '--no-plot'];
+    expect(await runCli([...base, '--out', join(dir, 'ideal')])).toBe(0);
+    expect(await runCli([...base, '--pulses', 'default', '--grid', '16', '--out', join(dir, 'shaped')])).toBe(
+      0,
+    );
+    const ideal = readBasisJson(readFileSync(join(dir, 'ideal', 'basis.json'), 'utf8')).basis;
+    const shaped = readBasisJson(readFileSync(join(dir, 'shaped', 'basis.json'), 'utf8')).basis;
+    for (const b of [ideal, shaped]) {
+      expect(b.sequence).toBe('slaser');
+      expect(b.echoTime).toBeCloseTo(0.04, 12);
+      expect(b.fids[0][0]).toBeCloseTo(5, 1); // Cr keeps its 5 protons (shaped, 16 positions: 4.99)
+    }
+    expect(String(shaped.meta?.generator)).toMatch(/shaped pulses sinc6-hann \/ hsec-mu5, 16-point grid/);
+    expect(await runCli([...base, '--te1', '20', '--out', join(dir, 'x')])).toBe(2);
+    expect(io.err).toMatch(/--te1 does not apply to --sequence slaser/);
+
+    const { sincPulse, shapedSemiLaser, defaultAdiabaticPulse, writeFslSequence } = await import(
+      '../../src/physics/pulses/index.js'
+    );
+    const seq = shapedSemiLaser(0.04, sincPulse(2.6e-3, 90, { samples: 32 }), defaultAdiabaticPulse(), {
+      grid: 4,
+    });
+    const protocol = { spectrometerFrequency: 123.2, ppmReference: 4.65, points: 1024, dwellTime: 1 / 2000 };
+    writeFileSync(join(dir, 'slaser.json'), writeFslSequence(seq, protocol));
+    const out = join(dir, 'file');
+    expect(
+      await runCli([
+        'basis',
+        '--sequence-file',
+        join(dir, 'slaser.json'),
+        '--metabolites',
+        'Cr',
+        '--no-plot',
+        '--out',
+        out,
+      ]),
+    ).toBe(0);
+    const fromFile = readBasisJson(readFileSync(join(out, 'basis.json'), 'utf8')).basis;
+    expect(fromFile.sequence).toBe('slaser');
+    expect(fromFile.echoTime).toBeCloseTo(0.04, 9);
+  });
+
+  it('--like takes the protocol from a real data file header; options override it; gaps are named', async () => {
+    const ext = EXTDATA;
+    const rda = join(ext, 'siemens', 'suspect_SVS_30.rda'); // Skyra 3T svs_se TE 30, TR 2000, 1024 points
+    const dir = tmp();
+    const run = async (args: string[], out: string) =>
+      runCli(['basis', ...args, '--metabolites', 'Cr,Lac', '--no-plot', '--json', '--out', join(dir, out)]);
+    const read = (out: string) => readBasisJson(readFileSync(join(dir, out, 'basis.json'), 'utf8')).basis;
+    expect(await run(['--like', rda], 'rda')).toBe(0);
+    const b = read('rda');
+    expect(b.sequence).toBe('press');
+    expect(b.echoTime).toBeCloseTo(0.03, 12);
+    expect(b.spectrometerFrequency).toBeCloseTo(123.234655, 9);
+    expect(b.dwellTime).toBeCloseTo(0.000833, 12);
+    expect(b.points).toBe(1024);
+    expect(b.meta?.like).toMatchObject({ sequenceName: '*svs_se', repetitionTime: 2 });
+    // explicit options win over the header
+    expect(
+      await run(['--like', rda, '--te', '40', '--points', '2048', '--pulses', 'default', '--grid', '4'], 'o'),
+    ).toBe(0);
+    const o = read('o');
+    expect([o.echoTime, o.points, o.spectrometerFrequency]).toEqual([0.04, 2048, 123.234655]);
+    expect(String(o.meta?.generator)).toMatch(/shaped pulses/);
+    // 7 T STEAM NIfTI-MRS (FMRIB): TE 11 ms in the header, no mixing time
+    const steam = join(ext, 'nifti_mrs_7T_steam_fmrib', 'metab.nii.gz');
+    expect(await run(['--like', steam], 'x')).toBe(2);
+    expect(io.err).toMatch(/metab\.nii\.gz: MixingTime: not in the header \(give --tm\)/);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+    expect(await run(['--like', steam, '--tm', '10'], 'steam')).toBe(0);
+    const s = read('steam');
+    expect([s.sequence, s.echoTime, s.meta?.tm, s.points]).toEqual(['steam', 0.011, 0.01, 4095]);
+    expect(s.spectrometerFrequency).toBeCloseTo(297.219948, 6);
+    // The ISMRM 2016 challenge .RAW has no header: each missing value is named, options fill them
+    const raw = join(ext, 'ismrm2016_fitting_challenge', 'datasets_LCModel', 'dataset1.RAW');
+    expect(await run(['--like', raw], 'x')).toBe(2);
+    expect(io.err).toMatch(/dataset1\.RAW: HZPPPM: spectrometer frequency unknown/);
+    const filled = ['--like', raw, '--frequency', '123.2', '--sw', '4000'];
+    expect(await run(filled, 'x')).toBe(2);
+    expect(io.err).toMatch(/dataset1\.RAW: sequence: sequence unknown/);
+    expect(await run([...filled, '--sequence', 'press'], 'x')).toBe(2);
+    expect(io.err).toMatch(/dataset1\.RAW: EchoTime: not in the header \(give --te\)/);
+    expect(await run([...filled, '--sequence', 'press', '--te1', '11', '--te2', '19'], 'raw')).toBe(0);
+    const r = read('raw');
+    expect([r.points, r.echoTime, r.meta?.te1, 1 / r.dwellTime]).toEqual([2048, 0.03, 0.011, 4000]);
+    expect(await run(['--like', rda, '--sequence-file', 'x.json'], 'x')).toBe(2);
+    expect(io.err).toMatch(/--like and --sequence-file both given/);
   });
 
   it('simulates an FSL-MRS sequence description given with --sequence-file', async () => {

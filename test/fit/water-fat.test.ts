@@ -32,7 +32,9 @@ describe('acquisition from headers', () => {
     expect(sequenceKindOf('*svs_se')).toBe('press');
     expect(sequenceKindOf('PROBE-P')).toBe('press');
     expect(sequenceKindOf('PROBE-S')).toBe('steam');
-    expect(sequenceKindOf('svs_slaser_dkd')).toBeUndefined();
+    expect(sequenceKindOf('svs_slaser_dkd')).toBe('slaser');
+    expect(sequenceKindOf('svs_laser')).toBeUndefined();
+    expect(sequenceKindOf('MEGA-sLASER')).toBeUndefined();
     expect(sequenceKindOf(undefined)).toBeUndefined();
     const a = acquisitionFrom(
       { nucleus: '1H', spectrometerFrequency: 123.2, dwellTime: 5e-4, ppmReference: 4.7, echoTime: 0.012 },

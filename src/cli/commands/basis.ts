@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { BasisSet } from '../../core/basis.js';
 import { UsageError } from '../../core/errors.js';
@@ -10,7 +11,7 @@ import { parseList, parseNumber, printJson } from '../options.js';
 interface BasisOptions {
   field?: number;
   frequency?: number;
-  sequence: 'press' | 'steam' | 'fid';
+  sequence: 'press' | 'steam' | 'slaser' | 'fid';
   te?: number;
   te1?: number;
   te2?: number;
@@ -26,6 +27,8 @@ interface BasisOptions {
   pulses?: string;
   grid?: number;
   sequenceFile?: string;
+  like?: string;
+  threads?: number;
   format: 'json' | 'lcmodel' | 'fsl';
   out: string;
   plot?: boolean | string;
@@ -48,10 +51,15 @@ export function register(program: Command): void {
       `1H spectrometer frequency in MHz (default ${DEFAULT_PROTOCOL.spectrometerFrequency})`,
       parseNumber('--frequency', { min: 1, max: 1500 }),
     )
-    .option('--sequence <name>', 'press, steam or fid (pulse-acquire)', parseSequence, 'press')
+    .option(
+      '--sequence <name>',
+      'press, steam, slaser (semi-LASER: 90 and two pairs of refocusing pulses) or fid (pulse-acquire)',
+      parseSequence,
+      'press',
+    )
     .option(
       '--te <ms>',
-      'echo time in ms (default 30 for press and steam)',
+      'echo time in ms (default 30 for press, steam and slaser)',
       parseNumber('--te', { min: 0, max: 2000 }),
     )
     .option(
@@ -110,6 +118,15 @@ export function register(program: Command): void {
       '--sequence-file <file>',
       'an FSL-MRS sequence description (JSON: pulses, gradients, delays, grid, B0, points, SW) to simulate as given',
     )
+    .option(
+      '--like <scanfile>',
+      'take sequence, TE (TE1/TE2), TM, field, spectral width and points from a data file header (any format fit reads); options given here override it',
+    )
+    .option(
+      '--threads <n>',
+      'worker threads for shaped pulses, split by slice position (default: every core; 1 = this thread)',
+      parseNumber('--threads', { min: 1, max: 1024, integer: true }),
+    )
     .option('--format <format>', 'json, lcmodel or fsl', parseFormat, 'json')
     .option('--out <dir>', 'output folder', 'out/basis')
     .option(
@@ -126,8 +143,10 @@ Examples:
   livermrs basis --field 3 --sequence press --te1 11 --te2 19 --sw 4000 --points 2048 --format lcmodel --out out/press30
   livermrs basis --sequence steam --te 20 --tm 10 --metabolites brain --format fsl --out out/steam-fsl
   livermrs basis --pulses default --grid 64 --out out/press-shaped
+  livermrs basis --sequence slaser --te 30 --pulses default --grid 32 --out out/slaser-shaped
   livermrs basis --pulses my-press.json --grid 32 --format lcmodel --out out/press-mine
   livermrs basis --sequence-file examplePRESS.json --metabolites Lac,Glu --out out/fsl-seq
+  livermrs basis --like scan.rda --pulses default --format lcmodel --out out/like-scan
 
 Formats: json writes basis.json (livermrs native, with line lists; docs/basis-format.md); lcmodel writes
 basis.BASIS (LCModel prefers slightly broadened lines: add --linewidth 2); fsl writes one <name>.json per
@@ -141,8 +160,8 @@ component (an FSL-MRS basis folder: keep other .json files out).
 
 function parseSequence(v: string): BasisOptions['sequence'] {
   const s = v.toLowerCase();
-  if (s !== 'press' && s !== 'steam' && s !== 'fid') {
-    throw new UsageError(`--sequence: '${v}' is not a sequence (expected press, steam or fid)`);
+  if (s !== 'press' && s !== 'steam' && s !== 'slaser' && s !== 'fid') {
+    throw new UsageError(`--sequence: '${v}' is not a sequence (expected press, steam, slaser or fid)`);
   }
   return s;
 }
@@ -182,8 +201,13 @@ export function protocolFromOptions(o: BasisOptions): Protocol {
   let protocol: Protocol;
   switch (o.sequence) {
     case 'fid':
-      only(['te', 'te1', 'te2', 'tm'], 'press or steam');
+      only(['te', 'te1', 'te2', 'tm'], 'press, steam or slaser');
       protocol = { ...base, sequence: 'fid' };
+      break;
+    case 'slaser':
+      only(['te1', 'te2'], 'press');
+      only(['tm'], 'steam');
+      protocol = { ...base, sequence: 'slaser', te: ms(o.te ?? 30) };
       break;
     case 'steam':
       only(['te1', 'te2'], 'press');
@@ -238,17 +262,21 @@ function resolveComponents(
 }
 
 async function runBasis(o: BasisOptions, given: (option: string) => boolean): Promise<void> {
+  if (o.like !== undefined && o.sequenceFile !== undefined) {
+    throw new UsageError('--like and --sequence-file both given (expected one of them)');
+  }
   const fromFile = o.sequenceFile === undefined ? undefined : await readSequenceFile(o, given);
-  const protocol = fromFile?.protocol ?? protocolFromOptions(o);
+  const like = o.like === undefined ? undefined : await protocolLike(o.like, o, given);
+  const protocol = fromFile?.protocol ?? like?.protocol ?? protocolFromOptions(o);
   // Loaded here, not at start-up: only this command simulates, plots and writes basis sets.
-  const { BRAIN_METABOLITES, LIVER_COMPONENTS, loadSpinSystems, simulateBasis, simulateLineLists } =
+  const { BRAIN_METABOLITES, LIVER_COMPONENTS, loadSpinSystems, simulateBasisAsync, simulateLineLists } =
     await import('../../physics/index.js');
   const { writeBasisJson } = await import('../../io/basis-json.js');
   const { writeFslBasis } = await import('../../io/fslmrs-basis.js');
   const { writeLcmBasis } = await import('../../io/lcmodel/basis.js');
   const { basisPlotSvg } = await import('../../report/basis-plot.js');
   const library = loadSpinSystems(o.spinSystems);
-  const pulses = await pulseSetFromOptions(o);
+  const pulses = await pulseSetFromOptions(o, protocol.sequence);
   const components = resolveComponents(o.metabolites, library, {
     liver: LIVER_COMPONENTS,
     brain: BRAIN_METABOLITES,
@@ -261,8 +289,22 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
     includeExchangeable: o.exchangeable,
     pulses,
     shapedSequence: fromFile?.sequence,
+    store: pulses || fromFile ? (await import('../../io/line-store.js')).defaultLineStore() : undefined,
   };
-  const basis = simulateBasis(protocol, components, options);
+  const shaped = pulses !== undefined || fromFile !== undefined;
+  if (o.threads !== undefined && !shaped) {
+    throw new UsageError('--threads needs --pulses or --sequence-file (the ideal engine takes 0.04 s)');
+  }
+  const threads = o.threads ?? availableParallelism();
+  const pool =
+    shaped && threads > 1 ? new (await import('../shaped-pool.js')).ShapedPool(threads) : undefined;
+  let basis: BasisSet;
+  try {
+    basis = await simulateBasisAsync(protocol, components, options, pool?.solve);
+  } finally {
+    await pool?.close();
+  }
+  if (like) basis.meta = { ...basis.meta, like: like.source };
   const seconds = (performance.now() - started) / 1000;
   const files = await withOutputDir(o.out, (dir) => {
     const written: string[] = [];
@@ -285,6 +327,7 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
     format: o.format,
     files,
     protocol,
+    ...(like ? { like: like.source } : {}),
     seconds: Math.round(seconds * 1000) / 1000,
     components: basis.names.map((name) => ({ name, ...basis.components?.[name] })),
   };
@@ -293,6 +336,7 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
   } else {
     process.stdout.write(
       `basis: ${basis.names.length} components, ${basisId(basis)}, simulated in ${summary.seconds} s\n` +
+        (like ? `  like ${like.source.file}${like.source.note ? ` (${like.source.note})` : ''}\n` : '') +
         files.map((f) => `  wrote ${f}\n`).join(''),
     );
   }
@@ -334,6 +378,8 @@ async function readSequenceFile(o: BasisOptions, given: (option: string) => bool
   }
   const echo = t - centres[0];
   const steam = centres.length === 3 && keeps[1] === 0;
+  // A 90 and four refocusing pulses (two pairs): semi-LASER, whose protocol has only TE.
+  const slaser = centres.length === 5 && !steam;
   const protocol: Protocol = {
     spectrometerFrequency: f.spectrometerFrequency,
     dwellTime: given('sw') ? 1 / o.sw : f.dwellTime,
@@ -341,44 +387,103 @@ async function readSequenceFile(o: BasisOptions, given: (option: string) => bool
     ppmReference: given('ppmReference') ? o.ppmReference : f.ppmReference,
     ...(steam
       ? { sequence: 'steam' as const, te: echo - (centres[2] - centres[1]), tm: centres[2] - centres[1] }
-      : centres.length >= 2
-        ? {
-            sequence: 'press' as const,
-            te1: 2 * (centres[1] - centres[0]),
-            te2: Math.max(0, echo - 2 * (centres[1] - centres[0])),
-          }
-        : { sequence: 'fid' as const }),
+      : slaser
+        ? { sequence: 'slaser' as const, te: echo }
+        : centres.length >= 2
+          ? {
+              sequence: 'press' as const,
+              te1: 2 * (centres[1] - centres[0]),
+              te2: Math.max(0, echo - 2 * (centres[1] - centres[0])),
+            }
+          : { sequence: 'fid' as const }),
   };
   checkProtocol(protocol, file);
   return { protocol, sequence: f.sequence };
 }
 
+/**
+ * --like SCANFILE: the protocol of a data file (every format `fit` reads, through readMrs and the NIfTI-MRS header
+ * keys of core/acquisition.ts): sequence, TE (TE1/TE2 when the header has them, else TE split equally), TM,
+ * field, spectral width and points. Options given on the command line replace the header's values; a value
+ * that is neither in the header nor given is an error naming the file and the field.
+ */
+async function protocolLike(file: string, o: BasisOptions, given: (option: string) => boolean) {
+  if (given('field') && given('frequency')) {
+    throw new UsageError('--field and --frequency both given (expected one of them)');
+  }
+  const { readSpectra } = await import('../fit-job.js');
+  const { acquisitionOf } = await import('../../core/acquisition.js');
+  const { InputError } = await import('../../core/errors.js');
+  const frequency = given('field')
+    ? fieldToFrequencyMHz(o.field as number)
+    : given('frequency')
+      ? o.frequency
+      : undefined;
+  const fids = readSpectra(file, {
+    preset: 'generic',
+    frequency,
+    sw: given('sw') ? o.sw : undefined,
+    te: given('te') ? o.te : undefined,
+  });
+  const acq = acquisitionOf(fids[0]);
+  const missing = (field: string, flag: string) =>
+    new InputError(`not in the header (give ${flag})`, { file, field });
+  const sequence = given('sequence') ? o.sequence : acq.sequence;
+  if (sequence === undefined) {
+    const name = acq.sequenceName ? ` (SequenceName '${acq.sequenceName}')` : '';
+    throw new InputError(`sequence unknown${name}`, {
+      file,
+      field: 'sequence',
+      expected: 'PRESS, STEAM, semi-LASER or FID in the header, or --sequence',
+    });
+  }
+  if (fids.length > 1 && !given('te')) {
+    throw new InputError(`holds ${fids.length} echoes`, { file, expected: 'one spectrum, or --te' });
+  }
+  const ms = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+  const timed = sequence !== 'fid';
+  const te = given('te') ? o.te : ms(acq.echoTime);
+  const ownSplit = given('te1') || given('te2');
+  const te1 = ownSplit ? o.te1 : ms(acq.te1);
+  const te2 = ownSplit ? o.te2 : ms(acq.te2);
+  if (timed && te === undefined && (sequence !== 'press' || te1 === undefined || te2 === undefined)) {
+    throw missing('EchoTime', '--te');
+  }
+  const tm = given('tm') ? o.tm : ms(acq.mixingTime);
+  if (sequence === 'steam' && tm === undefined) throw missing('MixingTime', '--tm');
+  const protocol = protocolFromOptions({
+    ...o,
+    sequence,
+    field: undefined,
+    frequency: frequency ?? acq.spectrometerFrequency,
+    sw: given('sw') ? o.sw : 1 / acq.dwellTime,
+    points: given('points') ? o.points : acq.points,
+    ppmReference: given('ppmReference') ? o.ppmReference : acq.ppmReference,
+    te: timed && !(given('te1') && given('te2') && !given('te')) ? te : undefined,
+    te1: sequence === 'press' ? te1 : undefined,
+    te2: sequence === 'press' ? te2 : undefined,
+    tm: sequence === 'steam' ? tm : undefined,
+  });
+  const source = {
+    file,
+    sequenceName: acq.sequenceName ?? null,
+    repetitionTime: acq.repetitionTime ?? null,
+    ...(sequence === 'press' && te1 === undefined
+      ? { note: 'no TE1/TE2 in the header: TE split equally' }
+      : {}),
+  };
+  return { protocol, source };
+}
+
 /** --pulses and --grid as a pulse set (undefined: ideal pulses). */
-async function pulseSetFromOptions(o: BasisOptions) {
+async function pulseSetFromOptions(o: BasisOptions, sequence: BasisOptions['sequence']) {
   if (o.pulses === undefined) {
     if (o.grid !== undefined) throw new UsageError('--grid needs --pulses (the ideal engine has no slices)');
     return undefined;
   }
-  if (o.sequence === 'fid') throw new UsageError('--pulses needs --sequence press or steam');
-  const { defaultPulseSet, parsePulseSet } = await import('../../physics/pulses/pulse-set.js');
-  const grid = o.grid ?? 64;
-  if (o.pulses === 'default') return defaultPulseSet(grid);
-  const { readFileSync } = await import('node:fs');
-  const { dirname, resolve } = await import('node:path');
-  const { InputError } = await import('../../core/errors.js');
-  const read = (path: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new InputError(`cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
-    }
-  };
-  return parsePulseSet(
-    read(o.pulses),
-    o.pulses,
-    (rel) => read(resolve(dirname(o.pulses as string), rel)),
-    grid,
-  );
+  if (sequence === 'fid') throw new UsageError('--pulses needs --sequence press, steam or slaser');
+  const { readPulseSetOption } = await import('../pulse-file.js');
+  return readPulseSetOption(o.pulses, o.grid);
 }
 
 function basisId(b: BasisSet): string {

@@ -35,6 +35,8 @@ interface FitCliOptions {
   fatModel?: string;
   waterLines?: number;
   series?: boolean;
+  pulses?: string;
+  grid?: number;
 }
 
 /** `livermrs fit`: linear-combination fitting with CRLB, water scaling and plots; batch over all cores. */
@@ -76,7 +78,16 @@ export function register(program: Command): void {
     .option('--tr <ms>', 'repetition time (ms), for relaxation corrections', parseNumber('--tr', { min: 0 }))
     .option(
       '--sequence <name>',
-      'press | steam | fid: the sequence when the header does not say (or to override it)',
+      'press | steam | slaser | fid: the sequence when the header does not say (or to override it)',
+    )
+    .option(
+      '--pulses <file>',
+      "simulate the liver basis with real RF pulses and slice selection: a pulse-set JSON file or 'default' (docs/physics-shaped.md; cached on disk)",
+    )
+    .option(
+      '--grid <n>',
+      'positions per slice direction with --pulses (default 64)',
+      parseNumber('--grid', { min: 1, max: 4096, integer: true }),
     )
     .option(
       '--water-suppression <mode>',
@@ -114,6 +125,7 @@ Examples:
   livermrs fit liver.nii.gz --water liver_ref.nii.gz --out out/liver
   livermrs fit dataset1.RAW --water dataset1.H2O --basis press3T_30ms.BASIS --preset ismrm2016 \\
       --sw 4000 --frequency 123.2 --te 30 --out out/ds1
+  livermrs fit scan.rda --pulses default --grid 32 --out out/scan-shaped
   livermrs fit datasets/*.RAW --water auto --basis press3T_30ms.BASIS --preset ismrm2016 \\
       --sw 4000 --frequency 123.2 --out out/challenge --json
 
@@ -162,7 +174,15 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     waterSuppression: choice('--water-suppression', opts.waterSuppression, ['auto', 'on', 'off'] as const),
     fatModel: choice('--fat-model', opts.fatModel, ['fixed', 'chain'] as const),
     waterLines: waterLines(opts.waterLines),
+    pulses: opts.pulses,
+    grid: opts.grid,
   };
+  if (opts.pulses !== undefined && opts.basis !== undefined) {
+    throw new UsageError('--pulses simulates the basis: it does not go with --basis');
+  }
+  if (opts.grid !== undefined && opts.pulses === undefined) {
+    throw new UsageError('--grid needs --pulses (the ideal engine has no slices)');
+  }
   if (!opts.out && !opts.json) throw new UsageError('fit: give --out DIR and/or --json');
   if (opts.water && opts.water !== 'auto' && files.length > 1) {
     throw new UsageError(

@@ -29,14 +29,21 @@ export {
   fullSpace,
   pulsePropagator,
   runShapedSequence,
+  shapedRun,
+  shapedDriver,
+  runPulseGroup,
+  acquireShaped,
+  type ShapedRun,
+  type PulseGroup,
   shapedGain,
   singletSignal,
   spinRepresentation,
 } from './simulate.js';
-export { shapedRunner } from './runner.js';
+export { shapedRunner, type ShapedJob } from './runner.js';
 export {
   type PulseSet,
   defaultPulseSet,
+  defaultAdiabaticPulse,
   shapedSequenceFor,
   pulseSetKey,
   parsePulseSet,

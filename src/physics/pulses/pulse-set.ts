@@ -8,24 +8,43 @@ import {
   type ShapedSequence,
   type SliceOptions,
   shapedPress,
+  shapedSemiLaser,
   shapedSteam,
 } from './sequence.js';
 import { hardPulse, hermitePulse, hyperbolicSecantPulse, sincPulse } from './shapes.js';
 
 /**
  * The pulses of a localised sequence and how their slices are sampled: what `livermrs basis --pulses FILE`
- * reads. PRESS uses the excitation and refocusing pulses, STEAM the excitation pulse three times.
+ * reads. PRESS uses the excitation and refocusing pulses, STEAM the excitation pulse three times, semi-LASER the
+ * excitation and the adiabatic pulse (four times, in two pairs).
  */
 export interface PulseSet {
   excitation: RfPulse;
   refocusing: RfPulse;
+  /** semi-LASER's adiabatic refocusing pulse (default: `defaultAdiabaticPulse()`). */
+  adiabatic?: RfPulse;
   slice: SliceOptions;
   couplingSteps?: number;
 }
 
-/** The built-in set: Hann-windowed sincs (90: 2.6 ms, 180: 5.2 ms, both TBW 6), 20 mm slices. */
+/**
+ * semi-LASER's default adiabatic refocusing pulse: a 4 ms hyperbolic secant (mu 5, beta 5.3: 4.2 kHz sweep,
+ * peak B1 2.8 kHz = 3x the adiabatic threshold), 256 samples.
+ */
+export function defaultAdiabaticPulse(): RfPulse {
+  return hyperbolicSecantPulse(4e-3, { samples: 256 });
+}
+
+/**
+ * The built-in set: Hann-windowed sincs (90: 2.6 ms, 180: 5.2 ms, both TBW 6), the 4 ms hyperbolic secant for
+ * semi-LASER, 20 mm slices.
+ */
 export function defaultPulseSet(grid = 64): PulseSet {
-  return { ...defaultPressPulses(), slice: { thickness: 0.02, grid, fovFactor: 3 } };
+  return {
+    ...defaultPressPulses(),
+    adiabatic: defaultAdiabaticPulse(),
+    slice: { thickness: 0.02, grid, fovFactor: 3 },
+  };
 }
 
 /** A shaped sequence for resolved protocol timing. */
@@ -35,10 +54,18 @@ export function shapedSequenceFor(timing: SequenceTiming, set: PulseSet): Shaped
       return shapedPress(timing.te1, timing.te2, set, set.slice, set.couplingSteps);
     case 'steam':
       return shapedSteam(timing.te, timing.tm, set.excitation, set.slice, set.couplingSteps);
+    case 'slaser':
+      return shapedSemiLaser(
+        timing.te,
+        set.excitation,
+        set.adiabatic ?? defaultAdiabaticPulse(),
+        set.slice,
+        set.couplingSteps,
+      );
     default:
       throw new InputError('shaped pulses need a localised sequence', {
         field: 'sequence',
-        expected: 'press or steam',
+        expected: 'press, steam or slaser',
       });
   }
 }
@@ -51,7 +78,7 @@ export function pulseSetKey(set: PulseSet): string {
     return s;
   };
   return JSON.stringify(
-    [set.excitation, set.refocusing]
+    [set.excitation, set.refocusing, set.adiabatic ?? defaultAdiabaticPulse()]
       .map((p) => [p.name, p.duration, p.amplitude.length, p.timeBandwidth ?? null, sum(p)])
       .concat([
         [
@@ -68,7 +95,8 @@ type Json = Record<string, unknown>;
 
 /**
  * Reads a pulse-set JSON file:
- * { "excitation": PULSE, "refocusing": PULSE, "thicknessMm": 20, "fovFactor": 3, "couplingSteps": 16 } with
+ * { "excitation": PULSE, "refocusing": PULSE, "adiabatic": PULSE, "thicknessMm": 20, "fovFactor": 3,
+ * "couplingSteps": 16 } ("adiabatic", semi-LASER's refocusing pulse, is optional) with
  * PULSE = { "shape": "sinc" | "hermite" | "hsec" | "hard", "durationMs": 2.6, "lobes": 6, "hann": true,
  * "samples": 256 } or { "pta": "file.pta", "durationMs": 5.2 } (path relative to the JSON file).
  * `readText` loads .pta files (kept out of this module so it runs in browsers too).
@@ -91,7 +119,7 @@ export function parsePulseSet(
     }
     return v;
   };
-  const pulse = (key: 'excitation' | 'refocusing', flip: number): RfPulse => {
+  const pulse = (key: 'excitation' | 'refocusing' | 'adiabatic', flip: number): RfPulse => {
     const o = root[key];
     if (!o || typeof o !== 'object') {
       throw new InputError('missing', { file, field: key, expected: 'a pulse object (shape or pta)' });
@@ -125,6 +153,7 @@ export function parsePulseSet(
   return {
     excitation: pulse('excitation', 90),
     refocusing: pulse('refocusing', 180),
+    adiabatic: root.adiabatic === undefined ? defaultAdiabaticPulse() : pulse('adiabatic', 180),
     slice: {
       thickness: num(root, 'thicknessMm', '', 0.1, 500, 20) / 1000,
       fovFactor: num(root, 'fovFactor', '', 1, 10, 3),

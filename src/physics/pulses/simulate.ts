@@ -463,17 +463,6 @@ function transpose(v: Float64Array, n: number): Float64Array {
   return t;
 }
 
-/** Propagators of one pulse step at all its positions, for one space. */
-export function stepPropagators(
-  space: FullSpace,
-  step: ShapedPulseStep,
-  couplingSteps?: number,
-): ComplexMatrix[] {
-  return Array.from(step.positions, (x) =>
-    pulsePropagator(space, step, step.gradientHzPerM * x, couplingSteps),
-  );
-}
-
 /** Identity of a pulse step for propagator caching (two PRESS refocusing pulses share their propagators). */
 function stepKey(step: ShapedPulseStep, couplingSteps: number): string {
   return JSON.stringify([
@@ -498,34 +487,69 @@ function pulseId(p: object): number {
 }
 
 /**
- * Runs a shaped sequence on one coupled system and appends the detected lines (times `weight`) to `sink`.
- * Returns the number of pulse propagators computed (the rest came from the cache).
+ * One coupled system on its way through one shaped sequence: its spaces, the pulse propagators computed so far
+ * (per step and position, on first use: a worker thread given some of the positions computes only those) and
+ * work buffers.
  */
-export function runShapedSequence(
-  system: CoupledSystem,
-  sequence: ShapedSequence,
-  weight: number,
-  sink: LineSink,
-): number {
+export interface ShapedRun {
+  space: FullSpace;
+  sequence: ShapedSequence;
+  couplingSteps: number;
+  propagators: Map<string, (ComplexMatrix | undefined)[]>;
+  /** Propagators computed (the rest came from the cache). */
+  computed: number;
+  w: ComplexMatrix;
+}
+
+export function shapedRun(system: CoupledSystem, sequence: ShapedSequence): ShapedRun {
   const space = fullSpace(system);
-  const couplingSteps = sequence.couplingSteps ?? 16;
-  const cache = new Map<string, ComplexMatrix[]>();
   const n = space.dim;
-  let rho: ComplexMatrix | null = equilibriumZeeman(space);
-  let coherence: CoherenceState | null = null;
-  let order = 0;
-  let computed = 0;
-  const w: ComplexMatrix = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
-  const propagators = (step: ShapedPulseStep): ComplexMatrix[] => {
-    const key = stepKey(step, couplingSteps);
-    let props = cache.get(key);
-    if (!props) {
-      props = stepPropagators(space, step, couplingSteps);
-      computed += props.length;
-      cache.set(key, props);
-    }
-    return props;
+  return {
+    space,
+    sequence,
+    couplingSteps: sequence.couplingSteps ?? 16,
+    propagators: new Map(),
+    computed: 0,
+    w: { re: new Float64Array(n * n), im: new Float64Array(n * n) },
   };
+}
+
+function propagatorAt(run: ShapedRun, step: ShapedPulseStep, i: number): ComplexMatrix {
+  const key = stepKey(step, run.couplingSteps);
+  let props = run.propagators.get(key);
+  if (!props) {
+    props = new Array(step.positions.length);
+    run.propagators.set(key, props);
+  }
+  let u = props[i];
+  if (!u) {
+    u = pulsePropagator(run.space, step, step.gradientHzPerM * step.positions[i], run.couplingSteps);
+    props[i] = u;
+    run.computed++;
+  }
+  return u;
+}
+
+/**
+ * A pulse group of a sequence: one pulse, or consecutive pulses on one axis with the delays between them
+ * (semi-LASER pairs), steps[start..end], applied to the averaged state `rho` of coherence order `order`.
+ */
+export interface PulseGroup {
+  start: number;
+  end: number;
+  rho: ComplexMatrix;
+  order: number;
+  /** Positions of the group's pulses. */
+  count: number;
+}
+
+/**
+ * The pulse group at positions [from, to): the sum over those positions of the selected state after the group,
+ * each weighted 1 / count, so the sums over a partition of the positions add up to the average.
+ */
+export function runPulseGroup(run: ShapedRun, group: PulseGroup, from: number, to: number): ComplexMatrix {
+  const { space, w } = run;
+  const n = space.dim;
   const zeros = (): ComplexMatrix => ({ re: new Float64Array(n * n), im: new Float64Array(n * n) });
   /** acc += weight x the selected part of U_i rho U_i^dagger with the gradient phases of `step` at position i. */
   const apply = (
@@ -540,7 +564,7 @@ export function runShapedSequence(
     const phi = -2 * Math.PI * delta * (step.prephaseSeconds * p + step.rephaseSeconds * step.keep);
     accumulateSelected(
       space,
-      propagators(step)[i],
+      propagatorAt(run, step, i),
       r,
       p,
       step.keep,
@@ -550,6 +574,49 @@ export function runShapedSequence(
       w,
     );
   };
+  const steps = run.sequence.steps;
+  const acc = zeros();
+  const first = steps[group.start] as ShapedPulseStep;
+  if (group.end === group.start) {
+    for (let i = from; i < to; i++) apply(first, i, group.rho, group.order, 1 / group.count, acc);
+    return acc;
+  }
+  const items = steps.slice(group.start, group.end + 1);
+  for (let i = from; i < to; i++) {
+    let r: ComplexMatrix = group.rho;
+    let p = group.order;
+    let coh: CoherenceState | null = null;
+    for (let g = 0; g < items.length; g++) {
+      const item = items[g];
+      if (item.kind === 'delay') {
+        if (!coh) coh = toCoherence(space, r, p);
+        evolve(space.eigen, coh, item.seconds);
+        continue;
+      }
+      if (coh) {
+        r = fromCoherence(space, coh);
+        coh = null;
+      }
+      const last = g === items.length - 1;
+      const out = last ? acc : zeros();
+      apply(item, i, r, p, last ? 1 / group.count : 1, out);
+      r = out;
+      p = item.keep;
+    }
+  }
+  return acc;
+}
+
+/**
+ * Walks a shaped sequence: delays are applied here, each pulse group is yielded and the average over its
+ * positions is expected back (computed in this thread by runShapedSequence, or split over worker threads by
+ * position). Returns the state at the start of acquisition.
+ */
+export function* shapedDriver(run: ShapedRun): Generator<PulseGroup, CoherenceState, ComplexMatrix> {
+  const { space, sequence } = run;
+  let rho: ComplexMatrix | null = equilibriumZeeman(space);
+  let coherence: CoherenceState | null = null;
+  let order = 0;
   const steps = sequence.steps;
   for (let s = 0; s < steps.length; s++) {
     const step = steps[s];
@@ -575,45 +642,34 @@ export function runShapedSequence(
         end = j;
       }
     }
-    const acc = zeros();
-    const count = step.positions.length;
-    if (end === s) {
-      for (let i = 0; i < count; i++) apply(step, i, rho, order, 1 / count, acc);
-      rho = acc;
-      order = step.keep;
-      continue;
-    }
-    const group = steps.slice(s, end + 1);
-    let last = order;
-    for (let i = 0; i < count; i++) {
-      let r: ComplexMatrix = rho;
-      let p = order;
-      let coh: CoherenceState | null = null;
-      for (let g = 0; g < group.length; g++) {
-        const item = group[g];
-        if (item.kind === 'delay') {
-          if (!coh) coh = toCoherence(space, r, p);
-          evolve(space.eigen, coh, item.seconds);
-          continue;
-        }
-        if (coh) {
-          r = fromCoherence(space, coh);
-          coh = null;
-        }
-        const out = g === group.length - 1 ? acc : zeros();
-        apply(item, i, r, p, g === group.length - 1 ? 1 / count : 1, out);
-        r = out;
-        p = item.keep;
-      }
-      last = p;
-    }
-    rho = acc;
-    order = last;
+    rho = yield { start: s, end, rho, order, count: step.positions.length };
+    order = (steps[end] as ShapedPulseStep).keep;
     s = end;
   }
-  if (!coherence) coherence = toCoherence(space, rho!, order);
-  acquire(space.eigen, coherence, weight, sink);
-  return computed;
+  return coherence ?? toCoherence(space, rho!, order);
+}
+
+/**
+ * Runs a shaped sequence on one coupled system and appends the detected lines (times `weight`) to `sink`.
+ * Returns the number of pulse propagators computed (the rest came from the cache).
+ */
+export function runShapedSequence(
+  system: CoupledSystem,
+  sequence: ShapedSequence,
+  weight: number,
+  sink: LineSink,
+): number {
+  const run = shapedRun(system, sequence);
+  const driver = shapedDriver(run);
+  let next = driver.next();
+  while (!next.done) next = driver.next(runPulseGroup(run, next.value, 0, next.value.count));
+  acquire(run.space.eigen, next.value, weight, sink);
+  return run.computed;
+}
+
+/** Appends the lines of the state at the start of acquisition (times `weight`) to `sink`. */
+export function acquireShaped(run: ShapedRun, state: CoherenceState, weight: number, sink: LineSink): void {
+  acquire(run.space.eigen, state, weight, sink);
 }
 
 const gainCache = new WeakMap<ShapedSequence, { re: number; im: number }>();

@@ -99,25 +99,6 @@ export function invertSpdScaled(a: Float64Array, n: number, leading = n): Float6
   return inv;
 }
 
-/** out[i] = Σ_j a[i, j] x[j] for an m×n row-major matrix. */
-export function matVec(a: Float64Array, m: number, n: number, x: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    const r = i * n;
-    for (let j = 0; j < n; j++) s += a[r + j] * x[j];
-    out[i] = s;
-  }
-}
-
-/** Dot product of row i of a (stride n) with row j of b (stride n), over n entries. */
-export function dotRows(a: Float64Array, i: number, b: Float64Array, j: number, n: number): number {
-  let s = 0;
-  const ra = i * n;
-  const rb = j * n;
-  for (let k = 0; k < n; k++) s += a[ra + k] * b[rb + k];
-  return s;
-}
-
 /**
  * Symmetric Gram matrix out[a,b] = <row a, row b> of the k rows (length n, stride n) of `m`, written in full.
  * Rows are taken two at a time (2×2 register blocks: four products per four loads), which halves the time of

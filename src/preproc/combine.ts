@@ -26,11 +26,6 @@ export interface CombineOptions {
   noiseCovariance?: boolean;
 }
 
-export interface CoilWeights {
-  /** Interleaved complex weights per voxel: weights[voxel][2 * coil]. */
-  weights: Float64Array[];
-}
-
 export function combineCoils(mrs: MrsData, options: CombineOptions = {}): MrsData {
   const d = dimIndex(mrs, 'DIM_COIL');
   if (d < 0) return mrs;

@@ -20,7 +20,7 @@ import { readLcmRaw } from '../io/lcmodel/raw.js';
 import { readBytes, readMrsFile } from '../io/mrs-file.js';
 import { detectFormat } from '../io/read.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
-import { roundedCell } from '../simulate/csv.js';
+import { formatCsv, roundedCell } from '../io/csv.js';
 import { acquisitionOf, type SequenceKind } from '../core/acquisition.js';
 import { decideWaterSuppression, type WaterSuppressionMode } from '../fit/water-fat/detect.js';
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
@@ -273,28 +273,62 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
   const summary = summarise(job, r, q);
   const st = fitStatus(r).build();
   const failed = st.status === 'failed';
-  const conc = ['name,amplitude,crlb,crlb_percent,ratio,ratio_sd,concentration,concentration_sd,unit,status'];
+  const concHeader = [
+    'name',
+    'amplitude',
+    'crlb',
+    'crlb_percent',
+    'ratio',
+    'ratio_sd',
+    'concentration',
+    'concentration_sd',
+    'unit',
+    'status',
+  ];
+  const conc: string[][] = [];
   for (const c of failed ? [] : q.components) {
-    conc.push(
-      [
-        c.name,
-        csvNumber(c.amplitude),
-        csvNumber(c.crlb),
-        csvNumber(c.crlbPercent),
-        csvNumber(c.ratio),
-        csvNumber(c.ratioSd),
-        csvNumber(c.concentration),
-        csvNumber(c.concentrationSd),
-        c.concentration !== undefined ? (q.unit ?? '') : '',
-        st.status,
-      ].join(','),
-    );
+    conc.push([
+      c.name,
+      csvNumber(c.amplitude),
+      csvNumber(c.crlb),
+      csvNumber(c.crlbPercent),
+      csvNumber(c.ratio),
+      csvNumber(c.ratioSd),
+      csvNumber(c.concentration),
+      csvNumber(c.concentrationSd),
+      c.concentration !== undefined ? (q.unit ?? '') : '',
+      st.status,
+    ]);
   }
-  if (q.fatFraction)
-    conc.push(
-      `fat fraction (%),,,,,,${csvNumber(q.fatFraction.percent)},${csvNumber(q.fatFraction.sd)},%,${st.status}`,
-    );
-  if (failed) conc.push(`status,,,,,,,,,failed: ${st.reasons.join('; ').replace(/,/g, ';')}`);
+  if (q.fatFraction) {
+    const ff = q.fatFraction;
+    conc.push([
+      'fat fraction (%)',
+      '',
+      '',
+      '',
+      '',
+      '',
+      csvNumber(ff.percent),
+      csvNumber(ff.sd),
+      '%',
+      st.status,
+    ]);
+  }
+  // Reasons keep their historical form (commas as semicolons) so the cell stays unquoted.
+  if (failed)
+    conc.push([
+      'status',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      `failed: ${st.reasons.join('; ').replace(/,/g, ';')}`,
+    ]);
   const s = r.spectra;
   const compNames = r.components.map((c) => c.name);
   const head = [
@@ -311,7 +345,7 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
     'residual_im',
     ...compNames.map((n) => `${n}_re`),
   ];
-  const rows = [head.join(',')];
+  const rows: string[][] = [];
   for (let j = 0; j < s.ppm.length; j++) {
     const v = [
       s.ppm[j],
@@ -327,7 +361,7 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
       s.residual[2 * j + 1],
       ...s.components.map((c) => c[2 * j]),
     ];
-    rows.push(v.map((x) => csvNumber(x)).join(','));
+    rows.push(v.map((x) => csvNumber(x)));
   }
   const name = job.file.split('/').pop() ?? job.file;
   const report = buildReport({
@@ -338,8 +372,8 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
   });
   return {
     'results.json': `${toJson(summary)}\n`,
-    'concentrations.csv': `${conc.join('\n')}\n`,
-    'spectra.csv': `${rows.join('\n')}\n`,
+    'concentrations.csv': formatCsv(concHeader, conc),
+    'spectra.csv': formatCsv(head, rows),
     'report.html': report.html,
     'fit.svg': report.figures[0].svg,
   };

@@ -4,7 +4,7 @@ import { liverScaling, quantify } from '../fit/quantify.js';
 import type { ResultStatus, Status } from '../fit/status.js';
 import type { WaterReference } from '../fit/water-reference.js';
 import { defaultLiverBasis } from '../physics/index.js';
-import { roundedCell } from '../simulate/csv.js';
+import { formatCsv, roundedCell } from '../io/csv.js';
 import { componentGroup } from './interpret.js';
 import type { QuantifiedSpectrum } from './onnx-inference.js';
 
@@ -126,18 +126,15 @@ export function qcnnQuantification(
 /** concentrations.csv of one quantified file (6 significant digits, empty cells for missing values). */
 export function quantificationCsv(r: QuantifyFileResult): string {
   const cell = (x: number | undefined) => roundedCell(x, 6);
-  const lines = ['name,amplitude,sd,sd_percent,concentration,concentration_sd'];
-  for (const c of r.components) {
-    lines.push(
-      [
-        c.name,
-        cell(c.amplitude),
-        cell(c.sd),
-        cell(c.sdPercent),
-        cell(c.concentration),
-        cell(c.concentrationSd),
-      ].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  return formatCsv(
+    ['name', 'amplitude', 'sd', 'sd_percent', 'concentration', 'concentration_sd'],
+    r.components.map((c) => [
+      c.name,
+      cell(c.amplitude),
+      cell(c.sd),
+      cell(c.sdPercent),
+      cell(c.concentration),
+      cell(c.concentrationSd),
+    ]),
+  );
 }

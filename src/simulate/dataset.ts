@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.js';
 import type { MrsData } from '../core/mrs-data.js';
 import type { MrsData32 } from '../io/nifti-mrs/write-file.js';
 import type { Cohort } from './cohort-schema.js';
-import { type CsvTable, formatCsvRow, numericColumn } from './csv.js';
+import { type CsvTable, formatCsvRow, numericColumn } from '../io/csv.js';
 import { basisOnProtocol, SpectrumGenerator } from './generator.js';
 import type { DatasetChunk } from './jobs.js';
 import { SimulationPool } from './worker-pool.js';

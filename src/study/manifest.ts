@@ -4,7 +4,7 @@ import { InputError } from '../core/errors.js';
 import { LIVER_WATER_CONTENT, PURE_WATER_MMOL_PER_KG, attenuation } from '../fit/quantify.js';
 import { fitWaterReference } from '../fit/water-reference.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
-import { parseCsv } from '../simulate/csv.js';
+import { parseCsv } from '../io/csv.js';
 import { readSingleFid } from '../networks/read-spectrum.js';
 import type { Patient, StudyDesign } from './virtual-study.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/simulate/csv.js';
+import { parseCsv } from '../../src/io/csv.js';
 import { resynthesize, simulateDataset, truthCsv } from '../../src/simulate/dataset.js';
 import { cropBins, defaultPreprocess, preprocessFid } from '../../src/simulate/preprocess.js';
 import { trainingBatches } from '../../src/simulate/stream.js';

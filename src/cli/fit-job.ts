@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { BasisSet } from '../core/basis.js';
-import { InputError } from '../core/errors.js';
+import { InputError, LivermrsError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { Fitter } from '../fit/fit.js';
@@ -27,6 +27,7 @@ import { referenceWaterFat } from '../fit/water-fat/referencing.js';
 import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
 import { fitStatus } from '../fit/status.js';
 import { analysableFids } from '../preproc/analysable.js';
+import type { WorkerTask } from '../parallel/pool.js';
 import { toJson } from './json.js';
 import { runWaterFatJob } from './water-fat-job.js';
 
@@ -90,6 +91,29 @@ export function readSpectrum(path: string, o: FitJobOptions): Fid {
     throw new InputError(`holds ${fids.length} echoes`, { file: path, expected: 'one spectrum' });
   }
   return fids[0];
+}
+
+/** A failed job of a batch: its message and exit code, so one bad file does not stop the others. */
+export interface FitJobFailure {
+  file: string;
+  error: string;
+  code: number;
+}
+
+/** The task of a batch-fit worker thread: runs FitJobs, answering with the outputs or the failure. */
+export function createTask(): WorkerTask<FitJob, FitJobOutput | FitJobFailure> {
+  return {
+    run: async (job) => {
+      try {
+        return await runFitJob(job);
+      } catch (err) {
+        const code = err instanceof LivermrsError ? err.exitCode : 1;
+        const error =
+          err instanceof LivermrsError ? err.message : `internal error: ${(err as Error)?.message ?? err}`;
+        return { file: job.file, error, code };
+      }
+    },
+  };
 }
 
 /** One spectrum, or every echo of a multi-echo NIfTI-MRS file (a dimension whose header lists EchoTime). */

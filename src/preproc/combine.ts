@@ -1,7 +1,7 @@
 import { rotateInPlace } from '../core/complex.js';
 import { InputError } from '../core/errors.js';
 import { dimIndex, fidView, type MrsData, voxelCount } from '../core/mrs-data.js';
-import { principalEigenvector, solveComplexMatrix } from './complex-linalg.js';
+import { principalEigenvector, solveComplexMatrix } from '../linalg/index.js';
 import { forEachAlong, withoutDim } from './dims.js';
 import { fmt, recordStep } from './provenance.js';
 

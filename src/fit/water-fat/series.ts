@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.js';
-import { choleskyInPlace, choleskySolveInPlace, invertSpd } from '../linalg.js';
+import { choleskyInPlace, choleskySolveInPlace, invertSpd } from '../../linalg/index.js';
 import type { Fid } from '../../core/fid.js';
 import { STATUS_LIMITS, StatusBuilder, type ResultStatus } from '../status.js';
 import { type ValueSd, type WaterFatOptions, type WaterFatResult, WaterFatFitter } from './water-fat-fit.js';

@@ -21,7 +21,7 @@ import { readBytes, readMrsFile } from '../io/mrs-file.js';
 import { detectFormat } from '../io/read.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
 import { formatCsv, roundedCell } from '../io/csv.js';
-import { acquisitionOf, type SequenceKind } from '../core/acquisition.js';
+import { acquisitionOf, LIVER_DEFAULTS, type SequenceKind, toMs } from '../core/acquisition.js';
 import { decideWaterSuppression, type WaterSuppressionMode } from '../fit/water-fat/detect.js';
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
 import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
@@ -165,7 +165,7 @@ async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet;
     }
     if (fid.echoTime === undefined) {
       warnings.push(
-        `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE 30 ms`,
+        `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE ${toMs(LIVER_DEFAULTS.echoTime)} ms`,
       );
     }
     // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
@@ -195,7 +195,11 @@ export function fitOptionsFor(o: FitJobOptions): FitOptions {
 function scalingFor(o: FitJobOptions, fid: Fid): ScalingOptions {
   let s: ScalingOptions;
   if (o.preset === 'ismrm2016') s = { ...ISMRM2016_SCALING };
-  else s = liverScaling(fid.echoTime ?? 0.03, fid.repetitionTime ?? 1.5);
+  else
+    s = liverScaling(
+      fid.echoTime ?? LIVER_DEFAULTS.echoTime,
+      fid.repetitionTime ?? LIVER_DEFAULTS.repetitionTime,
+    );
   if (o.waterConcentration !== undefined) s.waterConcentration = o.waterConcentration;
   return s;
 }

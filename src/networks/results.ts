@@ -7,6 +7,7 @@ import { defaultLiverBasis } from '../physics/index.js';
 import { formatCsv, roundedCell } from '../io/csv.js';
 import { componentGroup } from './interpret.js';
 import type { QuantifiedSpectrum } from './onnx-inference.js';
+import { LIVER_DEFAULTS } from '../core/acquisition.js';
 
 /**
  * What `livermrs quantify` and `livermrs classify` report per file (results.json, --json, report.html): plain
@@ -97,7 +98,10 @@ export function qcnnQuantification(
   const q = quantify(asFit, {
     water: opts.water,
     scaling: opts.water
-      ? liverScaling(fid.echoTime ?? 0.03, opts.repetitionTime ?? fid.repetitionTime ?? 1.5)
+      ? liverScaling(
+          fid.echoTime ?? LIVER_DEFAULTS.echoTime,
+          opts.repetitionTime ?? fid.repetitionTime ?? LIVER_DEFAULTS.repetitionTime,
+        )
       : undefined,
   });
   const check = opts.check ?? { status: 'ok', reasons: [] };

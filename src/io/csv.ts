@@ -15,12 +15,30 @@ export function formatCsv(
 
 /** One line of formatCsv (without the line break). */
 export function formatCsvRow(row: readonly (string | number)[]): string {
-  return row.map(csvCell).join(',');
+  const cells = new Array<string>(row.length);
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    // A number's text never holds a comma, quote or line break: only strings are looked at (truth.csv has
+    // 1.2 million numeric cells for 20,000 spectra).
+    cells[i] = typeof v === 'number' ? String(v) : csvText(v);
+  }
+  return cells.join(',');
 }
 
-function csvCell(v: string | number): string {
-  const s = typeof v === 'number' ? String(v) : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * formatCsvRow of numbers only, about a fifth faster and with less garbage for long rows (truth.csv): one native
+ * JSON.stringify writes every finite number as String(v) does; rows with NaN or ±Infinity (which JSON writes
+ * as null) take the plain path.
+ */
+export function formatCsvNumbers(values: ArrayLike<number>): string {
+  const json = JSON.stringify(Array.from(values));
+  return json.includes('null') ? Array.from(values, String).join(',') : json.slice(1, -1);
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function csvText(s: string): string {
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**

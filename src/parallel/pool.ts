@@ -24,6 +24,8 @@ export interface WorkerBoot {
   /** URL of the task module (.js from dist, .ts from the sources). */
   task: string;
   setup: unknown;
+  /** The setup comes later, as the first message (the pool was started before it was ready). */
+  deferred?: boolean;
 }
 
 /**
@@ -57,12 +59,15 @@ export function tsxApi(): string {
 export interface WorkerPoolOptions<Job, Result> {
   /** URL of the task module (see siblingModule). */
   task: string;
-  /** Plain data each thread builds its task from. */
+  /**
+   * Plain data each thread builds its task from. A promise starts the threads at once, to load their code while
+   * the caller prepares the setup; jobs wait for it.
+   */
   setup: unknown;
   /** Worker threads; 0 runs the jobs in the calling thread with `local`. */
   threads: number;
   /** The task for threads = 0 (built by the caller from the same module, so both paths run the same code). */
-  local?: () => WorkerTask<Job, Result>;
+  local?: (setup: unknown) => WorkerTask<Job, Result>;
   /** Jobs a worker holds at once (default 1). With 2, the next job is already in its queue when it finishes one,
    * so it never waits for a busy main thread to send more. */
   jobsPerWorker?: number;
@@ -90,7 +95,10 @@ export class WorkerPool<Job, Result> {
   private readonly load: number[] = [];
   private readonly waiting: { msg: { id: number; job: Job }; transfer: Transferable[] }[] = [];
   private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
-  private readonly local?: WorkerTask<Job, Result>;
+  private local?: WorkerTask<Job, Result> | Promise<WorkerTask<Job, Result>>;
+  /** Jobs wait while a deferred setup is on its way. */
+  private held = false;
+  private setupError?: Error;
   private nextId = 0;
   private closed = false;
 
@@ -98,12 +106,29 @@ export class WorkerPool<Job, Result> {
     this.name = o.name;
     this.perWorker = Math.max(1, o.jobsPerWorker ?? 1);
     this.threads = Math.max(0, Math.floor(o.threads));
+    const deferred = o.setup instanceof Promise;
     if (this.threads === 0) {
-      if (!o.local) throw new LivermrsError(`${o.name} pool: no worker threads and no local task`);
-      this.local = o.local();
+      const local = o.local;
+      if (!local) throw new LivermrsError(`${o.name} pool: no worker threads and no local task`);
+      this.local = deferred ? (o.setup as Promise<unknown>).then(local) : local(o.setup);
       return;
     }
-    const boot: WorkerBoot = { task: o.task, setup: o.setup };
+    const boot: WorkerBoot = { task: o.task, setup: deferred ? undefined : o.setup, deferred };
+    if (deferred) {
+      this.held = true;
+      (o.setup as Promise<unknown>).then(
+        (setup) => {
+          if (this.closed) return;
+          for (const w of this.workers) w.postMessage({ setup });
+          this.held = false;
+          this.dispatch();
+        },
+        (err) => {
+          this.setupError = err instanceof Error ? err : new LivermrsError(String(err));
+          this.failAll(this.setupError);
+        },
+      );
+    }
     for (let t = 0; t < this.threads; t++) {
       const w = startWorker(boot);
       w.on('message', (msg: Reply<Result>) => this.onMessage(t, msg));
@@ -117,9 +142,12 @@ export class WorkerPool<Job, Result> {
   /** Runs a job; resolves with its result. `transfer` lists buffers of the job to move into the worker. */
   run(job: Job, transfer: Transferable[] = []): Promise<Result> {
     if (this.closed) return Promise.reject(new LivermrsError(`${this.name} pool is closed`));
-    if (this.local) {
+    if (this.setupError) return Promise.reject(this.setupError);
+    const local = this.local;
+    if (local) {
+      if (local instanceof Promise) return local.then((t) => t.run(job));
       try {
-        return Promise.resolve(this.local.run(job));
+        return Promise.resolve(local.run(job));
       } catch (err) {
         return Promise.reject(err);
       }
@@ -140,7 +168,7 @@ export class WorkerPool<Job, Result> {
   }
 
   private dispatch(): void {
-    while (this.waiting.length > 0) {
+    while (!this.held && this.waiting.length > 0) {
       let t = 0;
       for (let u = 1; u < this.workers.length; u++) if (this.load[u] < this.load[t]) t = u;
       if (this.load[t] >= this.perWorker) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCsv, formatCsvRow, parseCsv, roundedCell } from '../../src/io/csv.js';
+import { formatCsv, formatCsvNumbers, formatCsvRow, parseCsv, roundedCell } from '../../src/io/csv.js';
 
 describe('io/csv', () => {
   it('quotes fields holding commas, quotes or line breaks, and only those', () => {
@@ -30,5 +30,12 @@ describe('io/csv', () => {
       ['b', roundedCell(Number.NaN, 7), roundedCell(2.5e-8, 7)],
     ];
     expect(formatCsv(['x', 'y', 'z'], rows)).toBe('x,y,z\na,0.3333333,\nb,,2.5e-8\n');
+  });
+
+  it('writes rows of numbers as formatCsvRow does, NaN and infinities included', () => {
+    const values = [0.1 + 0.2, -0, 1e21, 1e-7, 5e-324, -1.5, 123456789.125, Number.MAX_VALUE];
+    expect(formatCsvNumbers(Float64Array.from(values))).toBe(formatCsvRow(values));
+    const odd = [1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    expect(formatCsvNumbers(odd)).toBe('1,NaN,Infinity,-Infinity');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCohort, loadCohortBasis } from '../../src/simulate/cohort-files.js';
 import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import type { DatasetChunk } from '../../src/simulate/jobs.js';
-import { SimulationPool } from '../../src/simulate/worker-pool.js';
+import { PendingSimulationPool, SimulationPool } from '../../src/simulate/worker-pool.js';
 import { fitMany } from '../../src/study/fit-pool.js';
 import { STUDY_FIT_OPTIONS } from '../../src/study/fit-features.js';
 import { nllsSetup } from '../../src/study/virtual-study.js';
@@ -31,6 +31,24 @@ describe('parallel/pool: one worker pool for simulation, study fits and batch fi
       expect(threaded[k].fids).toEqual(local[k].fids);
       expect(threaded[k].params).toEqual(local[k].params);
     }
+  });
+
+  it('workers started before their setup give the same numbers; jobs wait for the setup', async () => {
+    const job = { kind: 'dataset', seed: 7, start: 3, count: 4, perGroup: 10 } as const;
+    const local = new SimulationPool({ cohort: loaded.cohort, basis, groups }, 0);
+    const want = (await local.run(job)) as DatasetChunk;
+    const pending = new PendingSimulationPool(2);
+    const early = pending.pool.run(job); // before the setup: held until provide()
+    const pool = pending.provide({ cohort: loaded.cohort, basis, groups });
+    try {
+      expect(((await early) as DatasetChunk).fids).toEqual(want.fids);
+    } finally {
+      await pool.close();
+    }
+    const unused = new PendingSimulationPool(1);
+    const never = expect(unused.pool.run(job)).rejects.toThrow(/simulation (pool closed|workers not used)/);
+    await unused.close();
+    await never;
   });
 
   it('a closed pool refuses jobs, naming itself', async () => {

@@ -1,5 +1,8 @@
 import type { BasisSet } from '../core/basis.js';
-import { InputError } from '../core/errors.js';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InputError, LivermrsError } from '../core/errors.js';
 import type { MrsData } from '../core/mrs-data.js';
 import type { MrsData32 } from '../io/nifti-mrs/write-file.js';
 import type { Cohort } from './cohort-schema.js';
@@ -28,7 +31,10 @@ export interface Dataset {
   spectrometerFrequency: number;
   ppmReference: number;
   count: number;
-  /** The lines of truth.csv after its header, when simulateDataset was asked to format them (truthRows). */
+  /**
+   * The lines of truth.csv after its header, when simulateDataset was asked to format them (truthRows); a
+   * running simulation fills them as its chunks finish.
+   */
   truthRows?: string[];
 }
 
@@ -102,6 +108,7 @@ export function startDataset(req: DatasetRequest): DatasetRun {
     count: total,
   };
   const rows = req.truthRows ? new Array<string>(total) : undefined;
+  ds.truthRows = rows;
   const prefix = new FinishedPrefix(Math.ceil(total / chunk), (k) => Math.min(total, k * chunk));
   let done = 0;
   const jobs: Promise<void>[] = [];
@@ -118,10 +125,7 @@ export function startDataset(req: DatasetRequest): DatasetRun {
     );
   }
   const finished = Promise.all(jobs)
-    .then(() => {
-      if (rows) ds.truthRows = rows;
-      return ds;
-    })
+    .then(() => ds)
     .finally(() => pool.close());
   finished.catch((err) => prefix.fail(err));
   return { ds, ready: (spectra) => prefix.reached(spectra), done: finished };
@@ -182,6 +186,29 @@ export function truthCsv(ds: Dataset): string {
   const lines = [formatCsvRow([...TRUTH_ID_COLUMNS, ...ds.columns])];
   for (let i = 0; i < ds.count; i++) lines.push(ds.truthRows?.[i] ?? truthRow(ds, i));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * truthCsv written to `path` while the data set is being simulated: each block of rows as soon as its spectra
+ * are final (file order), so that little is left to write at the end. The same bytes as truthCsv.
+ */
+export async function writeTruthCsv(path: string, run: DatasetRun, block = 2048): Promise<void> {
+  const { ds } = run;
+  async function* text(): AsyncGenerator<string> {
+    yield `${formatCsvRow([...TRUTH_ID_COLUMNS, ...ds.columns])}\n`;
+    for (let i = 0; i < ds.count; i += block) {
+      const end = Math.min(ds.count, i + block);
+      await run.ready(end);
+      const lines: string[] = [];
+      for (let j = i; j < end; j++) lines.push(ds.truthRows?.[j] ?? truthRow(ds, j));
+      yield `${lines.join('\n')}\n`;
+    }
+  }
+  try {
+    await pipeline(Readable.from(text()), createWriteStream(path));
+  } catch (err) {
+    throw new LivermrsError(`${path}: cannot write (${(err as Error).message})`, { cause: err });
+  }
 }
 
 function truthRow(ds: Dataset, i: number): string {

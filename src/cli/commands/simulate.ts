@@ -103,7 +103,7 @@ export function register(program: Command): void {
         const { writeNiftiMrsFile } = await import('../../io/nifti-mrs/write-file.js');
         const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
         const { formatCohort } = await import('../../simulate/cohort-schema.js');
-        const { datasetToMrs32, startDataset, truthCsv } = await import('../../simulate/dataset.js');
+        const { datasetToMrs32, startDataset, writeTruthCsv } = await import('../../simulate/dataset.js');
         const loaded = loadCohort(cohort);
         const all = Object.keys(loaded.cohort.groups);
         const wanted = opts.group
@@ -162,10 +162,11 @@ export function register(program: Command): void {
             ready: run.ready,
           });
           nifti.catch(() => {}); // awaited below; if the simulation fails first, its error is the one reported
+          const truth = writeTruthCsv(out.path('truth.csv'), run);
+          truth.catch(() => {});
           const ds = await run.done.finally(() => bar?.stop());
           seconds = (performance.now() - t0) / 1000;
           summary.seconds = Number(seconds.toFixed(3));
-          out.write('truth.csv', truthCsv(ds));
           out.write(
             'cohort.yaml',
             formatCohort(loaded.cohort, `cohort used by livermrs simulate (from ${loaded.file})`),
@@ -184,6 +185,7 @@ export function register(program: Command): void {
               2,
             )}\n`,
           );
+          await truth;
           await nifti;
         });
         if (opts.json) printJson(summary);

@@ -294,7 +294,7 @@ export function fitRelaxation(te: number[], tr: number[], y: ValueSd[]): Relaxed
     const c0 = cost(m0, r2, r1);
     let improved = false;
     for (let k = 0; k < 10 && !improved; k++) {
-      // Levenberg–Marquardt step: (H + λ diag H) d = g by Cholesky (fit/linalg).
+      // Levenberg–Marquardt step: (H + λ diag H) d = g by Cholesky (src/linalg).
       const A = H.map((v, k) => (k % 4 === 0 ? v * (1 + lambda) : v));
       choleskyInPlace(A, 3);
       const d = Float64Array.from(g);

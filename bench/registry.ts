@@ -10,3 +10,4 @@ benchmarks.simulate = () => import('./simulate.js').then((m) => m.run());
 benchmarks.networks = () => import('./networks.js').then((m) => m.run());
 benchmarks['water-fat'] = () => import('./water-fat.js').then((m) => m.run());
 benchmarks['basis-shaped'] = () => import('./basis-shaped.js').then((m) => m.run());
+benchmarks.linalg = () => import('./linalg.js').then((m) => m.run());

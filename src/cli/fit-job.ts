@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import type { BasisSet } from '../core/basis.js';
-import { InputError } from '../core/errors.js';
+import { InputError, LivermrsError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { Fitter } from '../fit/fit.js';
@@ -22,13 +22,14 @@ import { readLcmRaw } from '../io/lcmodel/raw.js';
 import { readBytes, readMrsFile } from '../io/mrs-file.js';
 import { detectFormat } from '../io/read.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
-import { roundedCell } from '../simulate/csv.js';
-import { acquisitionOf, type SequenceKind } from '../core/acquisition.js';
+import { formatCsv, roundedCell } from '../io/csv.js';
+import { acquisitionOf, LIVER_DEFAULTS, type SequenceKind, toMs } from '../core/acquisition.js';
 import { decideWaterSuppression, type WaterSuppressionMode } from '../fit/water-fat/detect.js';
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
 import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
 import { fitStatus } from '../fit/status.js';
 import { analysableFids } from '../preproc/analysable.js';
+import type { WorkerTask } from '../parallel/pool.js';
 import { toJson } from './json.js';
 import { runWaterFatJob } from './water-fat-job.js';
 
@@ -98,6 +99,29 @@ export function readSpectrum(path: string, o: FitJobOptions): Fid {
   return fids[0];
 }
 
+/** A failed job of a batch: its message and exit code, so one bad file does not stop the others. */
+export interface FitJobFailure {
+  file: string;
+  error: string;
+  code: number;
+}
+
+/** The task of a batch-fit worker thread: runs FitJobs, answering with the outputs or the failure. */
+export function createTask(): WorkerTask<FitJob, FitJobOutput | FitJobFailure> {
+  return {
+    run: async (job) => {
+      try {
+        return await runFitJob(job);
+      } catch (err) {
+        const code = err instanceof LivermrsError ? err.exitCode : 1;
+        const error =
+          err instanceof LivermrsError ? err.message : `internal error: ${(err as Error)?.message ?? err}`;
+        return { file: job.file, error, code };
+      }
+    },
+  };
+}
+
 /** One spectrum, or every echo of a multi-echo NIfTI-MRS file (a dimension whose header lists EchoTime). */
 export function readSpectra(path: string, o: FitJobOptions): Fid[] {
   const readOptions = {
@@ -147,7 +171,7 @@ async function loadBasis(o: FitJobOptions, fid: Fid): Promise<{ basis: BasisSet;
     }
     if (fid.echoTime === undefined) {
       warnings.push(
-        `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE 30 ms`,
+        `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE ${toMs(LIVER_DEFAULTS.echoTime)} ms`,
       );
     }
     // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
@@ -197,7 +221,11 @@ export function fitOptionsFor(o: FitJobOptions): FitOptions {
 function scalingFor(o: FitJobOptions, fid: Fid): ScalingOptions {
   let s: ScalingOptions;
   if (o.preset === 'ismrm2016') s = { ...ISMRM2016_SCALING };
-  else s = liverScaling(fid.echoTime ?? 0.03, fid.repetitionTime ?? 1.5);
+  else
+    s = liverScaling(
+      fid.echoTime ?? LIVER_DEFAULTS.echoTime,
+      fid.repetitionTime ?? LIVER_DEFAULTS.repetitionTime,
+    );
   if (o.waterConcentration !== undefined) s.waterConcentration = o.waterConcentration;
   return s;
 }
@@ -299,28 +327,62 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
   const summary = summarise(job, r, q);
   const st = fitStatus(r).build();
   const failed = st.status === 'failed';
-  const conc = ['name,amplitude,crlb,crlb_percent,ratio,ratio_sd,concentration,concentration_sd,unit,status'];
+  const concHeader = [
+    'name',
+    'amplitude',
+    'crlb',
+    'crlb_percent',
+    'ratio',
+    'ratio_sd',
+    'concentration',
+    'concentration_sd',
+    'unit',
+    'status',
+  ];
+  const conc: string[][] = [];
   for (const c of failed ? [] : q.components) {
-    conc.push(
-      [
-        c.name,
-        csvNumber(c.amplitude),
-        csvNumber(c.crlb),
-        csvNumber(c.crlbPercent),
-        csvNumber(c.ratio),
-        csvNumber(c.ratioSd),
-        csvNumber(c.concentration),
-        csvNumber(c.concentrationSd),
-        c.concentration !== undefined ? (q.unit ?? '') : '',
-        st.status,
-      ].join(','),
-    );
+    conc.push([
+      c.name,
+      csvNumber(c.amplitude),
+      csvNumber(c.crlb),
+      csvNumber(c.crlbPercent),
+      csvNumber(c.ratio),
+      csvNumber(c.ratioSd),
+      csvNumber(c.concentration),
+      csvNumber(c.concentrationSd),
+      c.concentration !== undefined ? (q.unit ?? '') : '',
+      st.status,
+    ]);
   }
-  if (q.fatFraction)
-    conc.push(
-      `fat fraction (%),,,,,,${csvNumber(q.fatFraction.percent)},${csvNumber(q.fatFraction.sd)},%,${st.status}`,
-    );
-  if (failed) conc.push(`status,,,,,,,,,failed: ${st.reasons.join('; ').replace(/,/g, ';')}`);
+  if (q.fatFraction) {
+    const ff = q.fatFraction;
+    conc.push([
+      'fat fraction (%)',
+      '',
+      '',
+      '',
+      '',
+      '',
+      csvNumber(ff.percent),
+      csvNumber(ff.sd),
+      '%',
+      st.status,
+    ]);
+  }
+  // Reasons keep their historical form (commas as semicolons) so the cell stays unquoted.
+  if (failed)
+    conc.push([
+      'status',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      `failed: ${st.reasons.join('; ').replace(/,/g, ';')}`,
+    ]);
   const s = r.spectra;
   const compNames = r.components.map((c) => c.name);
   const head = [
@@ -337,7 +399,7 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
     'residual_im',
     ...compNames.map((n) => `${n}_re`),
   ];
-  const rows = [head.join(',')];
+  const rows: string[][] = [];
   for (let j = 0; j < s.ppm.length; j++) {
     const v = [
       s.ppm[j],
@@ -353,7 +415,7 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
       s.residual[2 * j + 1],
       ...s.components.map((c) => c[2 * j]),
     ];
-    rows.push(v.map((x) => csvNumber(x)).join(','));
+    rows.push(v.map((x) => csvNumber(x)));
   }
   const name = job.file.split('/').pop() ?? job.file;
   const report = buildReport({
@@ -364,8 +426,8 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
   });
   return {
     'results.json': `${toJson(summary)}\n`,
-    'concentrations.csv': `${conc.join('\n')}\n`,
-    'spectra.csv': `${rows.join('\n')}\n`,
+    'concentrations.csv': formatCsv(concHeader, conc),
+    'spectra.csv': formatCsv(head, rows),
     'report.html': report.html,
     'fit.svg': report.figures[0].svg,
   };

@@ -12,7 +12,7 @@ import {
   shapedRun,
 } from '../physics/pulses/simulate.js';
 import type { LineSink } from '../physics/sequences.js';
-import { startModuleWorker } from '../study/worker-start.js';
+import { startModuleWorker } from '../parallel/pool.js';
 import type { ShapedWorkerMessage } from './shaped-worker.js';
 
 /**

@@ -5,7 +5,7 @@ import { withOutputDir } from '../io/atomic.js';
 import { encodeNiftiMrs } from '../io/nifti-mrs/nifti-mrs.js';
 import { LIVER_RELAXATION_3T } from '../fit/water-fat/water-fat-fit.js';
 import { simulateWaterFat, type WaterFatTruth } from '../simulate/water-fat.js';
-import { roundedCell } from '../simulate/csv.js';
+import { formatCsv, roundedCell } from '../io/csv.js';
 
 /**
  * `livermrs simulate --water-fat`: water-unsuppressed body spectra (one NIfTI-MRS file per subject, echoes
@@ -60,7 +60,7 @@ export async function simulateWaterFatCommand(
     'snr',
     'tr',
   ];
-  const rows = [cols.join(',')];
+  const rows: string[][] = [];
   const files: string[] = [];
   const encoded: [string, Uint8Array][] = [];
   for (let i = 0; i < o.n; i++) {
@@ -80,27 +80,23 @@ export async function simulateWaterFatCommand(
     const name = `subject-${String(i + 1).padStart(4, '0')}.nii.gz`;
     files.push(name);
     encoded.push([name, encodeNiftiMrs(mrs, { gzip: true, dataType: 'complex64' })]);
-    rows.push(
-      [
-        name,
-        truth.pdff,
-        truth.waterT2,
-        truth.fatT2,
-        truth.waterLorentzHz,
-        truth.fatLorentzHz,
-        truth.gaussianHz,
-        truth.offsetPpm,
-        truth.phase0Deg,
-        truth.snr,
-        o.repetitionTime,
-      ]
-        .map((v) => (typeof v === 'number' ? roundedCell(v, 7) : v))
-        .join(','),
-    );
+    const values = [
+      truth.pdff,
+      truth.waterT2,
+      truth.fatT2,
+      truth.waterLorentzHz,
+      truth.fatLorentzHz,
+      truth.gaussianHz,
+      truth.offsetPpm,
+      truth.phase0Deg,
+      truth.snr,
+      o.repetitionTime,
+    ];
+    rows.push([name, ...values.map((v) => roundedCell(v, 7))]);
   }
   await withOutputDir(o.out, (dir) => {
     for (const [name, bytes] of encoded) dir.write(name, bytes);
-    dir.write('truth.csv', `${rows.join('\n')}\n`);
+    dir.write('truth.csv', formatCsv(cols, rows));
   });
   return { files, seconds: (performance.now() - t0) / 1000 };
 }

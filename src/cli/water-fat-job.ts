@@ -9,7 +9,7 @@ import {
   WaterFatFitter,
   type WaterFatResult,
 } from '../fit/water-fat/water-fat-fit.js';
-import { roundedCell } from '../simulate/csv.js';
+import { formatCsv, roundedCell } from '../io/csv.js';
 import { toJson } from './json.js';
 
 /**
@@ -27,12 +27,12 @@ export interface WaterFatJobOptions {
 
 const cell = (v: number | undefined) => roundedCell(v, 7);
 
-function echoRows(r: WaterFatResult, te: number | undefined): string[] {
+function echoRows(r: WaterFatResult, te: number | undefined): string[][] {
   const ok = r.status.status !== 'failed';
   const t = te !== undefined ? (te * 1000).toFixed(1) : '';
-  const rows: string[] = [];
+  const rows: string[][] = [];
   const add = (name: string, v?: { value: number; sd: number }, unit = '') =>
-    rows.push([t, name, ok ? cell(v?.value) : '', ok ? cell(v?.sd) : '', unit, r.status.status].join(','));
+    rows.push([t, name, ok ? cell(v?.value) : '', ok ? cell(v?.sd) : '', unit, r.status.status]);
   add('water', r.water, 'a.u.');
   add('fat', r.fat, 'a.u.');
   for (const p of r.fatPeaks ?? []) add(`fat ${p.ppm.toFixed(2)} ppm`, { value: p.area, sd: p.sd }, 'a.u.');
@@ -69,7 +69,7 @@ export async function runWaterFatJob(
   // Report code loads only when files are rendered (not for `fit --json` alone).
   const report = render ? await import('../report/from-water-fat.js') : undefined;
   const name = label.split('/').pop() ?? label;
-  const csv = ['te_ms,quantity,value,sd,unit,status'];
+  const csv: string[][] = [];
   let summary: Record<string, unknown>;
   const sections = [];
   if (fids.length === 1) {
@@ -122,7 +122,7 @@ export async function runWaterFatJob(
       ['water T2', s.waterT2, 's'],
       ['fat T2', s.fatT2, 's'],
     ] as const) {
-      csv.push(['', q, ok ? cell(v?.value) : '', ok ? cell(v?.sd) : '', unit, s.status.status].join(','));
+      csv.push(['', q, ok ? cell(v?.value) : '', ok ? cell(v?.sd) : '', unit, s.status.status]);
     }
     summary = {
       file: label,
@@ -163,7 +163,7 @@ export async function runWaterFatJob(
   });
   const files: Record<string, string> = {
     'results.json': `${toJson(summary)}\n`,
-    'water-fat.csv': `${csv.join('\n')}\n`,
+    'water-fat.csv': formatCsv(['te_ms', 'quantity', 'value', 'sd', 'unit', 'status'], csv),
     'report.html': built.html,
   };
   if (built.figures[0]) files['fit.svg'] = built.figures[0].svg;

@@ -1,5 +1,5 @@
 import { InputError } from './errors.js';
-import type { Fid } from './fid.js';
+import { DEFAULT_PPM_REFERENCE, type Fid } from './fid.js';
 
 /**
  * The acquisition: what a spectrum was measured with. Every reader fills it (through the NIfTI-MRS header keys
@@ -33,6 +33,32 @@ export interface Acquisition {
   waterSuppressed?: boolean;
   /** Number of transients (averages) in the file or summed by the scanner. */
   transients?: number;
+}
+
+/**
+ * The liver defaults, each defined here once: 1H at 3 T (127.76 MHz), PRESS TE 30 ms (15 + 15 ms), STEAM TM 10 ms,
+ * TR 1500 ms, 2000 Hz spectral width, 1024 points, receiver at 4.65 ppm. The built-in cohorts, the default basis
+ * and the shipped models are for this protocol, and every option or header field that is not given falls back
+ * to it. Times in seconds.
+ */
+export const LIVER_DEFAULTS = Object.freeze({
+  nucleus: '1H',
+  spectrometerFrequency: 127.76,
+  sequence: 'press' as SequenceKind,
+  echoTime: 0.03,
+  te1: 0.015,
+  te2: 0.015,
+  mixingTime: 0.01,
+  repetitionTime: 1.5,
+  spectralWidth: 2000,
+  dwellTime: 1 / 2000,
+  points: 1024,
+  ppmReference: DEFAULT_PPM_REFERENCE,
+});
+
+/** Seconds → milliseconds for messages and option defaults (rounded to the microsecond: 0.03 s → 30 ms). */
+export function toMs(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e3;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors.js';
-import { invertSpd } from './linalg.js';
+import { invertSpd } from '../linalg/index.js';
 
 /**
  * Baseline designs over the fit window. A baseline is a complex curve b(ν) = Σ_j (y_j + i y'_j) S_j(ν) whose

@@ -1,4 +1,4 @@
-import { invertSpdScaled } from './linalg.js';
+import { invertSpdScaled } from '../linalg/index.js';
 import type { VarproSolver } from './varpro.js';
 
 /**

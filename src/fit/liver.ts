@@ -8,6 +8,7 @@ import {
   type SimulateBasisOptions,
 } from '../physics/index.js';
 import type { DataHeader } from './fit.js';
+import { LIVER_DEFAULTS } from '../core/acquisition.js';
 
 /**
  * The liver basis the fitter fits with, and (re-exported from liver-options.ts) the liver fit defaults.
@@ -38,7 +39,7 @@ export function liverProtocol(header: Omit<DataHeader, 'nucleus'>, seq: LiverSeq
     points: header.points,
     ppmReference: header.ppmReference,
   };
-  const sequence = seq.sequence ?? 'press';
+  const sequence = seq.sequence ?? LIVER_DEFAULTS.sequence;
   if (sequence === 'fid') return { ...grid, sequence };
   if (seq.te1 !== undefined || seq.te2 !== undefined) {
     return { ...grid, sequence, te1: seq.te1, te2: seq.te2, te: seq.echoTime, tm: seq.mixingTime };
@@ -46,7 +47,7 @@ export function liverProtocol(header: Omit<DataHeader, 'nucleus'>, seq: LiverSeq
   if (seq.echoTime === undefined) {
     return sequence === 'press'
       ? { ...grid, sequence, te1: DEFAULT_PROTOCOL.te1, te2: DEFAULT_PROTOCOL.te2 }
-      : { ...grid, sequence, te: 0.03, tm: seq.mixingTime };
+      : { ...grid, sequence, te: LIVER_DEFAULTS.echoTime, tm: seq.mixingTime };
   }
   if (!(seq.echoTime >= 0)) {
     throw new InputError(`echo time ${seq.echoTime} s`, {

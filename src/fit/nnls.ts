@@ -1,4 +1,4 @@
-import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
+import { choleskyInPlace, choleskySolveInPlace } from '../linalg/index.js';
 
 /**
  * Bounded linear least squares on the normal equations: minimise ½ xᵀGx − hᵀx subject to x_i ≥ 0 for every i

@@ -58,6 +58,15 @@ export const ISMRM2016_SCALING: ScalingOptions = {
   note: 'ISMRM 2016 fitting challenge README: 29697 mM relaxation-corrected water, metabolite correction 1.206',
 };
 
+/** Liver relaxation at 3 T: de Bazelaire et al., Radiology 2004;230:652 (fat: subcutaneous fat, same study). */
+export const LIVER_RELAXATION_3T = Object.freeze({
+  waterT2: 0.034,
+  fatT2: 0.068,
+  waterT1: 0.809,
+  fatT1: 0.382,
+  source: 'liver water T1/T2 809/34 ms, fat 382/68 ms at 3 T (de Bazelaire et al., Radiology 2004;230:652)',
+});
+
 /** Liver water: 55 510 mmol/kg of pure water × 0.71 kg water per kg wet liver. */
 export const LIVER_WATER_CONTENT = 0.71;
 export const PURE_WATER_MMOL_PER_KG = 55510;
@@ -76,10 +85,10 @@ export function liverScaling(echoTime: number, repetitionTime: number): ScalingO
     basisScale: 1,
     echoTime,
     repetitionTime,
-    waterT1: 0.809,
-    waterT2: 0.034,
-    lipidT1: 0.382,
-    lipidT2: 0.068,
+    waterT1: LIVER_RELAXATION_3T.waterT1,
+    waterT2: LIVER_RELAXATION_3T.waterT2,
+    lipidT1: LIVER_RELAXATION_3T.fatT1,
+    lipidT2: LIVER_RELAXATION_3T.fatT2,
     note: 'liver water content 0.71 g/g; water T1/T2 809/34 ms, fat 382/68 ms (de Bazelaire 2004); metabolites not relaxation-corrected',
   };
 }

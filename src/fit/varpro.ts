@@ -1,6 +1,6 @@
 import type { BaselineDesign } from './baseline.js';
 import { designGram } from './baseline.js';
-import { choleskyInPlace, choleskySolveInPlace, crossRows, gramRows, invertSpd } from './linalg.js';
+import { choleskyInPlace, choleskySolveInPlace, crossRows, gramRows, invertSpd } from '../linalg/index.js';
 import type { SpectralModel } from './models/model.js';
 import { GramNnls } from './nnls.js';
 

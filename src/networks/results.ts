@@ -4,9 +4,10 @@ import { liverScaling, quantify } from '../fit/quantify.js';
 import type { ResultStatus, Status } from '../fit/status.js';
 import type { WaterReference } from '../fit/water-reference.js';
 import { defaultLiverBasis } from '../physics/index.js';
-import { roundedCell } from '../simulate/csv.js';
+import { formatCsv, roundedCell } from '../io/csv.js';
 import { componentGroup } from './interpret.js';
 import type { QuantifiedSpectrum } from './onnx-inference.js';
+import { LIVER_DEFAULTS } from '../core/acquisition.js';
 
 /**
  * What `livermrs quantify` and `livermrs classify` report per file (results.json, --json, report.html): plain
@@ -97,7 +98,10 @@ export function qcnnQuantification(
   const q = quantify(asFit, {
     water: opts.water,
     scaling: opts.water
-      ? liverScaling(fid.echoTime ?? 0.03, opts.repetitionTime ?? fid.repetitionTime ?? 1.5)
+      ? liverScaling(
+          fid.echoTime ?? LIVER_DEFAULTS.echoTime,
+          opts.repetitionTime ?? fid.repetitionTime ?? LIVER_DEFAULTS.repetitionTime,
+        )
       : undefined,
   });
   const check = opts.check ?? { status: 'ok', reasons: [] };
@@ -126,18 +130,15 @@ export function qcnnQuantification(
 /** concentrations.csv of one quantified file (6 significant digits, empty cells for missing values). */
 export function quantificationCsv(r: QuantifyFileResult): string {
   const cell = (x: number | undefined) => roundedCell(x, 6);
-  const lines = ['name,amplitude,sd,sd_percent,concentration,concentration_sd'];
-  for (const c of r.components) {
-    lines.push(
-      [
-        c.name,
-        cell(c.amplitude),
-        cell(c.sd),
-        cell(c.sdPercent),
-        cell(c.concentration),
-        cell(c.concentrationSd),
-      ].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  return formatCsv(
+    ['name', 'amplitude', 'sd', 'sd_percent', 'concentration', 'concentration_sd'],
+    r.components.map((c) => [
+      c.name,
+      cell(c.amplitude),
+      cell(c.sd),
+      cell(c.sdPercent),
+      cell(c.concentration),
+      cell(c.concentrationSd),
+    ]),
+  );
 }

@@ -1,4 +1,8 @@
-/** The deep-learning engine's public surface (docs/engine.md). */
+/**
+ * The deep-learning engine (docs/engine.md): networks described once as data (spec.ts), trained and run on
+ * libtorch through the project's N-API addon (engine.ts, trainer.ts), saved and loaded, and exported to ONNX
+ * (onnx/) for onnxruntime-node, onnxruntime-web and Python.
+ */
 export {
   createNetwork,
   type LossValue,

@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors.js';
-import { DEFAULT_PPM_REFERENCE } from '../core/fid.js';
+import { LIVER_DEFAULTS } from '../core/acquisition.js';
 import {
   type PulseSequence,
   pressSequence,
@@ -37,13 +37,13 @@ export interface Protocol {
  * the shipped models are for it.
  */
 export const DEFAULT_PROTOCOL: Readonly<Protocol> = Object.freeze({
-  spectrometerFrequency: 127.76,
-  sequence: 'press',
-  te1: 0.015,
-  te2: 0.015,
-  dwellTime: 1 / 2000,
-  points: 1024,
-  ppmReference: DEFAULT_PPM_REFERENCE,
+  spectrometerFrequency: LIVER_DEFAULTS.spectrometerFrequency,
+  sequence: LIVER_DEFAULTS.sequence,
+  te1: LIVER_DEFAULTS.te1,
+  te2: LIVER_DEFAULTS.te2,
+  dwellTime: LIVER_DEFAULTS.dwellTime,
+  points: LIVER_DEFAULTS.points,
+  ppmReference: LIVER_DEFAULTS.ppmReference,
 });
 
 /** Timings of a protocol after defaults, checked. */
@@ -90,7 +90,13 @@ export function resolveTiming(p: Protocol, file = 'protocol'): SequenceTiming {
     }
     case 'steam': {
       if (p.te === undefined) throw bad('te', 'STEAM needs te', p.te);
-      return { sequence: 'steam', te1: p.te / 2, te2: p.te / 2, te: p.te, tm: p.tm ?? 0.01 };
+      return {
+        sequence: 'steam',
+        te1: p.te / 2,
+        te2: p.te / 2,
+        te: p.te,
+        tm: p.tm ?? LIVER_DEFAULTS.mixingTime,
+      };
     }
     case 'slaser': {
       if (p.te === undefined) throw bad('te', 'semi-LASER needs te', p.te);

@@ -1,4 +1,4 @@
-import { symmetricEigen } from './eigen.js';
+import { symmetricEigen } from '../linalg/index.js';
 import { loweringElement, raisingElement, rotationY } from './spin-operators.js';
 
 /**

@@ -63,7 +63,6 @@ export const spinSystemFileSchema = z.strictObject({
   fragments: z.array(z.record(z.string(), z.unknown())).min(1),
 });
 
-export type SpinSystemFile = z.infer<typeof spinSystemFileSchema>;
 export { inlineFragmentSchema, includeFragmentSchema };
 
 /** A molecule as read from its file: inline fragments plus unresolved includes (resolved by the library). */

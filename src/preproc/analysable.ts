@@ -1,8 +1,10 @@
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
-import { fidCount, type MrsData, toFid } from '../core/mrs-data.js';
+import { dimSize, fidCount, type MrsData, toFid } from '../core/mrs-data.js';
+import { alignTransients } from './align.js';
+import { type AverageReport, averageTransients } from './average.js';
+import { combineCoils } from './combine.js';
 import { echoDimension, echoSeries } from './echo-series.js';
-import { preprocess } from './pipeline.js';
 
 /**
  * One "file → analysable spectra" step for fit, quantify, classify, the study and the browser:
@@ -12,7 +14,31 @@ import { preprocess } from './pipeline.js';
  *   rejection; the steps, and how many transients were kept, are recorded in the NIfTI-MRS provenance and in
  *   each Fid's `meta.processing`;
  * - a single FID is returned as it is.
+ * Pure TypeScript on MrsData (no Node imports): the browser app runs the same chain (web/preprocess.ts).
  */
+
+/** What combineAndAverage did: coil channels and transients found, transients rejected as outliers. */
+export interface CombineReport {
+  coils: number;
+  transients: number;
+  rejected: number;
+}
+
+/**
+ * The chain itself: when the data hold more than one FID, coil combination (SNR-optimal weights), alignment of
+ * the transients along DIM_DYN and their average with outlier rejection. Other dimensions are left as they are.
+ */
+export function combineAndAverage(mrs: MrsData): { data: MrsData; report: CombineReport } {
+  const report: CombineReport = { coils: dimSize(mrs, 'DIM_COIL'), transients: 1, rejected: 0 };
+  if (fidCount(mrs) <= 1) return { data: mrs, report };
+  let data = combineCoils(mrs);
+  report.transients = dimSize(data, 'DIM_DYN');
+  const averaged: AverageReport = { rejected: [] };
+  data = averageTransients(alignTransients(data), { reject: true }, averaged);
+  report.rejected = averaged.rejected.reduce((a, r) => a + r.length, 0);
+  return { data, report };
+}
+
 export function analysableFids(mrs: MrsData): Fid[] {
   const file = mrs.source.file;
   if (echoDimension(mrs) !== undefined) {
@@ -25,8 +51,7 @@ export function analysableFids(mrs: MrsData): Fid[] {
     }
     return echoSeries(mrs) as Fid[];
   }
-  let data = mrs;
-  if (fidCount(mrs) > 1) data = preprocess(mrs, { ecc: false, average: { reject: true } }).data;
+  const { data } = combineAndAverage(mrs);
   const n = fidCount(data);
   if (n !== 1) {
     throw new InputError(`holds ${n} FIDs after combining coils and averaging transients`, {
@@ -34,8 +59,13 @@ export function analysableFids(mrs: MrsData): Fid[] {
       expected: 'single-voxel data',
     });
   }
-  const fid = toFid(data, 0);
+  return [fidWithProvenance(data)];
+}
+
+/** The first FID of the data, carrying the data's NIfTI-MRS processing steps in `meta.processing`. */
+export function fidWithProvenance(data: MrsData, index = 0): Fid {
+  const fid = toFid(data, index);
   const applied = data.extension.ProcessingApplied;
   if (Array.isArray(applied) && applied.length > 0) fid.meta = { ...fid.meta, processing: applied };
-  return [fid];
+  return fid;
 }

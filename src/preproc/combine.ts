@@ -1,7 +1,7 @@
 import { rotateInPlace } from '../core/complex.js';
 import { InputError } from '../core/errors.js';
 import { dimIndex, fidView, type MrsData, voxelCount } from '../core/mrs-data.js';
-import { principalEigenvector, solveComplexMatrix } from './complex-linalg.js';
+import { principalEigenvector, solveComplexMatrix } from '../linalg/index.js';
 import { forEachAlong, withoutDim } from './dims.js';
 import { fmt, recordStep } from './provenance.js';
 
@@ -24,11 +24,6 @@ export interface CombineOptions {
   svdPoints?: number;
   /** Use the estimated noise covariance (default true); false assumes equal, uncorrelated noise. */
   noiseCovariance?: boolean;
-}
-
-export interface CoilWeights {
-  /** Interleaved complex weights per voxel: weights[voxel][2 * coil]. */
-  weights: Float64Array[];
 }
 
 export function combineCoils(mrs: MrsData, options: CombineOptions = {}): MrsData {

@@ -1,16 +1,9 @@
-import { type DimTag, dimIndex, fidCount, type MrsData, voxelCount, withData } from '../core/mrs-data.js';
+import { fidCount, type MrsData, voxelCount, withData } from '../core/mrs-data.js';
 
 /**
  * Walking along one higher dimension of an MrsData (e.g. all coils of each transient), and removing a
  * dimension once it has been combined, with the NIfTI-MRS `dim_N_info` / `dim_N_header` keys renumbered.
  */
-
-/** Index of the dimension with this tag; throws RangeError when absent (callers check first). */
-export function requireDim(mrs: MrsData, tag: DimTag): number {
-  const d = dimIndex(mrs, tag);
-  if (d < 0) throw new RangeError(`no ${tag} dimension (${mrs.dims.map((x) => x.tag).join(', ') || 'none'})`);
-  return d;
-}
 
 /** Stride (in FIDs) of higher dimension d in the storage order. */
 export function dimStride(mrs: MrsData, d: number): number {

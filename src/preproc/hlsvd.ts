@@ -2,7 +2,15 @@ import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { NumericalError } from '../core/errors.js';
 import { fidCount, fidView, type MrsData, withData } from '../core/mrs-data.js';
 import { fft, ifft, nextPowerOfTwo } from '../spectra/fft.js';
-import { eigenvaluesComplex, solveComplex, solveComplexMatrix } from './complex-linalg.js';
+import {
+  axpy,
+  eigenvaluesComplex,
+  norm,
+  reorthogonalise,
+  scale,
+  solveComplex,
+  solveComplexMatrix,
+} from '../linalg/index.js';
 import { fmt, recordStep } from './provenance.js';
 
 /**
@@ -269,37 +277,4 @@ function leadingLeftVectors(x: Float64Array, L: number, M: number, K: number): F
     out.push(vec);
   }
   return out;
-}
-
-function norm(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-}
-
-function scale(a: Float64Array, f: number): void {
-  for (let i = 0; i < a.length; i++) a[i] *= f;
-}
-
-function axpy(y: Float64Array, a: number, x: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
-}
-
-/** Two passes of classical Gram-Schmidt against the basis (complex inner products). */
-function reorthogonalise(w: Float64Array, basis: Float64Array[]): void {
-  for (let pass = 0; pass < 2; pass++) {
-    for (const q of basis) {
-      let dr = 0;
-      let di = 0;
-      for (let i = 0; i < w.length; i += 2) {
-        // q^H w
-        dr += q[i] * w[i] + q[i + 1] * w[i + 1];
-        di += q[i] * w[i + 1] - q[i + 1] * w[i];
-      }
-      for (let i = 0; i < w.length; i += 2) {
-        w[i] -= dr * q[i] - di * q[i + 1];
-        w[i + 1] -= dr * q[i + 1] + di * q[i];
-      }
-    }
-  }
 }

@@ -2,6 +2,7 @@ import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import { liverBasisFor, type Protocol } from '../physics/index.js';
 import type { Cohort } from './cohort-schema.js';
+import { LIVER_DEFAULTS } from '../core/acquisition.js';
 
 /**
  * The basis of a cohort whose `basis:` is `default`: the 20 liver components simulated by the physics engine
@@ -10,7 +11,7 @@ import type { Cohort } from './cohort-schema.js';
  */
 export function defaultBasisForCohort(cohort: Cohort, file = cohort.name): BasisSet {
   const p = cohort.protocol;
-  const sequence = (p.sequence ?? 'PRESS').toLowerCase();
+  const sequence = (p.sequence ?? LIVER_DEFAULTS.sequence).toLowerCase();
   if (sequence !== 'press' && sequence !== 'steam' && sequence !== 'fid') {
     throw new InputError(`sequence '${p.sequence}' has no built-in basis`, {
       file,
@@ -21,7 +22,8 @@ export function defaultBasisForCohort(cohort: Cohort, file = cohort.name): Basis
   const protocol: Protocol = {
     spectrometerFrequency: p.spectrometerFrequency,
     sequence,
-    te: sequence === 'fid' ? undefined : (p.echoTime ?? 30) / 1000,
+    te:
+      sequence === 'fid' ? undefined : p.echoTime !== undefined ? p.echoTime / 1000 : LIVER_DEFAULTS.echoTime,
     dwellTime: 1 / p.spectralWidth,
     points: p.points,
     ppmReference: p.ppmReference,

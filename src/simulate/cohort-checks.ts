@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.js';
+import { choleskyStrictInPlace } from '../linalg/index.js';
 import type { Cohort } from './cohort-schema.js';
 
 /**
@@ -12,20 +13,11 @@ export const WIDTH_CLASSES = ['all', 'metabolites', 'lipids'] as const;
 /** Lower-triangular Cholesky factor (row-major rows), or null if the matrix is not positive definite. */
 export function cholesky(m: number[][]): number[][] | null {
   const n = m.length;
-  const l = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = m[i][j];
-      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
-      if (i === j) {
-        if (!(s > 1e-12)) return null;
-        l[i][i] = Math.sqrt(s);
-      } else {
-        l[i][j] = s / l[j][j];
-      }
-    }
-  }
-  return l;
+  const a = Float64Array.from({ length: n * n }, (_, q) => m[Math.floor(q / n)][q % n]);
+  if (!choleskyStrictInPlace(a, n, 1e-12)) return null;
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (j <= i ? a[i * n + j] : 0)),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import type { Rng } from '../core/random.js';
 import { cholesky } from './cohort-checks.js';
+import { inverseFromCholesky } from '../linalg/index.js';
 import type { CohortGroup } from './cohort-schema.js';
 import { type Distribution, makeDistribution } from './distributions.js';
 import type { ParameterLayout } from './parameters.js';
@@ -63,9 +64,10 @@ export class GroupSampler {
       let logDet = 0;
       for (let i = 0; i < m; i++) logDet += 2 * Math.log(l[i][i]);
       this.copulaLogDet = logDet;
-      const inv = invertFromCholesky(l);
+      const inv = inverseFromCholesky(this.chol, m);
       for (let i = 0; i < m; i++)
-        for (let j = 0; j < m; j++) this.copulaPrecisionMinusI[i * m + j] = inv[i][j] - (i === j ? 1 : 0);
+        for (let j = 0; j < m; j++)
+          this.copulaPrecisionMinusI[i * m + j] = inv[i * m + j] - (i === j ? 1 : 0);
     }
 
     const widthKeys = Object.keys(group.nuisance.lorentzianWidth);
@@ -177,24 +179,4 @@ export class GroupSampler {
     };
     return byColumn[column];
   }
-}
-
-function invertFromCholesky(l: number[][]): number[][] {
-  const n = l.length;
-  // Solve L Lᵀ X = I column by column.
-  const inv = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let c = 0; c < n; c++) {
-    const y = new Array<number>(n).fill(0);
-    for (let i = 0; i < n; i++) {
-      let s = i === c ? 1 : 0;
-      for (let k = 0; k < i; k++) s -= l[i][k] * y[k];
-      y[i] = s / l[i][i];
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let s = y[i];
-      for (let k = i + 1; k < n; k++) s -= l[k][i] * inv[k][c];
-      inv[i][c] = s / l[i][i];
-    }
-  }
-  return inv;
 }

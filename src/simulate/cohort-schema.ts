@@ -4,6 +4,7 @@ import { InputError } from '../core/errors.js';
 import { cholesky } from './cohort-checks.js';
 import { type DistributionSpec, lognormalFromMoments } from './distributions.js';
 import { DEFAULT_MODEL_SETTINGS, type ModelSettings } from './signal-model.js';
+import { LIVER_DEFAULTS } from '../core/acquisition.js';
 
 /**
  * Cohort files (YAML): per patient group, the distribution of every component amplitude and every nuisance
@@ -139,7 +140,7 @@ const protocolSchema = z
     points: z.number().int('must be an integer').min(16, 'must be at least 16'),
     echoTime: positive.optional().describe('ms'),
     sequence: z.string().optional(),
-    ppmReference: finite.default(4.65),
+    ppmReference: finite.default(LIVER_DEFAULTS.ppmReference),
   })
   .strict();
 

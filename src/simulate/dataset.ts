@@ -1,12 +1,15 @@
 import type { BasisSet } from '../core/basis.js';
-import { InputError } from '../core/errors.js';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InputError, LivermrsError } from '../core/errors.js';
 import type { MrsData } from '../core/mrs-data.js';
 import type { MrsData32 } from '../io/nifti-mrs/write-file.js';
 import type { Cohort } from './cohort-schema.js';
-import { type CsvTable, formatCsvRow, numericColumn } from './csv.js';
+import { type CsvTable, formatCsvNumbers, formatCsvRow, numericColumn } from '../io/csv.js';
 import { basisOnProtocol, SpectrumGenerator } from './generator.js';
 import type { DatasetChunk } from './jobs.js';
-import { SimulationPool } from './worker-pool.js';
+import { type PendingSimulationPool, SimulationPool } from './worker-pool.js';
 
 /**
  * A simulated data set: `perGroup` spectra of each group, stored group after group (spectrum i belongs to group
@@ -28,7 +31,10 @@ export interface Dataset {
   spectrometerFrequency: number;
   ppmReference: number;
   count: number;
-  /** The lines of truth.csv after its header, when simulateDataset was asked to format them (truthRows). */
+  /**
+   * The lines of truth.csv after its header, when simulateDataset was asked to format them (truthRows); a
+   * running simulation fills them as its chunks finish.
+   */
   truthRows?: string[];
 }
 
@@ -45,6 +51,8 @@ export interface DatasetRequest {
   onProgress?: (done: number, total: number) => void;
   /** Name of the cohort file, for error messages. */
   file?: string;
+  /** Workers started earlier (see PendingSimulationPool); they take the place of `threads`. */
+  workers?: PendingSimulationPool;
   /**
    * Format the truth.csv row of every spectrum as its chunk arrives, while the workers simulate the next
    * ones (this thread is otherwise idle then), so that truthCsv only joins them. Same text.
@@ -52,7 +60,20 @@ export interface DatasetRequest {
   truthRows?: boolean;
 }
 
-export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
+/** A data set being simulated: its arrays (allocated, filled as the jobs finish) and when its spectra are final. */
+export interface DatasetRun {
+  ds: Dataset;
+  /** Resolves once the first `spectra` spectra are final (rejects if the simulation fails). */
+  ready(spectra: number): Promise<void>;
+  /** Resolves with the finished data set. */
+  done: Promise<Dataset>;
+}
+
+/**
+ * Starts simulating a data set; a writer can stream the spectra out while later ones are still being made
+ * (ready). simulateDataset is the same without the stream.
+ */
+export function startDataset(req: DatasetRequest): DatasetRun {
   const groups = [...(req.groups ?? Object.keys(req.cohort.groups))];
   const basis = basisOnProtocol(req.basis, req.cohort, req.file);
   // Validates the cohort against the basis in this thread, so errors surface before any worker starts.
@@ -60,10 +81,17 @@ export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
   const total = req.perGroup * groups.length;
   const P = gen.layout.size;
   const n = basis.points;
-  const params = new Float64Array(total * P);
-  const fids = new Float32Array(total * 2 * n);
-  const threads = (req.threads ?? 1) <= 1 ? 0 : (req.threads as number);
-  const pool = new SimulationPool({ cohort: req.cohort, basis, groups }, threads);
+  const threads = req.workers
+    ? req.workers.pool.threads
+    : (req.threads ?? 1) <= 1
+      ? 0
+      : (req.threads as number);
+  // The workers write their spectra straight into the data set's shared memory (no copies, no transfers).
+  const shared = (bytes: number) => (threads > 0 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const params = new Float64Array(shared(total * P * 8));
+  const fids = new Float32Array(shared(total * 2 * n * 4));
+  const setup = { cohort: req.cohort, basis, groups, output: { params, fids } };
+  const pool = req.workers ? req.workers.provide(setup) : new SimulationPool(setup, threads);
   const chunk = Math.max(1, req.chunk ?? 256);
   const ds: Dataset = {
     cohort: req.cohort,
@@ -80,28 +108,74 @@ export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
     count: total,
   };
   const rows = req.truthRows ? new Array<string>(total) : undefined;
+  ds.truthRows = rows;
+  const prefix = new FinishedPrefix(Math.ceil(total / chunk), (k) => Math.min(total, k * chunk));
   let done = 0;
-  try {
-    const jobs: Promise<void>[] = [];
-    for (let start = 0; start < total; start += chunk) {
-      const count = Math.min(chunk, total - start);
-      jobs.push(
-        pool.run({ kind: 'dataset', seed: req.seed, start, count, perGroup: req.perGroup }).then((r) => {
-          const c = r as DatasetChunk;
-          params.set(c.params, c.start * P);
-          fids.set(c.fids, c.start * 2 * n);
-          if (rows) for (let i = c.start; i < c.start + c.count; i++) rows[i] = truthRow(ds, i);
-          done += c.count;
-          req.onProgress?.(done, total);
-        }),
-      );
-    }
-    await Promise.all(jobs);
-  } finally {
-    await pool.close();
+  const jobs: Promise<void>[] = [];
+  for (let start = 0; start < total; start += chunk) {
+    const count = Math.min(chunk, total - start);
+    jobs.push(
+      pool.run({ kind: 'dataset', seed: req.seed, start, count, perGroup: req.perGroup }).then((r) => {
+        const c = r as DatasetChunk;
+        if (rows) for (let i = c.start; i < c.start + c.count; i++) rows[i] = truthRow(ds, i);
+        prefix.finish(start / chunk);
+        done += c.count;
+        req.onProgress?.(done, total);
+      }),
+    );
   }
-  if (rows) ds.truthRows = rows;
-  return ds;
+  const finished = Promise.all(jobs)
+    .then(() => ds)
+    .finally(() => pool.close());
+  finished.catch((err) => prefix.fail(err));
+  return { ds, ready: (spectra) => prefix.reached(spectra), done: finished };
+}
+
+/** Simulates a data set (see startDataset). */
+export async function simulateDataset(req: DatasetRequest): Promise<Dataset> {
+  return startDataset(req).done;
+}
+
+/**
+ * Which leading part of a sequence of chunks is finished, for chunks that finish in any order: reached(x)
+ * resolves once every chunk up to the one that ends at item x is finished.
+ */
+class FinishedPrefix {
+  private readonly finished: boolean[];
+  private count = 0;
+  private waiting: { items: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private error: unknown;
+
+  /** `chunks` chunks; `end(k)` is the number of items in the first k chunks. */
+  constructor(
+    chunks: number,
+    private readonly end: (chunks: number) => number,
+  ) {
+    this.finished = new Array<boolean>(chunks).fill(false);
+  }
+
+  finish(chunk: number): void {
+    this.finished[chunk] = true;
+    while (this.count < this.finished.length && this.finished[this.count]) this.count++;
+    const items = this.end(this.count);
+    this.waiting = this.waiting.filter((w) => {
+      if (w.items > items) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  fail(err: unknown): void {
+    this.error = err;
+    for (const w of this.waiting) w.reject(err);
+    this.waiting = [];
+  }
+
+  reached(items: number): Promise<void> {
+    if (this.error !== undefined) return Promise.reject(this.error);
+    if (items <= this.end(this.count)) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiting.push({ items, resolve, reject }));
+  }
 }
 
 /** Leading identification columns of truth.csv, before the parameter columns. */
@@ -114,12 +188,34 @@ export function truthCsv(ds: Dataset): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * truthCsv written to `path` while the data set is being simulated: each block of rows as soon as its spectra
+ * are final (file order), so that little is left to write at the end. The same bytes as truthCsv.
+ */
+export async function writeTruthCsv(path: string, run: DatasetRun, block = 2048): Promise<void> {
+  const { ds } = run;
+  async function* text(): AsyncGenerator<string> {
+    yield `${formatCsvRow([...TRUTH_ID_COLUMNS, ...ds.columns])}\n`;
+    for (let i = 0; i < ds.count; i += block) {
+      const end = Math.min(ds.count, i + block);
+      await run.ready(end);
+      const lines: string[] = [];
+      for (let j = i; j < end; j++) lines.push(ds.truthRows?.[j] ?? truthRow(ds, j));
+      yield `${lines.join('\n')}\n`;
+    }
+  }
+  try {
+    await pipeline(Readable.from(text()), createWriteStream(path));
+  } catch (err) {
+    throw new LivermrsError(`${path}: cannot write (${(err as Error).message})`, { cause: err });
+  }
+}
+
 function truthRow(ds: Dataset, i: number): string {
   const P = ds.columns.length;
   const g = Math.floor(i / ds.perGroup);
-  const r: (string | number)[] = [i, ds.groups[g], i - g * ds.perGroup, ds.seed];
-  for (let k = 0; k < P; k++) r.push(ds.params[i * P + k]);
-  return formatCsvRow(r);
+  const ids = formatCsvRow([i, ds.groups[g], i - g * ds.perGroup, ds.seed]);
+  return P === 0 ? ids : `${ids},${formatCsvNumbers(ds.params.subarray(i * P, (i + 1) * P))}`;
 }
 
 /** The data set as NIfTI-MRS data: one FID per DIM_DYN entry, simulation provenance in the JSON extension. */

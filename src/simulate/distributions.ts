@@ -13,8 +13,6 @@ export type DistributionSpec =
   | { dist: 'lognormal'; mu: number; sigma: number }
   | { dist: 'uniform'; min: number; max: number };
 
-export type DistributionFamily = DistributionSpec['dist'];
-
 /** A distribution ready to sample; `fromStandardNormal` maps a N(0,1) score through Φ then the quantile (copula). */
 export interface Distribution {
   readonly spec: DistributionSpec;

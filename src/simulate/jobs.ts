@@ -37,30 +37,53 @@ export interface BatchChunk {
 
 export type JobResult = DatasetChunk | BatchChunk;
 
+/**
+ * Where dataset jobs write: the parameter rows and FIDs of the whole data set, in shared memory
+ * (SharedArrayBuffer) when the jobs run on worker threads, so each worker fills its part in place and nothing
+ * is copied or transferred; a DatasetChunk is then a view of its part.
+ */
+export interface DatasetOutput {
+  params: Float64Array;
+  fids: Float32Array;
+}
+
 export interface BatchSetup {
   preprocess: PreprocessConfig;
   /** Parameter columns to return as targets. */
   targets: readonly string[];
 }
 
-/** Runs one job; the returned typed arrays are freshly allocated (they are transferred to the caller). */
-export function runJob(gen: SpectrumGenerator, job: Job, batch?: BatchSetup): JobResult {
+/**
+ * Runs one job. Dataset jobs write into `output` when given (and return views of it), else into fresh arrays;
+ * the other results are freshly allocated (they are transferred to the caller).
+ */
+export function runJob(
+  gen: SpectrumGenerator,
+  job: Job,
+  batch?: BatchSetup,
+  output?: DatasetOutput,
+): JobResult {
   const P = gen.layout.size;
   const n = gen.points;
   const row = new Float64Array(P);
   const fd = new Float64Array(2 * n);
   if (job.kind === 'dataset') {
-    const params = new Float64Array(job.count * P);
-    const fids = new Float32Array(job.count * 2 * n);
-    const td = new Float64Array(2 * n);
-    for (let c = 0; c < job.count; c++) {
-      const i = job.start + c;
+    const { start, count } = job;
+    const params = output
+      ? output.params.subarray(start * P, (start + count) * P)
+      : new Float64Array(count * P);
+    const fids = output
+      ? output.fids.subarray(start * 2 * n, (start + count) * 2 * n)
+      : new Float32Array(count * 2 * n);
+    for (let c = 0; c < count; c++) {
+      const i = start + c;
       const g = Math.floor(i / job.perGroup);
+      // The FID goes straight into its float32 place (the same rounding as a float64 copy set into it).
+      const td = fids.subarray(c * 2 * n, (c + 1) * 2 * n);
       gen.generate({ seed: job.seed, group: g, index: i - g * job.perGroup }, row, 0, { fd, td });
       params.set(row, c * P);
-      fids.set(td, c * 2 * n);
     }
-    return { kind: 'dataset', start: job.start, count: job.count, params, fids };
+    return { kind: 'dataset', start, count, params, fids };
   }
   if (!batch) throw new Error('runJob: a batch job needs a BatchSetup');
   const G = gen.groups.length;
@@ -86,8 +109,8 @@ export function runJob(gen: SpectrumGenerator, job: Job, batch?: BatchSetup): Jo
   return { kind: 'batch', start: job.start, count: job.count, inputs, targets, divisors, labels };
 }
 
-/** The typed-array buffers of a result, for a zero-copy transfer between threads. */
+/** The typed-array buffers of a result, for a zero-copy transfer between threads (shared memory stays). */
 export function transferList(r: JobResult): ArrayBuffer[] {
   const arrays = r.kind === 'dataset' ? [r.params, r.fids] : [r.inputs, r.targets, r.divisors, r.labels];
-  return arrays.map((a) => a.buffer as ArrayBuffer);
+  return arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }

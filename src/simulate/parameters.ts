@@ -28,8 +28,6 @@ export const NUISANCE_COLUMNS = [
   'baseline_amp',
 ] as const;
 
-export type NuisanceColumn = (typeof NUISANCE_COLUMNS)[number];
-
 export class ParameterLayout {
   readonly components: readonly string[];
   readonly baselineKnots: number;

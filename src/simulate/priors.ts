@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { type Cohort, type CohortGroup, cholesky } from './cohort-schema.js';
 import type { ComponentClass } from './cohort-sampler.js';
-import { type CsvTable, numericColumn } from './csv.js';
+import { type CsvTable, numericColumn } from '../io/csv.js';
 import type { DistributionSpec } from './distributions.js';
 import { normalQuantile } from './special.js';
 

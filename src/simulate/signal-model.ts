@@ -222,12 +222,12 @@ export class SignalModel {
     }
 
     if (td) {
-      // td = ifft(ifftshift(fd)); `acc` is free again and serves as the scratch buffer.
+      // td = ifft(ifftshift(fd)); `acc` is free again and serves as the scratch buffer (set() from a float32 fd
+      // converts each value as an assignment would).
       const h = n >> 1;
       const back = this.acc;
-      for (let i = 0; i < 2 * n; i++) spec[i] = fd[i];
-      back.set(spec.subarray(2 * h), 0);
-      back.set(spec.subarray(0, 2 * h), 2 * (n - h));
+      back.set(fd.subarray(2 * h, 2 * n), 0);
+      back.set(fd.subarray(0, 2 * h), 2 * (n - h));
       const y = this.inverse(back);
       for (let i = 0; i < 2 * n; i++) td[i] = y[i];
     }

@@ -3,6 +3,7 @@ import type { Rng } from '../core/random.js';
 import { attenuation } from '../fit/quantify.js';
 import { FAT_PEAKS, type FatComposition, LIVER_FAT, peakProtons } from '../fit/water-fat/fat-model.js';
 import { WATER_PPM } from '../fit/water-fat/referencing.js';
+import { LIVER_DEFAULTS } from '../core/acquisition.js';
 
 /**
  * Water-unsuppressed body spectra (liver, bone marrow, fatty tissue) with known truth, computed in the time
@@ -44,10 +45,10 @@ export interface WaterFatGrid {
 }
 
 export const WATER_FAT_GRID: WaterFatGrid = {
-  points: 1024,
-  dwellTime: 1 / 2000,
-  spectrometerFrequency: 127.76,
-  ppmReference: 4.65,
+  points: LIVER_DEFAULTS.points,
+  dwellTime: LIVER_DEFAULTS.dwellTime,
+  spectrometerFrequency: LIVER_DEFAULTS.spectrometerFrequency,
+  ppmReference: LIVER_DEFAULTS.ppmReference,
 };
 
 /** Signal fat fraction (percent) of the noise-free spectrum at echo time `te`: what a fit at one TE estimates. */

@@ -1,30 +1,16 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { BasisSet } from '../core/basis.js';
 import { LivermrsError } from '../core/errors.js';
+import { siblingModule, WorkerPool, type WorkerTask } from '../parallel/pool.js';
 import type { Cohort } from './cohort-schema.js';
 import { SpectrumGenerator } from './generator.js';
-import { type BatchSetup, type Job, type JobResult, runJob } from './jobs.js';
-
-/**
- * Starts a simulation worker. Running from the TypeScript sources (tests, development) the worker first
- * imports the .ts entry point through tsx's tsImport (tsx is a dev dependency; Node 20 cannot load .ts itself,
- * and `--import tsx` does not reach worker threads).
- */
-function startWorker(setup: PoolSetup): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./simulate-worker.js', import.meta.url), { workerData: setup });
-  const entry = new URL('./simulate-worker.ts', import.meta.url).href;
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href; // tsx/esm/api
-  const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
-  return new Worker(boot, { eval: true, workerData: setup });
-}
-
-/** Jobs a worker holds at once (the one it runs and the next). */
-const JOBS_PER_WORKER = 2;
+import {
+  type BatchSetup,
+  type DatasetOutput,
+  type Job,
+  type JobResult,
+  runJob,
+  transferList,
+} from './jobs.js';
 
 /** Everything a worker needs to build its generator (plain data: it is structured-cloned into each thread). */
 export interface PoolSetup {
@@ -32,96 +18,62 @@ export interface PoolSetup {
   basis: BasisSet;
   groups: readonly string[];
   batch?: BatchSetup;
+  /** Where dataset jobs write (shared memory for worker threads; see DatasetOutput). */
+  output?: DatasetOutput;
+}
+
+/** The simulation task of a worker thread: builds the generator once, then runs jobs as they come. */
+export function createTask(setup: PoolSetup): WorkerTask<Job, JobResult> {
+  const generator = new SpectrumGenerator(setup.cohort, setup.basis, { groups: setup.groups });
+  return { run: (job) => runJob(generator, job, setup.batch, setup.output), transfer: transferList };
 }
 
 /**
- * Runs simulation jobs on `threads` worker threads (0: in the calling thread). Jobs are handed out in
- * submission order, each to the worker with the fewest jobs, and a worker holds up to `JOBS_PER_WORKER` jobs:
+ * Runs simulation jobs on `threads` worker threads (0: in the calling thread). A worker holds up to two jobs:
  * when it finishes one, the next is already in its message queue, so it never waits for the main thread
  * (which may be busy, e.g. with a training step) to send more. Results arrive as transferred typed arrays.
  * Because every spectrum depends only on (seed, group, index), the results do not depend on the number of
  * threads.
  */
-export class SimulationPool {
-  readonly threads: number;
-  private readonly workers: Worker[] = [];
-  /** Jobs sent to each worker and not yet answered. */
-  private readonly load: number[] = [];
-  private readonly waiting: { id: number; job: Job }[] = [];
-  private readonly pending = new Map<
-    number,
-    { resolve: (r: JobResult) => void; reject: (e: Error) => void }
-  >();
-  private readonly local?: SpectrumGenerator;
-  private readonly setup: PoolSetup;
-  private nextId = 0;
-  private closed = false;
+export class SimulationPool extends WorkerPool<Job, JobResult> {
+  /** A promised setup starts the threads at once (they load their code meanwhile); jobs wait for it. */
+  constructor(setup: PoolSetup | Promise<PoolSetup>, threads: number) {
+    super({
+      task: siblingModule(import.meta.url, 'worker-pool'),
+      setup,
+      threads,
+      local: (s) => createTask(s as PoolSetup),
+      jobsPerWorker: 2,
+      name: 'simulation',
+    });
+  }
+}
 
-  constructor(setup: PoolSetup, threads: number) {
-    this.setup = setup;
-    this.threads = Math.max(0, Math.floor(threads));
-    if (this.threads === 0) {
-      this.local = new SpectrumGenerator(setup.cohort, setup.basis, { groups: setup.groups });
-      return;
-    }
-    for (let t = 0; t < this.threads; t++) {
-      const w = startWorker(setup);
-      w.on('message', (msg: { id: number; result?: JobResult; error?: string }) => this.onMessage(t, msg));
-      w.on('error', (err) => this.failAll(err));
-      w.unref();
-      this.workers.push(w);
-      this.load.push(0);
-    }
+/**
+ * Simulation workers started before their setup (the cohort's basis) is ready: the threads load their code
+ * while the calling thread simulates the basis. provide() hands them the setup; close() stops them unused.
+ */
+export class PendingSimulationPool {
+  readonly pool: SimulationPool;
+  private provideSetup: (setup: PoolSetup) => void = () => {};
+  private failSetup: (err: Error) => void = () => {};
+
+  constructor(threads: number) {
+    const setup = new Promise<PoolSetup>((resolve, reject) => {
+      this.provideSetup = resolve;
+      this.failSetup = reject;
+    });
+    setup.catch(() => {});
+    this.pool = new SimulationPool(setup, threads);
   }
 
-  /** Runs a job; resolves with its result. */
-  run(job: Job): Promise<JobResult> {
-    if (this.closed) return Promise.reject(new LivermrsError('simulation pool is closed'));
-    if (this.local) {
-      try {
-        return Promise.resolve(runJob(this.local, job, this.setup.batch));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
-    const id = this.nextId++;
-    const p = new Promise<JobResult>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.waiting.push({ id, job });
-    this.dispatch();
-    return p;
+  provide(setup: PoolSetup): SimulationPool {
+    this.provideSetup(setup);
+    return this.pool;
   }
 
-  /** Stops the workers; pending jobs are rejected. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.failAll(new LivermrsError('simulation pool closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-
-  private dispatch(): void {
-    while (this.waiting.length > 0) {
-      let t = 0;
-      for (let u = 1; u < this.workers.length; u++) if (this.load[u] < this.load[t]) t = u;
-      if (this.load[t] >= JOBS_PER_WORKER) return;
-      if (this.load[t]++ === 0) this.workers[t].ref();
-      this.workers[t].postMessage(this.waiting.shift()!);
-    }
-  }
-
-  private onMessage(t: number, msg: { id: number; result?: JobResult; error?: string }): void {
-    const p = this.pending.get(msg.id);
-    this.pending.delete(msg.id);
-    if (--this.load[t] === 0) this.workers[t].unref();
-    this.dispatch();
-    if (!p) return;
-    if (msg.error !== undefined) p.reject(new LivermrsError(`simulation worker: ${msg.error}`));
-    else p.resolve(msg.result!);
-  }
-
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-    this.waiting.length = 0;
+  close(): Promise<void> {
+    this.failSetup(new LivermrsError('simulation workers not used'));
+    return this.pool.close();
   }
 }

@@ -1,4 +1,5 @@
 import { Matrix, solve } from 'ml-matrix';
+import { dot, gramRows } from '../linalg/index.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { LIVER_FIT_OPTIONS } from '../fit/liver.js';
 
@@ -198,36 +199,29 @@ function waterLine(r: FitResult, ctx: NuisanceContext): Record<string, number> {
 
 export const BROAD_WATER_HZ = 100;
 
-/** Complex α minimising ‖y − Σ_j α_j x_j‖² (normal equations, solved as a real system). */
+/** Complex α minimising ‖y − Σ_j α_j x_j‖² (normal equations, solved as a real system by SVD). */
 function complexLeastSquares(x: Float64Array[], y: Float64Array): [number, number][] {
   const m = x.length;
-  const n = y.length / 2;
-  // Real form: columns [Re x_j, Im x_j] for α_j.re and [−Im x_j, Re x_j] for α_j.im over rows (re, im).
-  const cols: Float64Array[] = [];
-  for (const xj of x) {
-    const a = new Float64Array(2 * n);
-    const b = new Float64Array(2 * n);
-    for (let k = 0; k < n; k++) {
-      a[2 * k] = xj[2 * k];
-      a[2 * k + 1] = xj[2 * k + 1];
-      b[2 * k] = -xj[2 * k + 1];
-      b[2 * k + 1] = xj[2 * k];
-    }
-    cols.push(a, b);
-  }
+  const len = y.length;
   const p = 2 * m;
-  const g = new Matrix(p, p);
+  // Real form: rows [Re x_j, Im x_j] for α_j.re and [−Im x_j, Re x_j] for α_j.im over samples (re, im).
+  const cols = new Float64Array(p * len);
+  x.forEach((xj, j) => {
+    const a = 2 * j * len;
+    const b = a + len;
+    for (let k = 0; k < len; k += 2) {
+      cols[a + k] = xj[k];
+      cols[a + k + 1] = xj[k + 1];
+      cols[b + k] = -xj[k + 1];
+      cols[b + k + 1] = xj[k];
+    }
+  });
+  const gram = new Float64Array(p * p);
+  gramRows(cols, p, len, gram);
+  const g = Matrix.from1DArray(p, p, gram);
   const rhs = new Matrix(p, 1);
   for (let i = 0; i < p; i++) {
-    let s = 0;
-    for (let k = 0; k < 2 * n; k++) s += cols[i][k] * y[k];
-    rhs.set(i, 0, s);
-    for (let j = 0; j <= i; j++) {
-      let t = 0;
-      for (let k = 0; k < 2 * n; k++) t += cols[i][k] * cols[j][k];
-      g.set(i, j, t);
-      g.set(j, i, t);
-    }
+    rhs.set(i, 0, dot(cols.subarray(i * len, (i + 1) * len), y));
     g.set(i, i, g.get(i, i) * (1 + 1e-12) + 1e-300);
   }
   const sol = solve(g, rhs, true).to1DArray();

@@ -1,9 +1,8 @@
-import type { Worker } from 'node:worker_threads';
 import type { BasisSet } from '../core/basis.js';
 import { LivermrsError } from '../core/errors.js';
 import { type DataHeader, type FitOptions, Fitter } from '../fit/fit.js';
+import { siblingModule, WorkerPool, type WorkerTask } from '../parallel/pool.js';
 import { type NuisanceContext, type SpectrumFit, spectrumFit } from './fit-features.js';
-import { startModuleWorker } from './worker-start.js';
 
 /**
  * NLLS fits of many FIDs of one geometry on worker threads (one prepared Fitter per thread): the prior
@@ -29,6 +28,18 @@ export function fitBlock(setup: FitSetup): (fids: Float64Array, count: number) =
     }
     return out;
   };
+}
+
+/** A block of FIDs for one worker: `count` FIDs one after the other. */
+interface FitBlockJob {
+  fids: Float64Array;
+  count: number;
+}
+
+/** The task of an NLLS worker thread: prepares one Fitter, then fits the blocks of FIDs it is sent. */
+export function createTask(setup: FitSetup): WorkerTask<FitBlockJob, SpectrumFit[]> {
+  const run = fitBlock(setup);
+  return { run: (job) => run(job.fids, job.count) };
 }
 
 export interface FitManyOptions {
@@ -62,39 +73,38 @@ export async function fitMany(
     }
     return results;
   }
-  const workers: Worker[] = [];
-  let next = 0;
+  const pool = new WorkerPool<FitBlockJob, SpectrumFit[]>({
+    task: siblingModule(import.meta.url, 'fit-pool'),
+    setup,
+    threads: Math.min(o.threads, Math.ceil(count / chunk)),
+    name: 'NLLS',
+  });
   let done = 0;
+  let onAbort: (() => void) | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const feed = (w: Worker) => {
-        if (o.signal?.aborted) return reject(new LivermrsError('fitting interrupted'));
-        if (next >= count) return;
-        const start = next;
-        const c = Math.min(chunk, count - start);
-        next += c;
-        w.postMessage({ id: start, fids: fids.slice(2 * n * start, 2 * n * (start + c)), count: c });
-      };
-      const threads = Math.min(o.threads, Math.ceil(count / chunk));
-      for (let t = 0; t < threads; t++) {
-        const w = startModuleWorker(import.meta.url, 'fit-worker', setup);
-        workers.push(w);
-        w.on('error', reject);
-        w.on('message', (msg: { id: number; fits?: SpectrumFit[]; error?: string }) => {
-          if (msg.error !== undefined) return reject(new LivermrsError(`NLLS worker: ${msg.error}`));
-          msg.fits?.forEach((f, j) => {
-            results[msg.id + j] = f;
-          });
-          done += msg.fits?.length ?? 0;
-          o.onProgress?.(done, count);
-          if (done >= count) resolve();
-          else feed(w);
-        });
-        feed(w);
-      }
+    const interrupted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new LivermrsError('fitting interrupted'));
+      if (o.signal?.aborted) onAbort();
+      else o.signal?.addEventListener('abort', onAbort, { once: true });
     });
+    const blocks: Promise<void>[] = [];
+    for (let start = 0; start < count; start += chunk) {
+      const c = Math.min(chunk, count - start);
+      const block = fids.slice(2 * n * start, 2 * n * (start + c));
+      blocks.push(
+        pool.run({ fids: block, count: c }, [block.buffer]).then((fits) => {
+          fits.forEach((f, j) => {
+            results[start + j] = f;
+          });
+          done += fits.length;
+          o.onProgress?.(done, count);
+        }),
+      );
+    }
+    await Promise.race([Promise.all(blocks), interrupted]);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    if (onAbort) o.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
   }
   return results;
 }

@@ -1,4 +1,5 @@
 import { Matrix, solve } from 'ml-matrix';
+import { dot } from '../linalg/index.js';
 
 /**
  * L2-penalised logistic regression by iteratively reweighted least squares (Newton's method on the penalised
@@ -85,10 +86,4 @@ export function fitLogisticCv(
 
 function sigmoid(t: number): number {
   return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
-}
-
-function dot(a: number[], b: number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }

@@ -1,12 +1,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { LIVER_WATER_CONTENT, PURE_WATER_MMOL_PER_KG, attenuation } from '../fit/quantify.js';
+import {
+  attenuation,
+  LIVER_RELAXATION_3T,
+  LIVER_WATER_CONTENT,
+  PURE_WATER_MMOL_PER_KG,
+} from '../fit/quantify.js';
 import { fitWaterReference } from '../fit/water-reference.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
-import { parseCsv } from '../simulate/csv.js';
+import { parseCsv } from '../io/csv.js';
 import { readSingleFid } from '../networks/read-spectrum.js';
 import type { Patient, StudyDesign } from './virtual-study.js';
+import { LIVER_DEFAULTS, toMs } from '../core/acquisition.js';
 
 /**
  * `livermrs study --manifest FILE`: the study protocol on real spectra. The manifest is a CSV with columns
@@ -153,10 +159,14 @@ export function loadManifestPatients(m: Manifest, template: Cohort): ManifestPat
   if (m.entries[0].water) {
     fids.forEach((f, i) => {
       const w = fitWaterReference(readSingleFid(m.entries[i].water as string));
-      const te = f.echoTime ?? 0.03;
-      const tr = f.repetitionTime ?? 1.5;
+      const te = f.echoTime ?? LIVER_DEFAULTS.echoTime;
+      const tr = f.repetitionTime ?? LIVER_DEFAULTS.repetitionTime;
       const scale =
-        (2 * PURE_WATER_MMOL_PER_KG * LIVER_WATER_CONTENT * attenuation(te, tr, 0.809, 0.034)) / w.area;
+        (2 *
+          PURE_WATER_MMOL_PER_KG *
+          LIVER_WATER_CONTENT *
+          attenuation(te, tr, LIVER_RELAXATION_3T.waterT1, LIVER_RELAXATION_3T.waterT2)) /
+        w.area;
       for (let j = 0; j < f.data.length; j++) f.data[j] *= scale;
     });
     notes.push('each spectrum scaled to its water reference (liver water 0.71 g/g, water T1/T2 809/34 ms)');
@@ -174,7 +184,9 @@ export function loadManifestPatients(m: Manifest, template: Cohort): ManifestPat
     ...(ref.echoTime !== undefined ? { echoTime: ref.echoTime * 1000 } : {}),
   };
   if (ref.echoTime === undefined) {
-    notes.push(`the files do not state the echo time: assumed ${template.protocol.echoTime ?? 30} ms`);
+    notes.push(
+      `the files do not state the echo time: assumed ${template.protocol.echoTime ?? toMs(LIVER_DEFAULTS.echoTime)} ms`,
+    );
   }
   const patients: Patient[] = [];
   m.groups.forEach((g, label) => {

@@ -1,4 +1,4 @@
-import { formatCsv, roundedCell } from '../simulate/csv.js';
+import { formatCsv, roundedCell } from '../io/csv.js';
 import type { QuantComparison } from './quant-comparison.js';
 import { paperCounts, type StudySummary, summariseStudy } from './study-summary.js';
 import { ARMS, type RepeatResult, type StudySettings } from './virtual-study.js';

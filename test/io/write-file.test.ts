@@ -10,9 +10,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'livermrs-write-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** 40 FIDs of 256 points along DIM_DYN, single precision, with an extension as simulate writes it. */
-function dataset(): MrsData32 {
-  const points = 256;
-  const n = 40;
+function dataset(points = 256, n = 40): MrsData32 {
   const data = new Float32Array(2 * points * n);
   for (let i = 0; i < data.length; i++)
     data[i] = Math.fround(Math.sin(0.37 * i) * Math.exp(-(i % 512) / 200));
@@ -67,5 +65,34 @@ describe('writeNiftiMrsFile (single precision, zlib off the main thread)', () =>
     await expect(writeNiftiMrsFile(join(tmp, 'd.nii'), bad, { gzip: false })).rejects.toThrow(/non-finite/);
     const short = { ...dataset(), dims: [{ tag: 'DIM_DYN' as const, size: 41 }] };
     await expect(writeNiftiMrsFile(join(tmp, 'e.nii'), short, { gzip: false })).rejects.toThrow(/samples/);
+  });
+
+  it('streams samples still being made: each piece waits until its FIDs are ready (simulate)', async () => {
+    // 600 FIDs of 1024 points: 4.9 MB of samples, more than one 4 MB piece.
+    const whole = dataset(1024, 600);
+    const want = encodeNiftiMrs(
+      { ...whole, data: Float64Array.from(whole.data) },
+      { gzip: false, dataType: 'complex64' },
+    );
+    const filling = { ...whole, data: new Float32Array(whole.data.length) };
+    const asked: number[] = [];
+    let made = 0;
+    const ready = async (fids: number) => {
+      asked.push(fids);
+      await new Promise((r) => setTimeout(r, 5));
+      const upTo = Math.min(600, fids + 37); // a producer a little ahead, in chunks
+      filling.data.set(whole.data.subarray(2 * 1024 * made, 2 * 1024 * upTo), 2 * 1024 * made);
+      made = upTo;
+    };
+    const file = join(tmp, 'f.nii');
+    await writeNiftiMrsFile(file, filling, { gzip: false, ready });
+    expect(new Uint8Array(readFileSync(file))).toEqual(want);
+    expect(asked).toEqual([512, 600]);
+    // A bad sample in the second piece is named by its place in the whole data.
+    const bad = dataset(1024, 600);
+    bad.data[1_100_001] = Number.POSITIVE_INFINITY;
+    await expect(writeNiftiMrsFile(join(tmp, 'g.nii'), bad, { gzip: true })).rejects.toThrow(
+      'non-finite sample at complex index 550000',
+    );
   });
 });

@@ -4,7 +4,7 @@
  * FID is sampled point by point. The engine under test uses y pulses, M-blocks, composite spins and line lists;
  * agreement between the two checks all of those.
  */
-import { symmetricEigen } from '../../src/physics/eigen.js';
+import { symmetricEigen } from '../../src/linalg/index.js';
 
 export interface DenseSpin {
   ppm: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { symmetricEigen } from '../../src/physics/eigen.js';
+import { symmetricEigen } from '../../src/linalg/index.js';
 import {
   type Molecule,
   pressSequence,

@@ -5,7 +5,7 @@ import { decodeNiftiMrs, encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs
 import { alignTransients, spectralRegistration } from '../../src/preproc/align.js';
 import { type AverageReport, averageTransients } from '../../src/preproc/average.js';
 import { combineCoils } from '../../src/preproc/combine.js';
-import { eigenvaluesComplex, solveComplex } from '../../src/preproc/complex-linalg.js';
+import { eigenvaluesComplex, solveComplex } from '../../src/linalg/index.js';
 import { eddyCurrentCorrect } from '../../src/preproc/ecc.js';
 import { hlsvd, removeResidualWater } from '../../src/preproc/hlsvd.js';
 import { estimatePhase, zeroOrderPhase } from '../../src/preproc/phase.js';

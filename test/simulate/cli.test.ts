@@ -9,7 +9,7 @@ import { reportError } from '../../src/cli/program.js';
 import { readLcmBasis, writeLcmBasis } from '../../src/io/lcmodel/basis.js';
 import { decodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
 import { parseCohort } from '../../src/simulate/cohort-schema.js';
-import { parseCsv } from '../../src/simulate/csv.js';
+import { parseCsv } from '../../src/io/csv.js';
 import { resynthesize } from '../../src/simulate/dataset.js';
 import { COHORTS, expectFloatPrecision } from './helpers.js';
 import { defaultLiverBasis } from '../../src/physics/index.js';

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/simulate/csv.js';
-import { resynthesize, simulateDataset, truthCsv } from '../../src/simulate/dataset.js';
+import { parseCsv } from '../../src/io/csv.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
+import { writeNiftiMrsFile } from '../../src/io/nifti-mrs/write-file.js';
+import {
+  datasetToMrs,
+  datasetToMrs32,
+  resynthesize,
+  simulateDataset,
+  startDataset,
+  truthCsv,
+  writeTruthCsv,
+} from '../../src/simulate/dataset.js';
 import { cropBins, defaultPreprocess, preprocessFid } from '../../src/simulate/preprocess.js';
 import { trainingBatches } from '../../src/simulate/stream.js';
 import { builtinCohort, expectFloatPrecision, maxAbs } from './helpers.js';
@@ -30,6 +43,34 @@ describe('simulated data sets', () => {
     // and a spectrum does not depend on how many spectra are drawn or which groups are included
     const hccOnly = await simulateDataset({ cohort, basis, groups: ['LC-HCC'], perGroup: 5, seed: 7 });
     expect(hccOnly.fids.subarray(0, 2048)).toEqual(one.fids.subarray(40 * 2048, 41 * 2048));
+  });
+
+  it('stream truth.csv and the NIfTI-MRS file while they are simulated: the bytes written afterwards', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'livermrs-stream-'));
+    try {
+      const run = startDataset({
+        cohort,
+        basis,
+        perGroup: 30,
+        seed: 3,
+        threads: 2,
+        chunk: 5,
+        truthRows: true,
+      });
+      const mrs = datasetToMrs32(run.ds);
+      const nifti = writeNiftiMrsFile(join(dir, 'spectra.nii'), mrs, { gzip: false, ready: run.ready });
+      const truth = writeTruthCsv(join(dir, 'truth.csv'), run, 7);
+      const ds = await run.done;
+      await Promise.all([nifti, truth]);
+      expect(readFileSync(join(dir, 'truth.csv'), 'utf8')).toBe(truthCsv(ds));
+      const after = encodeNiftiMrs(
+        { ...datasetToMrs(ds), extension: mrs.extension },
+        { gzip: false, dataType: 'complex64' },
+      );
+      expect(new Uint8Array(readFileSync(join(dir, 'spectra.nii')))).toEqual(after);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('can be re-synthesised from truth.csv rows to float precision', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import { formatCohort, parseCohort } from '../../src/simulate/cohort-schema.js';
-import { type CsvTable, formatCsv, parseCsv } from '../../src/simulate/csv.js';
+import { type CsvTable, formatCsv, parseCsv } from '../../src/io/csv.js';
 import { componentClassifier, SpectrumGenerator } from '../../src/simulate/generator.js';
 import { estimatePriors } from '../../src/simulate/priors.js';
 import { builtinCohort } from './helpers.js';

@@ -16,7 +16,7 @@ import { LIVER_WATER_CONTENT, PURE_WATER_MMOL_PER_KG, attenuation } from '../../
 import { loadNetwork } from '../../src/nn/engine.js';
 import { loadCohort, loadCohortBasis } from '../../src/simulate/cohort-files.js';
 import { parseCohort } from '../../src/simulate/cohort-schema.js';
-import { parseCsv } from '../../src/simulate/csv.js';
+import { parseCsv } from '../../src/io/csv.js';
 import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { ARCHITECTURES } from '../../src/networks/architectures.js';
 import { cohortGrid, cohortProtocol, combineCohorts } from '../../src/networks/cohorts.js';

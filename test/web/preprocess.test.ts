@@ -6,6 +6,7 @@ import { classProbability, componentGroup, quantificationRows } from '../../src/
 import { parseModelMetadata } from '../../src/networks/contract.js';
 import { interpolateSpectrum, networkInput, windowGrid } from '../../src/networks/input.js';
 import { autoPhase0, spectrumOf } from '../../src/spectra/display.js';
+import { analysableFids } from '../../src/preproc/analysable.js';
 import { combineFids } from '../../src/web/preprocess.js';
 import { testModels } from './models.js';
 
@@ -103,6 +104,23 @@ describe('network input', () => {
     const other = combineFids(fromFids([a, b], 'DIM_EDIT'));
     expect(other.fid.data[0]).toBeCloseTo(2 * a.data[0], 12);
     expect(other.notes[0]).toBe('2 FIDs averaged (DIM_EDIT 2)');
+  });
+
+  it('runs the command line’s chain: the same FID as analysableFids, outliers rejected alike', () => {
+    const transients = [0, 0.01, -0.02, 0.015, 0.4].map((d, k) => {
+      const f = singlet(2 + d, 0.1 * k);
+      // The last transient is far off (a breath-hold that slipped): rejected as an outlier by both.
+      return k === 4 ? { ...f, data: f.data.map((v) => 5 * v) } : f;
+    });
+    const mrs = fromFids(transients, 'DIM_DYN');
+    const browser = combineFids(mrs);
+    const [cli] = analysableFids(mrs);
+    expect(Array.from(browser.fid.data)).toEqual(Array.from(cli.data));
+    const steps = (f: Fid) =>
+      ((f.meta?.processing ?? []) as Record<string, unknown>[]).map(({ Time: _t, ...step }) => step);
+    expect(steps(cli).length).toBeGreaterThan(0);
+    expect(steps(browser.fid)).toEqual(steps(cli));
+    expect(browser.notes[0]).toMatch(/^5 transients aligned and averaged \([12] outliers rejected\)$/);
   });
 });
 

@@ -5,8 +5,9 @@ import { UsageError } from '../../core/errors.js';
 import { DEFAULT_PPM_REFERENCE, fieldToFrequencyMHz } from '../../core/fid.js';
 import { withOutputDir } from '../../io/atomic.js';
 import type { SpinSystemLibrary } from '../../physics/index.js';
-import { checkProtocol, DEFAULT_PROTOCOL, type Protocol } from '../../physics/protocol.js';
+import { checkProtocol, type Protocol } from '../../physics/protocol.js';
 import { parseList, parseNumber, printJson } from '../options.js';
+import { LIVER_DEFAULTS, toMs } from '../../core/acquisition.js';
 
 interface BasisOptions {
   field?: number;
@@ -48,18 +49,18 @@ export function register(program: Command): void {
     )
     .option(
       '--frequency <MHz>',
-      `1H spectrometer frequency in MHz (default ${DEFAULT_PROTOCOL.spectrometerFrequency})`,
+      `1H spectrometer frequency in MHz (default ${LIVER_DEFAULTS.spectrometerFrequency})`,
       parseNumber('--frequency', { min: 1, max: 1500 }),
     )
     .option(
       '--sequence <name>',
       'press, steam, slaser (semi-LASER: 90 and two pairs of refocusing pulses) or fid (pulse-acquire)',
       parseSequence,
-      'press',
+      LIVER_DEFAULTS.sequence,
     )
     .option(
       '--te <ms>',
-      'echo time in ms (default 30 for press, steam and slaser)',
+      `echo time in ms (default ${toMs(LIVER_DEFAULTS.echoTime)} for press, steam and slaser)`,
       parseNumber('--te', { min: 0, max: 2000 }),
     )
     .option(
@@ -72,13 +73,22 @@ export function register(program: Command): void {
       'PRESS second echo time in ms (default TE/2)',
       parseNumber('--te2', { min: 0, max: 2000 }),
     )
-    .option('--tm <ms>', 'STEAM mixing time in ms (default 10)', parseNumber('--tm', { min: 0, max: 5000 }))
-    .option('--sw <Hz>', 'spectral width in Hz', parseNumber('--sw', { min: 100, max: 1e6 }), 2000)
+    .option(
+      '--tm <ms>',
+      `STEAM mixing time in ms (default ${toMs(LIVER_DEFAULTS.mixingTime)})`,
+      parseNumber('--tm', { min: 0, max: 5000 }),
+    )
+    .option(
+      '--sw <Hz>',
+      'spectral width in Hz',
+      parseNumber('--sw', { min: 100, max: 1e6 }),
+      LIVER_DEFAULTS.spectralWidth,
+    )
     .option(
       '--points <n>',
       'complex points per FID',
       parseNumber('--points', { min: 16, max: 1 << 20, integer: true }),
-      1024,
+      LIVER_DEFAULTS.points,
     )
     .option(
       '--ppm-reference <ppm>',
@@ -182,7 +192,7 @@ export function protocolFromOptions(o: BasisOptions): Protocol {
   const mhz =
     o.field !== undefined
       ? fieldToFrequencyMHz(o.field)
-      : (o.frequency ?? DEFAULT_PROTOCOL.spectrometerFrequency);
+      : (o.frequency ?? LIVER_DEFAULTS.spectrometerFrequency);
   const ms = (v: number | undefined) => (v === undefined ? undefined : v / 1000);
   const base = {
     spectrometerFrequency: mhz,
@@ -211,12 +221,17 @@ export function protocolFromOptions(o: BasisOptions): Protocol {
       break;
     case 'steam':
       only(['te1', 'te2'], 'press');
-      protocol = { ...base, sequence: 'steam', te: ms(o.te ?? 30), tm: ms(o.tm ?? 10) };
+      protocol = {
+        ...base,
+        sequence: 'steam',
+        te: o.te !== undefined ? ms(o.te) : LIVER_DEFAULTS.echoTime,
+        tm: o.tm !== undefined ? ms(o.tm) : LIVER_DEFAULTS.mixingTime,
+      };
       break;
     default: {
       only(['tm'], 'steam');
       let te = o.te;
-      if (te === undefined && o.te1 === undefined && o.te2 === undefined) te = 30;
+      if (te === undefined && o.te1 === undefined && o.te2 === undefined) te = toMs(LIVER_DEFAULTS.echoTime);
       if (
         o.te1 !== undefined &&
         o.te2 !== undefined &&

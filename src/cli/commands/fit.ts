@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { parseSequenceKind } from '../../core/acquisition.js';
 import { LivermrsError, UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
-import type { FitJob, FitJobOptions, FitJobOutput, Preset } from '../fit-job.js';
+import type { FitJob, FitJobFailure, FitJobOptions, FitJobOutput, Preset } from '../fit-job.js';
 import { parseNumber, parseRange } from '../options.js';
 import { outputStems } from '../output-names.js';
 
@@ -201,7 +200,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
   // The fitter, readers and report code load here, not at start-up (batch mode runs them in workers).
   const { runFitJob, toJson } = await import('../fit-job.js');
   const names = outputStems(files);
-  const results: (FitJobOutput | { file: string; error: string; code: number })[] = [];
+  const results: (FitJobOutput | FitJobFailure)[] = [];
   if (jobs.length === 1) {
     results.push(await runFitJob(jobs[0]));
   } else {
@@ -224,7 +223,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
   } else {
     for (const r of ok) process.stderr.write(`fit: ${r.file}: ${cliSummary(r.summary)}\n`);
   }
-  const failed = results.filter((r): r is { file: string; error: string; code: number } => 'error' in r);
+  const failed = results.filter((r): r is FitJobFailure => 'error' in r);
   if (failed.length > 0) {
     for (const f of failed.slice(0, -1)) process.stderr.write(`livermrs: ${f.error}\n`);
     const last = failed[failed.length - 1];
@@ -265,45 +264,18 @@ function waterFor(file: string, water: string | undefined): string | undefined {
   return undefined;
 }
 
-async function runBatch(
-  jobs: FitJob[],
-  threads: number,
-): Promise<(FitJobOutput | { file: string; error: string; code: number })[]> {
-  const results: (FitJobOutput | { file: string; error: string; code: number })[] = new Array(jobs.length);
-  const url = new URL('../fit-worker.js', import.meta.url);
-  let next = 0;
-  let done = 0;
-  await new Promise<void>((resolve, reject) => {
-    const workers: Worker[] = [];
-    const finish = () => {
-      for (const w of workers) void w.terminate();
-      resolve();
-    };
-    const feed = (w: Worker) => {
-      if (next >= jobs.length) return;
-      const id = next++;
-      w.postMessage({ id, job: jobs[id] });
-    };
-    for (let t = 0; t < Math.max(1, Math.min(threads, jobs.length)); t++) {
-      const w = new Worker(url);
-      workers.push(w);
-      w.on(
-        'message',
-        (m: { id: number; ok: boolean; out?: FitJobOutput; message?: string; code?: number }) => {
-          results[m.id] = m.ok
-            ? (m.out as FitJobOutput)
-            : { file: jobs[m.id].file, error: m.message ?? 'failed', code: m.code ?? 1 };
-          done++;
-          if (done === jobs.length) finish();
-          else feed(w);
-        },
-      );
-      w.on('error', (err) => {
-        for (const x of workers) void x.terminate();
-        reject(err);
-      });
-      feed(w);
-    }
+/** Fits the jobs on worker threads, one job per thread at a time; results in job order. */
+async function runBatch(jobs: FitJob[], threads: number): Promise<(FitJobOutput | FitJobFailure)[]> {
+  const { siblingModule, WorkerPool } = await import('../../parallel/pool.js');
+  const pool = new WorkerPool<FitJob, FitJobOutput | FitJobFailure>({
+    task: siblingModule(import.meta.url, '../fit-job'),
+    setup: undefined,
+    threads: Math.max(1, Math.min(threads, jobs.length)),
+    name: 'fit',
   });
-  return results;
+  try {
+    return await Promise.all(jobs.map((job) => pool.run(job)));
+  } finally {
+    await pool.close();
+  }
 }

@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .action(async (opts: PriorsOptions) => {
       // The cohort schema, CSV parser and estimator load here, not at start-up.
       const { formatCohort, parseCohort } = await import('../../simulate/cohort-schema.js');
-      const { parseCsv } = await import('../../simulate/csv.js');
+      const { parseCsv } = await import('../../io/csv.js');
       const { componentClassifier } = await import('../../simulate/generator.js');
       const { estimatePriors } = await import('../../simulate/priors.js');
       const { csv, dir } = locateFits(opts.fits);

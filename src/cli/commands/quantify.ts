@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withOutputDir } from '../../io/atomic.js';
+import { LIVER_DEFAULTS, toMs } from '../../core/acquisition.js';
 import type { ReadMrsOptions } from '../../io/read.js';
 import type { NetworkReportOptions } from '../../report/from-network.js';
 import { parseNumber, printJson } from '../options.js';
@@ -24,7 +25,11 @@ export function register(program: Command): void {
     .argument('<files...>', 'spectra (NIfTI-MRS, Siemens, Philips, GE, jMRUI, LCModel .RAW)');
   modelInputOptions(cmd, 'qcnn')
     .option('--water <file>', 'unsuppressed water reference (one file: applies to every spectrum)')
-    .option('--tr <ms>', 'repetition time (water scaling; default 1500)', parseNumber('--tr', { min: 0 }))
+    .option(
+      '--tr <ms>',
+      `repetition time (water scaling; default ${toMs(LIVER_DEFAULTS.repetitionTime)})`,
+      parseNumber('--tr', { min: 0 }),
+    )
     .option(
       '--out <dir>',
       'write results.json, concentrations.csv and report.html (+ figures/*.svg|png) per file into DIR/<name>/',

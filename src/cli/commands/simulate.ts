@@ -93,85 +93,105 @@ export function register(program: Command): void {
       if (!opts.cohort) throw new UsageError('simulate: give --cohort (or --water-fat)');
       const cohort = opts.cohort;
       if (opts.group && opts.groups) throw new UsageError('--group and --groups: give one of them');
-      // The simulator, cohort schema and NIfTI writer load here, not at start-up (the progress bar if shown).
-      const { writeNiftiMrsFile } = await import('../../io/nifti-mrs/write-file.js');
-      const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
-      const { formatCohort } = await import('../../simulate/cohort-schema.js');
-      const { datasetToMrs32, simulateDataset, truthCsv } = await import('../../simulate/dataset.js');
-      const loaded = loadCohort(cohort);
-      const all = Object.keys(loaded.cohort.groups);
-      const wanted = opts.group
-        ? [opts.group]
-        : !opts.groups || opts.groups === 'all'
-          ? all
-          : parseList(opts.groups);
-      for (const g of wanted) {
-        if (!all.includes(g))
-          throw new UsageError(
-            `--group: '${g}' is not a group of ${loaded.file} (groups: ${all.join(', ')})`,
+      // The worker threads start first and load their code while this thread reads the cohort and simulates
+      // its basis; they get their setup when startDataset begins.
+      const { PendingSimulationPool } = await import('../../simulate/worker-pool.js');
+      const workers = opts.threads > 1 ? new PendingSimulationPool(opts.threads) : undefined;
+      let started = false;
+      try {
+        // The simulator, cohort schema and NIfTI writer load here, not at start-up (the progress bar if shown).
+        const { writeNiftiMrsFile } = await import('../../io/nifti-mrs/write-file.js');
+        const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
+        const { formatCohort } = await import('../../simulate/cohort-schema.js');
+        const { datasetToMrs32, startDataset, writeTruthCsv } = await import('../../simulate/dataset.js');
+        const loaded = loadCohort(cohort);
+        const all = Object.keys(loaded.cohort.groups);
+        const wanted = opts.group
+          ? [opts.group]
+          : !opts.groups || opts.groups === 'all'
+            ? all
+            : parseList(opts.groups);
+        for (const g of wanted) {
+          if (!all.includes(g))
+            throw new UsageError(
+              `--group: '${g}' is not a group of ${loaded.file} (groups: ${all.join(', ')})`,
+            );
+        }
+        const basis = loadCohortBasis(loaded, opts.basis);
+        const total = opts.n * wanted.length;
+        const bar =
+          opts.progress && process.stderr.isTTY && !opts.json
+            ? new (await import('cli-progress')).SingleBar({
+                format: 'simulate [{bar}] {value}/{total} spectra {eta_formatted}',
+                stream: process.stderr,
+              })
+            : undefined;
+        bar?.start(total, 0);
+        const spectra = opts.gzip ? 'spectra.nii.gz' : 'spectra.nii';
+        const summary = {
+          out: opts.out,
+          cohort: loaded.cohort.name,
+          groups: wanted,
+          perGroup: opts.n,
+          spectra: total,
+          seed: opts.seed,
+          threads: opts.threads,
+          seconds: 0,
+          files: [spectra, 'truth.csv', 'cohort.yaml', 'simulation.json'],
+        };
+        let seconds = 0;
+        await withOutputDir(opts.out, async (out) => {
+          const t0 = performance.now();
+          const run = startDataset({
+            cohort: loaded.cohort,
+            basis,
+            groups: wanted,
+            perGroup: opts.n,
+            seed: opts.seed,
+            threads: opts.threads,
+            onProgress: (done) => bar?.update(done),
+            file: loaded.file,
+            truthRows: true,
+            workers,
+          });
+          started = true;
+          // The spectra stream to the file as the workers finish them (zlib and the writes on libuv's threads),
+          // so that little is left to write when the last one is made.
+          const nifti = writeNiftiMrsFile(out.path(spectra), datasetToMrs32(run.ds), {
+            gzip: opts.gzip,
+            ready: run.ready,
+          });
+          nifti.catch(() => {}); // awaited below; if the simulation fails first, its error is the one reported
+          const truth = writeTruthCsv(out.path('truth.csv'), run);
+          truth.catch(() => {});
+          const ds = await run.done.finally(() => bar?.stop());
+          seconds = (performance.now() - t0) / 1000;
+          summary.seconds = Number(seconds.toFixed(3));
+          out.write(
+            'cohort.yaml',
+            formatCohort(loaded.cohort, `cohort used by livermrs simulate (from ${loaded.file})`),
           );
+          out.write(
+            'simulation.json',
+            `${JSON.stringify(
+              {
+                ...summary,
+                cohortFile: loaded.file,
+                columns: ds.columns,
+                order: 'group-major: spectrum i is group floor(i / perGroup), its number i mod perGroup',
+                snr: 'height of the L13 peak (max of the real, phased, noise-free spectrum in 1.3 ± 0.2 ppm) / SD of the real frequency-domain noise',
+              },
+              null,
+              2,
+            )}\n`,
+          );
+          await truth;
+          await nifti;
+        });
+        if (opts.json) printJson(summary);
+        else process.stderr.write(`simulate: ${total} spectra in ${seconds.toFixed(1)} s -> ${opts.out}\n`);
+      } finally {
+        if (!started) await workers?.close();
       }
-      const basis = loadCohortBasis(loaded, opts.basis);
-      const total = opts.n * wanted.length;
-      const bar =
-        opts.progress && process.stderr.isTTY && !opts.json
-          ? new (await import('cli-progress')).SingleBar({
-              format: 'simulate [{bar}] {value}/{total} spectra {eta_formatted}',
-              stream: process.stderr,
-            })
-          : undefined;
-      bar?.start(total, 0);
-      const t0 = performance.now();
-      const ds = await simulateDataset({
-        cohort: loaded.cohort,
-        basis,
-        groups: wanted,
-        perGroup: opts.n,
-        seed: opts.seed,
-        threads: opts.threads,
-        onProgress: (done) => bar?.update(done),
-        file: loaded.file,
-        truthRows: true,
-      }).finally(() => bar?.stop());
-      const seconds = (performance.now() - t0) / 1000;
-      const spectra = opts.gzip ? 'spectra.nii.gz' : 'spectra.nii';
-      const summary = {
-        out: opts.out,
-        cohort: loaded.cohort.name,
-        groups: wanted,
-        perGroup: opts.n,
-        spectra: total,
-        seed: opts.seed,
-        threads: opts.threads,
-        seconds: Number(seconds.toFixed(3)),
-        files: [spectra, 'truth.csv', 'cohort.yaml', 'simulation.json'],
-      };
-      await withOutputDir(opts.out, async (out) => {
-        // zlib compresses and writes the spectra on libuv's threads while this thread writes the other files.
-        const nifti = writeNiftiMrsFile(out.path(spectra), datasetToMrs32(ds), { gzip: opts.gzip });
-        nifti.catch(() => {}); // awaited below; if this thread fails first, its error is the one reported
-        out.write('truth.csv', truthCsv(ds));
-        out.write(
-          'cohort.yaml',
-          formatCohort(loaded.cohort, `cohort used by livermrs simulate (from ${loaded.file})`),
-        );
-        out.write(
-          'simulation.json',
-          `${JSON.stringify(
-            {
-              ...summary,
-              cohortFile: loaded.file,
-              columns: ds.columns,
-              order: 'group-major: spectrum i is group floor(i / perGroup), its number i mod perGroup',
-              snr: 'height of the L13 peak (max of the real, phased, noise-free spectrum in 1.3 ± 0.2 ppm) / SD of the real frequency-domain noise',
-            },
-            null,
-            2,
-          )}\n`,
-        );
-        await nifti;
-      });
-      if (opts.json) printJson(summary);
-      else process.stderr.write(`simulate: ${total} spectra in ${seconds.toFixed(1)} s -> ${opts.out}\n`);
     });
 }

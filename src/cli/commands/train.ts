@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import { ARCHITECTURES, architecture } from '../../networks/architectures.js';
 import { parseList, parseNumber, printJson } from '../options.js';
+import { LIVER_DEFAULTS } from '../../core/acquisition.js';
 
 interface TrainOptions {
   cohort: string;
@@ -154,7 +155,7 @@ Examples:
           : await trainCcnn({ ...common, members: opts.members });
       const name =
         opts.name ??
-        `${opts.kind === 'qcnn' ? 'qCNN' : 'cCNN'} ${cohort.name} (${cohort.protocol.spectrometerFrequency} MHz, ${cohort.protocol.sequence ?? 'PRESS'} TE ${cohort.protocol.echoTime ?? '?'} ms)`;
+        `${opts.kind === 'qcnn' ? 'qCNN' : 'cCNN'} ${cohort.name} (${cohort.protocol.spectrometerFrequency} MHz, ${cohort.protocol.sequence ?? LIVER_DEFAULTS.sequence.toUpperCase()} TE ${cohort.protocol.echoTime ?? '?'} ms)`;
       const files = await withOutputDir(opts.out, (out) =>
         writeBundle(out, trained.net, trained.model, { name, command }),
       );

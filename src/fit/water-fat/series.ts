@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.js';
-import { choleskyInPlace, choleskySolveInPlace, invertSpd } from '../linalg.js';
+import { choleskyInPlace, choleskySolveInPlace, invertSpd } from '../../linalg/index.js';
 import type { Fid } from '../../core/fid.js';
 import { STATUS_LIMITS, StatusBuilder, type ResultStatus } from '../status.js';
 import { type ValueSd, type WaterFatOptions, type WaterFatResult, WaterFatFitter } from './water-fat-fit.js';
@@ -294,7 +294,7 @@ export function fitRelaxation(te: number[], tr: number[], y: ValueSd[]): Relaxed
     const c0 = cost(m0, r2, r1);
     let improved = false;
     for (let k = 0; k < 10 && !improved; k++) {
-      // Levenberg–Marquardt step: (H + λ diag H) d = g by Cholesky (fit/linalg).
+      // Levenberg–Marquardt step: (H + λ diag H) d = g by Cholesky (src/linalg).
       const A = H.map((v, k) => (k % 4 === 0 ? v * (1 + lambda) : v));
       choleskyInPlace(A, 3);
       const d = Float64Array.from(g);

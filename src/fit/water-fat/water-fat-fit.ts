@@ -89,14 +89,8 @@ export interface WaterFatResult {
   fit?: FitResult;
 }
 
-/** Liver relaxation at 3 T used for a single TE: de Bazelaire et al., Radiology 2004;230:652. */
-export const LIVER_RELAXATION_3T = Object.freeze({
-  waterT2: 0.034,
-  fatT2: 0.068,
-  waterT1: 0.809,
-  fatT1: 0.382,
-  source: 'liver water T1/T2 809/34 ms, fat 382/68 ms at 3 T (de Bazelaire et al., Radiology 2004;230:652)',
-});
+/** Liver relaxation at 3 T used for a single TE (defined with the water scaling in fit/quantify.ts). */
+export { LIVER_RELAXATION_3T } from '../quantify.js';
 
 export const WATER_FAT_PPM_RANGE: [number, number] = [0.2, 6.4];
 

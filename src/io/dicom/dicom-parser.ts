@@ -350,11 +350,6 @@ export function numberValues(ds: DicomDataSet, el: DicomElement): number[] {
   }
 }
 
-/** Looks a tag up in a data set, or along a path of (sequence tag, item index) steps ending in a tag. */
-export function findElement(ds: DicomDataSet, tag: number): DicomElement | undefined {
-  return ds.elements.get(tag);
-}
-
 /** First value found for `tag` in the data set or, depth-first, in any nested sequence item. */
 export function findDeep(
   ds: DicomDataSet,

@@ -1,6 +1,7 @@
 import { InputError } from '../../core/errors.js';
 import { checkMrsData, type MrsData, type MrsDim } from '../../core/mrs-data.js';
 import { baseName, hasExtension, latin1, msToS, num, vendorExtension } from '../vendor/common.js';
+import { DEFAULT_PPM_REFERENCE } from '../../core/fid.js';
 
 /**
  * GE P-files (raw data of the PROBE sequences). The header starts with the RDB header revision (float32); its
@@ -166,7 +167,7 @@ export function readPfile(
   const shf = shfHeader(companions, file);
   const te = (L.te !== undefined ? v.getInt32(L.te, L.le) / 1e6 : undefined) || msToS(num(shf.get('TE')));
   const tr = (L.tr !== undefined ? v.getInt32(L.tr, L.le) / 1e6 : undefined) || msToS(num(shf.get('TR')));
-  const ppmReference = num(shf.get('ppm_offset')) ?? 4.65;
+  const ppmReference = num(shf.get('ppm_offset')) ?? DEFAULT_PPM_REFERENCE;
   const mhz = freqTenthHz / 1e7;
 
   // Frames in file order: coil, echo, frame (1 baseline + water + suppressed).

@@ -2,6 +2,7 @@ import { conjugateInPlace } from '../../core/complex.js';
 import { InputError } from '../../core/errors.js';
 import { checkMrsData, type MrsData } from '../../core/mrs-data.js';
 import { latin1, num, requireCount, requirePositive, vendorExtension } from '../vendor/common.js';
+import { DEFAULT_PPM_REFERENCE } from '../../core/fid.js';
 
 /**
  * jMRUI text export: a `jMRUI Data Textfile` header of `Key: value` lines (PointsInDataset, DatasetsInFile,
@@ -85,7 +86,7 @@ export function readJmruiText(bytes: Uint8Array, file: string): MrsData {
       spectrometerFrequency: hz / 1e6,
       dwellTime: intervalMs / 1000,
       nucleus: '1H',
-      ppmReference: 4.65,
+      ppmReference: DEFAULT_PPM_REFERENCE,
     },
     extension: vendorExtension(file, {
       PatientName: h.get('NameOfPatient'),

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { LivermrsError } from '../../core/errors.js';
-import { checkMrsData, type MrsData, voxelCount } from '../../core/mrs-data.js';
+import { checkFiniteSamples, checkMrsData, type MrsData, voxelCount } from '../../core/mrs-data.js';
 import { encodeNiftiMrsHead } from './nifti-mrs.js';
 
 /**
@@ -40,6 +40,11 @@ export interface WriteNiftiMrsFileOptions {
   gzip: boolean;
   /** zlib options of the gzip (default NIFTI_GZIP). */
   zlib?: { level?: number; strategy?: number };
+  /**
+   * For samples still being made (livermrs simulate writes while it simulates): resolves once the first `fids`
+   * FIDs are final. Each piece is written when its FIDs are.
+   */
+  ready?: (fids: number) => Promise<void>;
 }
 
 export async function writeNiftiMrsFile(
@@ -47,16 +52,23 @@ export async function writeNiftiMrsFile(
   mrs: MrsData32,
   options: WriteNiftiMrsFileOptions,
 ): Promise<void> {
-  checkMrsData(mrs);
+  checkMrsData(mrs, { finite: false });
   if (voxelCount(mrs) !== 1)
     throw new LivermrsError(`writeNiftiMrsFile: ${mrs.spatial.join('x')} voxels (it writes one voxel)`);
   const head = encodeNiftiMrsHead(mrs, 'complex64');
-  const samples = littleEndianBytes(mrs.data);
+  const floats = mrs.data.length;
+  const fidFloats = 2 * mrs.points;
   // Streamed: zlib works on each piece on libuv's thread pool while the file stream writes the previous
-  // output; this thread only passes buffers along (the samples are not copied).
-  function* pieces(): Generator<Uint8Array> {
+  // output; this thread only passes buffers along (the samples are not copied), checking each piece's samples.
+  async function* pieces(): AsyncGenerator<Uint8Array> {
     yield head;
-    for (let o = 0; o < samples.length; o += PIECE) yield samples.subarray(o, o + PIECE);
+    for (let o = 0; o < floats; o += PIECE / 4) {
+      const end = Math.min(floats, o + PIECE / 4);
+      await options.ready?.(Math.ceil(end / fidFloats));
+      const piece = mrs.data.subarray(o, end);
+      checkFiniteSamples(mrs, piece, o / 2);
+      yield littleEndianBytes(piece);
+    }
   }
   const source = Readable.from(pieces(), { objectMode: false });
   const file = createWriteStream(path);

@@ -1,7 +1,7 @@
 /**
- * Small dense linear algebra on row-major Float64Arrays, written for the fitter's inner loop: no allocation
- * when the caller passes work arrays, symmetric positive (semi)definite systems only. Sizes here are tens to a
- * hundred, where a plain Cholesky beats any general library call overhead.
+ * Small dense real linear algebra on row-major Float64Arrays, written for the fitter's inner loop: no
+ * allocation when the caller passes work arrays, symmetric positive (semi)definite systems only. Sizes here are
+ * tens to a hundred, where a plain Cholesky beats ml-matrix's general call overhead (bench/results/linalg.json).
  */
 
 /**
@@ -13,13 +13,26 @@
 export function choleskyInPlace(a: Float64Array, n: number, ld = n, eps = 1e-13): number {
   let maxDiag = 0;
   for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(a[i * ld + i]));
-  const floor = (maxDiag > 0 ? maxDiag : 1) * eps;
+  return factor(a, n, ld, (maxDiag > 0 ? maxDiag : 1) * eps, true);
+}
+
+/**
+ * Cholesky factorisation as choleskyInPlace, but a pivot at or below `minPivot` rejects the matrix (returns
+ * false: not positive definite) instead of being ridged.
+ */
+export function choleskyStrictInPlace(a: Float64Array, n: number, minPivot: number, ld = n): boolean {
+  return factor(a, n, ld, minPivot, false) >= 0;
+}
+
+/** Column-by-column Cholesky; a pivot ≤ floor is ridged to floor (ridge) or stops it with -1. */
+function factor(a: Float64Array, n: number, ld: number, floor: number, ridge: boolean): number {
   let ridged = 0;
   for (let j = 0; j < n; j++) {
     const rj = j * ld;
     let d = a[rj + j];
     for (let k = 0; k < j; k++) d -= a[rj + k] * a[rj + k];
     if (!(d > floor)) {
+      if (!ridge) return -1;
       d = floor;
       ridged++;
     }
@@ -57,14 +70,7 @@ export function choleskySolveInPlace(l: Float64Array, n: number, b: Float64Array
 export function invertSpd(a: Float64Array, n: number, leading = n): Float64Array {
   const l = Float64Array.from(a.subarray(0, n * n));
   choleskyInPlace(l, n);
-  const inv = new Float64Array(n * n);
-  const col = new Float64Array(n);
-  for (let j = 0; j < leading; j++) {
-    col.fill(0);
-    col[j] = 1;
-    choleskySolveInPlace(l, n, col);
-    for (let i = 0; i < n; i++) inv[i * n + j] = col[i];
-  }
+  const inv = inverseFromCholesky(l, n, leading);
   // Symmetrise against round-off (and fill the rows of the computed columns).
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
@@ -76,6 +82,22 @@ export function invertSpd(a: Float64Array, n: number, leading = n): Float64Array
       inv[i * n + j] = v;
       inv[j * n + i] = v;
     }
+  }
+  return inv;
+}
+
+/**
+ * The first `leading` columns of (L Lᵀ)⁻¹ for the factor L of choleskyInPlace (n×n, row-major), solved column
+ * by column; the other columns are zero. Not symmetrised (invertSpd does that).
+ */
+export function inverseFromCholesky(l: Float64Array, n: number, leading = n): Float64Array {
+  const inv = new Float64Array(n * n);
+  const col = new Float64Array(n);
+  for (let j = 0; j < leading; j++) {
+    col.fill(0);
+    col[j] = 1;
+    choleskySolveInPlace(l, n, col);
+    for (let i = 0; i < n; i++) inv[i * n + j] = col[i];
   }
   return inv;
 }
@@ -97,25 +119,6 @@ export function invertSpdScaled(a: Float64Array, n: number, leading = n): Float6
     for (let j = 0; j < n; j++) inv[i * n + j] *= d[i] * d[j];
   }
   return inv;
-}
-
-/** out[i] = Σ_j a[i, j] x[j] for an m×n row-major matrix. */
-export function matVec(a: Float64Array, m: number, n: number, x: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    const r = i * n;
-    for (let j = 0; j < n; j++) s += a[r + j] * x[j];
-    out[i] = s;
-  }
-}
-
-/** Dot product of row i of a (stride n) with row j of b (stride n), over n entries. */
-export function dotRows(a: Float64Array, i: number, b: Float64Array, j: number, n: number): number {
-  let s = 0;
-  const ra = i * n;
-  const rb = j * n;
-  for (let k = 0; k < n; k++) s += a[ra + k] * b[rb + k];
-  return s;
 }
 
 /**
@@ -211,4 +214,28 @@ export function crossRows(
       }
     }
   }
+}
+
+/** Σ a_i b_i over the length of a. */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Euclidean norm of a real (or interleaved complex) vector. */
+export function norm(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+/** a ← f·a. */
+export function scale(a: Float64Array, f: number): void {
+  for (let i = 0; i < a.length; i++) a[i] *= f;
+}
+
+/** y ← y + a·x (real a; x and y real or interleaved complex). */
+export function axpy(y: Float64Array, a: number, x: Float64Array): void {
+  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
 }

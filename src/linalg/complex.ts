@@ -303,3 +303,22 @@ export function csqrt(re: number, im: number): [number, number] {
   const i = Math.sqrt(Math.max(0, (m - re) / 2));
   return [r, im < 0 ? -i : i];
 }
+
+/** Two passes of classical Gram-Schmidt against the basis (complex inner products). */
+export function reorthogonalise(w: Float64Array, basis: Float64Array[]): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (const q of basis) {
+      let dr = 0;
+      let di = 0;
+      for (let i = 0; i < w.length; i += 2) {
+        // q^H w
+        dr += q[i] * w[i] + q[i + 1] * w[i + 1];
+        di += q[i] * w[i + 1] - q[i + 1] * w[i];
+      }
+      for (let i = 0; i < w.length; i += 2) {
+        w[i] -= dr * q[i] - di * q[i + 1];
+        w[i + 1] -= dr * q[i + 1] + di * q[i];
+      }
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Worker threads: one pool (WorkerPool, least-loaded dispatch, idle workers unref'd) and one worker entry
+ * (worker.ts, not re-exported: it runs on import) that loads a task module's createTask(setup). Simulation, the
+ * study's NLLS fits and batch `fit` all run on it.
+ */
+export * from './pool.js';

@@ -1,0 +1,18 @@
+/**
+ * The virtual study: patients drawn from a hidden truth cohort, priors estimated from their NLLS fits, qCNN and
+ * cCNN trained on those priors, and every arm (NLLS + logistic regression, qCNN, cCNN, oracle) scored on the
+ * same test patients over repeated runs; real spectra enter through a manifest. Writes metrics, predictions
+ * and an HTML report.
+ */
+export { parseManifest, loadManifestPatients, manifestDesign } from './manifest.js';
+export { METRICS_SCHEMA, metricsJson, predictionsCsv, quantificationCsv } from './study-output.js';
+export { studyReport } from './study-report.js';
+export { runStudy, type StudyRunOptions } from './study-runner.js';
+export { headline, summariseStudy, type StudySummary } from './study-summary.js';
+export {
+  DEFAULT_SETTINGS,
+  PAPER_DESIGN,
+  runRepeat,
+  type StudyDesign,
+  type StudySettings,
+} from './virtual-study.js';

@@ -1,4 +1,5 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../linalg/eigen.js';
+import { gramRows } from '../linalg/real.js';
 import { fitLogisticCv, type LogisticModel, predictLogistic } from './logistic-regression.js';
 
 /**
@@ -44,26 +45,22 @@ export function principalAxes(
 ): { mean: Float64Array; axes: Float64Array[] } {
   const mean = new Float64Array(width);
   for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) mean[j] += features[i * width + j] / n;
-  const centred = (i: number, j: number) => features[i * width + j] - mean[j];
-  const gram = new Matrix(n, n);
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      let s = 0;
-      for (let j = 0; j < width; j++) s += centred(a, j) * centred(b, j);
-      gram.set(a, b, s);
-      gram.set(b, a, s);
-    }
-  }
-  const evd = new EigenvalueDecomposition(gram, { assumeSymmetric: true });
-  const order = evd.realEigenvalues.map((v, k) => [v, k]).sort((x, y) => y[0] - x[0]);
+  const centred = new Float64Array(n * width);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < width; j++) centred[i * width + j] = features[i * width + j] - mean[j];
+  const gram = new Float64Array(n * n);
+  gramRows(centred, n, width, gram);
+  const { values, vectors } = symmetricEigen(gram, n);
   const axes: Float64Array[] = [];
-  for (const [value, k] of order.slice(0, components)) {
-    if (!(value > 1e-12 * order[0][0])) break;
+  // Eigenvalues ascending: the largest last.
+  for (let r = 0; r < Math.min(components, n); r++) {
+    const k = n - 1 - r;
+    if (!(values[k] > 1e-12 * values[n - 1])) break;
     // Axis in feature space: X^T v / |X^T v|.
     const axis = new Float64Array(width);
     for (let i = 0; i < n; i++) {
-      const v = evd.eigenvectorMatrix.get(i, k);
-      for (let j = 0; j < width; j++) axis[j] += v * centred(i, j);
+      const v = vectors[i * n + k];
+      for (let j = 0; j < width; j++) axis[j] += v * centred[i * width + j];
     }
     const norm = Math.hypot(...axis);
     axes.push(axis.map((x) => x / norm));

@@ -1,6 +1,6 @@
 import { Rng } from '../core/random.js';
 import { type Cohort, formatCohort, parseCohort } from '../simulate/cohort-schema.js';
-import type { CsvTable } from '../simulate/csv.js';
+import type { CsvTable } from '../io/csv.js';
 import { componentClassifier } from '../simulate/generator.js';
 import { lognormalFromMoments } from '../simulate/distributions.js';
 import {
@@ -10,7 +10,7 @@ import {
   shrunkCorrelation,
   VARIANCE_FLOOR,
 } from '../simulate/priors.js';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../linalg/eigen.js';
 import type { SpectrumFit } from './fit-features.js';
 
 /**
@@ -528,7 +528,8 @@ export function shrinkDifferencesWhitened(
   // Whitening needs the small eigenvalues right (1 − r for r ≈ 0.97 is the composition's variance), which the
   // copula's shrinkage toward I inflates several-fold; so the sample correlation of that set is used, with a
   // ridge of 1e-3, when the set is small against the patients (p ≤ (N − 2)/2), else the shrunk matrix.
-  const R = Matrix.eye(p);
+  const R = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) R[i * p + i] = 1;
   const corr = shrunkCorrelation(logn.map(({ c }, i) => ({ name: c, z: centred[i] })));
   if (corr) {
     const idx = corr.components.map((a) => logn.findIndex((x) => x.c === a));
@@ -541,16 +542,16 @@ export function shrinkDifferencesWhitened(
           for (let q = 0; q < N; q++) sab += centred[a][q] * centred[b][q];
           r = (1 - 1e-3) * (sab / ((N - 2) * sd[a] * sd[b]));
         }
-        R.set(a, b, r);
+        R[a * p + b] = r;
       });
     });
   }
   const spec = (g: string, c: string) =>
     cohort.groups[g].amplitudes[c] as { dist: 'lognormal'; mu: number; sigma: number };
   const dStd = logn.map(({ c }, i) => (spec(groups[1], c).mu - spec(groups[0], c).mu) / sd[i]);
-  const evd = new EigenvalueDecomposition(R, { assumeSymmetric: true });
-  const V = evd.eigenvectorMatrix;
-  const lam = evd.realEigenvalues.map((x) => Math.max(x, 1e-9));
+  const { values, vectors } = symmetricEigen(R, p);
+  const V = { get: (i: number, j: number) => vectors[i * p + j] };
+  const lam = Array.from(values, (x) => Math.max(x, 1e-9));
   const v = 1 / n[0] + 1 / n[1];
   const factors: number[] = [];
   // d′_std = V Λ^(1/2) diag(f) z, z = Λ^(−1/2) Vᵀ d_std.

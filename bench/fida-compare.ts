@@ -5,8 +5,12 @@
  * FID-A's FIDs (no line broadening) are read from the JSON given with --fida, written by a driver kept outside
  * this repository (see docs/physics-shaped.md, "Side by side with FID-A"), which also records FID-A's seconds.
  *
- *   node dist/bench/fida-compare.js --fida /path/fida-press.json --pta /path/sampleRefocPulse.pta \
- *     [--out bench/results/basis-fida.json] [--linewidth 4]
+ *   node dist/bench/fida-compare.js --fida /path/fida-press.json [--fida /path/more.json ...] \
+ *     --pta /path/sampleRefocPulse.pta [--spin-systems /path/fida-spinsystems.json] \
+ *     [--out bench/results/basis-fida.json] [--linewidth 4] [--repeats 3]
+ *
+ * Each --fida file is one job (its own grid); --spin-systems is FID-A's spinSystems.mat exported as JSON, for the
+ * shift and J comparison of each component.
  *
  * The grid, slice thickness, pulse duration, field, TE1/TE2, points and spectral width are taken from the FID-A
  * file's `config` so that both sides run the same job. Conventions: each side's FIDs are divided by the complex
@@ -17,7 +21,7 @@
  * spectra are compared over 0.2-4.2 ppm without any phase fitting (r), and, for information, at the best
  * zero-order phase (rBestPhase).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -431,6 +435,7 @@ async function job(path: string, pta: string, lorentz: number, repeats: number, 
   const setFile = join(dir, 'pulses.json');
   writeFileSync(setFile, JSON.stringify(pulseSetJson));
   const set: PulseSet = readPulseSetOption(setFile, c.grid);
+  rmSync(dir, { recursive: true, force: true });
   // The same positions on both sides.
   const ours = shapedPress(protocol.te1 ?? 0, protocol.te2 ?? 0, set, set.slice);
   const step1 = ours.steps[2];

@@ -9,6 +9,7 @@ import type { BasisSet } from '../../src/core/basis.js';
 import { ppmAxis } from '../../src/core/fid.js';
 import { readLcmBasis } from '../../src/io/lcmodel/basis.js';
 import { type Protocol, simulateBasis } from '../../src/physics/index.js';
+import { pearson } from '../../src/spectra/compare.js';
 import { fidToSpectrum } from '../../src/spectra/fft.js';
 import { applyLineshape } from '../../src/spectra/render.js';
 import { CHALLENGE } from '../paths.js';
@@ -52,27 +53,6 @@ export function challengeProtocol(mhz: number): Protocol {
     points: 2048,
     ppmReference: 4.65,
   };
-}
-
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
 }
 
 /** Real spectra of `ours` (broadened) and `theirs` over the window; best r over the zero-order phase. */

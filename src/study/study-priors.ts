@@ -71,10 +71,7 @@ export interface StudyPriors {
 
 /** The prior patients' fits as a priors table (group, amplitudes, crlb_, nuisance columns, sd_). */
 export function priorsTable(patients: readonly PriorPatient[], components: readonly string[]): CsvTable {
-  const nuisance = [...new Set(patients.flatMap((p) => Object.keys(p.fit.columns)))].filter((c) =>
-    patients.every((p) => Number.isFinite(p.fit.columns[c])),
-  );
-  const sds = nuisance.filter((c) => patients.every((p) => Number.isFinite(p.fit.sd[c])));
+  const { nuisance, sds } = tableColumns(patients);
   const header = [
     'group',
     ...components,
@@ -94,6 +91,14 @@ export function priorsTable(patients: readonly PriorPatient[], components: reado
   return { header, rows };
 }
 
+/** The nuisance columns (and those with an SD) that every patient's fit gives a finite value for. */
+function tableColumns(patients: readonly PriorPatient[]): { nuisance: string[]; sds: string[] } {
+  const nuisance = [...new Set(patients.flatMap((p) => Object.keys(p.fit.columns)))].filter((c) =>
+    patients.every((p) => Number.isFinite(p.fit.columns[c])),
+  );
+  return { nuisance, sds: nuisance.filter((c) => patients.every((p) => Number.isFinite(p.fit.sd[c]))) };
+}
+
 export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyPriorsOptions): StudyPriors {
   const table = priorsTable(patients, o.components);
   const classOf = componentClassifier();
@@ -108,11 +113,22 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
   const cohort = perGroup.cohort;
   if ((o.nuisance ?? 'pooled') !== 'per-group') {
     const pooledLabel = o.groups[0];
-    const rows = table.rows.map((r) => [pooledLabel, ...r.slice(1)]);
-    if (o.nuisance === 'transductive')
-      rows.push(...unlabelledRows(table.header, o.unlabelled ?? [], o.components, pooledLabel));
+    // Transductive: the unlabelled fits that give every value the prior patients' table has join it.
+    const { nuisance: needed, sds } = tableColumns(patients);
+    const unlabelled =
+      o.nuisance === 'transductive'
+        ? (o.unlabelled ?? []).filter(
+            (f) =>
+              f.amplitudes.every(Number.isFinite) &&
+              needed.every((c) => Number.isFinite(f.columns[c])) &&
+              sds.every((c) => Number.isFinite(f.sd[c])),
+          )
+        : [];
+    const all = unlabelled.length
+      ? priorsTable([...patients, ...unlabelled.map((fit) => ({ group: pooledLabel, fit }))], o.components)
+      : table;
     const pooled = estimatePriors(
-      { header: table.header, rows },
+      { header: all.header, rows: all.rows.map((r) => [pooledLabel, ...r.slice(1)]) },
       { template: o.template, classOf, groups: [pooledLabel], file: `${o.name} (pooled nuisance)` },
     );
     const nuisance = pooled.cohort.groups[pooledLabel].nuisance;
@@ -328,40 +344,18 @@ function pullTogether(
   }
 }
 
-function jamesStein(loc0: number, loc1: number, values: number[][]): number {
-  const d = loc1 - loc0;
-  const v = values.reduce((acc, x) => {
-    const m = x.reduce((p, q) => p + q, 0) / x.length;
-    const s2 = x.reduce((p, q) => p + (q - m) ** 2, 0) / Math.max(1, x.length - 1);
-    return acc + s2 / x.length;
-  }, 0);
-  if (!(d * d > 0) || !Number.isFinite(v)) return 0;
-  return Math.max(0, 1 - v / (d * d));
+/** Sampling variance of the mean of x: its sample variance (divisor n − 1), at least `floor`, over n. */
+function meanVariance(x: readonly number[], floor = 0): number {
+  const m = x.reduce((p, q) => p + q, 0) / x.length;
+  const s2 = x.reduce((p, q) => p + (q - m) ** 2, 0) / Math.max(1, x.length - 1);
+  return Math.max(s2, floor) / x.length;
 }
 
-/** Rows of unlabelled spectra's fits in the columns of a priors table (group = `label`); fits lacking a column are left out. */
-function unlabelledRows(
-  header: readonly string[],
-  fits: readonly SpectrumFit[],
-  components: readonly string[],
-  label = '',
-): string[][] {
-  const rows: string[][] = [];
-  for (const f of fits) {
-    const row = header.map((h) => {
-      if (h === 'group') return label;
-      const k = components.indexOf(h);
-      if (k >= 0) return f.amplitudes[k];
-      if (h.startsWith('crlb_')) {
-        const c = components.indexOf(h.slice(5));
-        if (c >= 0) return Number.isFinite(f.crlb[c]) ? f.crlb[c] : 0;
-      }
-      if (h.startsWith('sd_')) return f.sd[h.slice(3)];
-      return f.columns[h];
-    });
-    if (row.slice(1).every((v) => Number.isFinite(v))) rows.push(row.map(String));
-  }
-  return rows;
+function jamesStein(loc0: number, loc1: number, values: number[][]): number {
+  const d = loc1 - loc0;
+  const v = values.reduce((acc, x) => acc + meanVariance(x), 0);
+  if (!(d * d > 0) || !Number.isFinite(v)) return 0;
+  return Math.max(0, 1 - v / (d * d));
 }
 
 /**
@@ -402,10 +396,8 @@ export function shrinkDifferencesEb(
       const xm = x.reduce((s, q) => s + q, 0) / x.length;
       const crel = m.map((p) => (p.fit.crlb[k] / Math.max(p.fit.amplitudes[k], xm)) ** 2);
       const logs = x.map((q) => Math.log(Math.max(q, 1e-3 * xm)));
-      const mean = logs.reduce((s, q) => s + q, 0) / logs.length;
-      const s2 = logs.reduce((s, q) => s + (q - mean) ** 2, 0) / (logs.length - 1);
       const floor = crel.reduce((s, q) => s + q, 0) / crel.length;
-      return acc + Math.max(s2, floor) / m.length;
+      return acc + meanVariance(logs, floor);
     }, 0);
     const pooled = (lambda: number) => pullTogether(cohort, groups, c, [n[0], n[1]], lambda);
     if (a.dist === 'lognormal' && b.dist === 'lognormal') {
@@ -451,8 +443,8 @@ export function bootstrapStudyPriors(
 ): BootstrapPriors {
   const rng = new Rng(seed, 0xb007);
   const byGroup = o.groups.map((g) => patients.filter((p) => p.group === g));
-  const merged = structuredClone(estimateStudyPriors(patients, o).cohort);
-  merged.groups = {};
+  // The mixture takes everything but its groups from the first resample's cohort.
+  let merged: Cohort | undefined;
   const groups: string[] = [];
   const labels: number[] = [];
   let kept = 0;
@@ -465,14 +457,16 @@ export function bootstrapStudyPriors(
       continue;
     }
     kept++;
+    merged ??= { ...structuredClone(est.cohort), groups: {} };
+    const mixture = merged;
     o.groups.forEach((g, label) => {
       const name = `${g}~${kept}`;
-      merged.groups[name] = est.cohort.groups[g];
+      mixture.groups[name] = est.cohort.groups[g];
       groups.push(name);
       labels.push(label);
     });
   }
-  if (kept === 0) throw new RangeError('bootstrapStudyPriors: no resample gave priors');
+  if (!merged) throw new RangeError('bootstrapStudyPriors: no resample gave priors');
   merged.name = `${o.name}-bootstrap`;
   merged.description = `Priors from ${kept} bootstrap resamples of ${patients.length} prior patients; ${merged.description ?? ''}`;
   parseCohort(formatCohort(merged), merged.name);

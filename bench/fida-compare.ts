@@ -36,7 +36,7 @@ import {
   simulateBasisAsync,
 } from '../src/physics/index.js';
 import { hardPulse, type PulseSet, type ShapedSequence, shapedPress } from '../src/physics/pulses/index.js';
-import { pearson } from '../src/spectra/compare.js';
+import { binsIn, phasedRealCorrelation } from '../src/spectra/compare.js';
 import { fidToSpectrum } from '../src/spectra/fft.js';
 import { applyLineshape } from '../src/spectra/render.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
@@ -330,17 +330,8 @@ function compare(
   const sa = fidToSpectrum(a);
   const sb = fidToSpectrum(b);
   const ax = ppmAxis(protocol);
-  const idx: number[] = [];
-  for (let k = 0; k < protocol.points; k++) if (ax[k] >= window[0] && ax[k] <= window[1]) idx.push(k);
-  const realB = idx.map((k) => sb[2 * k]);
-  const at = (deg: number) => {
-    const c = Math.cos((deg * Math.PI) / 180);
-    const s = Math.sin((deg * Math.PI) / 180);
-    return pearson(
-      idx.map((k) => sa[2 * k] * c - sa[2 * k + 1] * s),
-      realB,
-    );
-  };
+  const idx = binsIn(ax, window);
+  const at = (deg: number) => phasedRealCorrelation(sa, sb, idx, deg);
   let best = { r: -2, deg: 0 };
   for (let d = -30; d <= 30; d += 0.25) {
     const r = at(d);

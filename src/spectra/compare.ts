@@ -19,3 +19,28 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return sab / Math.sqrt(saa * sbb);
 }
+
+/** Indices of the bins whose axis value (e.g. ppm) lies in [lo, hi]. */
+export function binsIn(axis: ArrayLike<number>, [lo, hi]: readonly [number, number]): number[] {
+  const bins: number[] = [];
+  for (let k = 0; k < axis.length; k++) if (axis[k] >= lo && axis[k] <= hi) bins.push(k);
+  return bins;
+}
+
+/**
+ * Pearson r over `bins` between the real part of spectrum `a` turned by a zero-order phase of `deg` degrees and
+ * the real part of spectrum `b` (both interleaved re, im).
+ */
+export function phasedRealCorrelation(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  bins: readonly number[],
+  deg: number,
+): number {
+  const c = Math.cos((deg * Math.PI) / 180);
+  const s = Math.sin((deg * Math.PI) / 180);
+  return pearson(
+    bins.map((k) => a[2 * k] * c - a[2 * k + 1] * s),
+    bins.map((k) => b[2 * k]),
+  );
+}

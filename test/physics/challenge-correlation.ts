@@ -9,7 +9,7 @@ import type { BasisSet } from '../../src/core/basis.js';
 import { ppmAxis } from '../../src/core/fid.js';
 import { readLcmBasis } from '../../src/io/lcmodel/basis.js';
 import { type Protocol, simulateBasis } from '../../src/physics/index.js';
-import { pearson } from '../../src/spectra/compare.js';
+import { binsIn, phasedRealCorrelation } from '../../src/spectra/compare.js';
 import { fidToSpectrum } from '../../src/spectra/fft.js';
 import { applyLineshape } from '../../src/spectra/render.js';
 import { CHALLENGE } from '../paths.js';
@@ -68,18 +68,8 @@ export function bestPhaseCorrelation(
   applyLineshape(f, protocol.dwellTime, lorentzHz, gaussHz);
   const s = fidToSpectrum(f);
   const t = fidToSpectrum(theirs.subarray(0, 2 * protocol.points));
-  const ax = ppmAxis(protocol);
-  const idx: number[] = [];
-  for (let k = 0; k < protocol.points; k++) if (ax[k] >= window[0] && ax[k] <= window[1]) idx.push(k);
-  const b = idx.map((k) => t[2 * k]);
-  const rAt = (deg: number) => {
-    const c = Math.cos((deg * Math.PI) / 180);
-    const sn = Math.sin((deg * Math.PI) / 180);
-    return pearson(
-      idx.map((k) => s[2 * k] * c - s[2 * k + 1] * sn),
-      b,
-    );
-  };
+  const idx = binsIn(ppmAxis(protocol), window);
+  const rAt = (deg: number) => phasedRealCorrelation(s, t, idx, deg);
   let best = { r: -2, phaseDeg: 0 };
   for (let d = 0; d < 360; d += 5) {
     const r = rAt(d);

@@ -135,8 +135,8 @@ export interface HeadlineRow {
   gapToBound?: number;
   gapToOracle?: number;
   /**
-   * Sensitivity and specificity of all test patients pooled at the posterior-0.5 rule and at each repeat's
-   * Youden threshold chosen on its prior patients (when the repeats recorded one).
+   * Sensitivity and specificity of all test patients pooled at the posterior-0.5 rule (the summary's pooled
+   * values) and at each repeat's Youden threshold chosen on its prior patients (when every repeat recorded one).
    */
   atHalf: { sensitivity: number; specificity: number };
   atYouden?: { sensitivity: number; specificity: number };
@@ -165,26 +165,26 @@ export function headline(summary: StudySummary, results: readonly RepeatResult[]
       }
     }
     const se = aucStandardError(a.pooled.auc, Math.max(1, n1), Math.max(1, n0));
-    const sum = (m: 'arms' | 'youden') => {
-      const c = { tp: 0, fn: 0, tn: 0, fp: 0 };
-      for (const r of results) {
-        const x = r[m]?.[a.arm];
-        if (!x) return undefined;
-        c.tp += x.tp;
-        c.fn += x.fn;
-        c.tn += x.tn;
-        c.fp += x.fp;
-      }
-      return { sensitivity: c.tp / (c.tp + c.fn), specificity: c.tn / (c.tn + c.fp) };
-    };
-    const atYouden = sum('youden');
+    // At each repeat's Youden threshold: the repeats' confusion counts summed (all repeats must have one).
+    const youden = results.map((r) => r.youden?.[a.arm]);
+    const c = { tp: 0, fn: 0, tn: 0, fp: 0 };
+    for (const y of youden) {
+      if (!y) break;
+      c.tp += y.tp;
+      c.fn += y.fn;
+      c.tn += y.tn;
+      c.fp += y.fp;
+    }
+    const atYouden = youden.every((y) => y)
+      ? { sensitivity: c.tp / (c.tp + c.fn), specificity: c.tn / (c.tn + c.fp) }
+      : undefined;
     return {
       arm: a.arm,
       auc: a.pooled.auc,
       low: Math.max(0, a.pooled.auc - 1.96 * se),
       high: Math.min(1, a.pooled.auc + 1.96 * se),
       median: a.auc.median,
-      atHalf: sum('arms') ?? { sensitivity: Number.NaN, specificity: Number.NaN },
+      atHalf: { sensitivity: a.pooled.sensitivity, specificity: a.pooled.specificity },
       ...(atYouden ? { atYouden } : {}),
       ...(bound !== undefined && a.arm !== 'spectralBound' && a.arm !== 'oracle'
         ? { gapToBound: a.pooled.auc - bound }

@@ -1,7 +1,14 @@
 import type { BiasPlotInput, MetricsRow, ReportBlock, ReportInput, ReportSection } from '../report/types.js';
 import { rocCurve } from '../networks/classification-metrics.js';
 import type { QuantComparison } from './quant-comparison.js';
-import { headline, headlineText, PAPER_RESULT, paperCounts, type StudySummary } from './study-summary.js';
+import {
+  headline,
+  headlineText,
+  PAPER_RESULT,
+  pairedText,
+  paperCounts,
+  type StudySummary,
+} from './study-summary.js';
 import { ARM_LABELS, ARM_SHORT, type ARMS, type RepeatResult } from './virtual-study.js';
 
 /**
@@ -69,6 +76,16 @@ function headlineSection(input: StudyReportInput): ReportSection {
       }),
     },
   ];
+  if (s.paired.length > 0) {
+    blocks.push({
+      kind: 'keyValue',
+      title: `Paired over ${s.repeats} repeats (AUC per repeat, same patients)`,
+      entries: pairedText(s.paired, (arm) => ARM_SHORT[arm]).map((line) => {
+        const k = line.indexOf(': ');
+        return [line.slice(0, k), line.slice(k + 2)] as [string, string];
+      }),
+    });
+  }
   blocks.push({
     kind: 'roc',
     id: 'roc-pooled',

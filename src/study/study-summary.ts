@@ -2,6 +2,7 @@ import { expectedCalibrationError } from '../networks/calibration.js';
 import { auc, type ClassificationMetrics } from '../networks/classification-metrics.js';
 import { type Distribution, distribution } from './quant-metrics.js';
 import { ARMS, type ArmName, type RepeatResult } from './virtual-study.js';
+import { wilcoxonSignedRank } from './wilcoxon.js';
 
 /**
  * The study across repeats: per classifier the distribution (median, IQR, mean ± SD) of sensitivity,
@@ -23,9 +24,42 @@ export interface ArmSummary {
   atLeastPaper: number;
 }
 
+/**
+ * Two methods compared on the same patients, repeat by repeat: the per-repeat AUC difference a − b and the
+ * paired Wilcoxon signed-rank test over repeats (ties dropped). Only a comparison over paired repeats can rank
+ * methods: one study of 17 test patients cannot (docs/validation.md).
+ */
+export interface PairedComparison {
+  a: ArmName;
+  b: ArmName;
+  /** Repeats in which both AUCs are defined. */
+  repeats: number;
+  /** Repeats with AUC(a) > AUC(b), < and equal. */
+  higher: number;
+  lower: number;
+  ties: number;
+  /** Median over repeats of AUC(a) − AUC(b). */
+  medianDifference: number;
+  /** Pooled AUC(a) − pooled AUC(b). */
+  pooledDifference: number;
+  /** Two-sided P and one-sided P for 'a above b'. */
+  pTwoSided: number;
+  pAbove: number;
+}
+
+/** The comparisons the study is judged on: the paper's method against both conventional arms and its bound. */
+export const PAIRED_COMPARISONS: [ArmName, ArmName][] = [
+  ['ccnn', 'conventional'],
+  ['ccnn', 'qcnnLogistic'],
+  ['qcnnLogistic', 'conventional'],
+  ['ccnn', 'spectralBound'],
+];
+
 export interface StudySummary {
   repeats: number;
   arms: ArmSummary[];
+  /** Paired comparisons of the per-repeat AUCs (when at least two repeats ran both arms). */
+  paired: PairedComparison[];
   /** Mean seconds per stage per repeat. */
   seconds: Record<string, number>;
 }
@@ -101,7 +135,55 @@ export function summariseStudy(results: readonly RepeatResult[]): StudySummary {
   const seconds: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.seconds)) seconds[k] = (seconds[k] ?? 0) + v;
   for (const k of Object.keys(seconds)) seconds[k] /= Math.max(1, results.length);
-  return { repeats: results.length, arms, seconds };
+  return { repeats: results.length, arms, paired: pairedComparisons(results, arms), seconds };
+}
+
+export function pairedComparisons(
+  results: readonly RepeatResult[],
+  arms: readonly ArmSummary[],
+): PairedComparison[] {
+  const out: PairedComparison[] = [];
+  for (const [a, b] of PAIRED_COMPARISONS) {
+    const xa: number[] = [];
+    const xb: number[] = [];
+    for (const r of results) {
+      const ua = r.arms[a]?.auc;
+      const ub = r.arms[b]?.auc;
+      if (ua !== undefined && ub !== undefined && Number.isFinite(ua) && Number.isFinite(ub)) {
+        xa.push(ua);
+        xb.push(ub);
+      }
+    }
+    const pa = arms.find((x) => x.arm === a)?.pooled.auc;
+    const pb = arms.find((x) => x.arm === b)?.pooled.auc;
+    if (xa.length < 2 || pa === undefined || pb === undefined) continue;
+    const d = xa.map((v, i) => v - xb[i]);
+    out.push({
+      a,
+      b,
+      repeats: xa.length,
+      higher: d.filter((v) => v > 0).length,
+      lower: d.filter((v) => v < 0).length,
+      ties: d.filter((v) => v === 0).length,
+      medianDifference: distribution(d).median,
+      pooledDifference: pa - pb,
+      pTwoSided: wilcoxonSignedRank(xa, xb, 'two-sided').pValue,
+      pAbove: wilcoxonSignedRank(xa, xb, 'greater').pValue,
+    });
+  }
+  return out;
+}
+
+/** Paired comparisons as text lines (the end of `livermrs study`, and the report). */
+export function pairedText(rows: readonly PairedComparison[], label: (arm: ArmName) => string): string[] {
+  const sg = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+  const p = (x: number) => (x < 0.001 ? x.toExponential(1) : x.toPrecision(2));
+  return rows.map(
+    (c) =>
+      `${label(c.a)} vs ${label(c.b)}: AUC higher in ${c.higher} of ${c.repeats} repeats` +
+      `${c.ties ? ` (${c.ties} tied)` : ''}, median difference ${sg(c.medianDifference)}, pooled ${sg(c.pooledDifference)}; ` +
+      `paired Wilcoxon P = ${p(c.pTwoSided)} (two-sided), ${p(c.pAbove)} (${label(c.a)} above)`,
+  );
 }
 
 /** A median count: integer when whole, else one decimal (e.g. 8.5). */

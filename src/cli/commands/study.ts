@@ -210,10 +210,10 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   const { withProgress } = await import('../progress.js');
   const { toJson } = await import('../json.js');
   const { runStudy } = await import('../../study/study-runner.js');
-  const { headline, headlineText, paperCounts, summariseStudy } = await import(
+  const { headline, headlineText, pairedText, paperCounts, summariseStudy } = await import(
     '../../study/study-summary.js'
   );
-  const { ARM_LABELS, DEFAULT_SETTINGS } = await import('../../study/virtual-study.js');
+  const { ARM_LABELS, ARM_SHORT, DEFAULT_SETTINGS } = await import('../../study/virtual-study.js');
   const templateLoaded = loadCohort(o.template);
   let template = templateLoaded.cohort;
   let basis = loadCohortBasis(templateLoaded);
@@ -384,6 +384,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     }
     // The headline: per method the pooled AUC with its interval and the gaps to both bounds.
     for (const line of headlineText(headline(summary, results), (arm) => ARM_LABELS[arm])) say(line);
+    for (const line of pairedText(summary.paired, (arm) => ARM_SHORT[arm])) say(line);
     say(`report: ${join(out, 'report.html')}`);
     say(`${results.length} repeat(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${out}`);
   }

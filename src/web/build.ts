@@ -1,6 +1,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { builtinSpinSystemDir, readSpinSystemTexts } from '../physics/library-files.js';
 import { REPORT_CSS } from '../report/style.js';
 
 /**
@@ -49,9 +51,61 @@ export async function buildWebApp(opts: BuildWebOptions = {}): Promise<{ outDir:
     logLevel: 'error',
     // Node built-ins must never reach the browser bundle; fail the build if one does.
     external: [],
+    plugins: [browserSpinSystems(root)],
   });
   copyFileSync(join(app, 'index.html'), join(outDir, 'index.html'));
   writeFileSync(join(outDir, 'style.css'), `${REPORT_CSS}\n${readFileSync(join(app, 'app.css'), 'utf8')}`);
   const bytes = Object.values(result.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
   return { outDir, bytes };
+}
+
+/**
+ * The page measures a spectrum's SNR and lipid linewidth by the command line's NLLS fit (the training-range
+ * check, networks/training-range-check.ts), whose liver basis the physics engine simulates from the built-in
+ * spin systems. The browser has no file system: this plugin replaces physics/library-files.ts, the one module
+ * that reads them, by a module holding the same YAML texts, read here at build time.
+ */
+function browserSpinSystems(root: string): Plugin {
+  const stub = join(root, 'src', 'physics', 'library-files.browser');
+  return {
+    name: 'livermrs-browser-spin-systems',
+    setup(b) {
+      b.onResolve({ filter: /\/library-files\.js$/ }, (args) =>
+        args.importer.includes(join('src', 'physics'))
+          ? { path: stub, namespace: 'livermrs-spin-systems' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'livermrs-spin-systems' }, () => {
+        const texts = readSpinSystemTexts(builtinSpinSystemDir()).map((t) => ({
+          file: basename(t.file),
+          text: t.text,
+        }));
+        return {
+          resolveDir: join(root, 'src', 'physics'),
+          loader: 'ts',
+          contents: `import { SpinSystemLibrary } from './library.js';
+const TEXTS = ${JSON.stringify(texts)};
+let builtin: SpinSystemLibrary | undefined;
+export function builtinSpinSystems(): SpinSystemLibrary {
+  if (!builtin) {
+    builtin = SpinSystemLibrary.fromTexts(TEXTS);
+    builtin.validate();
+  }
+  return builtin;
+}
+export function builtinSpinSystemDir(): string {
+  throw new Error('no spin-system folder in the browser: the built-in library is bundled');
+}
+export function readSpinSystemTexts(): never {
+  throw new Error('no file system in the browser');
+}
+export function loadSpinSystems(extraPath?: string): SpinSystemLibrary {
+  if (extraPath) throw new Error('no file system in the browser: only the built-in spin systems');
+  return builtinSpinSystems();
+}
+`,
+        };
+      });
+    },
+  };
 }

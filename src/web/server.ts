@@ -11,6 +11,9 @@ import { packageRoot } from './build.js';
  *   /             the app (index.html, app.js, style.css from the built dist/web)
  *   /ort/<file>   onnxruntime-web's WebAssembly files from the installed package (no CDN)
  *   /models/<f>   *.onnx and *.json files of the models directory
+ *   /models/<stem>.range.json   the training range of model <stem> (qcnn, ccnn), computed here from its
+ *                 training record's cohorts (networks/training-range.ts): the page checks each spectrum against
+ *                 it as the command line does, without sending the spectrum anywhere
  * Every response carries a Content-Security-Policy that lets the page talk only to this server, so the
  * browser itself refuses to send a spectrum anywhere else.
  */
@@ -85,6 +88,36 @@ export function resolveRequest(
   return undefined;
 }
 
+const RANGE_FILE = /^(qcnn|ccnn)\.range\.json$/;
+
+/** The model stem whose training range a URL path asks for, or undefined. */
+export function rangeRequest(pathname: string): 'qcnn' | 'ccnn' | undefined {
+  const parts = pathname.split('/').filter((p) => p.length > 0);
+  const m = parts.length === 2 && parts[0] === 'models' ? RANGE_FILE.exec(parts[1]) : null;
+  return m ? (m[1] as 'qcnn' | 'ccnn') : undefined;
+}
+
+/**
+ * What /models/<stem>.range.json answers: the range, or null and why not (no training record, a record without
+ * built-in cohorts, an unreadable record). The page then says the range is unknown, as the command line does.
+ */
+export async function trainingRangeBody(
+  modelsDir: string,
+  stem: 'qcnn' | 'ccnn',
+): Promise<{ range: unknown; reason?: string }> {
+  const file = join(modelsDir, `${stem}.training.json`);
+  if (!existsSync(file)) return { range: null, reason: 'the training range of this model is unknown' };
+  let record: unknown;
+  try {
+    record = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return { range: null, reason: `${file}: not JSON (${(err as Error).message})` };
+  }
+  const { trainingRange } = await import('../networks/training-range.js');
+  const range = trainingRange(record as Parameters<typeof trainingRange>[0]);
+  return range ? { range } : { range: null, reason: 'the training range of this model is unknown' };
+}
+
 function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(body);
@@ -123,6 +156,18 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<Runni
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     } catch {
       send(res, 400, 'bad request\n');
+      return;
+    }
+    const stem = rangeRequest(pathname);
+    if (stem && dirs.modelsDir) {
+      void trainingRangeBody(dirs.modelsDir, stem).then(
+        (r) => {
+          const body = Buffer.from(`${JSON.stringify(r)}\n`);
+          res.writeHead(200, { 'Content-Type': MIME['.json'], 'Content-Length': body.length });
+          res.end(req.method === 'HEAD' ? undefined : body);
+        },
+        (err: Error) => send(res, 500, `${err.message}\n`),
+      );
       return;
     }
     const file = resolveRequest(pathname, dirs);

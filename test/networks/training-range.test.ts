@@ -7,7 +7,8 @@ import { fromFid, toFid } from '../../src/core/mrs-data.js';
 import { readMrsFile } from '../../src/io/mrs-file.js';
 import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
 import { defaultModelsDir, readBundle, type TrainingRecord } from '../../src/networks/bundle.js';
-import { checkTrainingRange, rangeOfCohorts, trainingRange } from '../../src/networks/training-range.js';
+import { checkTrainingRange } from '../../src/networks/training-range-check.js';
+import { rangeOfCohorts, trainingRange } from '../../src/networks/training-range.js';
 
 const out = mkdtempSync(join(tmpdir(), 'livermrs-range-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

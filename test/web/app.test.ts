@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 /** What the page must show for a file: rows as formatted text and the probability. */
-function expected(files: string[], values?: { bandwidth: number; mhz: number }) {
+function expected(files: string[], values?: EnteredValues) {
   const primary = files.find((f) => /\.sdat$/i.test(f)) ?? files[0];
   const companions = Object.fromEntries(
     files
@@ -61,7 +61,7 @@ function expected(files: string[], values?: { bandwidth: number; mhz: number }) 
   );
   const mrs = readMrs(new Uint8Array(readFileSync(primary)), primary.split('/').pop() as string, {
     companions,
-    dwellTime: values ? 1 / values.bandwidth : undefined,
+    dwellTime: values?.bandwidth ? 1 / values.bandwidth : undefined,
     spectrometerFrequency: values?.mhz,
   });
   const { fid } = combineFids(mrs);
@@ -84,6 +84,13 @@ async function checkResult(files: string[], notes: string[] = [], values?: Enter
       .locator('#quant table.concentrations tbody tr:not(.group)')
       .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
     expect(rows.map((r) => r[0])).toEqual(COMPONENTS);
+    // These test models have no training record: the page answers and says the range is unknown, as the CLI.
+    for (const id of ['quant-status', 'class-status']) {
+      expect(await page.locator(`#${id}`).getAttribute('data-status')).toBe('doubtful');
+      expect(await page.locator(`#${id}`).textContent()).toContain(
+        'the training range of this model is unknown',
+      );
+    }
     const want = expected(files, values);
     expect(rows.map((r) => [r[1], r[2]])).toEqual(
       want.rows.map((r) => [formatValue(r.value), formatValue(r.sd)]),

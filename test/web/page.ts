@@ -5,8 +5,10 @@ import type { HeadlessChromium } from '../helpers/browser.js';
 
 /** Acquisition values typed into the page for files that lack them (LCModel .RAW). */
 export interface EnteredValues {
-  bandwidth: number;
-  mhz: number;
+  bandwidth?: number;
+  mhz?: number;
+  /** Tick "give the numbers outside the training range" (the page's --force). */
+  force?: boolean;
 }
 
 /** Waits until the page has tried to load the models, and fails with its message unless both loaded. */
@@ -37,8 +39,9 @@ export async function dropFiles(
   await modelsReady(page);
   if (values) {
     await page.locator('#extra summary').click();
-    await page.fill('#bandwidth', String(values.bandwidth));
-    await page.fill('#mhz', String(values.mhz));
+    if (values.bandwidth !== undefined) await page.fill('#bandwidth', String(values.bandwidth));
+    if (values.mhz !== undefined) await page.fill('#mhz', String(values.mhz));
+    if (values.force) await page.check('#force');
   }
   await page.setInputFiles('#file', files);
   await page.waitForFunction(

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { buildWebApp } from '../../src/web/build.js';
@@ -52,8 +53,17 @@ afterEach(() => vi.restoreAllMocks());
 
 async function cliJson(...argv: string[]): Promise<Record<string, unknown>> {
   out = '';
-  expect(await runCli(argv), argv.join(' ')).toBe(0);
+  await runCli(argv);
   return JSON.parse(out);
+}
+
+/** The status the page shows for a model's answer: what `livermrs quantify|classify --json` says. */
+async function pageStatus(page: Page, id: 'quant-status' | 'class-status') {
+  const el = page.locator(`#${id}`);
+  return {
+    status: await el.getAttribute('data-status'),
+    reasons: JSON.parse((await el.getAttribute('data-reasons')) ?? 'null') as string[],
+  };
 }
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
@@ -66,8 +76,14 @@ async function compareWithCli(
 ): Promise<void> {
   const q = (await cliJson('quantify', file, '--json', ...cliArgs)) as {
     components: { name: string; amplitude: number; sd: number }[];
+    status: string;
+    statusReasons: string[];
   };
-  const c = (await cliJson('classify', file, '--json', ...cliArgs)) as { probability: number };
+  const c = (await cliJson('classify', file, '--json', ...cliArgs)) as {
+    probability: number;
+    status: string;
+    statusReasons: string[];
+  };
   const { page, foreign } = await dropFiles(chromium, server, [file], values);
   try {
     if (await page.locator('#status.error').count())
@@ -77,6 +93,9 @@ async function compareWithCli(
     const modelNotes = await page.locator('#model-notes li').allTextContents();
     expect(modelNotes).toHaveLength(2);
     for (const n of modelNotes) expect(n).toContain('ILLUSTRATIVE cohort priors');
+    // The training-range check in the page: the command line's status and reasons.
+    expect(await pageStatus(page, 'quant-status')).toEqual({ status: q.status, reasons: q.statusReasons });
+    expect(await pageStatus(page, 'class-status')).toEqual({ status: c.status, reasons: c.statusReasons });
     const shown = JSON.parse((await page.locator('#quant').getAttribute('data-values')) ?? '[]') as {
       name: string;
       value: number;
@@ -108,15 +127,36 @@ describe('web app with the shipped models', () => {
     await compareWithCli(file, [], undefined, process.env.LIVERMRS_SCREENSHOT);
   });
 
+  it('refuses, as the CLI does, a spectrum outside the training range, and answers with the box ticked', async () => {
+    // A brain spectrum at 4000 Hz: its SNR and lipid linewidth are far from the liver cohorts'.
+    const raw = join(CHALLENGE, 'datasets_LCModel', 'dataset1.RAW');
+    const args = [raw, '--json', '--sw', '4000', '--frequency', '123.2'];
+    const q = (await cliJson('quantify', ...args)) as { status: string; statusReasons: string[] };
+    const c = (await cliJson('classify', ...args)) as { status: string; statusReasons: string[] };
+    expect(q.status).toBe('failed');
+    expect(q.statusReasons.join(' ')).toMatch(/outside the training prior/);
+    const { page } = await dropFiles(chromium, server, [raw], { bandwidth: 4000, mhz: 123.2 });
+    try {
+      expect(await page.locator('#status').textContent()).toMatch(/^Done/);
+      expect(await pageStatus(page, 'quant-status')).toEqual({ status: 'failed', reasons: q.statusReasons });
+      expect(await pageStatus(page, 'class-status')).toEqual({ status: 'failed', reasons: c.statusReasons });
+      // No numbers: no table, no probability.
+      expect(await page.locator('#quant').getAttribute('data-values')).toBe('');
+      expect(await page.locator('#probability').count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
   // Before the bundle carried the model grid's dwell time the page gave twice the CLI's amplitudes here: the
   // unnormalised FFT of a 4000 Hz spectrum is twice as high for the same FID amplitude.
   it('another grid (LCModel .RAW, 4000 Hz, 2048 points, 123.2 MHz): both resample to the model grid alike', async () => {
-    // A brain spectrum: outside the liver networks' training range, so the CLI answers only with --force (the
-    // page does not check the training range yet).
+    // A brain spectrum: outside the liver networks' training range, so both answer only when forced.
     const raw = join(CHALLENGE, 'datasets_LCModel', 'dataset1.RAW');
     await compareWithCli(raw, ['--sw', '4000', '--frequency', '123.2', '--force'], {
       bandwidth: 4000,
       mhz: 123.2,
+      force: true,
     });
   });
 });

@@ -6,9 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
   type RunningServer,
+  rangeRequest,
   resolveRequest,
   startWebServer,
+  trainingRangeBody,
 } from '../../src/web/server.js';
+import { readBundle } from '../../src/networks/bundle.js';
+import { trainingRange } from '../../src/networks/training-range.js';
+import { REPO_ROOT } from '../helpers/repo.js';
 import { bundleScript } from '../helpers/bundle.js';
 
 let dir: string;
@@ -54,6 +59,26 @@ describe('web server', () => {
     const m = await fetch(`${server.url}models/qcnn.json`);
     expect(await m.text()).toBe('{}');
     expect((await fetch(`${server.url}models/ccnn.json`)).status).toBe(404);
+  });
+
+  it("serves each model's training range, computed from its record's cohorts, for the page's check", async () => {
+    expect(rangeRequest('/models/qcnn.range.json')).toBe('qcnn');
+    expect(rangeRequest('/models/ccnn.range.json')).toBe('ccnn');
+    expect(rangeRequest('/models/x.range.json')).toBeUndefined();
+    expect(rangeRequest('/qcnn.range.json')).toBeUndefined();
+    // A model without a training record: the range is unknown, said as the command line says it.
+    const r = await fetch(`${server.url}models/qcnn.range.json`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ range: null, reason: 'the training range of this model is unknown' });
+    writeFileSync(join(dir, 'models', 'ccnn.training.json'), '{not json');
+    expect(
+      ((await (await fetch(`${server.url}models/ccnn.range.json`)).json()) as { reason: string }).reason,
+    ).toMatch(/ccnn\.training\.json: not JSON/);
+    // The shipped models: the same range as `livermrs quantify` checks against.
+    const shipped = join(REPO_ROOT, 'models');
+    const want = trainingRange(readBundle(shipped, 'quantify').record);
+    expect(want?.cohorts).toEqual(['hbv-lc', 'hbv-lc-hcc']);
+    expect(await trainingRangeBody(shipped, 'qcnn')).toEqual({ range: want });
   });
 
   it('refuses traversal, unknown paths and anything but GET/HEAD', async () => {

@@ -167,7 +167,8 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
   const fids = files.map((f) => readSingleFid(f, read));
   const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
   // Inside what the network was trained for? SNR and lipid linewidth against its cohorts' training prior.
-  const { checkTrainingRange, trainingRange } = await import('../../networks/training-range.js');
+  const { trainingRange } = await import('../../networks/training-range.js');
+  const { checkTrainingRange } = await import('../../networks/training-range-check.js');
   const range = trainingRange(bundle.record);
   const checks = fids.map((fid) => {
     if (!range || !bundle.record) {

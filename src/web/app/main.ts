@@ -10,6 +10,7 @@ import type { MrsData } from '../../core/mrs-data.js';
 import { readMrs } from '../../io/read.js';
 import { probabilityFigureSvg } from '../../report/figures/probability.js';
 import { buildReport } from '../../report/html.js';
+import { statusLine } from '../../report/status-line.js';
 import { escapeXml, linePlotSvg } from '../../report/svg-plot.js';
 import { concentrationTableHtml, keyValueHtml } from '../../report/tables.js';
 import type { ConcentrationRow, ReportInput } from '../../report/types.js';
@@ -24,6 +25,13 @@ import {
   type QuantifyModelMetadata,
 } from '../../networks/contract.js';
 import { type NetworkInput, networkInput } from '../../networks/input.js';
+import type { TrainingRecord } from '../../networks/bundle.js';
+import {
+  checkTrainingRange,
+  type TrainingCheck,
+  type TrainingRange,
+} from '../../networks/training-range-check.js';
+import type { Fid } from '../../core/fid.js';
 import { autoPhasedReal, spectrumOf } from '../../spectra/display.js';
 import { combineFids } from '../preprocess.js';
 
@@ -32,6 +40,9 @@ const DISPLAY_RANGE: [number, number] = [0, 6.5];
 interface LoadedModel<M extends ModelMetadata> {
   meta: M;
   session: ort.InferenceSession;
+  /** The model's training record and training range (served by `livermrs serve`), when known. */
+  record?: TrainingRecord;
+  range?: TrainingRange;
 }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -57,7 +68,32 @@ async function loadModel<T extends ModelTask>(task: T): Promise<LoadedModel<Cont
   if (!res.ok) throw new LivermrsError(`models/${files.contract}: HTTP ${res.status}`);
   const meta = parseContract(await res.json(), files.contract, task);
   const session = await ort.InferenceSession.create(`models/${files.onnx}`, { executionProviders: ['wasm'] });
-  return { meta, session };
+  const rec = await fetch(`models/${files.training}`, { cache: 'no-store' });
+  const record = rec.ok ? ((await rec.json()) as TrainingRecord) : undefined;
+  const rng = await fetch(`models/${files.stem}.range.json`, { cache: 'no-store' });
+  const range = rng.ok
+    ? (((await rng.json()) as { range: TrainingRange | null }).range ?? undefined)
+    : undefined;
+  return { meta, session, record, range };
+}
+
+/**
+ * Is the spectrum inside what the model was trained on? The command line's check (networks/training-range-check.ts:
+ * SNR and lipid linewidth of one NLLS fit against the training cohorts' range), run here in the page. Outside:
+ * status failed and no numbers, unless the user asks for them (then doubtful, as `--force`).
+ */
+const checks = new Map<string, TrainingCheck>();
+function rangeCheck(model: LoadedModel<ModelMetadata>, fid: Fid, force: boolean): TrainingCheck {
+  if (!model.record || !model.range) {
+    return { status: 'doubtful', reasons: ['the training range of this model is unknown'] };
+  }
+  const key = JSON.stringify([model.record.protocol.sequence, model.record.protocol.echoTime, model.range]);
+  let c = checks.get(key);
+  if (!c) {
+    c = checkTrainingRange(fid, model.record, model.range);
+    checks.set(key, c);
+  }
+  return force && c.status === 'failed' ? { ...c, status: 'doubtful' } : c;
 }
 
 let qcnn: LoadedModel<QuantifyModelMetadata> | undefined;
@@ -102,6 +138,9 @@ interface Analysis {
   unit?: string;
   probability?: number;
   classMeta?: ClassifyModelMetadata;
+  /** Training-range status of each model's answer. */
+  quantStatus?: TrainingCheck;
+  classStatus?: TrainingCheck;
 }
 
 let lastAnalysis: Analysis | undefined;
@@ -154,38 +193,75 @@ async function analyse(files: File[]): Promise<Analysis> {
   ];
   const result: Analysis = { mrs, fileName: primary.name, spectrumSvg, info, notes };
   await modelsReady;
+  checks.clear();
+  const force = ($('force') as HTMLInputElement).checked;
   if (qcnn) {
-    const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name });
-    [result.rows] = quantifyOutputs(qcnn.meta, await runModel(qcnn, input), [input.norm]);
+    status('Checking the spectrum against the qCNN training range (NLLS fit)…');
+    await new Promise((r) => setTimeout(r, 0));
+    result.quantStatus = rangeCheck(qcnn, fid, force);
     result.unit = qcnn.meta.targets.unit;
+    if (result.quantStatus.status !== 'failed') {
+      const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name });
+      [result.rows] = quantifyOutputs(qcnn.meta, await runModel(qcnn, input), [input.norm]);
+    }
   }
   if (ccnn) {
-    const input = networkInput(fid, ccnn.meta.preprocessing, { source: primary.name });
-    [result.probability] = classifyOutputs(ccnn.meta, await runModel(ccnn, input), 1);
+    result.classStatus = rangeCheck(ccnn, fid, force);
     result.classMeta = ccnn.meta;
+    if (result.classStatus.status !== 'failed') {
+      const input = networkInput(fid, ccnn.meta.preprocessing, { source: primary.name });
+      [result.probability] = classifyOutputs(ccnn.meta, await runModel(ccnn, input), 1);
+    }
   }
   return result;
+}
+
+/**
+ * STATUS (reasons) as the command line prints it, with what the check measured; the status and the reasons in
+ * data-status / data-reasons for scripts and tests.
+ */
+function statusHtml(id: string, c: TrainingCheck | undefined, range: TrainingRange | undefined): string {
+  if (!c) return '';
+  const text = `${c.status.toUpperCase()}${c.reasons.length ? ` (${c.reasons.join('; ')})` : ''}`;
+  const measured =
+    c.snr !== undefined && c.lipidFwhmHz !== undefined && range
+      ? ` Measured by an NLLS fit: SNR ${c.snr.toFixed(0)}, lipid linewidth ${c.lipidFwhmHz.toFixed(1)} Hz; ` +
+        `training range (${range.cohorts.join(', ')}): SNR ${range.snr[0].toFixed(0)}–${range.snr[1].toFixed(0)}, ` +
+        `${range.lipidFwhmHz[0].toFixed(1)}–${range.lipidFwhmHz[1].toFixed(1)} Hz.`
+      : '';
+  const why =
+    c.status === 'failed'
+      ? ' No answer: the network would be extrapolating. Tick “give the numbers outside the training range” to see them anyway (status doubtful, as livermrs --force).'
+      : '';
+  return `<p class="result-status" id="${id}" data-status="${c.status}" data-reasons="${escapeXml(JSON.stringify(c.reasons))}">Status: ${escapeXml(text)}.${escapeXml(measured)}${why}</p>`;
 }
 
 function show(a: Analysis): void {
   $('info').innerHTML = keyValueHtml(a.info);
   $('notes').innerHTML = a.notes.map((n) => `<p class="note">${escapeXml(n)}</p>`).join('');
   $('spectrum').innerHTML = a.spectrumSvg;
-  $('quant').innerHTML = a.rows
-    ? concentrationTableHtml({
-        rows: a.rows,
-        unit: a.unit ?? 'a.u.',
-        uncertaintyLabel: 'predicted SD',
-        note: 'qCNN estimates with the SD predicted by the network (its variance head).',
-      })
-    : '<p class="note">No qCNN installed (models/qcnn.onnx + qcnn.json).</p>';
+  $('quant').innerHTML =
+    a.quantStatus?.status === 'failed'
+      ? statusHtml('quant-status', a.quantStatus, qcnn?.range)
+      : a.rows
+        ? statusHtml('quant-status', a.quantStatus, qcnn?.range) +
+          concentrationTableHtml({
+            rows: a.rows,
+            unit: a.unit ?? 'a.u.',
+            uncertaintyLabel: 'predicted SD',
+            note: 'qCNN estimates with the SD predicted by the network (its variance head).',
+          })
+        : '<p class="note">No qCNN installed (models/qcnn.onnx + qcnn.json).</p>';
   // The numbers at full precision, for scripts and tests that compare the page with `livermrs quantify --json`.
   $('quant').dataset.values = a.rows
     ? JSON.stringify(a.rows.map((r) => ({ name: r.name, value: r.value, sd: r.sd ?? null })))
     : '';
-  if (a.probability !== undefined && a.classMeta) {
+  if (a.classStatus?.status === 'failed') {
+    $('class').innerHTML = statusHtml('class-status', a.classStatus, ccnn?.range);
+  } else if (a.probability !== undefined && a.classMeta) {
     const [neg, pos] = a.classMeta.classes;
     $('class').innerHTML =
+      statusHtml('class-status', a.classStatus, ccnn?.range) +
       `<p class="probability" id="probability" data-value="${a.probability}">P(${pos}) = ${a.probability.toFixed(3)}</p>` +
       probabilityFigureSvg({
         probability: a.probability,
@@ -200,7 +276,18 @@ function show(a: Analysis): void {
 }
 
 function reportOf(a: Analysis): ReportInput {
-  const blocks: ReportInput['sections'][number]['blocks'] = [{ kind: 'keyValue', entries: a.info }];
+  const statusOf = (c: TrainingCheck | undefined) =>
+    c ? statusLine(c).replace(/^Status: /, '') : 'no model';
+  const blocks: ReportInput['sections'][number]['blocks'] = [
+    {
+      kind: 'keyValue',
+      entries: [
+        ...a.info,
+        ['qCNN status', statusOf(a.quantStatus)],
+        ['cCNN status', statusOf(a.classStatus)],
+      ],
+    },
+  ];
   if (a.rows)
     blocks.push({
       kind: 'concentrations',

@@ -26,6 +26,7 @@ import { formatCsv, roundedCell } from '../io/csv.js';
 import { acquisitionOf, LIVER_DEFAULTS, type SequenceKind, toMs } from '../core/acquisition.js';
 import { decideWaterSuppression, type WaterSuppressionMode } from '../fit/water-fat/detect.js';
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
+import type { EccMode } from '../fit/water-fat/self-ecc.js';
 import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
 import { fitStatus } from '../fit/status.js';
 import { analysableFids } from '../preproc/analysable.js';
@@ -62,6 +63,8 @@ export interface FitJobOptions {
   waterSuppression?: WaterSuppressionMode;
   fatModel?: FatModelKind;
   waterLines?: 1 | 2;
+  /** Water-unsuppressed spectra: eddy-current correction from the spectrum's own water line (default auto). */
+  ecc?: EccMode;
   /** Simulate the liver basis with real RF pulses: a pulse-set file or 'default' (docs/physics-shaped.md). */
   pulses?: string;
   /** Positions per slice direction with `pulses` (default 64). */
@@ -245,7 +248,7 @@ export async function runFitJob(job: FitJob): Promise<FitJobOutput> {
       const out = await runWaterFatJob(
         job.file,
         fids,
-        { fatModel: o.fatModel, waterLines: o.waterLines, suppression, referencing: ref },
+        { fatModel: o.fatModel, waterLines: o.waterLines, suppression, referencing: ref, ecc: o.ecc },
         job.render !== false,
       );
       return { file: job.file, ...out };

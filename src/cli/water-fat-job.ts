@@ -1,7 +1,8 @@
 import type { Fid } from '../core/fid.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
 import { ambiguityReason, type SuppressionDecision } from '../fit/water-fat/detect.js';
-import type { ReferencingResult } from '../fit/water-fat/referencing.js';
+import { referenceWaterFat, type ReferencingResult } from '../fit/water-fat/referencing.js';
+import { type EccMode, fitWithSelfEcc } from '../fit/water-fat/self-ecc.js';
 import { fitSeries, type SeriesResult } from '../fit/water-fat/series.js';
 import {
   type FatModelKind,
@@ -23,6 +24,8 @@ export interface WaterFatJobOptions {
   suppression: SuppressionDecision;
   /** Referencing of the first spectrum, already computed for the suppression decision. */
   referencing?: ReferencingResult;
+  /** Eddy-current correction from the spectrum's own water line (single spectra; default auto). */
+  ecc?: EccMode;
 }
 
 const cell = (v: number | undefined) => roundedCell(v, 7);
@@ -78,10 +81,13 @@ export async function runWaterFatJob(
       fid.echoTime !== undefined
         ? { ...LIVER_RELAXATION_3T, echoTime: fid.echoTime, repetitionTime: fid.repetitionTime }
         : undefined;
-    const r = new WaterFatFitter(fid, { fatModel: o.fatModel, waterLines: o.waterLines, relaxation }).fit(
+    const fitter = new WaterFatFitter(fid, { fatModel: o.fatModel, waterLines: o.waterLines, relaxation });
+    const { result: r, ecc } = fitWithSelfEcc(
+      fitter,
       fid,
       o.suppression.suppressed,
-      o.referencing,
+      o.referencing ?? referenceWaterFat(fid),
+      o.ecc ?? 'auto',
     );
     const doubts: string[] = [];
     if (!relaxation) doubts.push('echo time unknown: PDFF not relaxation-corrected (give --te)');
@@ -97,9 +103,13 @@ export async function runWaterFatJob(
       status: r.status.status,
       statusReasons: r.status.reasons,
       waterSuppression: o.suppression,
-      preprocessing: fid.meta?.processing ?? [],
+      eddyCurrentCorrection: ecc,
+      preprocessing: [
+        ...((fid.meta?.processing as unknown[] | undefined) ?? []),
+        ...(ecc.applied ? [ecc.note] : []),
+      ],
     };
-    if (report) sections.push(report.waterFatSection(r, name));
+    if (report) sections.push(report.waterFatSection(r, name, undefined, ecc.note));
   } else {
     const s: SeriesResult = fitSeries(
       fids,

@@ -45,6 +45,18 @@ export function conjugateInPlace(z: Float64Array | Float32Array): void {
   for (let i = 1; i < z.length; i += 2) z[i] = -z[i];
 }
 
+/** Multiply sample k in place by e^{i·sign·phase[k]} (a time-dependent phase, e.g. an eddy current's). */
+export function rotateEachInPlace(z: Float64Array, phase: ArrayLike<number>, sign: 1 | -1 = 1): void {
+  for (let k = 0; k < phase.length; k++) {
+    const c = Math.cos(phase[k]);
+    const s = sign * Math.sin(phase[k]);
+    const re = z[2 * k];
+    const im = z[2 * k + 1];
+    z[2 * k] = re * c - im * s;
+    z[2 * k + 1] = re * s + im * c;
+  }
+}
+
 /** Multiply in place by e^{i phi}. */
 export function rotateInPlace(z: Float64Array | Float32Array, phi: number): void {
   const c = Math.cos(phi);

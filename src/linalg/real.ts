@@ -239,3 +239,29 @@ export function scale(a: Float64Array, f: number): void {
 export function axpy(y: Float64Array, a: number, x: Float64Array): void {
   for (let i = 0; i < y.length; i++) y[i] += a * x[i];
 }
+
+/**
+ * Weighted least-squares straight line y ≈ a + b·k over the sample index k = 0..n−1 (weights w ≥ 0); undefined
+ * when the weights do not fix a line (fewer than two weighted samples).
+ */
+export function weightedLine(
+  y: ArrayLike<number>,
+  w: ArrayLike<number>,
+): { a: number; b: number } | undefined {
+  let s = 0;
+  let sk = 0;
+  let skk = 0;
+  let sy = 0;
+  let sky = 0;
+  for (let k = 0; k < y.length; k++) {
+    s += w[k];
+    sk += w[k] * k;
+    skk += w[k] * k * k;
+    sy += w[k] * y[k];
+    sky += w[k] * k * y[k];
+  }
+  const det = s * skk - sk * sk;
+  if (!(s > 0) || !(Math.abs(det) > 1e-12 * s * skk)) return undefined;
+  const b = (s * sky - sk * sy) / det;
+  return { a: (sy - b * sk) / s, b };
+}

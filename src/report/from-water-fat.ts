@@ -11,7 +11,12 @@ import type { ReportSection } from './types.js';
 const pm = (v: ValueSd | undefined, digits = 2, unit = '') =>
   v ? `${v.value.toFixed(digits)} ± ${v.sd.toFixed(digits)}${unit}` : 'n/a';
 
-export function waterFatSection(r: WaterFatResult, title: string, heading = 'Water–fat fit'): ReportSection {
+export function waterFatSection(
+  r: WaterFatResult,
+  title: string,
+  heading = 'Water–fat fit',
+  eddyCurrents?: string,
+): ReportSection {
   const blocks: ReportSection['blocks'] = [{ kind: 'text', text: statusLine(r.status) }];
   const ref = r.referencing;
   if (r.status.status === 'failed' || !r.fit) {
@@ -30,6 +35,7 @@ export function waterFatSection(r: WaterFatResult, title: string, heading = 'Wat
     ['PDFF (relaxation-corrected)', pm(r.pdff, 2, ' %')],
     ['relaxation correction', r.pdff?.correction ?? 'n/a'],
     ['referencing shift applied', `${ref.shiftPpm.toFixed(3)} ppm (confidence ${ref.confidence.toFixed(2)})`],
+    ...(eddyCurrents ? [['eddy currents', eddyCurrents] as [string, string]] : []),
     ['water', `${pm(r.water, 4)} (FWHM ${r.water?.fwhmHz.toFixed(1)} Hz, ${r.water?.ppm.toFixed(2)} ppm)`],
     ['fat', `${pm(r.fat, 4)} (FWHM ${r.fat?.fwhmHz.toFixed(1)} Hz)`],
     ['fat model', `${r.fatModel} (Hamilton 2011 triglyceride, 10 resonances)`],

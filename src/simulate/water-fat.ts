@@ -1,3 +1,4 @@
+import { rotateEachInPlace } from '../core/complex.js';
 import type { Fid } from '../core/fid.js';
 import type { Rng } from '../core/random.js';
 import { attenuation } from '../fit/quantify.js';
@@ -35,6 +36,12 @@ export interface WaterFatTruth {
   phase0Deg: number;
   snr: number;
   composition?: FatComposition;
+  /**
+   * Eddy currents: every resonance gets the phase ψ(t) = phaseRad·(1 − e^{−t/tauS}) (a frequency shift
+   * phaseRad/tauS rad/s at t = 0 decaying with tauS, the usual single-term model); applied after the SNR is
+   * defined, so it does not change the noise level.
+   */
+  eddyCurrent?: { phaseRad: number; tauS: number };
 }
 
 export interface WaterFatGrid {
@@ -125,6 +132,7 @@ export function simulateWaterFat(
   const noiseSd = truth.snr > 0 ? height / truth.snr : 0;
   const sdTime = noiseSd / Math.sqrt(grid.points);
   const fids = clean.map((data, i) => {
+    if (truth.eddyCurrent) addEddyCurrentPhase(data, truth.eddyCurrent, grid.dwellTime);
     if (sdTime > 0) for (let j = 0; j < data.length; j++) data[j] += sdTime * rng.normal();
     return {
       data,
@@ -139,4 +147,17 @@ export function simulateWaterFat(
     } satisfies Fid;
   });
   return { fids, noiseSd };
+}
+
+/** Multiplies the FID by e^{iψ(t)}, ψ(t) = phaseRad·(1 − e^{−t/tauS}). */
+export function addEddyCurrentPhase(
+  fid: Float64Array,
+  ec: { phaseRad: number; tauS: number },
+  dwellTime: number,
+): void {
+  const psi = Float64Array.from(
+    { length: fid.length >> 1 },
+    (_, k) => ec.phaseRad * (1 - Math.exp((-k * dwellTime) / ec.tauS)),
+  );
+  rotateEachInPlace(fid, psi);
 }

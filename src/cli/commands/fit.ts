@@ -33,6 +33,7 @@ interface FitCliOptions {
   waterSuppression?: string;
   fatModel?: string;
   waterLines?: number;
+  ecc?: string;
   series?: boolean;
   pulses?: string;
   grid?: number;
@@ -100,6 +101,10 @@ export function register(program: Command): void {
       '--water-lines <n>',
       'water–fat fit: 1 or 2 water lines (the second for eddy-current or motion asymmetry)',
       parseNumber('--water-lines', { min: 1, integer: true }),
+    )
+    .option(
+      '--ecc <mode>',
+      "water–fat fit: auto | off — eddy-current correction from the spectrum's own water line, kept only when it lowers the fit residual (default auto)",
     )
     .option('--series', 'the input files are one multi-echo series: T2-corrected PDFF from a joint fit')
     .option('--reference <name>', 'component or sum for ratios (default Cr+PCr, else L13)')
@@ -173,6 +178,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     waterSuppression: choice('--water-suppression', opts.waterSuppression, ['auto', 'on', 'off'] as const),
     fatModel: choice('--fat-model', opts.fatModel, ['fixed', 'chain'] as const),
     waterLines: waterLines(opts.waterLines),
+    ecc: choice('--ecc', opts.ecc, ['auto', 'off'] as const),
     pulses: opts.pulses,
     grid: opts.grid,
   };

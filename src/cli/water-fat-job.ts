@@ -24,7 +24,7 @@ export interface WaterFatJobOptions {
   suppression: SuppressionDecision;
   /** Referencing of the first spectrum, already computed for the suppression decision. */
   referencing?: ReferencingResult;
-  /** Eddy-current correction from the spectrum's own water line (single spectra; default auto). */
+  /** Eddy-current correction from each spectrum's own water line (default auto). */
   ecc?: EccMode;
 }
 
@@ -119,6 +119,7 @@ export async function runWaterFatJob(
         waterT1: LIVER_RELAXATION_3T.waterT1,
         fatT1: LIVER_RELAXATION_3T.fatT1,
         t1Source: LIVER_RELAXATION_3T.source,
+        ecc: o.ecc ?? 'auto',
       },
       label,
     );
@@ -149,12 +150,18 @@ export async function runWaterFatJob(
       water0: ok ? (s.water0 ?? null) : null,
       fat0: ok ? (s.fat0 ?? null) : null,
       echoes: s.echoes.map(echoSummary),
+      eddyCurrentCorrection: s.eddyCurrents ?? null,
     };
     if (report) sections.push(report.seriesSection(s));
     for (const [i, e] of s.echoes.entries()) {
       if (report) {
         sections.push(
-          report.waterFatSection(e, name, `Echo ${i + 1}: TE ${(1000 * s.echoTimes[i]).toFixed(0)} ms`),
+          report.waterFatSection(
+            e,
+            name,
+            `Echo ${i + 1}: TE ${(1000 * s.echoTimes[i]).toFixed(0)} ms`,
+            s.eddyCurrents?.[i]?.note,
+          ),
         );
       }
     }

@@ -2,6 +2,8 @@ import { InputError } from '../../core/errors.js';
 import { choleskyInPlace, choleskySolveInPlace, invertSpd } from '../../linalg/index.js';
 import type { Fid } from '../../core/fid.js';
 import { STATUS_LIMITS, StatusBuilder, type ResultStatus } from '../status.js';
+import { referenceWaterFat } from './referencing.js';
+import { type EccMode, fitWithSelfEcc, type SelfEccReport } from './self-ecc.js';
 import { type ValueSd, type WaterFatOptions, type WaterFatResult, WaterFatFitter } from './water-fat-fit.js';
 
 /**
@@ -17,6 +19,8 @@ import { type ValueSd, type WaterFatOptions, type WaterFatResult, WaterFatFitter
  * delta method from the Gauss–Newton covariance of (W0, T2w, F0, T2f).
  */
 export interface SeriesOptions extends WaterFatOptions {
+  /** Eddy-current correction of each echo from its own water line (self-ecc.ts; default off here, auto in `fit`). */
+  ecc?: EccMode;
   /** Literature T1 (s) for the TR correction; undefined = no T1 correction. */
   waterT1?: number;
   fatT1?: number;
@@ -27,6 +31,8 @@ export interface SeriesResult {
   status: ResultStatus;
   echoTimes: number[];
   echoes: WaterFatResult[];
+  /** Per echo: what the eddy-current correction did. */
+  eddyCurrents?: SelfEccReport[];
   waterT2?: ValueSd;
   fatT2?: ValueSd;
   water0?: ValueSd;
@@ -104,12 +110,16 @@ export function fitSeries(fids: Fid[], opts: SeriesOptions = {}, file = '<series
   }
   const fitT1 = distinctTr > 1;
   const fitter = new WaterFatFitter(f0, { ...opts, relaxation: undefined });
-  const echoes = fids.map((f) => fitter.fit(f));
+  const fitted = fids.map((f) =>
+    fitWithSelfEcc(fitter, f, false, referenceWaterFat(f, opts.referencing), opts.ecc ?? 'off'),
+  );
+  const echoes = fitted.map((e) => e.result);
   const status = new StatusBuilder();
   const out: SeriesResult = {
     status: { status: 'ok', reasons: [] },
     echoTimes: tes,
     echoes,
+    ...(opts.ecc && opts.ecc !== 'off' ? { eddyCurrents: fitted.map((e) => e.ecc) } : {}),
     signalFatFraction: echoes.map((e) => e.signalFatFraction),
   };
   const failed = echoes.map((e, i) => (e.status.status === 'failed' ? i : -1)).filter((i) => i >= 0);

@@ -9,7 +9,7 @@
  *
  *   node dist/bench/study-information.js [--repeats 200] [--sizes 10,20,40,80,160] [--truth truth-hbv]
  *
- * Writes bench/results/study-information.json.
+ * Writes bench/results/study-information.json (truth-hbv, and its figure) or study-information-<truth>.json.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,17 @@ async function main(): Promise<void> {
     gen.sampleParameters(seed, g, i, row, 0);
     return row;
   };
-  const modes: AmplitudeMode[] = ['separate', 'shrunk', 'eb', 'whitened'];
+  // Amplitude rules, and two of them with the correlations pooled within groups (--correlation pooled).
+  const configs: { key: string; amplitudes: AmplitudeMode; correlation: 'group' | 'pooled' }[] = [
+    ...(['separate', 'shrunk', 'eb', 'whitened'] as const).map((a) => ({
+      key: a,
+      amplitudes: a,
+      correlation: 'group' as const,
+    })),
+    { key: 'separate/pooled', amplitudes: 'separate', correlation: 'pooled' },
+    { key: 'whitened/pooled', amplitudes: 'whitened', correlation: 'pooled' },
+  ];
+  const modes = configs.map((c) => c.key);
   const out: Record<string, unknown>[] = [];
   for (const n of sizes) {
     const perMode: Record<string, number[]> = Object.fromEntries(modes.map((m) => [m, []]));
@@ -84,13 +94,14 @@ async function main(): Promise<void> {
       const labels = groups.flatMap((_, gi) => Array.from({ length: nTest }, () => gi));
       const truthSamplers = { negative: gen.samplers[0], positive: gen.samplers[1] };
       oracle.push(auc(labels, oracleProbabilities(truthSamplers, testRows, 0.5)));
-      for (const mode of modes) {
+      for (const { key: mode, amplitudes, correlation } of configs) {
         const est = estimateStudyPriors(prior, {
           template,
           components,
           name: `information-${n}-${r}`,
           groups,
-          amplitudes: mode,
+          amplitudes,
+          correlation,
         });
         const g2 = new SpectrumGenerator(est.cohort, basis, { groups });
         const p = oracleProbabilities({ negative: g2.samplers[0], positive: g2.samplers[1] }, testRows, 0.5);
@@ -114,8 +125,14 @@ async function main(): Promise<void> {
   // The learning curve for docs/validation.md.
   const x = out.map((r) => r.priorPerGroup as number);
   const series = (f: (r: Record<string, unknown>) => number) => out.map(f);
-  const plug = (m: AmplitudeMode) => (r: Record<string, unknown>) =>
+  const plug = (m: string) => (r: Record<string, unknown>) =>
     (r.plugIn as Record<string, { mean: number }>)[m].mean;
+  const hbv = String(values.truth) === 'truth-hbv';
+  writeFileAtomic(
+    join(root, 'bench', 'results', `study-information${hbv ? '' : `-${String(values.truth)}`}.json`),
+    `${JSON.stringify({ experiment: 'study-information', truth: truth.file, date: new Date().toISOString(), rows: out }, null, 2)}\n`,
+  );
+  if (!hbv) return;
   writeFileAtomic(
     join(root, 'docs', 'figures', 'study-information.svg'),
     linePlot(
@@ -127,27 +144,25 @@ async function main(): Promise<void> {
           color: '#222',
           dash: '4 3',
         },
-        {
+        ...(
+          [
+            ['separate', 'priors as estimated', '#1f77b4'],
+            ['shrunk', 'James–Stein per component (--amplitudes shrunk)', '#2ca02c'],
+            ['eb', 'empirical Bayes across components (--amplitudes eb)', '#d62728'],
+            ['whitened', 'whitened James–Stein (--amplitudes whitened)', '#9467bd'],
+            [
+              'whitened/pooled',
+              'whitened, correlations pooled within groups (--correlation pooled)',
+              '#8c564b',
+            ],
+          ] as const
+        ).map(([key, label, color]) => ({
           x,
-          y: series(plug('separate')),
-          label: 'priors as estimated',
-          color: '#1f77b4',
-          mode: 'line+markers',
-        },
-        {
-          x,
-          y: series(plug('shrunk')),
-          label: 'James–Stein per component (--amplitudes shrunk)',
-          color: '#2ca02c',
-          mode: 'line+markers',
-        },
-        {
-          x,
-          y: series(plug('eb')),
-          label: 'empirical Bayes across components (--amplitudes eb)',
-          color: '#d62728',
-          mode: 'line+markers',
-        },
+          y: series(plug(key)),
+          label,
+          color,
+          mode: 'line+markers' as const,
+        })),
       ],
       {
         width: 720,
@@ -158,10 +173,6 @@ async function main(): Promise<void> {
         yRange: [0.5, 0.95],
       },
     ),
-  );
-  writeFileAtomic(
-    join(root, 'bench', 'results', 'study-information.json'),
-    `${JSON.stringify({ experiment: 'study-information', truth: truth.file, date: new Date().toISOString(), rows: out }, null, 2)}\n`,
   );
 }
 

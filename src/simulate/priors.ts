@@ -35,6 +35,12 @@ export interface PriorsOptions {
   /** Groups to estimate (default: all groups in the table, in order of appearance). */
   groups?: readonly string[];
   file?: string;
+  /**
+   * Amplitude correlations per group ('group', default) or one matrix from the within-group scores of all groups
+   * pooled ('pooled': twice the patients per estimate at two groups, and no chance difference of correlation
+   * between the groups for a classifier to learn).
+   */
+  correlation?: 'group' | 'pooled';
 }
 
 export interface ParameterEstimate {
@@ -77,6 +83,7 @@ export function estimatePriors(table: CsvTable, opts: PriorsOptions): PriorsResu
   const estimates: ParameterEstimate[] = [];
   const correlations: PriorsResult['correlations'] = {};
   const outGroups: Record<string, CohortGroup> = {};
+  const groupScores: Record<string, { name: string; z: Float64Array }[]> = {};
 
   for (const g of groups) {
     const rows = table.rows
@@ -113,8 +120,7 @@ export function estimatePriors(table: CsvTable, opts: PriorsOptions): PriorsResu
       amplitudes[c] = record(c, fit.spec, fit.deconvolved);
       if (fit.scores) scores.push({ name: c, z: fit.scores });
     }
-    const corr = shrunkCorrelation(scores);
-    correlations[g] = { components: corr?.components ?? [], lambda: corr?.lambda ?? 0 };
+    groupScores[g] = scores;
 
     // Nuisance parameters.
     const nu = base.nuisance;
@@ -162,8 +168,13 @@ export function estimatePriors(table: CsvTable, opts: PriorsOptions): PriorsResu
       amplitudes,
       nuisance: nu,
     };
-    if (corr) group.correlation = { components: corr.components, matrix: corr.matrix };
     outGroups[g] = group;
+  }
+  const pooled = opts.correlation === 'pooled' ? pooledScores(groupScores) : undefined;
+  for (const g of groups) {
+    const corr = shrunkCorrelation(pooled ?? groupScores[g]);
+    correlations[g] = { components: corr?.components ?? [], lambda: corr?.lambda ?? 0 };
+    if (corr) outGroups[g].correlation = { components: corr.components, matrix: corr.matrix };
   }
 
   const cohort: Cohort = {
@@ -345,6 +356,33 @@ function estimateWidths(
 }
 
 // ---- correlation ----------------------------------------------------------------------------------------
+
+/**
+ * The normal scores of the components every group has, centred and scaled within each group and concatenated:
+ * their correlations are the pooled within-group correlations.
+ */
+export function pooledScores(
+  byGroup: Record<string, { name: string; z: Float64Array }[]>,
+): { name: string; z: Float64Array }[] {
+  const groups = Object.values(byGroup);
+  if (groups.length === 0) return [];
+  const names = groups[0].map((s) => s.name).filter((n) => groups.every((g) => g.some((s) => s.name === n)));
+  return names.map((name) => {
+    const parts = groups.map((g) => {
+      const z = (g.find((s) => s.name === name) as { z: Float64Array }).z;
+      const { mean, variance } = meanVar(z);
+      const sd = Math.sqrt(variance) || 1;
+      return z.map((v) => (v - mean) / sd);
+    });
+    const z = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      z.set(p, o);
+      o += p.length;
+    }
+    return { name, z };
+  });
+}
 
 /**
  * Correlations that matter, shrunk: a pair of components counts when its sample |r| is both >= MIN_CORRELATION

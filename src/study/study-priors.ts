@@ -58,6 +58,8 @@ export interface StudyPriorsOptions {
    * non-negative fits either way.
    */
   priorAmplitudes?: 'nonnegative' | 'signed';
+  /** Amplitude correlations per group ('group', default) or pooled within groups ('pooled'; priors.ts). */
+  correlation?: 'group' | 'pooled';
   name: string;
   /** Group order of the output cohort. */
   groups: readonly string[];
@@ -108,6 +110,7 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     name: o.name,
     groups: o.groups,
     file: `${o.name} (NLLS fits of the prior patients)`,
+    correlation: o.correlation,
   });
   const estimates = [...perGroup.estimates];
   const cohort = perGroup.cohort;

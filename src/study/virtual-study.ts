@@ -120,6 +120,11 @@ export interface StudySettings {
    * settings stored before it existed read back as the default.
    */
   priorAmplitudes?: 'nonnegative' | 'signed';
+  /**
+   * Amplitude correlations of the priors: per group ('group', default) or one matrix pooled within groups
+   * ('pooled', simulate/priors.ts). Optional so that settings stored before it existed read back as the default.
+   */
+  correlation?: 'group' | 'pooled';
   /** Class prior (probability of the positive group) all classifiers decide under; default: the design's. */
   classPrior?: number;
   /**
@@ -345,6 +350,7 @@ export async function runRepeat(
     components: ctx.components,
     nuisance: s.nuisance,
     amplitudes: s.amplitudes,
+    correlation: s.correlation ?? 'group',
     name: `study-repeat-${repeat}-priors`,
     groups,
     ...(s.nuisance === 'transductive'

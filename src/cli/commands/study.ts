@@ -23,6 +23,7 @@ interface StudyOptions {
   threads: number;
   nuisance: string;
   amplitudes: string;
+  correlation: 'group' | 'pooled';
   bootstrap: number;
   priorAmplitudes: string;
   calibration: string;
@@ -116,6 +117,11 @@ export function register(program: Command): void {
       'separate',
     )
     .option(
+      '--correlation <mode>',
+      "amplitude correlations of the priors: per 'group' (default) or 'pooled' within groups (twice the patients per estimate)",
+      'group',
+    )
+    .option(
       '--bootstrap <B>',
       'train the cCNN on spectra from B bootstrap resamples of the prior patients (0: the point estimate)',
       parseNumber('--bootstrap', { min: 0, max: 64, integer: true }),
@@ -180,6 +186,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   }
   if (!['separate', 'shrunk', 'eb', 'whitened'].includes(o.amplitudes)) {
     throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk, whitened, eb`);
+  }
+  if (o.correlation !== 'group' && o.correlation !== 'pooled') {
+    throw new UsageError(`--correlation: '${o.correlation}' is not one of group, pooled`);
   }
   if (o.priorAmplitudes !== 'nonnegative' && o.priorAmplitudes !== 'signed') {
     throw new UsageError(`--prior-amplitudes: '${o.priorAmplitudes}' is not one of nonnegative, signed`);
@@ -268,6 +277,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     ccnn: { architecture: o.architecture, members: o.members },
     nuisance: o.nuisance,
     amplitudes: o.amplitudes as StudySettings['amplitudes'],
+    correlation: o.correlation,
     bootstrapResamples: o.bootstrap,
     ccnnHead: o.ccnnHead,
     priorAmplitudes: o.priorAmplitudes,
@@ -416,6 +426,7 @@ function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
       bootstrapResamples: s.bootstrapResamples ?? 0,
       priorSource: s.priorSource ?? 'fits',
       ccnnHead: s.ccnnHead ?? 'calibrated',
+      correlation: s.correlation ?? 'group',
     });
   for (const f of readdirSync(dir).filter((x) => /^\d{3}\.json$/.test(x))) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {

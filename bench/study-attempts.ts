@@ -46,6 +46,14 @@ export const ATTEMPTS: Record<string, { what: string; settings: Partial<StudySet
     what: 'group differences shrunk (James–Stein) in coordinates whitened by the pooled within-group covariance; spreads pooled',
     settings: { amplitudes: 'whitened' },
   },
+  'whitened-pooled': {
+    what: 'whitened James–Stein group differences, amplitude correlations pooled within groups (--amplitudes whitened --correlation pooled)',
+    settings: { amplitudes: 'whitened', correlation: 'pooled' },
+  },
+  'pooled-correlation': {
+    what: 'amplitude correlations pooled within groups (--correlation pooled)',
+    settings: { correlation: 'pooled' },
+  },
   transductive: {
     what: 'nuisance priors pooled over the prior patients and the unlabelled test patients',
     settings: { nuisance: 'transductive' },

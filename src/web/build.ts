@@ -2,7 +2,6 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { builtinSpinSystemDir, readSpinSystemTexts } from '../physics/library-files.js';
 import { REPORT_CSS } from '../report/style.js';
 
 /**
@@ -51,7 +50,7 @@ export async function buildWebApp(opts: BuildWebOptions = {}): Promise<{ outDir:
     logLevel: 'error',
     // Node built-ins must never reach the browser bundle; fail the build if one does.
     external: [],
-    plugins: [browserSpinSystems(root)],
+    plugins: [await browserSpinSystems(root)],
   });
   copyFileSync(join(app, 'index.html'), join(outDir, 'index.html'));
   writeFileSync(join(outDir, 'style.css'), `${REPORT_CSS}\n${readFileSync(join(app, 'app.css'), 'utf8')}`);
@@ -65,7 +64,9 @@ export async function buildWebApp(opts: BuildWebOptions = {}): Promise<{ outDir:
  * spin systems. The browser has no file system: this plugin replaces physics/library-files.ts, the one module
  * that reads them, by a module holding the same YAML texts, read here at build time.
  */
-function browserSpinSystems(root: string): Plugin {
+async function browserSpinSystems(root: string): Promise<Plugin> {
+  // Loaded here, not at start-up: `livermrs serve` imports this module for packageRoot only.
+  const { builtinSpinSystemDir, readSpinSystemTexts } = await import('../physics/library-files.js');
   const stub = join(root, 'src', 'physics', 'library-files.browser');
   return {
     name: 'livermrs-browser-spin-systems',

@@ -242,6 +242,15 @@ describe('virtual study, end to end (tiny)', () => {
     const other = await cli(...resume, '--seed', '9');
     expect(other.code).toBe(2);
     expect(other.err).toMatch(/was made with other settings/);
+    // A repeat stored before a setting existed (here `correlation`) reads back as that setting's default,
+    // whatever the order of the keys in the file.
+    const file = join(out, 'repeats', '002.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    const { correlation, ...older } = stored.settings;
+    expect(correlation).toBe('group');
+    writeFileSync(file, JSON.stringify({ ...stored, settings: older }));
+    expect((await cli(...resume)).code).toBe(0);
+    expect((await cli(...resume, '--correlation', 'pooled')).err).toMatch(/was made with other settings/);
   });
 
   it('two shards merged equal one run of both repeats (same seeds, patients and NLLS; networks within bounds)', async () => {

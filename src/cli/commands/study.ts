@@ -410,13 +410,27 @@ function parseShard(v: string): { index: number; count: number } {
   return { index, count };
 }
 
+/** JSON with every object's keys sorted, so that equal settings give equal text whatever their key order. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, (x as Record<string, unknown>)[k]]),
+        )
+      : x,
+  );
+}
+
 /** Repeats of an earlier run with the same settings (others are an error: mixing would be wrong). */
 function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
   const dir = join(out, 'repeats');
   if (!existsSync(dir)) return [];
   const done: RepeatResult[] = [];
+  // Key order does not matter (settings added later are appended to old files' objects): keys sorted.
   const key = (s: StudySettings) =>
-    JSON.stringify({
+    canonicalJson({
       ...s,
       repeats: 0,
       threads: undefined,

@@ -263,6 +263,14 @@ describe('virtual study, end to end (tiny)', () => {
     const a = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     const b = JSON.parse(readFileSync(join(sharded, 'metrics.json'), 'utf8'));
     expect(b.repeats.map((x: { repeat: number }) => x.repeat)).toEqual([1, 2]);
+    // The work of both shards, whichever process ran it; wallSeconds is the merging invocation's alone.
+    const work = [1, 2].reduce(
+      (t, r) =>
+        t + JSON.parse(readFileSync(join(sharded, 'repeats', `00${r}.json`), 'utf8')).result.seconds.total,
+      0,
+    );
+    expect(b.repeatSeconds).toBeCloseTo(work, 6);
+    expect(b.wallSeconds).toBeLessThan(work);
     // Same seeds and patients: the NLLS arm and the oracle are identical; the networks are trained afresh
     // (libtorch is not bit-reproducible across processes), so their AUCs may differ, within 0.35 on 17 patients.
     for (let r = 0; r < 2; r++) {

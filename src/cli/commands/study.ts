@@ -297,7 +297,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   const write = async (results: RepeatResult[]) => {
     const metrics = metricsJson(desc, settings, results, {
       notes,
+      // This invocation's wall time; a resumed or merged run's work is repeatSeconds (all repeats, any shard).
       wallSeconds: (performance.now() - t0) / 1000,
+      repeatSeconds: results.reduce((s, r) => s + r.seconds.total, 0),
     });
     writeFileAtomic(join(out, 'metrics.json'), `${toJson(metrics)}\n`);
     writeFileAtomic(join(out, 'predictions.csv'), predictionsCsv(results, basis.names));

@@ -8,6 +8,7 @@ import { combineCoils } from '../../src/preproc/combine.js';
 import { removeResidualWater } from '../../src/preproc/hlsvd.js';
 import { preprocess } from '../../src/preproc/pipeline.js';
 import { LANDMARKS, peakPpm } from '../../src/preproc/reference.js';
+import { pearson } from '../../src/spectra/compare.js';
 import { fidToSpectrum } from '../../src/spectra/fft.js';
 import { EXTDATA } from '../paths.js';
 
@@ -47,19 +48,7 @@ function spectralCorrelation(a: MrsData, b: MrsData, lo: number, hi: number): nu
     }
     return out;
   };
-  const x = sample(a);
-  const y = sample(b);
-  const mx = x.reduce((s, v) => s + v, 0) / x.length;
-  const my = y.reduce((s, v) => s + v, 0) / y.length;
-  let n = 0;
-  let dx = 0;
-  let dy = 0;
-  for (let i = 0; i < x.length; i++) {
-    n += (x[i] - mx) * (y[i] - my);
-    dx += (x[i] - mx) ** 2;
-    dy += (y[i] - my) ** 2;
-  }
-  return n / Math.sqrt(dx * dy);
+  return pearson(sample(a), sample(b));
 }
 
 describe('preprocessing the 7T STEAM raw data (4 coils x 16 transients)', () => {

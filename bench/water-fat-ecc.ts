@@ -17,6 +17,10 @@ import { signalFatFraction, simulateWaterFat } from '../src/simulate/water-fat.j
 const TE = 0.03;
 const REPEATS = 8;
 
+/** RMS and mean of errors (percentage points), to 2 decimals. */
+const rms = (x: number[]) => Number(Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length).toFixed(2));
+const mean = (x: number[]) => Number((x.reduce((s, v) => s + v, 0) / x.length).toFixed(2));
+
 export async function run(): Promise<Record<string, unknown>> {
   const load0 = loadavg()[0];
   const rng = new Rng(47);
@@ -54,8 +58,6 @@ export async function run(): Promise<Record<string, unknown>> {
         }
         seconds.n++;
       }
-      const rms = (x: number[]) => Number(Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length).toFixed(2));
-      const mean = (x: number[]) => Number((x.reduce((s, v) => s + v, 0) / x.length).toFixed(2));
       cells.push({
         pdffPercent: 100 * pdff,
         eddyPhaseRad: phaseRad,
@@ -66,7 +68,6 @@ export async function run(): Promise<Record<string, unknown>> {
       });
     }
   }
-  const rmsOf = (x: number[]) => Number(Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length).toFixed(2));
   const noEddy = (mode: 'off' | 'auto') =>
     cells.filter((c) => c.eddyPhaseRad === 0).map((c) => (c.rmsErrorPoints as Record<string, number>)[mode]);
   return {
@@ -74,7 +75,7 @@ export async function run(): Promise<Record<string, unknown>> {
     what: 'signal fat fraction error (percentage points) of the water–fat fit without and with eddy-current correction from the water line',
     spectra: seconds.n,
     echoTimeMs: 1000 * TE,
-    overall: { rmsErrorPoints: { off: rmsOf(all.off), auto: rmsOf(all.auto) } },
+    overall: { rmsErrorPoints: { off: rms(all.off), auto: rms(all.auto) } },
     withoutEddyCurrents: {
       worstCellRmsPoints: { off: Math.max(...noEddy('off')), auto: Math.max(...noEddy('auto')) },
     },

@@ -50,12 +50,15 @@ export function fitWithSelfEcc(
   let best: { result: WaterFatResult; fid: Fid; model: SelfEccReport['model']; rms: number } | undefined;
   let bestSd = KEEP_FACTOR * plain.fit.quality.residualSd;
   const poles = fidPoles(fid);
+  let previous = -1;
   for (const [model, broadHz] of [
     ['water line', undefined],
     ['water line and broad poles', 150],
   ] as const) {
     const phase = eddyCurrentPhaseFromPoles(fid, poles, { broadHz });
-    if (!phase) continue;
+    // The second model only adds poles: with none to add it is the first, already fitted.
+    if (!phase || phase.poles === previous) continue;
+    previous = phase.poles;
     const corrected = removePhase(fid, phase.phase);
     const r = fitter.fit(
       corrected,

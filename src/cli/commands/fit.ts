@@ -8,6 +8,7 @@ import { withOutputDir } from '../../io/atomic.js';
 import type { FitJob, FitJobFailure, FitJobOptions, FitJobOutput, Preset } from '../fit-job.js';
 import { parseNumber, parseRange } from '../options.js';
 import { outputStems } from '../output-names.js';
+import { statusText } from './quantify.js';
 
 interface FitCliOptions {
   water?: string;
@@ -241,8 +242,10 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
 
 /** One line: the status first, then the headline number (fat fraction or the number of components). */
 function cliSummary(s: Record<string, unknown>): string {
-  const reasons = (s.statusReasons as string[] | undefined) ?? [];
-  const status = `${String(s.status ?? 'ok').toUpperCase()}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+  const status = statusText({
+    status: String(s.status ?? 'ok'),
+    statusReasons: (s.statusReasons as string[] | undefined) ?? [],
+  });
   const ff = (v: unknown) => {
     const x = v as { value: number; sd: number } | null | undefined;
     return x ? `${x.value.toFixed(1)} ± ${x.sd.toFixed(1)} %` : undefined;

@@ -52,6 +52,8 @@ Examples:
       const probs = await classifyWithBundle(bundle, prepared, opts.threads);
       const [neg, pos] = bundle.contract.classes;
       const threshold = bundle.contract.threshold ?? 0.5;
+      const { inputRecord } = await import('../../networks/results.js');
+      const input = (i: number) => inputRecord(prepared[i], checks[i]);
       const out: ClassifyFileResult[] = files.map((file, i) => {
         const failed = checks[i].status === 'failed';
         return {
@@ -64,6 +66,7 @@ Examples:
           predicted: failed ? null : probs[i] >= threshold ? pos : neg,
           threshold,
           notes: prepared[i].notes,
+          ...(input(i) ? { input: input(i) } : {}),
         };
       });
       if (opts.out) {

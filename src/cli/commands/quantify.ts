@@ -48,12 +48,17 @@ Examples:
       const { quantifyWithBundle } = await import('../../networks/onnx-inference.js');
       const { fitWaterReference } = await import('../../fit/water-reference.js');
       const { readSingleFid } = await import('../../networks/read-spectrum.js');
-      const { qcnnQuantification, quantificationCsv } = await import('../../networks/results.js');
+      const { inputRecord, qcnnQuantification, quantificationCsv } = await import(
+        '../../networks/results.js'
+      );
       const { quantifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
       const { toJson } = await import('../json.js');
       const { bundle, model, read, fids, prepared, checks } = await modelInputs(files, opts, 'quantify');
-      const results = await quantifyWithBundle(bundle, prepared, opts.threads);
+      const results = (await quantifyWithBundle(bundle, prepared, opts.threads)).map((r, i) => ({
+        ...r,
+        sd: r.sd.map((x) => x * checks[i].sdFactor),
+      }));
       const water = opts.water ? fitWaterReference(readSingleFid(opts.water, read)) : undefined;
       const out = results.map((r, i) =>
         qcnnQuantification(r, fids[i], {
@@ -64,6 +69,7 @@ Examples:
           water,
           repetitionTime: opts.tr !== undefined ? opts.tr / 1000 : undefined,
           check: checks[i],
+          input: inputRecord(prepared[i], checks[i]),
         }),
       );
       if (opts.out) {
@@ -166,18 +172,9 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
   const read = readOptions(opts);
   const fids = files.map((f) => readSingleFid(f, read));
   const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
-  // Inside what the network was trained for? SNR and lipid linewidth against its cohorts' training prior.
-  const { trainingRange } = await import('../../networks/training-range.js');
-  const { checkTrainingRange } = await import('../../networks/training-range-check.js');
-  const range = trainingRange(bundle.record);
-  const checks = fids.map((fid) => {
-    if (!range || !bundle.record) {
-      return { status: 'doubtful' as const, reasons: ['the training range of this model is unknown'] };
-    }
-    const c = checkTrainingRange(fid, bundle.record, range);
-    // --force: the numbers are given, the status keeps the reasons (doubtful instead of failed).
-    return opts.force && c.status === 'failed' ? { ...c, status: 'doubtful' as const } : c;
-  });
+  // Inside what the network was trained for? The model's guard (or its cohorts' SNR/linewidth range).
+  const { checkInput } = await import('../../networks/input-check.js');
+  const checks = fids.map((fid, i) => checkInput(bundle, fid, prepared[i], opts.force));
   return { bundle, model: modelName(bundle), read, fids, prepared, checks };
 }
 

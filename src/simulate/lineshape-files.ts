@@ -50,6 +50,15 @@ export function builtinLineshapes(which: 'training' | 'held-out' = 'training'): 
     .map(({ heldOut: _, ...l }) => l);
 }
 
+/**
+ * A realism level with the held-out measured lineshapes (undefined for 'none'): what a test set is rendered with
+ * (the study's `--realism`, bench robustness), so that it holds lineshapes no network was trained on.
+ */
+export function heldOutRealism(level: RealismLevel): Realism | undefined {
+  if (level === 'none') return undefined;
+  return { config: realismConfig(level), lineshapes: builtinLineshapes('held-out') };
+}
+
 /** A realism level with the built-in training lineshapes (undefined for 'none'). */
 export function trainingRealism(level: RealismLevel, extra: Lineshape[] = []): Realism | undefined {
   if (level === 'none') return undefined;

@@ -1,4 +1,5 @@
 import type { Rng } from '../core/random.js';
+import { REALISM_LEVELS, type RealismLevel } from '../core/realism-levels.js';
 import type { Lineshape } from '../spectra/lineshape.js';
 import type { ParameterLayout } from './parameters.js';
 
@@ -49,8 +50,7 @@ export interface RealismConfig {
 
 export type { Lineshape };
 
-export const REALISM_LEVELS = ['none', 'typical', 'harsh'] as const;
-export type RealismLevel = (typeof REALISM_LEVELS)[number];
+export { REALISM_LEVELS, type RealismLevel };
 
 /**
  * The training default ('typical'): every family on, each in a part of the spectra. The ranges reach beyond what

@@ -8,6 +8,8 @@ import type { EpochReport } from '../nn/trainer.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { makeDistribution } from '../simulate/distributions.js';
 import type { SpectrumGenerator } from '../simulate/generator.js';
+import { heldOutRealism, trainingRealism } from '../simulate/lineshape-files.js';
+import type { RealismLevel } from '../simulate/realism.js';
 import { architecture, type QcnnLayout } from '../networks/architectures.js';
 import { fitTemperature, logit, sigmoid } from '../networks/calibration.js';
 import { type CcnnModel, ccnnFeatures, ccnnLogits, trainCcnn } from '../networks/ccnn.js';
@@ -134,6 +136,17 @@ export interface StudySettings {
    * settings stored before it existed read back (as false).
    */
   spectralBound?: boolean;
+  /**
+   * Distortions beyond the truth cohort's nuisance model that the test patients and the held-out quantification
+   * spectra are rendered with (simulate/realism.ts, with the held-out measured lineshapes): the realism gap
+   * between simulator and scanner. Optional: settings stored before it existed read back as 'none'.
+   */
+  realism?: RealismLevel;
+  /**
+   * Distortions the networks are trained on (training lineshapes only). Optional: settings stored before it
+   * existed read back as 'none' (those networks were trained without).
+   */
+  trainRealism?: RealismLevel;
   threads: { torch: number; simulation: number; fit: number };
   fitOptions: FitOptions;
 }
@@ -151,6 +164,8 @@ export const DEFAULT_SETTINGS: Omit<StudySettings, 'repeats' | 'seed'> = {
   amplitudes: 'separate',
   ccnnCalibration: 'prior-patients',
   spectralBound: true,
+  realism: 'none',
+  trainRealism: 'typical',
   threads: { torch: 1, simulation: 1, fit: 2 },
   fitOptions: STUDY_FIT_OPTIONS,
 };
@@ -244,8 +259,17 @@ export function repeatSeed(seed: number, r: number): number {
   return new Rng(seed, r).nextUint32() % 1_000_000_007;
 }
 
-/** Draws the repeat's virtual patients from the truth cohort: per group, prior patients first, then test. */
-export function drawPatients(truth: SpectrumGenerator, design: StudyDesign, seed: number): Patient[] {
+/**
+ * Draws the repeat's virtual patients from the truth cohort: per group, prior patients first, then test. With
+ * `testTruth` (the truth cohort with realism, runStudy) the test patients are rendered by it: the same patients
+ * (same parameters and noise), distorted as scanner data are.
+ */
+export function drawPatients(
+  truth: SpectrumGenerator,
+  design: StudyDesign,
+  seed: number,
+  testTruth?: SpectrumGenerator,
+): Patient[] {
   const patients: Patient[] = [];
   const n = truth.points;
   const P = truth.layout.size;
@@ -264,12 +288,16 @@ export function drawPatients(truth: SpectrumGenerator, design: StudyDesign, seed
       const row = new Float64Array(P);
       const fd = new Float64Array(2 * n);
       const td = new Float64Array(2 * n);
-      truth.generate({ seed, group: g, index: i }, row, 0, { fd, td });
+      const role = i < design.prior[label] ? 'prior' : 'test';
+      (role === 'test' && testTruth ? testTruth : truth).generate({ seed, group: g, index: i }, row, 0, {
+        fd,
+        td,
+      });
       patients.push({
         id: `${group}-${String(i + 1).padStart(2, '0')}`,
         group,
         label,
-        role: i < design.prior[label] ? 'prior' : 'test',
+        role,
         fid: {
           data: td,
           points: n,
@@ -384,6 +412,7 @@ export async function runRepeat(
     targets: ctx.components,
     pipeline,
     threads: s.threads.simulation,
+    realism: trainingRealism(s.trainRealism ?? 'none'),
   };
 
   const common = {
@@ -601,6 +630,7 @@ export async function runRepeat(
       pipeline,
       fitSetup,
       threads: s.threads,
+      realism: heldOutRealism(s.realism ?? 'none'),
       signal: ctx.signal,
       onProgress: (done, total) => say('quantification', `NLLS ${done}/${total}`),
     });

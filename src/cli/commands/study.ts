@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { REALISM_LEVELS, type RealismLevel } from '../../core/realism-levels.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -24,6 +25,8 @@ interface StudyOptions {
   nuisance: string;
   amplitudes: string;
   correlation: 'group' | 'pooled';
+  realism: string;
+  trainRealism: string;
   bootstrap: number;
   priorAmplitudes: string;
   calibration: string;
@@ -122,6 +125,16 @@ export function register(program: Command): void {
       'group',
     )
     .option(
+      '--realism <level>',
+      `render the test patients and the held-out quantification spectra with distortions the networks were not trained on (held-out measured lineshapes, eddy currents, humps, water, shifts, phases; docs/robustness.md): ${REALISM_LEVELS.join(', ')}`,
+      'none',
+    )
+    .option(
+      '--train-realism <level>',
+      `distortions the networks are trained on (training lineshapes only): ${REALISM_LEVELS.join(', ')}`,
+      'typical',
+    )
+    .option(
       '--bootstrap <B>',
       'train the cCNN on spectra from B bootstrap resamples of the prior patients (0: the point estimate)',
       parseNumber('--bootstrap', { min: 0, max: 64, integer: true }),
@@ -189,6 +202,14 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   }
   if (o.correlation !== 'group' && o.correlation !== 'pooled') {
     throw new UsageError(`--correlation: '${o.correlation}' is not one of group, pooled`);
+  }
+  for (const [flag, v] of [
+    ['--realism', o.realism],
+    ['--train-realism', o.trainRealism],
+  ] as const) {
+    if (!(REALISM_LEVELS as readonly string[]).includes(v)) {
+      throw new UsageError(`${flag}: '${v}' is not one of ${REALISM_LEVELS.join(', ')}`);
+    }
   }
   if (o.priorAmplitudes !== 'nonnegative' && o.priorAmplitudes !== 'signed') {
     throw new UsageError(`--prior-amplitudes: '${o.priorAmplitudes}' is not one of nonnegative, signed`);
@@ -278,6 +299,8 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     nuisance: o.nuisance,
     amplitudes: o.amplitudes as StudySettings['amplitudes'],
     correlation: o.correlation,
+    realism: o.realism as RealismLevel,
+    trainRealism: o.trainRealism as RealismLevel,
     bootstrapResamples: o.bootstrap,
     ccnnHead: o.ccnnHead,
     priorAmplitudes: o.priorAmplitudes,
@@ -443,6 +466,8 @@ function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
       priorSource: s.priorSource ?? 'fits',
       ccnnHead: s.ccnnHead ?? 'calibrated',
       correlation: s.correlation ?? 'group',
+      realism: s.realism ?? 'none',
+      trainRealism: s.trainRealism ?? 'none',
     });
   for (const f of readdirSync(dir).filter((x) => /^\d{3}\.json$/.test(x))) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {

@@ -25,6 +25,8 @@ export interface StudyReportInput {
   repeats: readonly RepeatResult[];
   quantification?: QuantComparison;
   notes?: string[];
+  /** Legal but weak designs (e.g. few test patients per group), shown at the top. */
+  warnings?: string[];
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–');
@@ -60,6 +62,7 @@ function headlineSection(input: StudyReportInput): ReportSection {
   const s = input.summary;
   const arms = s.arms.map((a) => a.arm);
   const blocks: ReportBlock[] = [
+    ...(input.warnings?.length ? [{ kind: 'warnings', warnings: input.warnings } as ReportBlock] : []),
     {
       kind: 'text',
       text:

@@ -7,6 +7,7 @@ import { outputStems } from '../output-names.js';
 import {
   type ModelInputOptions,
   modelInputOptions,
+  exitIfFailed,
   modelInputs,
   SHIPPED_MODEL_WARNING,
   statusText,
@@ -90,5 +91,6 @@ Examples:
           for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
         }
       }
+      exitIfFailed('classify', out, opts.allowFailed);
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { LivermrsError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import { LIVER_DEFAULTS, toMs } from '../../core/acquisition.js';
 import type { ReadMrsOptions } from '../../io/read.js';
@@ -99,6 +100,7 @@ Examples:
             );
         }
       }
+      exitIfFailed('quantify', out, opts.allowFailed);
     });
 }
 
@@ -120,6 +122,7 @@ export const SHIPPED_MODEL_WARNING = {
 export interface ModelInputOptions {
   model?: string;
   force?: boolean;
+  allowFailed?: boolean;
   sw?: number;
   frequency?: number;
   te?: number;
@@ -147,7 +150,28 @@ export function modelInputOptions(cmd: Command, stem: 'qcnn' | 'ccnn'): Command 
       '--force',
       "answer also for spectra outside the model's training range (SNR, linewidth); the status says doubtful",
     )
+    .option(
+      '--allow-failed',
+      'exit 0 even when an answer is failed (default: exit 1 after writing every answer)',
+    )
     .option('--threads <k>', 'onnxruntime threads', parseNumber('--threads', { min: 1, integer: true }), 1);
+}
+
+/**
+ * Exit code 1 (as documented: failure) when any answer is `failed`, after every answer was printed and
+ * written; `--allow-failed` keeps exit 0 for batch scripts that read the statuses themselves.
+ */
+export function exitIfFailed(
+  task: 'quantify' | 'classify',
+  results: readonly { file: string; status: string; statusReasons: string[] }[],
+  allowFailed = false,
+): void {
+  const failed = results.filter((r) => r.status === 'failed');
+  if (failed.length === 0 || allowFailed) return;
+  const first = failed[0];
+  throw new LivermrsError(
+    `${task}: ${failed.length} of ${results.length} answer${results.length === 1 ? '' : 's'} failed (${first.file}: ${first.statusReasons.join('; ') || 'no reason given'}${failed.length > 1 ? '; …' : ''}); --allow-failed exits 0`,
+  );
 }
 
 /**

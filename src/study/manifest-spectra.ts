@@ -274,6 +274,8 @@ export function loadManifestPatients(
     points: ref.points,
     ppmReference: ref.ppmReference,
     ...(te !== undefined ? { echoTime: toMs(te) } : {}),
+    // The basis follows the files' sequence (a STEAM study is fitted with a STEAM basis).
+    ...(ref.acquisition?.sequence ? { sequence: ref.acquisition.sequence.toUpperCase() } : {}),
   };
   if (te === undefined) {
     notes.push(

@@ -1,5 +1,6 @@
 import { auc } from '../networks/classification-metrics.js';
 import { Rng } from '../core/random.js';
+import type { ArmName, RepeatResult } from './virtual-study.js';
 
 /**
  * Intervals that stay honest with a handful of patients per group, where the normal approximations (Wald,
@@ -73,4 +74,53 @@ export function bootstrapAucInterval(
   values.sort();
   const q = (f: number) => values[Math.min(B - 1, Math.max(0, Math.round(f * (B - 1))))];
   return [q((1 - level) / 2), q(1 - (1 - level) / 2)];
+}
+
+export interface ProportionInterval {
+  k: number;
+  n: number;
+  value: number;
+  /** Exact 95 % interval (Clopper–Pearson). */
+  low: number;
+  high: number;
+}
+
+export interface ArmIntervals {
+  sensitivity: ProportionInterval;
+  specificity: ProportionInterval;
+  /** AUC with its stratified percentile-bootstrap 95 % interval (2,000 resamples, seed 1). */
+  auc: { value: number; low: number; high: number; resamples: number };
+}
+
+/**
+ * Small-sample intervals of every arm of one run on its test patients: sensitivity and specificity at p = 0.5
+ * with exact intervals, the AUC with a bootstrap interval (Hanley–McNeil's normal approximation is too narrow,
+ * and leaves [0, 1], with 10 or fewer patients per group).
+ */
+export function armIntervals(r: RepeatResult): Partial<Record<ArmName, ArmIntervals>> {
+  const out: Partial<Record<ArmName, ArmIntervals>> = {};
+  for (const [arm, m] of Object.entries(r.arms) as [ArmName, RepeatResult['arms'][ArmName]][]) {
+    if (!m) continue;
+    const labels: number[] = [];
+    const scores: number[] = [];
+    for (const p of r.patients) {
+      const v = p.probabilities[arm];
+      if (p.role === 'test' && v !== undefined && v !== null) {
+        labels.push(p.label);
+        scores.push(v);
+      }
+    }
+    const prop = (k: number, n: number): ProportionInterval => {
+      const [low, high] = clopperPearson(k, n);
+      return { k, n, value: n > 0 ? k / n : Number.NaN, low, high };
+    };
+    const B = 2000;
+    const [low, high] = bootstrapAucInterval(labels, scores, { resamples: B, seed: 1 });
+    out[arm] = {
+      sensitivity: prop(m.tp, m.tp + m.fn),
+      specificity: prop(m.tn, m.tn + m.fp),
+      auc: { value: m.auc, low, high, resamples: B },
+    };
+  }
+  return out;
 }

@@ -356,7 +356,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
         title: `livermrs study: ${desc.mode === 'virtual' ? `virtual patients from ${truth?.cohort.name}` : desc.source}`,
         meta: [
           ['command', desc.command ?? ''],
-          ['repeats', `${results.length} of ${settings.repeats}`],
+          ...(desc.mode === 'manifest'
+            ? []
+            : ([['repeats', `${results.length} of ${settings.repeats}`]] as [string, string][])),
           ['training spectra per network', String(settings.trainSpectra)],
           [
             'design',
@@ -368,6 +370,16 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
         quantification: q,
         notes,
         warnings,
+        ...(desc.mode === 'manifest'
+          ? {
+              manifest: {
+                groups: design.groups,
+                protocol: protocolText(template.protocol),
+                trainSpectra: settings.trainSpectra,
+                components: basis.names.length,
+              },
+            }
+          : {}),
       }),
       { png: false },
     );
@@ -434,7 +446,20 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   await write(results);
   const summary = summariseStudy(results);
   if (o.json) printJson({ out, repeats: results.length, summary, headline: headline(summary, results) });
-  else {
+  else if (desc.mode === 'manifest' && results[0]) {
+    const { armIntervals } = await import('../../study/small-sample.js');
+    const [neg, pos] = design.groups;
+    const pc = (x: number) => `${Math.round(100 * x)}%`;
+    for (const [arm, iv] of Object.entries(armIntervals(results[0]))) {
+      if (!iv) continue;
+      say(
+        `${ARM_LABELS[arm as ArmName]}: ${pos} called ${pos} ${iv.sensitivity.k}/${iv.sensitivity.n} (95% CI ${pc(iv.sensitivity.low)}–${pc(iv.sensitivity.high)}), ` +
+          `${neg} called ${neg} ${iv.specificity.k}/${iv.specificity.n} (${pc(iv.specificity.low)}–${pc(iv.specificity.high)}), ` +
+          `AUC ${iv.auc.value.toFixed(2)} (bootstrap 95% CI ${iv.auc.low.toFixed(2)}–${iv.auc.high.toFixed(2)})`,
+      );
+    }
+    say(`report: ${join(out, 'report.html')}`);
+  } else {
     for (const a of summary.arms) {
       say(
         `${ARM_LABELS[a.arm]}: sensitivity ${a.counts.sensitivity}, specificity ${a.counts.specificity}, accuracy ${a.counts.accuracy} (medians)`,
@@ -446,6 +471,12 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     say(`report: ${join(out, 'report.html')}`);
     say(`${results.length} repeat(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${out}`);
   }
+}
+
+/** `127.76 MHz, PRESS TE 30 ms, 2000 Hz, 1024 points` for the manifest report's method text. */
+function protocolText(p: LoadedCohort['cohort']['protocol']): string {
+  const seq = p.sequence ? `${String(p.sequence).toUpperCase()} ` : '';
+  return `${p.spectrometerFrequency} MHz, ${seq}TE ${p.echoTime ?? '?'} ms, ${p.spectralWidth} Hz, ${p.points} points`;
 }
 
 function readManifestText(path: string): string {

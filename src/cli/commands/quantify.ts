@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { LivermrsError } from '../../core/errors.js';
-import { withOutputDir } from '../../io/atomic.js';
+import { type OutputDir, withOutputDir } from '../../io/atomic.js';
 import { LIVER_DEFAULTS, toMs } from '../../core/acquisition.js';
 import type { ReadMrsOptions } from '../../io/read.js';
 import type { NetworkReportOptions } from '../../report/from-network.js';
 import { parseNumber, printJson } from '../options.js';
-import { outputStems } from '../output-names.js';
+import { outputFolders } from '../../io/output-names.js';
 
 interface QuantifyOptions extends ModelInputOptions {
   water?: string;
@@ -73,12 +73,16 @@ Examples:
           modelWarnings: opts.model ? [] : [SHIPPED_MODEL_WARNING.quantify],
           meta: opts.water ? [['water reference', opts.water]] : [],
         };
-        const stems = outputStems(files);
+        const stems = outputFolders(files);
         await withOutputDir(opts.out, async (dir) => {
           for (const [i, r] of out.entries()) {
             dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
             dir.write(`${stems[i]}/concentrations.csv`, quantificationCsv(r));
             await writeReportInto(dir, quantifyReport(r, fids[i], report), { subdir: stems[i] });
+          }
+          if (files.length > 1) {
+            const { quantifyNumbers } = await import('../../report/batch-summary.js');
+            await writeBatchSummary(dir, 'quantify', out, stems, quantifyNumbers);
           }
         });
       }
@@ -203,6 +207,27 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
     return opts.force && c.status === 'failed' ? { ...c, status: 'doubtful' as const } : c;
   });
   return { bundle, model: modelName(bundle), read, fids, prepared, checks };
+}
+
+/** A batch's summary.csv and summary report.html (src/report/batch-summary.ts) in the output folder. */
+export async function writeBatchSummary<R extends { file: string; status: string; statusReasons: string[] }>(
+  dir: OutputDir,
+  command: 'quantify' | 'classify',
+  results: readonly R[],
+  folders: readonly string[],
+  numbers: (r: R) => [string, number | string][],
+): Promise<void> {
+  const { batchSummaryCsv, batchSummaryReport } = await import('../../report/batch-summary.js');
+  const { writeReportInto } = await import('../../report/write.js');
+  const entries = results.map((r, i) => ({
+    input: r.file,
+    folder: folders[i],
+    status: r.status,
+    reasons: r.statusReasons,
+    numbers: numbers(r),
+  }));
+  dir.write('summary.csv', batchSummaryCsv(entries));
+  await writeReportInto(dir, batchSummaryReport(command, entries), { svg: false, png: false });
 }
 
 /** STATUS (reasons), for the one-line summaries. */

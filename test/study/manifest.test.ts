@@ -286,4 +286,9 @@ describe('livermrs study --manifest refuses before any work', () => {
     );
     expect(existsSync(out)).toBe(false);
   });
+
+  it('--sw, --frequency, --te and --sequence need --manifest', async () => {
+    expect(await runCli(['study', '--sw', '2000', '--out', join(dir, 'x'), '--quiet'])).toBe(2);
+    expect(io.err).toBe('livermrs: --sw needs --manifest\n');
+  });
 });

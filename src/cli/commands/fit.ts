@@ -211,7 +211,9 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
   if (jobs.length === 1) {
     results.push(await runFitJob(jobs[0]));
   } else {
-    results.push(...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length))));
+    results.push(
+      ...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length), !opts.json)),
+    );
   }
   const ok = results.filter((r): r is FitJobOutput => 'files' in r);
   const batch = jobs.length > 1;
@@ -295,8 +297,13 @@ function waterFor(file: string, water: string | undefined): string | undefined {
 }
 
 /** Fits the jobs on worker threads, one job per thread at a time; results in job order. */
-async function runBatch(jobs: FitJob[], threads: number): Promise<(FitJobOutput | FitJobFailure)[]> {
+async function runBatch(
+  jobs: FitJob[],
+  threads: number,
+  showProgress: boolean,
+): Promise<(FitJobOutput | FitJobFailure)[]> {
   const { siblingModule, WorkerPool } = await import('../../parallel/pool.js');
+  const { withProgress } = await import('../progress.js');
   const pool = new WorkerPool<FitJob, FitJobOutput | FitJobFailure>({
     task: siblingModule(import.meta.url, '../fit-job'),
     setup: undefined,
@@ -304,7 +311,22 @@ async function runBatch(jobs: FitJob[], threads: number): Promise<(FitJobOutput 
     name: 'fit',
   });
   try {
-    return await Promise.all(jobs.map((job) => pool.run(job)));
+    // A bar on a terminal only (logs and pipes keep their one line per file).
+    const bar = showProgress && jobs.length >= 4 && process.stderr.isTTY === true;
+    return await withProgress(
+      'fit',
+      jobs.length,
+      (p) =>
+        Promise.all(
+          jobs.map((job) =>
+            pool.run(job).then((r) => {
+              p.tick();
+              return r;
+            }),
+          ),
+        ),
+      { quiet: !bar, unit: 'files' },
+    );
   } finally {
     await pool.close();
   }

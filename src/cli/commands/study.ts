@@ -445,8 +445,17 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   // shards) still leaves the metrics, predictions and report of all repeats.
   await write(results);
   const summary = summariseStudy(results);
-  if (o.json) printJson({ out, repeats: results.length, summary, headline: headline(summary, results) });
-  else if (desc.mode === 'manifest' && results[0]) {
+  if (o.json) {
+    const { armIntervals } = await import('../../study/small-sample.js');
+    printJson({
+      out,
+      repeats: results.length,
+      groups: { negative: design.groups[0], positive: design.groups[1] },
+      summary,
+      headline: headline(summary, results),
+      ...(desc.mode === 'manifest' && results[0] ? { intervals: armIntervals(results[0]), warnings } : {}),
+    });
+  } else if (desc.mode === 'manifest' && results[0]) {
     const { armIntervals } = await import('../../study/small-sample.js');
     const [neg, pos] = design.groups;
     const pc = (x: number) => `${Math.round(100 * x)}%`;

@@ -257,6 +257,15 @@ describe('study manifest: the spectra', () => {
     ]);
   });
 
+  it('refuses a water reference that is water-suppressed', () => {
+    const w = write('ref-unsuppressed.nii.gz', 40, { waterSuppressed: false });
+    const lines = good.split('\n');
+    const rows = lines.slice(1).map((l, i) => `${l},${i === 0 ? 'data/s9.nii.gz' : w}`);
+    expect(findings([`${lines[0]},water`, ...rows].join('\n'))).toEqual([
+      `line 2 (data/s0.nii.gz): water reference ${join(dir, 'data', 's9.nii.gz')} is water-suppressed (header) (expected an unsuppressed reference)`,
+    ]);
+  });
+
   it('refuses a hint that contradicts the header', () => {
     const cols = [
       'file,group,role,te',

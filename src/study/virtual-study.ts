@@ -1,8 +1,9 @@
 import type { BasisSet } from '../core/basis.js';
-import { InputError } from '../core/errors.js';
+import { InputError, NumericalError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { Rng } from '../core/random.js';
 import type { FitOptions } from '../fit/fit.js';
+import type { ResultStatus } from '../fit/status.js';
 import type { Network } from '../nn/engine.js';
 import type { EpochReport } from '../nn/trainer.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
@@ -190,6 +191,10 @@ export interface PatientResult {
   probabilities: Partial<Record<ArmName, number>>;
   nlls: number[];
   nllsCrlb: number[];
+  /** Status of the patient's NLLS fit (ok, doubtful, failed) with its reasons. */
+  nllsStatus?: ResultStatus;
+  /** Why a prior patient was left out of the priors (absent: used). */
+  excludedFromPriors?: string;
   /** The cCNN's calibrated logit (training prior 0.5), every patient. */
   ccnnLogit: number;
   qcnn: number[];
@@ -401,7 +406,26 @@ export async function runRepeat(
       : fits[i],
     ...(signedFits ? { signed: signedFits[j] } : {}),
   }));
-  const priors = estimateStudyPriors(priorPatients, priorsOptions);
+  // A prior patient whose fit failed (no component above zero) says nothing about its group: left out of the
+  // priors, with the reason kept in its result.
+  const excluded = new Map<number, string>();
+  priorIdx.forEach((i) => {
+    const st = fits[i].status;
+    if (st?.status === 'failed') excluded.set(i, `NLLS fit failed: ${st.reasons.join('; ')}`);
+  });
+  for (const g of groups) {
+    const left = priorIdx.filter((i) => patients[i].group === g && !excluded.has(i)).length;
+    if (left < 2) {
+      throw new NumericalError(
+        `the NLLS fits of ${g}'s prior patients failed for all but ${left}: ${priorIdx
+          .filter((i) => excluded.has(i) && patients[i].group === g)
+          .map((i) => `${patients[i].id} (${excluded.get(i)})`)
+          .join(', ')}`,
+      );
+    }
+  }
+  const usedPriorPatients = priorPatients.filter((_, j) => !excluded.has(priorIdx[j]));
+  const priors = estimateStudyPriors(usedPriorPatients, priorsOptions);
   lap('priors');
 
   // 3. Networks trained on spectra simulated from the priors.
@@ -442,7 +466,7 @@ export async function runRepeat(
   // Bootstrap priors for the cCNN: resamples of the prior patients, each estimated as the point priors are.
   const boot =
     (s.bootstrapResamples ?? 0) > 0
-      ? bootstrapStudyPriors(priorPatients, priorsOptions, s.bootstrapResamples ?? 0, seed + 4)
+      ? bootstrapStudyPriors(usedPriorPatients, priorsOptions, s.bootstrapResamples ?? 0, seed + 4)
       : undefined;
   const c = await trainCcnn({
     ...common,
@@ -606,6 +630,8 @@ export async function runRepeat(
       probabilities,
       nlls: fits[i].amplitudes,
       nllsCrlb: fits[i].crlb,
+      ...(fits[i].status ? { nllsStatus: fits[i].status } : {}),
+      ...(excluded.has(i) ? { excludedFromPriors: excluded.get(i) } : {}),
       ccnnLogit: cLogits[i],
       qcnn: Array.from(qPred.values.subarray(i * K, (i + 1) * K)),
       qcnnSd: Array.from(qPred.sd.subarray(i * K, (i + 1) * K)),

@@ -3,11 +3,13 @@ import { withOutputDir } from '../../io/atomic.js';
 import type { NetworkReportOptions } from '../../report/from-network.js';
 import type { ClassifyFileResult } from '../../networks/results.js';
 import { printJson } from '../options.js';
-import { outputStems } from '../output-names.js';
+import { outputFolders } from '../../io/output-names.js';
 import {
   type ModelInputOptions,
   modelInputOptions,
+  exitIfFailed,
   modelInputs,
+  writeBatchSummary,
   SHIPPED_MODEL_WARNING,
   statusText,
 } from './quantify.js';
@@ -74,11 +76,15 @@ Examples:
           window: bundle.contract.preprocessing.ppmRange,
           modelWarnings: opts.model ? [] : [SHIPPED_MODEL_WARNING.classify],
         };
-        const stems = outputStems(files);
+        const stems = outputFolders(files);
         await withOutputDir(opts.out, async (dir) => {
           for (const [i, r] of out.entries()) {
             dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
             await writeReportInto(dir, classifyReport(r, fids[i], neg, report), { subdir: stems[i] });
+          }
+          if (files.length > 1) {
+            const { classifyNumbers } = await import('../../report/batch-summary.js');
+            await writeBatchSummary(dir, 'classify', out, stems, classifyNumbers);
           }
         });
       }
@@ -93,5 +99,6 @@ Examples:
           for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
         }
       }
+      exitIfFailed('classify', out, opts.allowFailed);
     });
 }

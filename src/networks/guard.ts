@@ -15,7 +15,7 @@ import type { Status } from '../fit/status.js';
  *
  * Each is compared with its quantiles over calibration spectra simulated like the training spectra (same
  * cohorts, same realism, another seed): beyond the 99.5 % quantile the answer is `doubtful`, beyond `failFactor`
- * times it `failed` (no answer). The distance d = max(T²/T²₉₉.₅, Q/Q₉₉.₅) also widens the qCNN's SDs: the
+ * times it (T², Q) or below 0.85 × the lowest training SNR `failed` (no answer). The distance d = max(T²/T²₉₉.₅, Q/Q₉₉.₅) also widens the qCNN's SDs: the
  * calibration spectra give, per band of d, the factor that brings their z-scores to unit mean square, applied to
  * inputs in that band (beyond the last band, the last factor times √(d / d_last)).
  *
@@ -56,6 +56,9 @@ export interface GuardVerdict extends GuardMeasure {
   /** Factor the qCNN's SDs are multiplied by (1 inside the training distribution). */
   sdFactor: number;
 }
+
+/** Below this fraction of the training's lowest SNR (its 0.5 % quantile) an input is refused. */
+export const SNR_MARGIN = 0.85;
 
 /** T², Q and the distance of one network input (`length` numbers, as the network takes it). */
 export function guardScores(
@@ -139,8 +142,10 @@ export function guardVerdict(
     worse('doubtful');
     reasons.push('no 1.3 ppm lipid peak was found to reference the spectrum on');
   } else {
+    // Noisier than any training spectrum (beyond the 15 % margin the earlier check allowed): the network would
+    // extrapolate; a cleaner one is only unusual.
     if (snr < L.snr[0] || snr > L.snr[1]) {
-      worse(snr < L.snr[0] / F ? 'failed' : 'doubtful');
+      worse(snr < SNR_MARGIN * L.snr[0] ? 'failed' : 'doubtful');
       reasons.push(
         `SNR ${snr.toFixed(0)} is outside the training range ${L.snr[0].toFixed(0)}–${L.snr[1].toFixed(0)}`,
       );

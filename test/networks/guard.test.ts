@@ -33,8 +33,9 @@ describe('input guard', () => {
     expect(d.status).toBe('doubtful');
     expect(d.reasons[0]).toMatch(/residual Q 1\.4× the training 99\.5 % limit/);
     expect(guardVerdict(guard, [0, 0, 1.1, 0], m).status).toBe('failed');
-    expect(guardVerdict(guard, [0, 0, 0, 0], { snr: 20, shiftHz: 0 }).status).toBe('failed');
-    expect(guardVerdict(guard, [0, 0, 0, 0], { snr: 60, shiftHz: 0 }).status).toBe('doubtful');
+    expect(guardVerdict(guard, [0, 0, 0, 0], { snr: 80, shiftHz: 0 }).status).toBe('failed');
+    expect(guardVerdict(guard, [0, 0, 0, 0], { snr: 90, shiftHz: 0 }).status).toBe('doubtful');
+    expect(guardVerdict(guard, [0, 0, 0, 0], { snr: 5000, shiftHz: 0 }).status).toBe('doubtful');
     expect(guardVerdict(guard, [0, 0, 0, 0], { snr: 500, shiftHz: -45 }).reasons[0]).toMatch(/45 Hz off/);
     expect(guardVerdict(guard, [0, 0, 0, 0], null).status).toBe('doubtful');
   });

@@ -12,3 +12,4 @@ benchmarks['water-fat'] = () => import('./water-fat.js').then((m) => m.run());
 benchmarks['water-fat-ecc'] = () => import('./water-fat-ecc.js').then((m) => m.run());
 benchmarks['basis-shaped'] = () => import('./basis-shaped.js').then((m) => m.run());
 benchmarks.linalg = () => import('./linalg.js').then((m) => m.run());
+benchmarks['fit-robustness'] = () => import('./fit-robustness.js').then((m) => m.run());

@@ -13,8 +13,11 @@ import type { VarproSolver } from './varpro.js';
  * 2. Matched filter: the complex cross-correlation C(m) = Σ_j D_j · conj(T_{j+m}) of data D and template T over
  *    the lags the shift bounds allow; |C| peaks at the shift (refined between bins by a parabola through the
  *    three values around the maximum) and arg C there is the phase still missing.
- * 3. Candidates: the strongest maxima of |C|, each with its phase, crossed with a few common Lorentzian widths,
- *    plus the start of init.ts (magnitude correlation); all scored by the VarPro cost, best first.
+ * 3. Candidates: the strongest maxima of |C|, each with its phase at the default widths; then, at the best of
+ *    them, a few common Lorentzian widths; all scored by the VarPro cost, best first. Eight cost evaluations
+ *    with new lineshapes in all (the phase-only ones reuse their FFTs).
+ * When the template is empty (no component fitted above zero at the default parameters) or the rows are real
+ * only, the start of init.ts (magnitude correlation with the unit-norm summed basis) is the one candidate.
  */
 export interface StartCandidate {
   theta: Float64Array;
@@ -37,11 +40,15 @@ export function globalStarts(solver: VarproSolver, opts: GlobalStartOptions = {}
   const dampIdx = specs.flatMap((p, i) => (p.role === 'damping' ? [i] : []));
   const candidates: StartCandidate[] = [];
   const add = (theta: Float64Array) => {
-    candidates.push({ theta, cost: solver.evaluate(theta) });
+    const c = { theta, cost: solver.evaluate(theta) };
+    candidates.push(c);
+    return c;
   };
-  // The start of the magnitude-correlation initialiser stays one of the candidates.
-  add(initialParameters(solver));
-  if (!grid.complexRows || iPhase0 < 0) return rank(candidates);
+  const fallback = () => {
+    add(initialParameters(solver));
+    return candidates;
+  };
+  if (!grid.complexRows || iPhase0 < 0) return fallback();
 
   // 1. Template at the default parameters and the best quadrant of φ0.
   const base = Float64Array.from(specs.map((p) => p.init));
@@ -72,7 +79,7 @@ export function globalStarts(solver: VarproSolver, opts: GlobalStartOptions = {}
       tIm[j] += a * solver.cols[c * rows + 2 * j + 1];
     }
   }
-  if (!any) return rank(candidates);
+  if (!any) return fallback();
 
   // 2. Complex matched filter over the allowed lags.
   const data = solver.data;
@@ -106,8 +113,8 @@ export function globalStarts(solver: VarproSolver, opts: GlobalStartOptions = {}
   const top = mag[maxima[0]] ?? 0;
   const chosen = maxima.slice(0, opts.lags ?? 3).filter((i) => mag[i] > 0.5 * top);
 
-  // 3. Candidates: each maximum with its phase, crossed with common widths.
-  const widths = opts.widthsHz ?? [4, 10, 20, 35];
+  // 3. Candidates: each maximum with its phase at the default widths, then widths at the best of them.
+  let best: StartCandidate | undefined;
   for (const i of chosen) {
     let frac = 0;
     if (i > 0 && i < lags - 1) {
@@ -115,13 +122,21 @@ export function globalStarts(solver: VarproSolver, opts: GlobalStartOptions = {}
       if (den < 0) frac = Math.max(-0.5, Math.min(0.5, (0.5 * (mag[i - 1] - mag[i + 1])) / den));
     }
     const shiftHz = (i - maxLag + frac) * binHz;
-    for (const w of widths) {
-      const t = Float64Array.from(base);
-      t[iPhase0] = wrap(bestPhase + arg[i]);
-      for (const s of shiftIdx) t[s] = clamp(shiftHz, specs[s].lower, specs[s].upper);
-      for (const d of dampIdx) t[d] = clamp(w, specs[d].lower, specs[d].upper);
-      add(t);
+    const t = Float64Array.from(base);
+    t[iPhase0] = wrap(bestPhase + arg[i]);
+    for (const s of shiftIdx) t[s] = clamp(shiftHz, specs[s].lower, specs[s].upper);
+    const c = add(t);
+    if (!best || c.cost < best.cost) best = c;
+  }
+  if (!best) return fallback();
+  for (const w of opts.widthsHz ?? [4, 10, 20, 35]) {
+    const t = Float64Array.from(best.theta);
+    let same = true;
+    for (const d of dampIdx) {
+      t[d] = clamp(w, specs[d].lower, specs[d].upper);
+      if (t[d] !== best.theta[d]) same = false;
     }
+    if (!same) add(t);
   }
   return rank(candidates);
 }

@@ -169,7 +169,16 @@ function crlbTable(outcomes: SpectrumOutcome[]): Record<string, Record<string, n
   const out: Record<string, Record<string, number>> = {};
   for (const [c, zs] of Object.entries(by)) {
     const frac = (k: number) => round(zs.filter((z) => z > k).length / zs.length);
-    out[c] = { n: zs.length, outside1: frac(1), outside2: frac(2), outside3: frac(3) };
+    const within = (k: number) => round(zs.filter((z) => z <= k).length / zs.length);
+    out[c] = {
+      n: zs.length,
+      outside1: frac(1),
+      outside2: frac(2),
+      outside3: frac(3),
+      coverage1: within(1),
+      coverage2: within(2),
+      coverage3: within(3),
+    };
   }
   return out;
 }
@@ -232,6 +241,7 @@ export async function run(
     seeds: SEEDS,
     threads: 1,
     expectedOutside: { outside1: 0.3173, outside2: 0.0455, outside3: 0.0027 },
+    expectedCoverage: { coverage1: 0.6827, coverage2: 0.9545, coverage3: 0.9973 },
   };
   for (const v of variants) {
     if (!VARIANTS[v]) throw new RangeError(`unknown variant ${v} (${Object.keys(VARIANTS).join(', ')})`);

@@ -14,7 +14,8 @@
  * the signal model (the fit of the issue's measurement: spline baseline, glycogen sharing the metabolites'
  * width, the single start of init.ts); `liverDefaults`, today's LIVER_FIT_OPTIONS (the real-spectrum default:
  * glycogen's own width, global stage, same spline baseline); `after`, cohortFitOptions(cohort.model), the fit
- * model that holds the cohort signal model (its Gaussian-line baseline) — the one the floors are for.
+ * model that holds the cohort signal model (its Gaussian-line baseline) — the one the floors are for;
+ * `afterWithoutGlobalStage`, the same with the single start of init.ts (what the global stage adds).
  *
  *   node dist/bench/fit-robustness.js [perCohort=1000] [variants=before,liverDefaults,after]
  */
@@ -228,6 +229,7 @@ export const VARIANTS: Record<string, (cohort: Dataset['cohort']) => FitOptions>
   before: () => PREVIOUS_LIVER_FIT_OPTIONS,
   liverDefaults: () => LIVER_FIT_OPTIONS,
   after: (cohort) => cohortFitOptions(cohort.model),
+  afterWithoutGlobalStage: (cohort) => ({ ...cohortFitOptions(cohort.model), globalStart: false }),
 };
 
 export async function run(

@@ -88,8 +88,10 @@ export interface FitOptions {
    */
   amplitudes?: 'nonnegative' | 'signed' | 'signed-refit';
   /**
-   * Global stage before Levenberg–Marquardt (default true): a multi-start over shift, phase and widths
-   * (init.ts). false: the single start of the correlation initialiser only.
+   * Global stage before Levenberg–Marquardt (global-start.ts: starts from an amplitude-weighted matched filter
+   * over shift and phase and a few widths, restarts while the residual stays above 1.2× the noise). Default
+   * false (the single start of init.ts): the liver preset turns it on; generic and water–fat fits keep the
+   * start they were validated with.
    */
   globalStart?: boolean;
 }
@@ -386,7 +388,7 @@ export class Fitter {
     });
     solver.priors = [];
     solver.setSignedAmplitudes(false);
-    const global = o.globalStart ?? true;
+    const global = o.globalStart ?? false;
     const starts = global ? globalStarts(solver) : [{ theta: initialParameters(solver), cost: 0 }];
     const noiseVarRow = noise ? noise.sd * noise.sd : solver.rss / g.rows;
     const solveOptions = {

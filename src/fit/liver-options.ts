@@ -17,8 +17,7 @@ import type { FitOptions } from './fit.js';
  *   1993;30:672);
  * - penalised-spline baseline (1 effective dimension per ppm), stiff enough that at SNR 10–30 it cannot take
  *   a broad lipid line;
- * - the global stage of global-start.ts (every fit's default) with restarts while the residual stays above
- *   1.2× the noise.
+ * - the global stage of global-start.ts, with restarts while the residual stays above 1.2× the noise.
  */
 export const LIVER_PPM_RANGE: [number, number] = [0.5, 5.7];
 
@@ -34,6 +33,7 @@ export const LIVER_FIT_OPTIONS: FitOptions = {
   residualWater: { lines: 2, ppmRange: [4.4, 4.95] },
   maxShiftPpm: 0.15,
   initDampingHz: 8,
+  globalStart: true,
 };
 
 /** The part of a cohort's signal model (simulate/signal-model.ts ModelSettings) the fit model takes over. */

@@ -708,7 +708,7 @@ export class Fitter {
 const RESTART_RESIDUAL = 1.2;
 const MAX_RESTARTS = 2;
 
-/** A start worth a restart: its shift or phase differs from every start tried before by a meaningful step. */
+/** A start worth a restart: its phase, a shift or a width differs from every start tried before by a meaningful step. */
 function distinctStart(theta: Float64Array, before: StartCandidate[], solver: VarproSolver): boolean {
   const specs = solver.model.params;
   return before.every((b) =>

@@ -1,23 +1,25 @@
 /**
  * Does the NLLS fitter fit what the simulator makes? Spectra drawn exactly as `livermrs simulate` draws the
  * training cohorts (hbv-lc, hbv-lc-hcc: simulateDataset in-process, fixed seeds, the cohort's own basis) are
- * fitted with the liver defaults on one thread, and compared with their truth rows:
+ * fitted on one thread with a warm fitter, and compared with their truth rows:
  *
  * - residual ratio: SD of the real residual in the fit window over the true noise SD (the truth row's
  *   noise_sd); a fit of the right model ends near 1;
  * - status counts (fitStatus: ok / doubtful / failed) and their reasons;
  * - per component class (lipids L09–L53; glycogen; the other metabolites): the fraction of amplitudes more than
- *   1, 2, 3 CRLB from the truth (Gaussian: 31.7, 4.6, 0.27 %), over all fits and over the ok fits;
- * - fit time per spectrum (wall, one thread, warm fitter).
+ *   1, 2, 3 CRLB from the truth (Gaussian: 31.7, 4.6, 0.27 %) and its complement, the coverage, over all fits
+ *   and over the ok fits;
+ * - fit time per spectrum (wall and process CPU, one thread, warm fitter).
  *
- * Three fit models run on the same spectra: `before`, the liver defaults before the fit model was matched to
- * the signal model (the fit of the issue's measurement: spline baseline, glycogen sharing the metabolites'
- * width, the single start of init.ts); `liverDefaults`, today's LIVER_FIT_OPTIONS (the real-spectrum default:
- * glycogen's own width, global stage, same spline baseline); `after`, cohortFitOptions(cohort.model), the fit
- * model that holds the cohort signal model (its Gaussian-line baseline) — the one the floors are for;
- * `afterWithoutGlobalStage`, the same with the single start of init.ts (what the global stage adds).
+ * Four fit models on the same spectra: `before`, the liver defaults before the fit model was matched to the
+ * signal model (a quarter of the cohort spectra ended above 1.3× the noise: spline baseline, glycogen sharing
+ * the metabolites' width, the single start of init.ts); `liverDefaults`, today's LIVER_FIT_OPTIONS (the
+ * real-spectrum default: glycogen's own width, global stage, same spline baseline); `after`,
+ * cohortFitOptions(cohort.model), the fit model that holds the cohort signal model (its Gaussian-line baseline),
+ * the one the floors are for; `afterWithoutGlobalStage`, the same with the single start of init.ts (what the
+ * global stage adds).
  *
- *   node dist/bench/fit-robustness.js [perCohort=1000] [variants=before,liverDefaults,after]
+ *   node dist/bench/fit-robustness.js [perCohort=1000] [variants=before,liverDefaults,after,…]
  */
 import { Fitter, type FitOptions, type FitResult } from '../src/fit/fit.js';
 import { cohortFitOptions, LIVER_FIT_OPTIONS } from '../src/fit/liver-options.js';

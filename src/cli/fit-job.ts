@@ -46,7 +46,7 @@ export interface FitJobOptions {
   basis?: string;
   preset: Preset;
   ppm?: [number, number];
-  baseline?: 'spline' | 'poly';
+  baseline?: 'spline' | 'poly' | 'gaussian';
   baselineEd?: number;
   baselineOrder?: number;
   model?: 'voigt' | 'lorentzian';

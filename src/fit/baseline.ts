@@ -1,5 +1,6 @@
 import { InputError } from '../core/errors.js';
 import { invertSpd } from '../linalg/index.js';
+import { DEFAULT_GAUSSIAN_BASELINE } from './models/gaussian-baseline.js';
 
 /**
  * Baseline designs over the fit window. A baseline is a complex curve b(ν) = Σ_j (y_j + i y'_j) S_j(ν) whose
@@ -12,9 +13,12 @@ import { invertSpd } from '../linalg/index.js';
  *   smoothness is set as effective dimensions per ppm, ED = tr((SᵀS + λDᵀD)⁻¹SᵀS) / window width, the quantity
  *   spant's ABfit uses (Wilson, MRM 2021;85:13), and converted to λ by bisection.
  * - `poly`: Legendre polynomials of a given order over the window, unpenalised (FSL-MRS style).
+ * - `gaussian`: broad Gaussian lines at fixed knots with complex coefficients, phased with the spectrum and
+ *   unpenalised: the simulator's baseline, so the liver fit model holds every baseline the cohorts draw. It is
+ *   part of the spectral model (models/gaussian-baseline.ts), not a design built here.
  * - `none`: no baseline.
  */
-export type BaselineKind = 'spline' | 'poly' | 'none';
+export type BaselineKind = 'spline' | 'poly' | 'gaussian' | 'none';
 
 export interface BaselineOptions {
   kind?: BaselineKind;
@@ -24,6 +28,10 @@ export interface BaselineOptions {
   edPerPpm?: number;
   /** Polynomial order (0 = constant). Default 2. */
   order?: number;
+  /** Gaussian baseline: centres (ppm) of its lines. Default 0, 1, …, 6 ppm (the cohorts' knots). */
+  knotsPpm?: number[];
+  /** Gaussian baseline: FWHM (ppm) of its lines. Default 1.2. */
+  fwhmPpm?: number;
 }
 
 export const DEFAULT_BASELINE: Required<BaselineOptions> = {
@@ -31,6 +39,8 @@ export const DEFAULT_BASELINE: Required<BaselineOptions> = {
   knotSpacingPpm: 0.15,
   edPerPpm: 1.5,
   order: 2,
+  knotsPpm: DEFAULT_GAUSSIAN_BASELINE.knotsPpm,
+  fwhmPpm: DEFAULT_GAUSSIAN_BASELINE.fwhmPpm,
 };
 
 export interface BaselineDesign {
@@ -70,6 +80,12 @@ export function buildBaseline(
     };
   }
   if (o.kind === 'poly') return polynomialBaseline(bins, o.order);
+  if (o.kind === 'gaussian') {
+    throw new InputError('a Gaussian baseline is part of the spectral model, not a baseline design', {
+      field: 'baseline.kind',
+      expected: "VoigtOptions.gaussianBaseline (the Fitter does this for baseline kind 'gaussian')",
+    });
+  }
   return splineBaseline(bins, windowPpm, o.knotSpacingPpm, o.edPerPpm);
 }
 

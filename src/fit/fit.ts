@@ -6,13 +6,14 @@ import { amplitudeCovariance, combinedVariance, correlationMatrix, covariance, p
 import { FftWork } from './fft-work.js';
 import { emitRows, type FitGrid, gatherWindow, makeGrid } from './grid.js';
 import { type Combination, componentGroups, defaultCombinations } from './groups.js';
+import { globalStarts, type StartCandidate } from './global-start.js';
 import { initialParameters, wrap } from './init.js';
 import { LorentzianModel } from './models/lorentzian.js';
 import type { ResidualWaterOptions } from './models/residual-water.js';
 import { VoigtModel, type VoigtOptions } from './models/voigt.js';
 import { estimateNoise, type NoiseEstimate } from './noise.js';
 import { resampleBasis } from './resample.js';
-import { type Prior, VarproSolver } from './varpro.js';
+import { type Prior, type VarproOptions, type VarproResult, VarproSolver } from './varpro.js';
 
 export type ModelName = 'voigt' | 'lorentzian';
 
@@ -28,6 +29,11 @@ export interface FitOptions {
   shift?: 'global' | 'group';
   /** Component → group overrides (groups otherwise come from the basis or the component name). */
   groups?: Record<string, string>;
+  /**
+   * Component → damping group overrides on top of `groups`, for a component that has a Lorentzian width of
+   * its own but shares its group's shift (the liver preset: glycogen).
+   */
+  dampingGroups?: Record<string, string>;
   /** Fit first-order phase (default true). */
   phase1?: boolean;
   /**
@@ -44,6 +50,11 @@ export interface FitOptions {
   maxPhase1DegPerPpm?: number;
   /** Initial extra Lorentzian width (Hz). Default 2. */
   initDampingHz?: number;
+  /**
+   * Soft Gaussian priors on the extra Lorentzian width (Hz FWHM) of damping groups, applied to the groups the
+   * fit has (a group left out by include/exclude is skipped, unlike `priors`, where an unknown name is an error).
+   */
+  widthPriors?: Record<string, { meanHz: number; sdHz: number }>;
   /** Soft Gaussian priors on nonlinear parameters (internal units: rad, rad/ppm, Hz, Hz²). */
   priors?: { param: string; mean: number; sd: number }[];
   /** Noise used for the CRLB: 'residual' (default; σ² = RSS / (rows − dof)) or 'region' (signal-free ppm). */
@@ -76,6 +87,13 @@ export interface FitOptions {
    * The refit removes that bias but its errors are heavy-tailed (far wider than the CRLB for such components).
    */
   amplitudes?: 'nonnegative' | 'signed' | 'signed-refit';
+  /**
+   * Global stage before Levenberg–Marquardt (global-start.ts: starts from an amplitude-weighted matched filter
+   * over shift and phase and a few widths, restarts while the residual stays above 1.2× the noise). Default
+   * false (the single start of init.ts): the liver preset turns it on; generic and water–fat fits keep the
+   * start they were validated with.
+   */
+  globalStart?: boolean;
 }
 
 export interface ComponentResult {
@@ -216,10 +234,14 @@ export class Fitter {
     this.names = b.names;
     this.groups = componentGroups(b, options.groups);
     this.protons = b.names.map((n) => b.components?.[n]?.protons);
-    const dampingGroups = options.damping === 'component' ? [...b.names] : [...this.groups];
+    const dampingGroups =
+      options.damping === 'component'
+        ? [...b.names]
+        : this.groups.map((g, k) => options.dampingGroups?.[b.names[k]] ?? g);
     const shiftGroups = options.shift === 'global' ? b.names.map(() => 'all') : [...this.groups];
     const mhz = header.spectrometerFrequency;
     const waterOpt = residualWaterFor(this.grid, options.residualWater);
+    const gaussian = options.baseline?.kind === 'gaussian';
     const vopts: VoigtOptions = {
       dampingGroups,
       shiftGroups,
@@ -231,13 +253,17 @@ export class Fitter {
       initDampingHz: options.initDampingHz ?? 2,
       water: waterOpt,
       basisLinewidthHz: b.linewidthHz ?? 0,
+      gaussianBaseline: gaussian
+        ? { knotsPpm: options.baseline?.knotsPpm, fwhmPpm: options.baseline?.fwhmPpm }
+        : undefined,
     };
     this.model =
       options.model === 'lorentzian'
         ? new LorentzianModel(this.grid, b.fids, b.names, vopts)
         : new VoigtModel(this.grid, b.fids, b.names, vopts);
     const windowPpm = this.grid.ppm[0] - this.grid.ppm[this.grid.bins - 1];
-    this.baseline = buildBaseline(this.grid.bins, windowPpm, options.baseline);
+    // A Gaussian-line baseline is part of the model (phased free columns); the baseline design is then empty.
+    this.baseline = buildBaseline(this.grid.bins, windowPpm, gaussian ? { kind: 'none' } : options.baseline);
     if (
       options.amplitudes !== undefined &&
       !(['nonnegative', 'signed', 'signed-refit'] as unknown[]).includes(options.amplitudes)
@@ -341,6 +367,17 @@ export class Fitter {
         throw new InputError(`prior SD ${p.sd} for ${p.param}`, { field: 'priors', expected: '> 0' });
       return { index, mean: p.mean, sd: p.sd };
     });
+    for (const [group, w] of Object.entries(o.widthPriors ?? {})) {
+      const index = model.params.findIndex((q) => q.role === 'damping' && q.group === group);
+      if (index < 0 || priors.some((q) => q.index === index)) continue;
+      if (!(w.sdHz > 0) || !Number.isFinite(w.meanHz)) {
+        throw new InputError(`width prior ${w.meanHz} ± ${w.sdHz} Hz for ${group}`, {
+          field: 'widthPriors',
+          expected: 'a finite mean and an SD > 0 (Hz)',
+        });
+      }
+      priors.push({ index, mean: w.meanHz, sd: w.sdHz });
+    }
     // Weak default priors on residual-water lines keep a line that fades to zero amplitude from leaving a flat
     // direction in the cost (which slows Levenberg–Marquardt): centre ± 0.15 ppm, width 20 ± 40 Hz.
     model.params.forEach((p, index) => {
@@ -351,7 +388,8 @@ export class Fitter {
     });
     solver.priors = [];
     solver.setSignedAmplitudes(false);
-    const theta0 = initialParameters(solver);
+    const global = o.globalStart ?? false;
+    const starts = global ? globalStarts(solver) : [{ theta: initialParameters(solver), cost: 0 }];
     const noiseVarRow = noise ? noise.sd * noise.sd : solver.rss / g.rows;
     const solveOptions = {
       priors,
@@ -360,7 +398,7 @@ export class Fitter {
       tolerance: o.tolerance ?? 1e-5,
       minGain: o.minGain,
     };
-    let res = solver.solve(theta0, solveOptions);
+    let res = this.solveFromStarts(starts, solveOptions, global ? noise : undefined);
     if (o.amplitudes === 'signed-refit') {
       solver.setSignedAmplitudes(true);
       const refit = solver.solve(res.theta, solveOptions);
@@ -459,15 +497,56 @@ export class Fitter {
         spectrometerFrequency: g.spectrometerFrequency,
         ppmReference: g.ppmReference,
         zeroFill: g.fftSize / g.points,
-        baseline: {
-          kind: this.baseline.kind,
-          functions: this.baseline.functions,
-          effectiveDimension: this.baseline.effectiveDimension,
-          lambda: this.baseline.lambda,
-        },
-        residualWaterLines: model.freeColumns / 2,
+        baseline: this.baselineSettings(),
+        residualWaterLines: model.waterLines,
         basisResampling: this.resampling,
       },
+    };
+  }
+
+  /**
+   * Levenberg–Marquardt from the best start; while the fit ends with a residual above RESTART_RESIDUAL× the
+   * noise (a local minimum, or a model that misses signal), again from the next start whose parameters differ,
+   * up to MAX_RESTARTS more, keeping the lowest cost. Without a noise estimate only the best start is run.
+   */
+  private solveFromStarts(
+    starts: StartCandidate[],
+    solveOptions: VarproOptions,
+    noise: NoiseEstimate | undefined,
+  ): VarproResult {
+    const solver = this.solver;
+    const rows = this.grid.rows;
+    let best = solver.solve(starts[0].theta, solveOptions);
+    let bestCoef = Float64Array.from(solver.coef);
+    let total = best.iterations;
+    const misfit = () => noise !== undefined && solver.rss / rows > (RESTART_RESIDUAL * noise.sd) ** 2;
+    let restarts = 0;
+    for (let s = 1; s < starts.length && restarts < MAX_RESTARTS && misfit(); s++) {
+      if (!distinctStart(starts[s].theta, starts.slice(0, s), solver)) continue;
+      restarts++;
+      const r = solver.solve(starts[s].theta, solveOptions);
+      total += r.iterations;
+      if (r.cost < best.cost) {
+        best = r;
+        bestCoef = Float64Array.from(solver.coef);
+      } else {
+        solver.coef.set(bestCoef);
+        solver.evaluate(best.theta);
+      }
+    }
+    return { ...best, iterations: total };
+  }
+
+  private baselineSettings(): FitResult['settings']['baseline'] {
+    if (this.options.baseline?.kind === 'gaussian') {
+      const lines = this.model.freeColumns / 2 - this.model.waterLines;
+      return { kind: 'gaussian', functions: lines, effectiveDimension: lines, lambda: 0 };
+    }
+    return {
+      kind: this.baseline.kind,
+      functions: this.baseline.functions,
+      effectiveDimension: this.baseline.effectiveDimension,
+      lambda: this.baseline.lambda,
     };
   }
 
@@ -490,6 +569,7 @@ export class Fitter {
     const data = toComplex(s.data);
     const residual = toComplex(s.residual);
     const baseline = new Float64Array(2 * nb);
+    model.baselineSpectrum(s.coef, baseline);
     if (this.baseline.functions > 0) {
       const re = new Float64Array(nb);
       evaluateBaseline(this.baseline, s.baseCoef, re, 0);
@@ -622,6 +702,24 @@ export class Fitter {
       );
     }
   }
+}
+
+/** Residual SD over noise SD above which the fit is restarted from the next start of the global stage. */
+const RESTART_RESIDUAL = 1.2;
+const MAX_RESTARTS = 2;
+
+/** A start worth a restart: its phase, a shift or a width differs from every start tried before by a meaningful step. */
+function distinctStart(theta: Float64Array, before: StartCandidate[], solver: VarproSolver): boolean {
+  const specs = solver.model.params;
+  return before.every((b) =>
+    specs.some((p, i) => {
+      const d = Math.abs(theta[i] - b.theta[i]);
+      if (p.role === 'phase0') return Math.abs(wrap(theta[i] - b.theta[i])) > 0.2;
+      if (p.role === 'shift') return d > 1;
+      if (p.role === 'damping') return d > 3;
+      return false;
+    }),
+  );
 }
 
 function percent(sd: number, amplitude: number): number {

@@ -15,6 +15,7 @@ export {
   type ParameterResult,
 } from './fit.js';
 export { type Combination, defaultCombinations, inferGroup } from './groups.js';
+export { type CohortBaselineShape, cohortFitOptions } from './liver-options.js';
 export {
   LIVER_FIT_OPTIONS,
   LIVER_PPM_RANGE,

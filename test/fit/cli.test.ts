@@ -47,4 +47,30 @@ describe('livermrs fit (CLI, end to end)', () => {
       20,
     );
   });
+
+  it('fits a livermrs simulate spectrum down to its noise with --baseline gaussian, lipids within 3 CRLB', () => {
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    const sims = join(out, 'sims');
+    run(['simulate', '--cohort', 'hbv-lc-hcc', '--n', '1', '--seed', '5', '--out', sims]);
+    run(['fit', join(sims, 'spectra.nii.gz'), '--baseline', 'gaussian', '--out', join(out, 'sim-fit')]);
+    const res = JSON.parse(readFileSync(join(out, 'sim-fit', 'results.json'), 'utf8')) as {
+      status: string;
+      settings: { baseline: { kind: string } };
+      quality: { residualToNoise: number };
+      components: { name: string; amplitude: number; crlb: number }[];
+    };
+    const [head, row] = readFileSync(join(sims, 'truth.csv'), 'utf8').trim().split('\n');
+    const cols = head.split(',');
+    const truth = (c: string) => Number(row.split(',')[cols.indexOf(c)]);
+    expect(res.settings.baseline.kind).toBe('gaussian');
+    expect(res.status).toBe('ok');
+    expect(res.quality.residualToNoise).toBeLessThan(1.3);
+    for (const name of ['L09', 'L13', 'L21', 'L28', 'L53']) {
+      const c = res.components.find((x) => x.name === name)!;
+      expect(Math.abs(c.amplitude - truth(name)), name).toBeLessThan(3 * c.crlb);
+    }
+  });
 });

@@ -53,7 +53,10 @@ export function register(program: Command): void {
     )
     .option('--preset <name>', 'liver | ismrm2016 | generic (window, model and scaling defaults)')
     .option('--ppm <lo,hi>', 'fit window in ppm (liver default 0.5,5.7; others 0.2,4.2)', parseRange('--ppm'))
-    .option('--baseline <kind>', 'spline | poly')
+    .option(
+      '--baseline <kind>',
+      "spline | poly | gaussian (broad Gaussian lines at 0..6 ppm: the built-in cohorts' baseline, for simulated spectra)",
+    )
     .option(
       '--baseline-ed <n>',
       'spline smoothness: effective dimensions per ppm',
@@ -131,6 +134,7 @@ Examples:
   livermrs fit dataset1.RAW --water dataset1.H2O --basis press3T_30ms.BASIS --preset ismrm2016 \\
       --sw 4000 --frequency 123.2 --te 30 --out out/ds1
   livermrs fit scan.rda --pulses default --grid 32 --out out/scan-shaped
+  livermrs fit sims/hcc/spectra.nii.gz --baseline gaussian --out out/sims   # livermrs simulate output
   livermrs fit datasets/*.RAW --water auto --basis press3T_30ms.BASIS --preset ismrm2016 \\
       --sw 4000 --frequency 123.2 --out out/challenge --json
 
@@ -163,7 +167,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     basis: opts.basis,
     preset: preset as Preset,
     ppm: opts.ppm,
-    baseline: choice('--baseline', opts.baseline, ['spline', 'poly'] as const),
+    baseline: choice('--baseline', opts.baseline, ['spline', 'poly', 'gaussian'] as const),
     baselineEd: opts.baselineEd,
     baselineOrder: opts.baselineOrder,
     model: choice('--model', opts.model, ['voigt', 'lorentzian'] as const),

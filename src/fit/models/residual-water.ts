@@ -9,6 +9,10 @@ import type { ParamSpec } from './model.js';
  * convention) and width d_j (Hz FWHM). This is the parametric form HLSVD filters use (Pijnappel et al., J Magn
  * Reson 1992;97:122) fitted jointly with the metabolites, so a water tail under the 4.2–5.3 ppm lipid and
  * glycogen signals is estimated together with them instead of being subtracted beforehand.
+ *
+ * The lines are phased with the spectrum (the caller's phase factors e^{i(φ0 + φ1·(δ − δc))} per bin): the
+ * complex amplitude takes φ0 and the water's own phase, and the first-order phase bends the water line as it
+ * bends every other line (the simulator's model, simulate/signal-model.ts, applies φ1 after the FFT to all).
  */
 export interface ResidualWaterOptions {
   /** Number of lines; 0 disables. Default 3. */
@@ -80,8 +84,15 @@ export class ResidualWaterLines {
     return out;
   }
 
-  /** Writes the 2·lines free columns starting at row-block `col0` of cols; θ offset p0. */
-  forward(theta: Float64Array, p0: number, cols: Float64Array, col0: number): void {
+  /** Writes the 2·lines free columns starting at row-block `col0` of cols; θ offset p0; phase factors per bin. */
+  forward(
+    theta: Float64Array,
+    p0: number,
+    cols: Float64Array,
+    col0: number,
+    phaseRe: Float64Array,
+    phaseIm: Float64Array,
+  ): void {
     const g = this.grid;
     const rows = g.rows;
     const nb2 = 2 * g.bins;
@@ -96,6 +107,7 @@ export class ResidualWaterLines {
       } else {
         this.win.set(this.lineWin.subarray(j * nb2, (j + 1) * nb2));
       }
+      rotate(this.win, phaseRe, phaseIm, g.bins);
       emitRows(g, this.win, cols, (col0 + 2 * j) * rows);
       // i·w: (re, im) -> (−im, re)
       for (let b = 0; b < g.bins; b++) {
@@ -109,7 +121,15 @@ export class ResidualWaterLines {
   }
 
   /** Jacobian rows for this term's parameters (2·lines rows starting at jac row p0). */
-  jacobian(theta: Float64Array, p0: number, coef: Float64Array, c0: number, jac: Float64Array): void {
+  jacobian(
+    theta: Float64Array,
+    p0: number,
+    coef: Float64Array,
+    c0: number,
+    jac: Float64Array,
+    phaseRe: Float64Array,
+    phaseIm: Float64Array,
+  ): void {
     const g = this.grid;
     const rows = g.rows;
     const d = this.derivWin;
@@ -127,6 +147,7 @@ export class ResidualWaterLines {
         d[2 * b] = -2 * Math.PI * pi;
         d[2 * b + 1] = 2 * Math.PI * pr;
       }
+      rotate(d, phaseRe, phaseIm, g.bins);
       emitRows(g, d, jac, (p0 + 2 * j) * rows);
       for (let b = 0; b < g.bins; b++) {
         const tr = this.win[2 * b];
@@ -134,22 +155,31 @@ export class ResidualWaterLines {
         d[2 * b] = -Math.PI * (ar * tr - ai * ti);
         d[2 * b + 1] = -Math.PI * (ar * ti + ai * tr);
       }
+      rotate(d, phaseRe, phaseIm, g.bins);
       emitRows(g, d, jac, (p0 + 2 * j + 1) * rows);
     }
   }
 
-  /** Complex window spectrum of Σ_j α_j w_j (for reports). */
-  spectrum(coef: Float64Array, c0: number, out: Float64Array): void {
+  /** out += e^{iφ} Σ_j α_j w_j, the complex window spectrum of the term at the last forward call. */
+  addSpectrum(
+    coef: Float64Array,
+    c0: number,
+    phaseRe: Float64Array,
+    phaseIm: Float64Array,
+    out: Float64Array,
+  ): void {
     const nb2 = 2 * this.grid.bins;
-    out.fill(0);
     for (let j = 0; j < this.lines; j++) {
       const ar = coef[c0 + 2 * j];
       const ai = coef[c0 + 2 * j + 1];
+      if (ar === 0 && ai === 0) continue;
       for (let b = 0; b < this.grid.bins; b++) {
         const lr = this.lineWin[j * nb2 + 2 * b];
         const li = this.lineWin[j * nb2 + 2 * b + 1];
-        out[2 * b] += ar * lr - ai * li;
-        out[2 * b + 1] += ar * li + ai * lr;
+        const vr = ar * lr - ai * li;
+        const vi = ar * li + ai * lr;
+        out[2 * b] += vr * phaseRe[b] - vi * phaseIm[b];
+        out[2 * b + 1] += vr * phaseIm[b] + vi * phaseRe[b];
       }
     }
   }
@@ -174,5 +204,15 @@ export class ResidualWaterLines {
       wr = nr;
     }
     gatherWindow(g, this.fftw.forward(), out);
+  }
+}
+
+/** v[b] ← v[b] · (re[b] + i·im[b]) over `bins` complex values. */
+function rotate(v: Float64Array, re: Float64Array, im: Float64Array, bins: number): void {
+  for (let b = 0; b < bins; b++) {
+    const a = v[2 * b];
+    const c = v[2 * b + 1];
+    v[2 * b] = a * re[b] - c * im[b];
+    v[2 * b + 1] = a * im[b] + c * re[b];
   }
 }

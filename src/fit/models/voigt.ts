@@ -1,13 +1,15 @@
 import { FftWork } from '../fft-work.js';
 import { emitRows, type FitGrid, gatherWindow } from '../grid.js';
 import type { ParamSpec, SpectralModel } from './model.js';
+import { GaussianBaselineLines, type GaussianBaselineOptions } from './gaussian-baseline.js';
 import { ResidualWaterLines, type ResidualWaterOptions } from './residual-water.js';
 
 /**
  * Voigt linear-combination model (the FSL-MRS `voigt` / LCModel class of model):
  *
  *   S(ν) = e^{i(φ0 + φ1·(δ(ν) − δc))} · F[ Σ_k c_k b_k(t) · e^{−(πγ_{g(k)} + i2πΔf_{s(k)}) t} · e^{−π²G t²/(4 ln 2)} ](ν)
- *          + Σ_j α_j F[w_j](ν)                 (residual water, see residual-water.ts)
+ *          + e^{i(φ0 + φ1·(δ(ν) − δc))} Σ_j α_j F[w_j](ν)   (residual water, see residual-water.ts)
+ *          + e^{i(φ0 + φ1·(δ(ν) − δc))} Σ_j β_j L_j(ν)      (optional Gaussian-line baseline, gaussian-baseline.ts)
  *
  * b_k: basis FIDs on the data's time grid; c_k ≥ 0 amplitudes (linear); γ_g extra Lorentzian FWHM (Hz) per
  * damping group (a group of components, or each component); Δf_s frequency shift (Hz, positive = to higher
@@ -36,6 +38,8 @@ export interface VoigtOptions {
   water?: ResidualWaterOptions;
   /** Lorentzian FWHM already in the basis (Hz), for reported linewidths. */
   basisLinewidthHz?: number;
+  /** Baseline of broad Gaussian lines with complex coefficients, phased with the spectrum (omit for none). */
+  gaussianBaseline?: GaussianBaselineOptions;
 }
 
 interface Pair {
@@ -64,6 +68,8 @@ export class VoigtModel implements SpectralModel {
   private readonly pGauss: number;
   private readonly pWater: number;
   private readonly water: ResidualWaterLines | null;
+  private readonly gbase: GaussianBaselineLines | null;
+  private readonly gbase0: number;
   private readonly fftw: FftWork;
   private readonly decay: Float64Array;
   private readonly gaussT: Float64Array;
@@ -169,8 +175,14 @@ export class VoigtModel implements SpectralModel {
     this.water = opts.water && (opts.water.lines ?? 3) > 0 ? new ResidualWaterLines(grid, opts.water) : null;
     if (this.water) this.params.push(...this.water.params);
     this.nonnegColumns = k;
-    this.freeColumns = this.water ? this.water.freeColumns : 0;
-    this.columnNames = [...names, ...(this.water ? this.water.columnNames() : [])];
+    this.gbase = opts.gaussianBaseline ? new GaussianBaselineLines(grid, opts.gaussianBaseline) : null;
+    this.gbase0 = k + (this.water ? this.water.freeColumns : 0);
+    this.freeColumns = this.gbase0 - k + (this.gbase ? this.gbase.freeColumns : 0);
+    this.columnNames = [
+      ...names,
+      ...(this.water ? this.water.columnNames() : []),
+      ...(this.gbase ? this.gbase.columnNames() : []),
+    ];
     const n = grid.points;
     this.fftw = new FftWork(grid.fftSize);
     this.decay = new Float64Array(this.pairs.length * 2 * n);
@@ -240,7 +252,10 @@ export class VoigtModel implements SpectralModel {
       }
       emitRows(g, cw.subarray(base, base + 2 * nb), cols, c * rows);
     }
-    if (this.water) this.water.forward(theta, this.pWater, cols, this.basis.length);
+    if (this.water) {
+      this.water.forward(theta, this.pWater, cols, this.basis.length, this.phaseRe, this.phaseIm);
+    }
+    if (this.gbase) this.gbase.forward(this.phaseRe, this.phaseIm, cols, this.gbase0);
   }
 
   jacobian(theta: Float64Array, coef: Float64Array, jac: Float64Array): void {
@@ -258,6 +273,9 @@ export class VoigtModel implements SpectralModel {
       const base = c * 2 * nb;
       for (let i = 0; i < 2 * nb; i++) x[i] += a * this.componentWindow[base + i];
     }
+    // Water and baseline lines share the phase (φ0, φ1 rows).
+    if (this.water) this.water.addSpectrum(coef, k, this.phaseRe, this.phaseIm, x);
+    if (this.gbase) this.gbase.addSpectrum(coef, this.gbase0, this.phaseRe, this.phaseIm, x);
     const t = this.tmp;
     // φ0: i·X
     for (let j = 0; j < nb; j++) {
@@ -305,7 +323,7 @@ export class VoigtModel implements SpectralModel {
       this.transformSum(() => true, 2, -(Math.PI * Math.PI) / (4 * Math.LN2), 0);
       emitRows(g, t, jac, this.pGauss * rows);
     }
-    if (this.water) this.water.jacobian(theta, this.pWater, coef, k, jac);
+    if (this.water) this.water.jacobian(theta, this.pWater, coef, k, jac, this.phaseRe, this.phaseIm);
   }
 
   linewidths(theta: Float64Array): Record<string, number> {
@@ -317,10 +335,21 @@ export class VoigtModel implements SpectralModel {
     return out;
   }
 
+  /** Number of residual-water lines. */
+  get waterLines(): number {
+    return this.water ? this.water.lines : 0;
+  }
+
+  /** Complex window spectrum of the Gaussian-line baseline at the last forward call (zeros when absent). */
+  baselineSpectrum(coef: Float64Array, out: Float64Array): void {
+    out.fill(0);
+    if (this.gbase) this.gbase.addSpectrum(coef, this.gbase0, this.phaseRe, this.phaseIm, out);
+  }
+
   /** Complex window spectrum of the residual-water term for coefficients `coef` (zeros when absent). */
   waterSpectrum(coef: Float64Array, out: Float64Array): void {
-    if (this.water) this.water.spectrum(coef, this.basis.length, out);
-    else out.fill(0);
+    out.fill(0);
+    if (this.water) this.water.addSpectrum(coef, this.basis.length, this.phaseRe, this.phaseIm, out);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Fid } from '../../core/fid.js';
-import { type ReferencingResult, referenceWaterFat } from './referencing.js';
+import { type ReferencingResult, referenceWaterFat, WATER_PPM } from './referencing.js';
 import { routingFeatures, type RoutingFeatures } from './routing-features.js';
 import { WaterFatFitter } from './water-fat-fit.js';
 
@@ -27,7 +27,7 @@ export const INTACT_WATER_RATIO = 800;
 export const SUPPRESSED_WATER_RATIO = 300;
 export const MAX_PHASE_DEG = 45;
 export const MAX_WATER_FAT_MISFIT = 1.5;
-export const MIN_SUPPRESSED_MISFIT = 3;
+export const MIN_SUPPRESSED_MISFIT = 2.5;
 
 /**
  * Kept for callers that only have the referencing result (the networks' guard): the water share of the water +
@@ -59,8 +59,16 @@ export interface SuppressionDecision {
 
 const fitters = new Map<string, WaterFatFitter>();
 
-/** RMS of the water–fat fit's residual (real part, fit window) over the spectrum's noise SD. */
-export function waterFatMisfit(fid: Fid, ref: ReferencingResult, noiseSd: number): number | undefined {
+/**
+ * RMS of the water–fat fit's residual (real part, fit window) over the spectrum's noise SD, and whether the
+ * misfit sits at the water line (its largest point within ±0.35 ppm of water, with at least a quarter of the
+ * residual energy there): a water line that is not one Voigt, rather than signal the model lacks.
+ */
+export function waterFatMisfit(
+  fid: Fid,
+  ref: ReferencingResult,
+  noiseSd: number,
+): { misfit: number; atWater: boolean } | undefined {
   if (!ref.found) return undefined;
   const key = [fid.points, fid.dwellTime, fid.spectrometerFrequency, fid.ppmReference, fid.nucleus].join();
   let fitter = fitters.get(key);
@@ -71,10 +79,24 @@ export function waterFatMisfit(fid: Fid, ref: ReferencingResult, noiseSd: number
   }
   const fit = fitter.fit(fid, false, ref).fit;
   if (!fit) return undefined;
-  const r = fit.spectra.residual;
+  const { ppm, residual: r } = fit.spectra;
   let ss = 0;
-  for (let j = 0; j < r.length; j += 2) ss += r[j] * r[j];
-  return Math.sqrt(ss / (r.length / 2)) / noiseSd;
+  let atWater = 0;
+  let largest = 0;
+  let largestAt = 0;
+  for (let j = 0; j < ppm.length; j++) {
+    const e = r[2 * j] * r[2 * j];
+    ss += e;
+    if (Math.abs(ppm[j] - WATER_PPM) <= 0.35) atWater += e;
+    if (e > largest) {
+      largest = e;
+      largestAt = ppm[j];
+    }
+  }
+  return {
+    misfit: Math.sqrt(ss / ppm.length) / noiseSd,
+    atWater: ss > 0 && atWater / ss >= 0.25 && Math.abs(largestAt - WATER_PPM) <= 0.35,
+  };
 }
 
 const round = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(2));
@@ -96,12 +118,21 @@ export function decideFromSpectrum(fid: Fid, ref: ReferencingResult): Suppressio
     ...(ambiguous ? { ambiguous: true } : {}),
     features: { ...f, ...(misfit !== undefined ? { waterFatMisfit: misfit } : {}) },
   });
+  const fatSeen = dp !== undefined;
   if (f.waterToMetabolite >= INTACT_WATER_RATIO) {
     if (outOfPhase) return make(true, `${ratio}${phase}`, true);
-    return make(false, ratio);
+    if (f.metaboliteDetected || !fatSeen) return make(false, ratio);
+    // No metabolite peak seen, only a large water line beside fat: the ratio is a lower bound, so the water–fat
+    // model must also explain the spectrum; when it leaves signal away from the water line, something else is
+    // there (metabolites, a baseline, a lipid pattern that is not a triglyceride's).
+    const m = waterFatMisfit(fid, ref, f.noiseSd);
+    if (!m || m.misfit < MIN_SUPPRESSED_MISFIT) return make(false, ratio, false, m?.misfit);
+    const text = `${ratio}, the water–fat model leaves ${m.misfit.toFixed(1)}× the noise ${m.atWater ? 'at the water line' : 'away from the water line'}${phase}`;
+    return make(!m.atWater, text, true, m.misfit);
   }
   if (f.metaboliteDetected && f.waterToMetabolite <= SUPPRESSED_WATER_RATIO) return make(true, ratio);
-  const misfit = waterFatMisfit(fid, ref, f.noiseSd);
+  const m = waterFatMisfit(fid, ref, f.noiseSd);
+  const misfit = m?.misfit;
   const fitText =
     misfit !== undefined
       ? `, the water–fat model leaves ${misfit.toFixed(1)}× the noise`
@@ -111,7 +142,8 @@ export function decideFromSpectrum(fid: Fid, ref: ReferencingResult): Suppressio
     return make(false, text, false, misfit);
   if (misfit === undefined || misfit >= MIN_SUPPRESSED_MISFIT || outOfPhase)
     return make(true, text, false, misfit);
-  return make(false, text, true, misfit);
+  // In between: the water–fat analysis when the misfit is the water line's shape, else the metabolite fit.
+  return make(!m?.atWater, `${text}${m?.atWater ? ' at the water line' : ''}`, true, misfit);
 }
 
 /**

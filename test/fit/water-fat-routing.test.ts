@@ -237,6 +237,31 @@ describe('fit CLI on real water references', () => {
     expect(missing.stderr).toMatch(/no-such-file\.SDAT.*file not found/);
   });
 
+  it('a metabolite fit of a spectrum whose water line is intact is never ok, even when forced', () => {
+    const r = cli('fit', w, '--analysis', 'metabolites', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.kind).toBe('metabolites');
+    expect(res.analysis).toBe(
+      'metabolite fit (water-suppressed), from the command line (--analysis or --water-suppression)',
+    );
+    expect(res.status).toBe('doubtful');
+    expect(res.statusReasons.join(' ')).toMatch(
+      /the water line is intact \(water ≥ 3,962× the largest metabolite peak\).*--water-suppression off/,
+    );
+  });
+
+  it('info prints every acquisition value with the header field it came from', () => {
+    const r = cli('info', `${X}siemens/suspect_SVS_30.IMA`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/waterSuppressed +yes \(header:sPrepPulses\.ucWaterSat = 32\)/);
+    expect(r.stdout).toMatch(/echoTime +30 ms \(header:EchoTime\)/);
+    const rda = cli('info', `${X}siemens/suspect_SVS_30.rda`);
+    expect(rda.stdout).toMatch(
+      /waterSuppressed +not in the header \(livermrs fit decides from the spectrum\)/,
+    );
+  });
+
   it('a --te that contradicts the header is refused unless --force', () => {
     const bad = cli('fit', w, '--te', '35', '--json');
     expect(bad.status).toBe(2);

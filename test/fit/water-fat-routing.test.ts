@@ -107,6 +107,15 @@ describe('routing of real files (header first, then the spectrum)', () => {
     const ws = raw('ismrm2016_fitting_challenge/datasets_LCModel/dataset1.RAW', 4000, 123.2);
     expect(ws).toMatchObject({ suppressed: true, source: 'spectrum', analysis: 'metabolites' });
     expect(ratio(ws)).toBe(0.67);
+    // All 28 challenge pairs, their .H2O files read as plain .RAW (no file-name rule): the spectrum alone.
+    for (let i = 1; i <= 28; i++) {
+      const dir = 'ismrm2016_fitting_challenge/datasets_LCModel';
+      const text = (ext: string) => readFileSync(`${X}${dir}/dataset${i}.${ext}`, 'latin1');
+      const asRaw = (ext: string) =>
+        decide(readLcmRaw(text(ext), `d${i}.raw`, { dwellTime: 1 / 4000, spectrometerFrequency: 123.2 }));
+      expect(asRaw('RAW'), `dataset${i}.RAW`).toMatchObject({ suppressed: true, source: 'spectrum' });
+      expect(asRaw('H2O'), `dataset${i}.H2O`).toMatchObject({ suppressed: false, source: 'spectrum' });
+    }
     expect(raw('lcmodel/tarquin_LCM_W.RAW', 2000, 127.76)).toMatchObject({
       suppressed: false,
       source: 'spectrum',
@@ -225,6 +234,9 @@ describe('fit CLI on real water references', () => {
         /\[water–fat fit \(water not suppressed\), from the spectrum \(water ≥ 3,962×/,
       );
       const csv = readFileSync(join(dir, 'water-fat.csv'), 'utf8').trim().split('\n');
+      expect(csv.find((l) => l.includes('PDFF correction'))).toMatch(
+        /T2 water\/fat 34\/68 ms, T1 water\/fat 809\/382 ms with TR 2000 ms/,
+      );
       expect(csv.at(-1)).toMatch(/^,analysis,,,"water–fat fit \(water not suppressed\), from the spectrum/);
       const html = readFileSync(join(dir, 'report.html'), 'utf8');
       expect(html.indexOf('from the spectrum (water')).toBeGreaterThan(0);

@@ -10,18 +10,22 @@ import { WaterFatFitter } from './water-fat-fit.js';
  * it came from), then the spectrum's own evidence (routing-features.ts), in this order:
  *
  * 1. water ≥ INTACT_WATER_RATIO × the largest metabolite peak (creatine/choline): an intact water line, unless
- *    its phase disagrees with the fat's by more than MAX_PHASE_DEG (then suppressed, ambiguous);
+ *    its phase disagrees with the fat's by more than MAX_PHASE_DEG (then suppressed, ambiguous), and unless no
+ *    metabolite peak is seen while fat is (the ratio is then only a lower bound) and the water–fat model leaves
+ *    at least MIN_SUPPRESSED_MISFIT × the noise: ambiguous, the water–fat fit when that misfit sits at the water
+ *    line (a non-Voigt water line), the metabolite fit when it lies elsewhere (signal that is neither);
  * 2. metabolite peaks detected and water ≤ SUPPRESSED_WATER_RATIO × them: suppressed;
  * 3. otherwise (no metabolite visible, or a ratio in between) the water–fat model is fitted: if water and fat
  *    alone explain the spectrum down to MAX_WATER_FAT_MISFIT × the noise with water in phase with fat, the water
  *    line is intact; if the misfit is at least MIN_SUPPRESSED_MISFIT × the noise, or water is out of phase,
- *    it is a suppressed spectrum (something else is there: metabolites, a distorted residual); in between
- *    the decision is ambiguous: the water–fat analysis is given with status doubtful and the reason says how
- *    to force the other (`--water-suppression on`).
+ *    it is a suppressed spectrum (something else is there: metabolites, a distorted residual); in between the
+ *    decision is ambiguous (the water–fat fit when the misfit sits at the water line, else the metabolite fit).
  *
- * Thresholds were set on the real files of test/extdata (unsuppressed references: water 1,220–240,000 × the
- * largest metabolite peak; suppressed spectra: 0.6–157) and on simulated spectra (bench/water-fat-routing.ts:
- * water–fat spectra fit to 0.70–1.14 × the noise, water-suppressed liver cohorts 2.5× and above).
+ * An ambiguous decision makes the result doubtful, with a reason saying which analysis was chosen and how to
+ * force the other (`--analysis`, `--water-suppression`). Thresholds were set on the real files of test/extdata
+ * (unsuppressed references: water 924–240,000 × the largest metabolite peak; suppressed spectra: 0.36–157) and
+ * on simulated spectra (bench/water-fat-routing.ts: water–fat spectra fit to 0.70–1.15 × the noise, the
+ * water-suppressed liver cohorts to 2.4× and above; 100 % and 99.9 % routed right, docs/water-fat.md §1).
  */
 export const INTACT_WATER_RATIO = 800;
 export const SUPPRESSED_WATER_RATIO = 300;

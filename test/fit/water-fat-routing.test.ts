@@ -283,6 +283,27 @@ describe('fit CLI on real water references', () => {
   });
 });
 
+describe('routing of simulated marrow without a header', () => {
+  it('fatty marrow (PDFF 60–95 %) goes to the water–fat fit, also with eddy currents that make its lines non-Voigt', () => {
+    const rng = new Rng(2102);
+    let waterFat = 0;
+    for (let i = 0; i < 20; i++) {
+      const truth = {
+        ...drawTruth(rng, 3, 0.6 + 0.35 * rng.uniform()),
+        ...(i % 2
+          ? { eddyCurrent: { phaseRad: 0.5 + rng.uniform(), tauS: 0.01 + 0.02 * rng.uniform() } }
+          : {}),
+      };
+      const fid = simulateWaterFat(truth, [0.03], rng).fids[0];
+      const d = decideWaterSuppression('auto', undefined, referenceWaterFat(fid), fid);
+      if (d.analysis === 'water-fat' && !d.ambiguous) waterFat++;
+      // The old rule (water share of water + fat < 35 % → suppressed) sent every one to the metabolite fit.
+      expect(decideWaterSuppression('auto', undefined, referenceWaterFat(fid)).suppressed).toBe(true);
+    }
+    expect(waterFat).toBe(20);
+  });
+});
+
 describe('physically impossible fat ends as failed', () => {
   it('a "triglyceride" with 60-carbon chains: the chain model fits CL far outside 10–30 and the result fails', () => {
     const rng = new Rng(60);

@@ -1,5 +1,5 @@
 import type { Fid } from '../../core/fid.js';
-import { type ReferencingResult, referenceWaterFat, WATER_PPM } from './referencing.js';
+import { type ReferencingResult, referenceWaterFat } from './referencing.js';
 import { routingFeatures, type RoutingFeatures } from './routing-features.js';
 import { WaterFatFitter } from './water-fat-fit.js';
 
@@ -12,26 +12,27 @@ import { WaterFatFitter } from './water-fat-fit.js';
  * 1. water ≥ INTACT_WATER_RATIO × the largest metabolite peak (creatine/choline): an intact water line, unless
  *    its phase disagrees with the fat's by more than MAX_PHASE_DEG (then suppressed, ambiguous), and unless no
  *    metabolite peak is seen while fat is (the ratio is then only a lower bound) and the water–fat model leaves
- *    at least MIN_SUPPRESSED_MISFIT × the noise: ambiguous, the water–fat fit when that misfit sits at the water
- *    line (a non-Voigt water line), the metabolite fit when it lies elsewhere (signal that is neither);
+ *    at least MIN_SUPPRESSED_MISFIT × the noise in the metabolite region (2.9–4.0 ppm): then ambiguous, the
+ *    metabolite fit (something there is neither water nor fat);
  * 2. metabolite peaks detected and water ≤ SUPPRESSED_WATER_RATIO × them: suppressed;
- * 3. otherwise (no metabolite visible, or a ratio in between) the water–fat model is fitted: if water and fat
- *    alone explain the spectrum down to MAX_WATER_FAT_MISFIT × the noise with water in phase with fat, the water
- *    line is intact; if the misfit is at least MIN_SUPPRESSED_MISFIT × the noise, or water is out of phase,
- *    it is a suppressed spectrum (something else is there: metabolites, a distorted residual); in between the
- *    decision is ambiguous (the water–fat fit when the misfit sits at the water line, else the metabolite fit).
+ * 3. otherwise (no metabolite visible, or a ratio in between) the water–fat model is fitted: a metabolite region
+ *    left at ≤ MAX_WATER_FAT_MISFIT × the noise with water in phase with fat means water and fat only (intact);
+ *    ≥ MIN_SUPPRESSED_MISFIT × the noise, or water out of phase, means something else is there (suppressed); in
+ *    between is ambiguous (the water–fat fit when water is seen in phase with fat, else the metabolite fit).
  *
- * An ambiguous decision makes the result doubtful, with a reason saying which analysis was chosen and how to
- * force the other (`--analysis`, `--water-suppression`). Thresholds were set on the real files of test/extdata
- * (unsuppressed references: water 924–240,000 × the largest metabolite peak; suppressed spectra: 0.36–157) and
- * on simulated spectra (bench/water-fat-routing.ts: water–fat spectra fit to 0.70–1.15 × the noise, the
- * water-suppressed liver cohorts to 2.4× and above; 100 % and 99.9 % routed right, docs/water-fat.md §1).
+ * The metabolite region, not the whole residual, is judged because a water or fat line shape the model misses
+ * (eddy currents, shim) leaves its misfit at the lines, not between them (test/fit/water-fat-routing.test.ts,
+ * bench/water-fat-routing.ts). An ambiguous decision makes the result doubtful, with a reason saying which
+ * analysis was chosen and how to force the other (`--analysis`, `--water-suppression`). Thresholds were set on
+ * the real files of test/extdata (unsuppressed references: water 924–240,000 × the largest metabolite peak;
+ * suppressed spectra: 0.36–157) and on simulated spectra (marrow-like water–fat spectra, with and without eddy
+ * currents: metabolite region ≤ 2.1× the noise; water-suppressed liver cohorts: 2.4× and above).
  */
 export const INTACT_WATER_RATIO = 800;
 export const SUPPRESSED_WATER_RATIO = 300;
-export const MAX_PHASE_DEG = 45;
-export const MAX_WATER_FAT_MISFIT = 1.5;
-export const MIN_SUPPRESSED_MISFIT = 2.5;
+export const MAX_PHASE_DEG = 40;
+export const MAX_WATER_FAT_MISFIT = 2.2;
+export const MIN_SUPPRESSED_MISFIT = 2.6;
 
 /**
  * Kept for callers that only have the referencing result (the networks' guard): the water share of the water +
@@ -63,16 +64,21 @@ export interface SuppressionDecision {
 
 const fitters = new Map<string, WaterFatFitter>();
 
+/** Between the fat's 2.75 ppm and glycerol 4.1 ppm lines: choline, creatine, taurine, glycogen, and no fat. */
+export const METABOLITE_REGION_PPM: [number, number] = [2.9, 4.0];
+
 /**
- * RMS of the water–fat fit's residual (real part, fit window) over the spectrum's noise SD, and whether the
- * misfit sits at the water line (its largest point within ±0.35 ppm of water, with at least a quarter of the
- * residual energy there): a water line that is not one Voigt, rather than signal the model lacks.
+ * The water–fat fit's residual (real part) over the spectrum's noise SD: over the whole window, and over the
+ * metabolite region. A water–fat spectrum holds only the tails of its lines there, so a line shape the model
+ * misses (eddy currents, shim) leaves little in it, while a suppressed spectrum's metabolites and baseline
+ * leave their whole signal (simulated marrow with eddy currents: ≤ 2.1× the noise; suppressed liver cohorts:
+ * 2.4× and above).
  */
 export function waterFatMisfit(
   fid: Fid,
   ref: ReferencingResult,
   noiseSd: number,
-): { misfit: number; atWater: boolean } | undefined {
+): { misfit: number; region: number } | undefined {
   if (!ref.found) return undefined;
   const key = [fid.points, fid.dwellTime, fid.spectrometerFrequency, fid.ppmReference, fid.nucleus].join();
   let fitter = fitters.get(key);
@@ -85,21 +91,19 @@ export function waterFatMisfit(
   if (!fit) return undefined;
   const { ppm, residual: r } = fit.spectra;
   let ss = 0;
-  let atWater = 0;
-  let largest = 0;
-  let largestAt = 0;
+  let sr = 0;
+  let nr = 0;
   for (let j = 0; j < ppm.length; j++) {
     const e = r[2 * j] * r[2 * j];
     ss += e;
-    if (Math.abs(ppm[j] - WATER_PPM) <= 0.35) atWater += e;
-    if (e > largest) {
-      largest = e;
-      largestAt = ppm[j];
+    if (ppm[j] > METABOLITE_REGION_PPM[0] && ppm[j] < METABOLITE_REGION_PPM[1]) {
+      sr += e;
+      nr++;
     }
   }
   return {
     misfit: Math.sqrt(ss / ppm.length) / noiseSd,
-    atWater: ss > 0 && atWater / ss >= 0.25 && Math.abs(largestAt - WATER_PPM) <= 0.35,
+    region: nr > 0 ? Math.sqrt(sr / nr) / noiseSd : Math.sqrt(ss / ppm.length) / noiseSd,
   };
 }
 
@@ -123,31 +127,33 @@ export function decideFromSpectrum(fid: Fid, ref: ReferencingResult): Suppressio
     features: { ...f, ...(misfit !== undefined ? { waterFatMisfit: misfit } : {}) },
   });
   const fatSeen = dp !== undefined;
+  const fitted = () => {
+    const m = waterFatMisfit(fid, ref, f.noiseSd);
+    const text = m
+      ? `, the water–fat model leaves ${m.region.toFixed(1)}× the noise at ${METABOLITE_REGION_PPM[0].toFixed(1)}–${METABOLITE_REGION_PPM[1].toFixed(1)} ppm`
+      : ', no water–fat pattern';
+    return { m, text };
+  };
   if (f.waterToMetabolite >= INTACT_WATER_RATIO) {
     if (outOfPhase) return make(true, `${ratio}${phase}`, true);
     if (f.metaboliteDetected || !fatSeen) return make(false, ratio);
-    // No metabolite peak seen, only a large water line beside fat: the ratio is a lower bound, so the water–fat
-    // model must also explain the spectrum; when it leaves signal away from the water line, something else is
-    // there (metabolites, a baseline, a lipid pattern that is not a triglyceride's).
-    const m = waterFatMisfit(fid, ref, f.noiseSd);
-    if (!m || m.misfit < MIN_SUPPRESSED_MISFIT) return make(false, ratio, false, m?.misfit);
-    const text = `${ratio}, the water–fat model leaves ${m.misfit.toFixed(1)}× the noise ${m.atWater ? 'at the water line' : 'away from the water line'}${phase}`;
-    return make(!m.atWater, text, true, m.misfit);
+    // No metabolite peak seen, only a large water line beside fat: the ratio is then a lower bound, so the
+    // metabolite region must also be empty of anything the water–fat model lacks.
+    const { m, text } = fitted();
+    if (!m || m.region < MIN_SUPPRESSED_MISFIT)
+      return make(false, `${ratio}${text}${phase}`, false, m?.region);
+    return make(true, `${ratio}${text}${phase}`, true, m.region);
   }
   if (f.metaboliteDetected && f.waterToMetabolite <= SUPPRESSED_WATER_RATIO) return make(true, ratio);
-  const m = waterFatMisfit(fid, ref, f.noiseSd);
-  const misfit = m?.misfit;
-  const fitText =
-    misfit !== undefined
-      ? `, the water–fat model leaves ${misfit.toFixed(1)}× the noise`
-      : ', no water–fat pattern';
+  const { m, text: fitText } = fitted();
+  const misfit = m?.region;
   const text = `${ratio}${fitText}${phase}`;
   if (misfit !== undefined && misfit <= MAX_WATER_FAT_MISFIT && !outOfPhase)
     return make(false, text, false, misfit);
   if (misfit === undefined || misfit >= MIN_SUPPRESSED_MISFIT || outOfPhase)
     return make(true, text, false, misfit);
-  // In between: the water–fat analysis when the misfit is the water line's shape, else the metabolite fit.
-  return make(!m?.atWater, `${text}${m?.atWater ? ' at the water line' : ''}`, true, misfit);
+  // In between: the water–fat analysis when water is seen in phase with fat, else the metabolite fit.
+  return make(!fatSeen, text, true, misfit);
 }
 
 /**

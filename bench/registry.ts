@@ -13,3 +13,4 @@ benchmarks['water-fat-ecc'] = () => import('./water-fat-ecc.js').then((m) => m.r
 benchmarks['water-fat-routing'] = () => import('./water-fat-routing.js').then((m) => m.run());
 benchmarks['basis-shaped'] = () => import('./basis-shaped.js').then((m) => m.run());
 benchmarks.linalg = () => import('./linalg.js').then((m) => m.run());
+benchmarks.robustness = () => import('./robustness.js').then((m) => m.run());

@@ -129,4 +129,6 @@ export { fitTemperature, expectedCalibrationError } from './networks/calibration
 export { coverage, biasByTruth, errorSummary } from './study/quant-metrics.js';
 export { readBundle, writeBundle } from './networks/bundle.js';
 export { quantifyWithBundle, classifyWithBundle, prepareForBundle } from './networks/onnx-inference.js';
-export { parseManifest } from './study/manifest.js';
+export { ManifestError, parseManifest } from './study/manifest.js';
+export { readManifestSpectra } from './study/manifest-spectra.js';
+export { clopperPearson } from './study/small-sample.js';

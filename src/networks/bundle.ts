@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.js';
 import type { OutputDir } from '../io/atomic.js';
 import type { Network } from '../nn/engine.js';
 import type { CcnnModel } from './ccnn.js';
+import type { GuardModel } from './guard.js';
 import {
   bundleFiles,
   type ClassifyModelMetadata,
@@ -92,7 +93,7 @@ export function writeBundle(
   out: OutputDir,
   net: Network,
   model: QcnnModel | CcnnModel,
-  opts: { name: string; command?: string; prefix?: string },
+  opts: { name: string; command?: string; prefix?: string; guard?: GuardModel },
 ): string[] {
   const task = model.kind === 'qcnn' ? 'quantify' : 'classify';
   const files = bundleFiles(task, opts.prefix);
@@ -114,7 +115,8 @@ export function writeBundle(
   out.write(files.contract, `${JSON.stringify(contract, null, 2)}\n`);
   out.write(files.training, `${JSON.stringify(record, null, 2)}\n`);
   out.write(files.network, net.toBytes(metadata));
-  return [files.onnx, files.contract, files.training, files.network];
+  if (opts.guard) out.write(files.guard, `${JSON.stringify(opts.guard)}\n`);
+  return [files.onnx, files.contract, files.training, files.network, ...(opts.guard ? [files.guard] : [])];
 }
 
 export interface LoadedBundle<C extends ModelMetadata = ModelMetadata> {
@@ -123,6 +125,8 @@ export interface LoadedBundle<C extends ModelMetadata = ModelMetadata> {
   contract: C;
   /** Absent for bundles made by other tools: then the protocol is not checked. */
   record?: TrainingRecord;
+  /** The input guard (guard.ts), for models trained with one (<stem>.guard.json). */
+  guard?: GuardModel;
 }
 
 /** Reads <dir>/<stem>.json (+ .training.json) and checks it against the contract's schema (contract.ts). */
@@ -142,7 +146,22 @@ export function readBundle<T extends ModelTask>(dir: string, task: T): LoadedBun
   const contract = parseContract(readJson(jsonFile), jsonFile, task);
   const recordFile = join(dir, files.training);
   const record = existsSync(recordFile) ? (readJson(recordFile) as TrainingRecord) : undefined;
-  return { dir, onnx, contract, record };
+  const guardFile = join(dir, files.guard);
+  const guard = existsSync(guardFile) ? readGuard(guardFile, contract.preprocessing) : undefined;
+  return { dir, onnx, contract, record, ...(guard ? { guard } : {}) };
+}
+
+function readGuard(file: string, prep: { points: number; channels: string[] }): GuardModel {
+  const g = readJson(file) as GuardModel;
+  const length = prep.points * prep.channels.length;
+  if (g?.format !== 'livermrs-guard' || g.length !== length || g.mean?.length !== length) {
+    throw new InputError('not the guard of this model', {
+      file,
+      field: 'format/length',
+      expected: `a livermrs-guard for ${length} input values`,
+    });
+  }
+  return g;
 }
 
 /** The name a model goes by in results and reports: its contract's, else its ONNX file's. */

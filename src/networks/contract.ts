@@ -35,6 +35,17 @@ const preprocessingSchema = z.strictObject({
    * estimates scaled by it (`targets.scaleByInputNorm`). Default: no scaling.
    */
   dwellTime: z.number().positive().optional(),
+  /**
+   * Canonical frame (spectra/canonical.ts) applied to the FID before the window: frequency and zero-order phase
+   * referenced on the largest peak within ±searchPpm of peakPpm, moved to peakPpm with zero phase. Absent: none.
+   */
+  canonical: z
+    .strictObject({
+      method: z.literal('lipid-peak'),
+      peakPpm: z.number(),
+      searchPpm: z.number().positive(),
+    })
+    .optional(),
 });
 
 const targetsSchema = z.strictObject({
@@ -138,6 +149,7 @@ export function bundleFiles(task: ModelTask, prefix = '') {
     contract: `${stem}.json`,
     training: `${stem}.training.json`,
     network: `${stem}.lmnn`,
+    guard: `${stem}.guard.json`,
   } as const;
 }
 

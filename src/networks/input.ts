@@ -4,8 +4,16 @@ import { decideWaterSuppression } from '../fit/water-fat/detect.js';
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
 import { cropBins, defaultPreprocess, type PreprocessConfig, preprocessFid } from '../simulate/preprocess.js';
 import type { SimulationGrid } from '../simulate/signal-model.js';
+import {
+  type CanonicalCorrection,
+  type CanonicalFrameSettings,
+  canonicaliseSpectrum,
+  DEFAULT_CANONICAL_FRAME,
+} from '../spectra/canonical.js';
 import { spectrumOf } from '../spectra/display.js';
+import { fidToSpectrum, spectrumToFid } from '../spectra/fft.js';
 import type { Preprocessing } from './contract.js';
+import { guardSnr } from './guard.js';
 
 /**
  * How a spectrum becomes the input of a qCNN or cCNN: one path for training, `quantify`/`classify`, the study
@@ -31,10 +39,19 @@ export const DEFAULT_WINDOW: [number, number] = [0.5, 5.7];
 export interface InputPipeline {
   grid: SimulationGrid;
   stream: PreprocessConfig;
+  /**
+   * The contract's preprocessing; its `canonical` is the frame every spectrum is brought into before the window
+   * (spectra/canonical.ts), in training and for every measured spectrum alike (absent in models made before it:
+   * their spectra go in as they are).
+   */
   model: Preprocessing;
 }
 
-export function inputPipeline(grid: SimulationGrid, ppmRange = DEFAULT_WINDOW): InputPipeline {
+export function inputPipeline(
+  grid: SimulationGrid,
+  ppmRange = DEFAULT_WINDOW,
+  canonical: CanonicalFrameSettings | null = DEFAULT_CANONICAL_FRAME,
+): InputPipeline {
   const stream: PreprocessConfig = {
     ...defaultPreprocess(grid),
     ppmRange: [ppmRange[0], ppmRange[1]],
@@ -50,6 +67,7 @@ export function inputPipeline(grid: SimulationGrid, ppmRange = DEFAULT_WINDOW): 
     channels: ['real', 'imag'],
     normalisation: 'max-magnitude',
     dwellTime: grid.dwellTime,
+    ...(canonical ? { canonical: { ...canonical } } : {}),
   };
   return { grid: { ...grid }, stream, model };
 }
@@ -92,6 +110,10 @@ export interface NetworkInput {
   norm: number;
   /** What was done to fit the spectrum to the model (resampling, tolerated differences). */
   notes: string[];
+  /** What the canonical frame step measured and removed (pipelines with one), null when no peak was found. */
+  canonical?: CanonicalCorrection | null;
+  /** SNR as the guard measures it (guard.ts guardSnr), with the canonical step. */
+  snr?: number;
 }
 
 /** Field strengths within this relative difference count as the same (3 T: 123.2 and 127.76 MHz). */
@@ -183,10 +205,11 @@ export function prepareFid(
  * is 1/dwell times as high in the unnormalised FFT), with a note when a pipeline says what the model grid was.
  */
 export function networkInput(
-  fid: Fid,
+  measured: Fid,
   model: Preprocessing | InputPipeline,
   opts: { source?: string; notes?: string[] } = {},
 ): NetworkInput {
+  let fid = measured;
   const pipeline = 'grid' in model ? model : undefined;
   // A pipeline's grid is the dwell time the model was trained on (pipelines recorded before the contract had
   // `dwellTime`, like the shipped models' training records, lack it in `model`).
@@ -196,6 +219,15 @@ export function networkInput(
   const source = opts.source ?? '<spectrum>';
   const notes = opts.notes ?? [];
   const L = prep.points;
+  let canonical: CanonicalCorrection | null | undefined;
+  let snr: number | undefined;
+  if (prep.canonical) {
+    const framed = canonicalFid(fid, prep.canonical);
+    fid = framed.fid;
+    canonical = framed.correction;
+    snr = framed.snr;
+    if (!canonical) notes.push('canonical frame: no reference peak found, the spectrum goes in as it is');
+  }
   let window: Float32Array;
   if (pipeline && !(prep.lineBroadeningHz && prep.lineBroadeningHz > 0) && onGrid(fid, pipeline.grid)) {
     window = preprocessFid(pipeline.stream, { ...fid, ...pipeline.grid }).input;
@@ -216,7 +248,29 @@ export function networkInput(
     throw new InputError('the spectrum is zero in the model window', { file: source });
   }
   const norm = normalise(window, L, prep.normalisation);
-  return { input: channels(window, L, prep.channels), dims: [prep.channels.length, L], norm, notes };
+  return {
+    input: channels(window, L, prep.channels),
+    dims: [prep.channels.length, L],
+    norm,
+    notes,
+    ...(canonical !== undefined ? { canonical } : {}),
+    ...(snr !== undefined ? { snr } : {}),
+  };
+}
+
+/**
+ * A FID brought into the canonical frame (spectra/canonical.ts), on its own grid: the same estimator and the same
+ * correction the training workers apply to every simulated spectrum (simulate/jobs.ts).
+ */
+export function canonicalFid(
+  fid: Fid,
+  settings: CanonicalFrameSettings,
+): { fid: Fid; correction: CanonicalCorrection | null; snr?: number } {
+  const spectrum = fidToSpectrum(fid.data);
+  const correction = canonicaliseSpectrum(spectrum, fid, settings);
+  if (!correction) return { fid, correction };
+  const snr = guardSnr(spectrum, fid.points, correction.peakHeight);
+  return { fid: { ...fid, data: spectrumToFid(spectrum) }, correction, snr };
 }
 
 function onGrid(fid: Fid, g: SimulationGrid): boolean {

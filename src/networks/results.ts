@@ -37,6 +37,33 @@ export interface QuantifyFileResult {
   components: QuantifiedComponentResult[];
   fatFraction: { percent: number; sd: number } | null;
   warnings: string[];
+  /** The input step (networks/input.ts, guard.ts): canonical frame and the guard's measures. */
+  input?: InputRecord;
+}
+
+/** What was done to the input before the network and what the guard saw (results.json, reports). */
+export interface InputRecord {
+  /** Frequency offset (Hz) and zero-order phase (degrees) removed by the canonical frame step. */
+  canonical?: { shiftHz: number; phaseDeg: number } | null;
+  guard?: { t2: number; q: number; distance: number; snr: number; sdFactor: number };
+}
+
+/** The InputRecord of a prepared input and its check. */
+export function inputRecord(
+  prepared: { canonical?: { shiftHz: number; phaseDeg: number } | null },
+  check?: { guard?: { t2: number; q: number; distance: number; snr: number; sdFactor: number } },
+): InputRecord | undefined {
+  const out: InputRecord = {};
+  if (prepared.canonical !== undefined) {
+    out.canonical = prepared.canonical
+      ? { shiftHz: prepared.canonical.shiftHz, phaseDeg: prepared.canonical.phaseDeg }
+      : null;
+  }
+  if (check?.guard) {
+    const g = check.guard;
+    out.guard = { t2: g.t2, q: g.q, distance: g.distance, snr: g.snr, sdFactor: g.sdFactor };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 export interface ClassifyFileResult {
@@ -51,6 +78,7 @@ export interface ClassifyFileResult {
   predicted: string | null;
   threshold: number;
   notes: string[];
+  input?: InputRecord;
 }
 
 export interface QcnnQuantificationOptions {
@@ -65,6 +93,7 @@ export interface QcnnQuantificationOptions {
   repetitionTime?: number;
   /** Whether the input is inside the network's training range (default ok). */
   check?: ResultStatus;
+  input?: InputRecord;
 }
 
 /**
@@ -124,6 +153,7 @@ export function qcnnQuantification(
     })),
     fatFraction: q.fatFraction && !failed ? { percent: q.fatFraction.percent, sd: q.fatFraction.sd } : null,
     warnings: q.warnings,
+    ...(opts.input ? { input: opts.input } : {}),
   };
 }
 

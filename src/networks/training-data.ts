@@ -1,6 +1,7 @@
 import type { BasisSet } from '../core/basis.js';
 import type { Batch } from '../nn/trainer.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
+import type { Realism } from '../simulate/realism.js';
 import { type TrainingBatch, type TrainingStream, trainingBatches } from '../simulate/stream.js';
 import { type InputPipeline, normaliseInputs } from './input.js';
 
@@ -25,6 +26,8 @@ export interface SimulatedSource {
   pipeline: InputPipeline;
   /** Simulation worker threads (0: in this thread). */
   threads: number;
+  /** Distortions beyond the cohort's nuisance model (simulate/realism.ts): what real scanner data do. */
+  realism?: Realism;
 }
 
 /** A block of preprocessed spectra held in memory. */
@@ -65,6 +68,8 @@ function openStream(src: SimulatedSource, seed: number, batchSize: number, spect
     spectra,
     threads: src.threads,
     preprocess: src.pipeline.stream,
+    realism: src.realism,
+    canonical: src.pipeline.model.canonical,
   });
 }
 

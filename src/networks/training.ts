@@ -4,6 +4,7 @@ import type { LossTermSpec } from '../nn/loss.js';
 import type { NetworkSpec } from '../nn/spec.js';
 import { type EpochReport, type TrainResult, trainNetwork } from '../nn/trainer.js';
 import type { Architecture } from './architectures.js';
+import { describeRealism } from '../simulate/realism.js';
 import type { ModelProtocol } from './input.js';
 import { epochSource, type SimulatedSource, type SpectrumBlock, simulateBlock } from './training-data.js';
 
@@ -109,6 +110,9 @@ export async function trainOnStream(
       /** The cohort says its priors are illustrative (the built-in ones): said in the model's description. */
       illustrative: src.cohort.illustrative === true,
       groups: src.groups,
+      /** The distortions beyond the cohort's nuisance model it was trained on, and the canonical frame. */
+      realism: src.realism ? describeRealism(src.realism) : 'none',
+      canonicalFrame: src.pipeline.model.canonical ?? 'none',
       seed: o.seed,
       spectra: o.spectra,
       epochs,

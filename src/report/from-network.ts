@@ -1,7 +1,7 @@
 import { LIVERMRS_VERSION } from '../core/version.js';
 import type { Fid } from '../core/fid.js';
 import { componentGroup } from '../networks/interpret.js';
-import type { ClassifyFileResult, QuantifyFileResult } from '../networks/results.js';
+import type { ClassifyFileResult, InputRecord, QuantifyFileResult } from '../networks/results.js';
 import { autoPhasedReal, spectrumOf } from '../spectra/display.js';
 import { statusLine } from './status-line.js';
 import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureInput } from './types.js';
@@ -42,10 +42,22 @@ function spectrumBlock(fid: Fid, window: [number, number], file: string, model: 
   };
 }
 
-function notesBlocks(notes: readonly string[]): ReportBlock[] {
-  return notes.length
-    ? [{ kind: 'keyValue', title: 'Input preparation', entries: notes.map((n, i) => [`note ${i + 1}`, n]) }]
-    : [];
+function notesBlocks(notes: readonly string[], input?: InputRecord): ReportBlock[] {
+  const entries: [string, string][] = notes.map((n, i) => [`note ${i + 1}`, n]);
+  if (input?.canonical) {
+    entries.push([
+      'canonical frame (1.3 ppm lipid peak)',
+      `shift ${input.canonical.shiftHz.toFixed(1)} Hz and zero-order phase ${input.canonical.phaseDeg.toFixed(1)}° removed`,
+    ]);
+  } else if (input?.canonical === null) entries.push(['canonical frame', 'no reference peak found']);
+  if (input?.guard) {
+    const g = input.guard;
+    entries.push([
+      'guard',
+      `distance ${g.distance.toFixed(2)} (1 = the training inputs' 99.5 % limit; T² ${g.t2.toFixed(1)}, Q ${g.q.toPrecision(3)}), SNR ${g.snr.toFixed(0)}, SDs × ${g.sdFactor.toFixed(2)}`,
+    ]);
+  }
+  return entries.length ? [{ kind: 'keyValue', title: 'Input preparation', entries }] : [];
 }
 
 /** qCNN estimates with their predicted SDs: mmol/kg when the water reference scaled them, else amplitudes. */
@@ -98,7 +110,7 @@ export function quantifyReport(r: QuantifyFileResult, fid: Fid, opts: NetworkRep
       entries: [['fat fraction (%)', `${r.fatFraction.percent.toFixed(2)} ± ${r.fatFraction.sd.toFixed(2)}`]],
     });
   if (opts.modelWarnings?.length) blocks.push({ kind: 'warnings', warnings: opts.modelWarnings });
-  blocks.push(...notesBlocks(r.notes));
+  blocks.push(...notesBlocks(r.notes, r.input));
   return {
     title: `livermrs quantify: ${name}`,
     subtitle: r.file,
@@ -129,7 +141,7 @@ export function classifyReport(
     const blocks: ReportBlock[] = [
       status,
       spectrumBlock(fid, opts.window, r.file, 'cCNN'),
-      ...notesBlocks(r.notes),
+      ...notesBlocks(r.notes, r.input),
     ];
     return {
       title: `livermrs classify: ${name}`,
@@ -162,7 +174,7 @@ export function classifyReport(
     },
   ];
   if (opts.modelWarnings?.length) blocks.push({ kind: 'warnings', warnings: opts.modelWarnings });
-  blocks.push(spectrumBlock(fid, opts.window, r.file, 'cCNN'), ...notesBlocks(r.notes));
+  blocks.push(spectrumBlock(fid, opts.window, r.file, 'cCNN'), ...notesBlocks(r.notes, r.input));
   return {
     title: `livermrs classify: ${name}`,
     subtitle: r.file,

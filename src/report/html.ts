@@ -8,6 +8,7 @@ import { REPORT_CSS } from './style.js';
 import { escapeXml } from './svg-plot.js';
 import {
   concentrationTableHtml,
+  dataTableHtml,
   errorTableHtml,
   keyValueHtml,
   metricsTableHtml,
@@ -88,6 +89,8 @@ function blockHtml(b: ReportBlock, figs: FigureCollector): string {
       return figs.add(b.id ?? 'bias', b.title ?? 'Bias versus true value', biasFigureSvg(b.plots, b.title));
     case 'keyValue':
       return keyValueHtml(b.entries, b.title);
+    case 'table':
+      return dataTableHtml(b.input);
     case 'text':
       return `<p>${escapeXml(b.text)}</p>`;
     case 'warnings':

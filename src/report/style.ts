@@ -23,6 +23,9 @@ table.kv th { font-weight: normal; color: var(--muted); }
 .warnings { background: var(--warnbg); border-left: 4px solid var(--warn); padding: 6px 12px; margin: 10px 0; }
 .warnings ul { margin: 4px 0; padding-left: 18px; }
 .note { color: var(--muted); font-size: 12px; }
+.wide { overflow-x: auto; }
+table.data td.num, table.data th { white-space: nowrap; }
+table.data td { min-width: 6em; }
 footer { color: var(--muted); font-size: 11px; margin-top: 36px; border-top: 1px solid var(--rule); padding-top: 6px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }

@@ -1,6 +1,12 @@
 import { confusionFractions } from './figures/confusion.js';
 import { escapeXml } from './svg-plot.js';
-import type { ConcentrationRow, ConcentrationTableInput, ErrorTableInput, MetricsRow } from './types.js';
+import type {
+  ConcentrationRow,
+  ConcentrationTableInput,
+  DataTableInput,
+  ErrorTableInput,
+  MetricsRow,
+} from './types.js';
 
 /** Three significant digits; exponent form outside 1e-3..1e5; '–' for missing values. */
 export function formatValue(v: number | undefined): string {
@@ -138,4 +144,21 @@ export function keyValueHtml(entries: readonly [string, string | number][], titl
 export function warningsHtml(warnings: readonly string[]): string {
   if (warnings.length === 0) return '';
   return `<div class="warnings" role="note"><strong>Warnings</strong><ul>${warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul></div>`;
+}
+
+/** A plain table; numbers right-aligned as given (already rounded by the caller), links on the first cell. */
+export function dataTableHtml(t: DataTableInput): string {
+  const caption = t.title ? `<caption>${escapeXml(t.title)}</caption>` : '';
+  const head = `<thead><tr>${t.columns.map((c) => `<th scope="col">${escapeXml(c)}</th>`).join('')}</tr></thead>`;
+  const rows = t.rows.map((r) => {
+    const cells = r.cells.map((c, j) => {
+      const text = escapeXml(String(c));
+      const body = j === 0 && r.href ? `<a href="${escapeXml(r.href)}">${text}</a>` : text;
+      const numeric = typeof c === 'number' || /^[-−]?[\d.]+(e[-+]?\d+)?( \(|$| ±)/.test(String(c));
+      return `<td${numeric ? ' class="num"' : ''}>${body}</td>`;
+    });
+    return `<tr${r.flagged ? ' class="flagged"' : ''}>${cells.join('')}</tr>`;
+  });
+  const note = t.note ? `<p class="note">${escapeXml(t.note)}</p>` : '';
+  return `<div class="wide"><table class="data">${caption}${head}<tbody>${rows.join('')}</tbody></table></div>${note}`;
 }

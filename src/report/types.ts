@@ -167,8 +167,17 @@ export type ReportBlock =
   | { kind: 'errors'; input: ErrorTableInput }
   | { kind: 'bias'; id?: string; title?: string; plots: BiasPlotInput[] }
   | { kind: 'keyValue'; title?: string; entries: [string, string | number][] }
+  | { kind: 'table'; input: DataTableInput }
   | { kind: 'text'; text: string }
   | { kind: 'warnings'; warnings: string[] };
+
+/** A plain table (e.g. one row per file of a batch); a row's first cell may link to another page. */
+export interface DataTableInput {
+  title?: string;
+  columns: string[];
+  rows: { cells: (string | number)[]; href?: string; flagged?: boolean }[];
+  note?: string;
+}
 
 export interface ReportSection {
   heading: string;

@@ -9,6 +9,7 @@ import type { Cohort } from './cohort-schema.js';
 import { type CsvTable, formatCsvNumbers, formatCsvRow, numericColumn } from '../io/csv.js';
 import { basisOnProtocol, SpectrumGenerator } from './generator.js';
 import type { DatasetChunk } from './jobs.js';
+import type { Realism } from './realism.js';
 import { type PendingSimulationPool, SimulationPool } from './worker-pool.js';
 
 /**
@@ -53,6 +54,8 @@ export interface DatasetRequest {
   file?: string;
   /** Workers started earlier (see PendingSimulationPool); they take the place of `threads`. */
   workers?: PendingSimulationPool;
+  /** Distortions beyond the cohort's nuisance model (realism.ts; default none). */
+  realism?: Realism;
   /**
    * Format the truth.csv row of every spectrum as its chunk arrives, while the workers simulate the next
    * ones (this thread is otherwise idle then), so that truthCsv only joins them. Same text.
@@ -90,7 +93,7 @@ export function startDataset(req: DatasetRequest): DatasetRun {
   const shared = (bytes: number) => (threads > 0 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const params = new Float64Array(shared(total * P * 8));
   const fids = new Float32Array(shared(total * 2 * n * 4));
-  const setup = { cohort: req.cohort, basis, groups, output: { params, fids } };
+  const setup = { cohort: req.cohort, basis, groups, output: { params, fids }, realism: req.realism };
   const pool = req.workers ? req.workers.provide(setup) : new SimulationPool(setup, threads);
   const chunk = Math.max(1, req.chunk ?? 256);
   const ds: Dataset = {

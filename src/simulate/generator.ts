@@ -5,6 +5,13 @@ import { type ComponentClass, GroupSampler } from './cohort-sampler.js';
 import { checkCohortComponents } from './cohort-checks.js';
 import type { Cohort } from './cohort-schema.js';
 import { ParameterLayout } from './parameters.js';
+import {
+  applyDistortionToRow,
+  type Distortion,
+  DistortionApplier,
+  drawDistortion,
+  type Realism,
+} from './realism.js';
 import { SignalModel, type SynthesisResult } from './signal-model.js';
 
 /**
@@ -20,8 +27,15 @@ export class SpectrumGenerator {
   readonly layout: ParameterLayout;
   readonly model: SignalModel;
   readonly samplers: readonly GroupSampler[];
+  /** Distortions beyond the cohort's nuisance model (realism.ts), when simulating like real scanner data. */
+  readonly realism?: Realism;
+  private readonly applier?: DistortionApplier;
 
-  constructor(cohort: Cohort, basis: BasisSet, opts: { groups?: readonly string[]; file?: string } = {}) {
+  constructor(
+    cohort: Cohort,
+    basis: BasisSet,
+    opts: { groups?: readonly string[]; file?: string; realism?: Realism } = {},
+  ) {
     const file = opts.file ?? cohort.name;
     this.cohort = cohort;
     const all = Object.keys(cohort.groups);
@@ -44,6 +58,16 @@ export class SpectrumGenerator {
     this.samplers = this.groups.map(
       (g) => new GroupSampler(cohort.groups[g], this.layout, classOf, `groups.${g}`),
     );
+    if (opts.realism) {
+      this.realism = opts.realism;
+      this.applier = new DistortionApplier(
+        opts.realism.lineshapes,
+        grid.points,
+        grid.dwellTime,
+        grid.spectrometerFrequency,
+        grid.ppmReference,
+      );
+    }
   }
 
   get points(): number {
@@ -58,14 +82,42 @@ export class SpectrumGenerator {
   /** Draws and synthesises one spectrum into `target` (see SynthesisTarget). */
   generate(id: SpectrumId, row: Float64Array, offset: number, target: SynthesisTarget): SynthesisResult {
     this.sampleParameters(id.seed, id.group, id.index, row, offset);
-    return this.synthesize(id, row, offset, target);
+    const d = this.distortionOf(id, row, offset);
+    if (d) applyDistortionToRow(d, this.layout, row, offset, this.l13Area());
+    return this.synthesizeWith(id, row, offset, target, d);
   }
 
-  /** Synthesises from a given parameter row (e.g. a truth.csv row), with the noise of that spectrum. */
+  /**
+   * Synthesises from a given parameter row (e.g. a truth.csv row), with the noise of that spectrum (and, with
+   * realism, its distortions: the row already holds their shift, phases and water).
+   */
   synthesize(id: SpectrumId, row: Float64Array, offset: number, target: SynthesisTarget): SynthesisResult {
+    return this.synthesizeWith(id, row, offset, target, this.distortionOf(id, row, offset));
+  }
+
+  /** The distortions of spectrum `id` (undefined without realism): drawn from a stream of their own. */
+  distortionOf(id: SpectrumId, row: Float64Array, offset: number): Distortion | undefined {
+    if (!this.realism) return undefined;
+    const rng = Rng.stream(realismSeed(id.seed, this.groups[id.group]), id.index);
+    return drawDistortion(this.realism, rng, row[offset + this.layout.gauss]);
+  }
+
+  private l13Area(): number {
+    const k = this.model.l13Index;
+    return k >= 0 ? this.model.componentArea(k) : 0;
+  }
+
+  private synthesizeWith(
+    id: SpectrumId,
+    row: Float64Array,
+    offset: number,
+    target: SynthesisTarget,
+    d: Distortion | undefined,
+  ): SynthesisResult {
     const noise =
       target.noise === false ? null : Rng.stream(noiseSeed(id.seed, this.groups[id.group]), id.index);
-    return this.model.synthesize(row, offset, noise, target.fd, target.td, target.bins);
+    const applied = d && this.applier ? { d, applier: this.applier } : undefined;
+    return this.model.synthesize(row, offset, noise, target.fd, target.td, target.bins, applied);
   }
 }
 
@@ -99,6 +151,10 @@ export function groupSeed(seed: number, group: string): number {
 
 function noiseSeed(seed: number, group: string): number {
   return mix32(groupSeed(seed, group) ^ 0x5bd1e995) >>> 0;
+}
+
+function realismSeed(seed: number, group: string): number {
+  return mix32(groupSeed(seed, group) ^ 0x2545f491) >>> 0;
 }
 
 function mix32(z: number): number {

@@ -1,3 +1,4 @@
+import { type CanonicalFrameSettings, CanonicalWork, canonicaliseSpectrum } from '../spectra/canonical.js';
 import type { SpectrumGenerator } from './generator.js';
 import { cropBins, inputSize, type PreprocessConfig, preprocessInto } from './preprocess.js';
 
@@ -51,6 +52,11 @@ export interface BatchSetup {
   preprocess: PreprocessConfig;
   /** Parameter columns to return as targets. */
   targets: readonly string[];
+  /**
+   * Bring each spectrum into the canonical frame (spectra/canonical.ts) before the crop, as a network's input
+   * step does for measured spectra: the whole spectrum is then synthesised, not only the window.
+   */
+  canonical?: CanonicalFrameSettings;
 }
 
 /**
@@ -98,10 +104,16 @@ export function runJob(
   const targets = new Float32Array(job.count * cols.length);
   const divisors = new Float32Array(job.count);
   const labels = new Int32Array(job.count);
+  const canonical = batch.canonical;
+  const work = canonical ? new CanonicalWork(n) : undefined;
   for (let c = 0; c < job.count; c++) {
     const i = job.start + c;
     const g = i % G;
-    gen.generate({ seed: job.seed, group: g, index: Math.floor(i / G) }, row, 0, { fd, bins: crop });
+    const id = { seed: job.seed, group: g, index: Math.floor(i / G) };
+    if (canonical) {
+      gen.generate(id, row, 0, { fd });
+      canonicaliseSpectrum(fd, gen.model.grid, canonical, work);
+    } else gen.generate(id, row, 0, { fd, bins: crop });
     divisors[c] = preprocessInto(batch.preprocess, fd, inputs, c * size, crop);
     for (let t = 0; t < cols.length; t++) targets[c * cols.length + t] = row[cols[t]];
     labels[c] = g;

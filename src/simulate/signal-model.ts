@@ -4,6 +4,7 @@ import { InputError } from '../core/errors.js';
 import type { Rng } from '../core/random.js';
 import { fft, ifft, isPowerOfTwo } from '../spectra/fft.js';
 import type { ParameterLayout } from './parameters.js';
+import type { Distortion, DistortionApplier } from './realism.js';
 import { addNormalBlock } from './ziggurat.js';
 
 /**
@@ -72,6 +73,12 @@ export interface SynthesisResult {
   noiseSd: number;
   /** Height of the SNR reference peak in the noise-free phased real spectrum. */
   peakHeight: number;
+}
+
+/** The distortions of one spectrum (realism.ts) and the applier that carries them out on this model's grid. */
+export interface AppliedDistortion {
+  d: Distortion;
+  applier: DistortionApplier;
 }
 
 export class SignalModel {
@@ -154,6 +161,17 @@ export class SignalModel {
     return this.n;
   }
 
+  /** Index of the L13 component (the reference of the distortions' areas), or -1. */
+  get l13Index(): number {
+    return this.layout.components.indexOf('L13');
+  }
+
+  /** Area of component k at unit amplitude: |b_k(0)| (the FID at t = 0 is the integral of its spectrum). */
+  componentArea(k: number): number {
+    const j = 2 * this.n * k;
+    return Math.hypot(this.basis[j], this.basis[j + 1]);
+  }
+
   /**
    * Synthesises one spectrum from the parameter row `p` (at `offset`): writes the frequency-domain spectrum
    * (fftshift order, interleaved complex) into `fd`, and if given the time-domain FID into `td` (the inverse
@@ -170,20 +188,29 @@ export class SignalModel {
     fd: Float64Array | Float32Array,
     td?: Float64Array | Float32Array,
     bins?: { first: number; length: number },
+    distortion?: AppliedDistortion,
   ): SynthesisResult {
     const L = this.layout;
     const n = this.n;
     const phi0 = p[offset + L.phi0] * DEG;
     const shiftHz = p[offset + L.shift];
-    // G(t_n) = exp(-beta n²), σ_G the FWHM in Hz
-    const beta = (Math.PI * Math.max(0, p[offset + L.gauss]) * this.grid.dwellTime) ** 2 / FOUR_LN2;
+    // G(t_n) = exp(-beta n²), σ_G the FWHM in Hz; a distortion's lineshape takes the Gaussian's place.
+    const beta = distortion?.d.lineshape
+      ? 0
+      : (Math.PI * Math.max(0, p[offset + L.gauss]) * this.grid.dwellTime) ** 2 / FOUR_LN2;
 
     const acc = this.acc;
     acc.fill(0);
     const last = this.addComponents(p, offset, beta);
     this.applySharedTerms(last, phi0, shiftHz, beta);
+    if (distortion) distortion.applier.lines(distortion.d, acc);
     this.addBaseline(p, offset, phi0);
     this.addWater(p, offset);
+    if (distortion) {
+      const k = this.l13Index;
+      const l13 = k >= 0 ? p[offset + k] * this.componentArea(k) : 0;
+      distortion.applier.all(distortion.d, acc, l13, p[offset + L.phi0]);
+    }
     const X = this.transform(acc);
 
     // The bins to finish: all of them, or the caller's window rounded out to whole noise blocks.

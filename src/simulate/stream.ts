@@ -3,7 +3,9 @@ import type { BasisSet } from '../core/basis.js';
 import type { Cohort } from './cohort-schema.js';
 import { basisOnProtocol } from './generator.js';
 import type { BatchChunk } from './jobs.js';
+import type { CanonicalFrameSettings } from '../spectra/canonical.js';
 import { channelCount, cropBins, defaultPreprocess, type PreprocessConfig } from './preprocess.js';
+import type { Realism } from './realism.js';
 import { SimulationPool } from './worker-pool.js';
 
 /**
@@ -34,6 +36,10 @@ export interface StreamOptions {
   preprocess?: PreprocessConfig;
   /** Parameter columns to return as targets (default: the component amplitudes). */
   targets?: readonly string[];
+  /** Distortions beyond the cohort's nuisance model (realism.ts; default none). */
+  realism?: Realism;
+  /** Canonical frame applied to each spectrum before the crop (spectra/canonical.ts; default none). */
+  canonical?: CanonicalFrameSettings;
 }
 
 export interface TrainingBatch {
@@ -78,7 +84,13 @@ export function trainingBatches(opts: StreamOptions): TrainingStream {
   const threads = opts.threads ?? availableParallelism();
   const queue = Math.max(2, opts.queue ?? 2 * threads);
   const pool = new SimulationPool(
-    { cohort: opts.cohort, basis, groups, batch: { preprocess, targets: targetNames } },
+    {
+      cohort: opts.cohort,
+      basis,
+      groups,
+      realism: opts.realism,
+      batch: { preprocess, targets: targetNames, canonical: opts.canonical },
+    },
     threads,
   );
   const bs = Math.max(1, Math.floor(opts.batchSize));

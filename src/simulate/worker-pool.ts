@@ -3,6 +3,7 @@ import { LivermrsError } from '../core/errors.js';
 import { siblingModule, WorkerPool, type WorkerTask } from '../parallel/pool.js';
 import type { Cohort } from './cohort-schema.js';
 import { SpectrumGenerator } from './generator.js';
+import type { Realism } from './realism.js';
 import {
   type BatchSetup,
   type DatasetOutput,
@@ -18,13 +19,18 @@ export interface PoolSetup {
   basis: BasisSet;
   groups: readonly string[];
   batch?: BatchSetup;
+  /** Distortions beyond the cohort's nuisance model (realism.ts). */
+  realism?: Realism;
   /** Where dataset jobs write (shared memory for worker threads; see DatasetOutput). */
   output?: DatasetOutput;
 }
 
 /** The simulation task of a worker thread: builds the generator once, then runs jobs as they come. */
 export function createTask(setup: PoolSetup): WorkerTask<Job, JobResult> {
-  const generator = new SpectrumGenerator(setup.cohort, setup.basis, { groups: setup.groups });
+  const generator = new SpectrumGenerator(setup.cohort, setup.basis, {
+    groups: setup.groups,
+    realism: setup.realism,
+  });
   return { run: (job) => runJob(generator, job, setup.batch, setup.output), transfer: transferList };
 }
 

@@ -2,6 +2,7 @@ import { Matrix, solve } from 'ml-matrix';
 import { dot, gramRows } from '../linalg/index.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { LIVER_FIT_OPTIONS } from '../fit/liver.js';
+import { fitStatus, type ResultStatus } from '../fit/status.js';
 
 /**
  * From an NLLS fit to the per-spectrum values priors estimation needs, in the simulator's parameter names
@@ -31,6 +32,8 @@ export interface SpectrumFit {
   converged: boolean;
   seconds: number;
   warnings: string[];
+  /** The fit's status (fit/status.ts): a failed fit is left out of the priors. */
+  status?: ResultStatus;
 }
 
 /** The fit settings of the virtual study (docs/validation.md): the liver preset with the changes listed there. */
@@ -93,6 +96,7 @@ export function spectrumFit(r: FitResult, ctx: NuisanceContext): SpectrumFit {
     converged: r.quality.converged,
     seconds: r.quality.seconds,
     warnings: r.warnings,
+    status: fitStatus(r).build(),
   };
 }
 

@@ -4,7 +4,9 @@
  * same test patients over repeated runs; real spectra enter through a manifest. Writes metrics, predictions
  * and an HTML report.
  */
-export { parseManifest, loadManifestPatients, manifestDesign } from './manifest.js';
+export { ManifestError, manifestDesign, parseManifest } from './manifest.js';
+export { loadManifestPatients, readManifestSpectra } from './manifest-spectra.js';
+export { bootstrapAucInterval, clopperPearson } from './small-sample.js';
 export { METRICS_SCHEMA, metricsJson, predictionsCsv, quantificationCsv } from './study-output.js';
 export { studyReport } from './study-report.js';
 export { runStudy, type StudyRunOptions } from './study-runner.js';

@@ -1,26 +1,53 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { parseSequenceKind, type SequenceKind } from '../core/acquisition.js';
 import { InputError } from '../core/errors.js';
-import {
-  attenuation,
-  LIVER_RELAXATION_3T,
-  LIVER_WATER_CONTENT,
-  PURE_WATER_MMOL_PER_KG,
-} from '../fit/quantify.js';
-import { fitWaterReference } from '../fit/water-reference.js';
-import type { Cohort } from '../simulate/cohort-schema.js';
 import { parseCsv } from '../io/csv.js';
-import { readSingleFid } from '../networks/read-spectrum.js';
-import type { Patient, StudyDesign } from './virtual-study.js';
-import { LIVER_DEFAULTS, toMs } from '../core/acquisition.js';
+import type { StudyDesign } from './virtual-study.js';
+import { clopperPearson } from './small-sample.js';
 
 /**
  * `livermrs study --manifest FILE`: the study protocol on real spectra. The manifest is a CSV with columns
- * `file`, `group`, `role` (`prior` or `test`) and optionally `water` (an unsuppressed water reference); paths are
- * relative to the manifest. There must be exactly two groups, each with at least 3 prior and 1 test spectra.
+ * `file`, `group`, `role` (`prior` or `test`) and optionally `water` (an unsuppressed water reference) and, for
+ * formats that do not store them (LCModel .RAW), `sw` (Hz), `frequency` (MHz), `te` (ms) and `sequence`; paths
+ * are relative to the manifest. There must be exactly two groups, each with at least MIN_PRIOR prior and
+ * MIN_TEST test spectra.
+ *
+ * Every problem is collected before anything runs and reported together (ManifestError, exit 2), one line per
+ * finding naming the manifest line and the file as written there. The spectra themselves are checked by
+ * manifest-spectra.ts.
  */
-export interface ManifestEntry {
+export const MANIFEST_COLUMNS = [
+  'file',
+  'group',
+  'role',
+  'water',
+  'sw',
+  'frequency',
+  'te',
+  'sequence',
+] as const;
+export const MIN_PRIOR = 3;
+export const MIN_TEST = 1;
+/** Fewer test spectra than this in a group: legal but weak (a warning with the width of the interval). */
+export const FEW_TEST = 5;
+
+/** Acquisition values a format may not store: per row (columns) or for the whole manifest (options). */
+export interface AcquisitionHints {
+  /** Spectral width, Hz. */
+  sw?: number;
+  /** Spectrometer frequency, MHz. */
+  frequency?: number;
+  /** Echo time, ms. */
+  te?: number;
+  sequence?: SequenceKind;
+}
+
+export interface ManifestEntry extends AcquisitionHints {
+  /** Absolute path. */
   file: string;
+  /** The path as written in the manifest (what messages and outputs show). */
+  written: string;
   group: string;
   role: 'prior' | 'test';
   water?: string;
@@ -33,86 +60,185 @@ export interface Manifest {
   entries: ManifestEntry[];
   /** [negative, positive]. */
   groups: [string, string];
+  /** Legal but weak designs (kept in metrics.json and the report). */
+  warnings: string[];
 }
 
-/** Parses and checks a manifest; `positive` names the positive group (default: the second group listed). */
-export function parseManifest(text: string, file: string, positive?: string): Manifest {
+export interface ManifestOptions extends AcquisitionHints {
+  /** The positive group (default: the second group listed). */
+  positive?: string;
+}
+
+/** Every problem of a manifest, one finding per line; exit code 2 like every input error. */
+export class ManifestError extends InputError {
+  readonly findings: string[];
+  constructor(file: string, findings: string[]) {
+    super(
+      `${findings.length} problem${findings.length === 1 ? '' : 's'}, nothing was run:\n  ${findings.join('\n  ')}`,
+      { file },
+    );
+    this.findings = findings;
+  }
+}
+
+/** `line 4 (data/p3.nii.gz)`: where a finding is. */
+export function rowLabel(e: Pick<ManifestEntry, 'line' | 'written'>): string {
+  return `line ${e.line} (${e.written})`;
+}
+
+const positiveNumber = (v: string) => {
+  const x = Number(v);
+  return v !== '' && Number.isFinite(x) && x > 0 ? x : undefined;
+};
+
+/** Parses and checks a manifest's text (not yet the spectra); throws ManifestError with every finding. */
+export function parseManifest(text: string, file: string, options: ManifestOptions = {}): Manifest {
   const table = parseCsv(text, file);
-  const col = (name: string, required: boolean) => {
-    const j = table.header.findIndex((h) => h.toLowerCase() === name);
-    if (j < 0 && required) {
-      throw new InputError(`no column '${name}'`, {
-        file,
-        field: 'line 1',
-        expected: 'a header with file, group, role (and optionally water)',
-      });
+  const findings: string[] = [];
+  const header = table.header.map((h) => h.trim().toLowerCase());
+  header.forEach((h, j) => {
+    if (!(MANIFEST_COLUMNS as readonly string[]).includes(h)) {
+      findings.push(`line 1: unknown column '${table.header[j]}' (expected ${MANIFEST_COLUMNS.join(', ')})`);
     }
-    return j;
-  };
-  const jf = col('file', true);
-  const jg = col('group', true);
-  const jr = col('role', true);
-  const jw = col('water', false);
+  });
+  const col = (name: string) => header.indexOf(name);
+  for (const required of ['file', 'group', 'role']) {
+    if (col(required) < 0) findings.push(`line 1: no column '${required}' (expected file, group, role)`);
+  }
+  if (findings.some((f) => f.includes('no column'))) throw new ManifestError(file, findings);
   const base = dirname(file);
   const resolvePath = (p: string) => (isAbsolute(p) ? p : join(base, p));
-  const entries: ManifestEntry[] = table.rows.map((r, k) => {
+  const cell = (r: string[], name: string) => (col(name) >= 0 ? (r[col(name)] ?? '').trim() : '');
+  const entries: ManifestEntry[] = [];
+  table.rows.forEach((r, k) => {
     const line = k + 2;
-    const where = (column: string) => `line ${line}, column ${column}`;
-    const f = r[jf].trim();
-    const group = r[jg].trim();
-    const role = r[jr].trim().toLowerCase();
-    if (!f) throw new InputError('empty file name', { file, field: where('file') });
-    if (!group) throw new InputError('empty group', { file, field: where('group') });
-    if (role !== 'prior' && role !== 'test') {
-      throw new InputError(`role '${r[jr]}'`, { file, field: where('role'), expected: "'prior' or 'test'" });
+    const written = cell(r, 'file');
+    const at = `line ${line}${written ? ` (${written})` : ''}`;
+    const group = cell(r, 'group');
+    const role = cell(r, 'role').toLowerCase();
+    let ok = true;
+    const bad = (msg: string) => {
+      findings.push(`${at}: ${msg}`);
+      ok = false;
+    };
+    if (!written) bad('empty file name');
+    if (!group) bad('empty group');
+    if (role !== 'prior' && role !== 'test') bad(`role '${cell(r, 'role')}' (expected 'prior' or 'test')`);
+    const path = resolvePath(written);
+    if (written && !existsSync(path)) bad(`file not found: ${path}`);
+    const w = cell(r, 'water');
+    if (w && !existsSync(resolvePath(w))) bad(`water reference not found: ${resolvePath(w)}`);
+    const hints: AcquisitionHints = {};
+    for (const [name, unit] of [
+      ['sw', 'Hz'],
+      ['frequency', 'MHz'],
+      ['te', 'ms'],
+    ] as const) {
+      const v = cell(r, name);
+      if (!v) continue;
+      const x = positiveNumber(v);
+      if (x === undefined) bad(`${name} '${v}' (expected a positive number in ${unit})`);
+      else hints[name] = x;
     }
-    const path = resolvePath(f);
-    if (!existsSync(path)) throw new InputError(`file not found: ${path}`, { file, field: where('file') });
-    const w = jw >= 0 ? r[jw].trim() : '';
-    if (w && !existsSync(resolvePath(w))) {
-      throw new InputError(`file not found: ${resolvePath(w)}`, { file, field: where('water') });
+    const seq = cell(r, 'sequence');
+    if (seq) {
+      try {
+        hints.sequence = parseSequenceKind(seq, 'sequence');
+      } catch {
+        bad(`sequence '${seq}' (expected press, steam, slaser or fid)`);
+      }
     }
-    return { file: path, group, role, line, ...(w ? { water: resolvePath(w) } : {}) };
+    if (!ok) return;
+    entries.push({
+      file: path,
+      written,
+      group,
+      role: role as 'prior' | 'test',
+      line,
+      ...withDefaults(hints, options),
+      ...(w ? { water: resolvePath(w) } : {}),
+    });
   });
-  if (entries.length === 0)
-    throw new InputError('no spectra listed', { file, expected: 'one row per spectrum' });
-  const groups = [...new Set(entries.map((e) => e.group))];
-  if (groups.length !== 2) {
-    throw new InputError(`${groups.length} group(s): ${groups.join(', ')}`, {
-      file,
-      field: 'group',
-      expected: 'exactly two groups (e.g. LC and LC-HCC)',
-    });
+  if (table.rows.length === 0) findings.push('no spectra listed (expected one row per spectrum)');
+  const groups = groupsOf(entries, table.rows.length, findings, options.positive);
+  if (findings.length) throw new ManifestError(file, findings);
+  return { file, entries, groups: groups as [string, string], warnings: manifestWarnings(entries, groups) };
+}
+
+function withDefaults(row: AcquisitionHints, whole: AcquisitionHints): AcquisitionHints {
+  const out: AcquisitionHints = {};
+  for (const k of ['sw', 'frequency', 'te', 'sequence'] as const) {
+    const v = row[k] ?? whole[k];
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   }
-  const pos = positive ?? groups[1];
-  if (!groups.includes(pos)) {
-    throw new InputError(`positive group '${pos}' is not in the manifest`, {
-      file,
-      field: 'group',
-      expected: groups.join(' or '),
-    });
+  return out;
+}
+
+/** The two groups [negative, positive] with their counts checked; findings for every problem. */
+function groupsOf(entries: ManifestEntry[], rows: number, findings: string[], positive?: string): string[] {
+  // Only when every row was read are counts meaningful (a bad row would be miscounted).
+  if (entries.length !== rows || rows === 0) return [];
+  const linesOf = (g: string, role: string) =>
+    entries.filter((e) => e.group === g && e.role === role).map((e) => e.line);
+  const named = [...new Set(entries.map((e) => e.group))];
+  const withPrior = named.filter((g) => linesOf(g, 'prior').length > 0);
+  for (const g of named) {
+    if (!withPrior.includes(g)) {
+      findings.push(
+        `group '${g}' is named in test rows (line ${linesOf(g, 'test').join(', ')}) but has no prior spectra (expected every test group among the prior groups: ${withPrior.join(', ') || 'none'})`,
+      );
+    }
   }
-  const ordered: [string, string] = [groups.find((g) => g !== pos) as string, pos];
+  if (withPrior.length !== 2) {
+    findings.push(
+      `${withPrior.length} group(s) with prior spectra: ${withPrior.join(', ')} (expected exactly two groups, e.g. LC and LC-HCC)`,
+    );
+    return [];
+  }
+  const pos = positive ?? withPrior[1];
+  if (!withPrior.includes(pos)) {
+    findings.push(`positive group '${pos}' is not in the manifest (expected ${withPrior.join(' or ')})`);
+    return [];
+  }
+  const ordered = [withPrior.find((g) => g !== pos) as string, pos];
   for (const g of ordered) {
-    const prior = entries.filter((e) => e.group === g && e.role === 'prior').length;
-    const test = entries.filter((e) => e.group === g && e.role === 'test').length;
-    if (prior < 3 || test < 1) {
-      throw new InputError(`group '${g}' has ${prior} prior and ${test} test spectra`, {
-        file,
-        field: 'role',
-        expected: 'at least 3 prior and 1 test spectra per group',
-      });
+    const prior = linesOf(g, 'prior');
+    const test = linesOf(g, 'test');
+    if (prior.length < MIN_PRIOR) {
+      findings.push(
+        `group '${g}' has ${prior.length} prior spectra (line ${prior.join(', ')}; expected at least ${MIN_PRIOR} per group)`,
+      );
+    }
+    if (test.length < MIN_TEST) {
+      findings.push(`group '${g}' has no test spectra (expected at least ${MIN_TEST} per group)`);
     }
   }
   const withWater = entries.filter((e) => e.water).length;
   if (withWater > 0 && withWater < entries.length) {
-    throw new InputError(`${withWater} of ${entries.length} rows have a water reference`, {
-      file,
-      field: 'water',
-      expected: 'a water reference for every spectrum or for none (amplitudes must share one scale)',
-    });
+    const missing = entries.filter((e) => !e.water).map((e) => e.line);
+    findings.push(
+      `${withWater} of ${entries.length} rows have a water reference, lines ${missing.join(', ')} none (expected a water reference for every spectrum or for none: amplitudes must share one scale)`,
+    );
   }
-  return { file, entries, groups: ordered };
+  return ordered;
+}
+
+/**
+ * What is legal but weak: a group with fewer than FEW_TEST test spectra measures its sensitivity (or
+ * specificity) in steps of 1/n, and even all n right leaves an exact 95 % interval of (0.025^(1/n), 1).
+ */
+function manifestWarnings(entries: ManifestEntry[], groups: string[]): string[] {
+  const out: string[] = [];
+  groups.forEach((g, label) => {
+    const n = entries.filter((e) => e.group === g && e.role === 'test').length;
+    if (n >= FEW_TEST) return;
+    const [lo, hi] = clopperPearson(n, n);
+    const what = label === 1 ? 'sensitivity' : 'specificity';
+    out.push(
+      `group '${g}' has ${n} test spectr${n === 1 ? 'um' : 'a'} (fewer than ${FEW_TEST}): its ${what} comes in steps of 1/${n} and its 95 % CI is wide: even ${n}/${n} right gives ${lo.toFixed(3)}–${hi.toFixed(3)} (Clopper–Pearson, ${(hi - lo).toFixed(3)} wide)`,
+    );
+  });
+  return out;
 }
 
 /** The manifest's study design (counts per group and role). */
@@ -125,77 +251,7 @@ export function manifestDesign(m: Manifest): StudyDesign {
   };
 }
 
-export interface ManifestPatients {
-  patients: Patient[];
-  /** The template cohort with the data's protocol (field, spectral width, points, echo time, reference). */
-  template: Cohort;
-  notes: string[];
-}
-
-/**
- * Reads every spectrum, checks that they share one protocol, and scales each to its water reference when given
- * (FID × 2·[H2O]·R_W / W with the liver defaults of src/fit/quantify.ts, so amplitudes are in mmol/kg of water-
- * referenced signal); patients keep the manifest order within each group.
- */
-export function loadManifestPatients(m: Manifest, template: Cohort): ManifestPatients {
-  const notes: string[] = [];
-  const fids = m.entries.map((e) => readSingleFid(e.file));
-  const ref = fids[0];
-  fids.forEach((f, i) => {
-    const e = m.entries[i];
-    const same =
-      f.points === ref.points &&
-      Math.abs(f.dwellTime / ref.dwellTime - 1) < 1e-6 &&
-      Math.abs(f.spectrometerFrequency / ref.spectrometerFrequency - 1) < 1e-4 &&
-      f.ppmReference === ref.ppmReference &&
-      (f.echoTime === undefined || ref.echoTime === undefined || Math.abs(f.echoTime - ref.echoTime) < 1e-4);
-    if (!same) {
-      throw new InputError(
-        `protocol differs from ${m.entries[0].file}'s (${f.points} points, ${(1 / f.dwellTime).toFixed(0)} Hz, ${f.spectrometerFrequency} MHz, TE ${f.echoTime})`,
-        { file: e.file, expected: 'one protocol for every spectrum of a study' },
-      );
-    }
-  });
-  if (m.entries[0].water) {
-    fids.forEach((f, i) => {
-      const w = fitWaterReference(readSingleFid(m.entries[i].water as string));
-      const te = f.echoTime ?? LIVER_DEFAULTS.echoTime;
-      const tr = f.repetitionTime ?? LIVER_DEFAULTS.repetitionTime;
-      const scale =
-        (2 *
-          PURE_WATER_MMOL_PER_KG *
-          LIVER_WATER_CONTENT *
-          attenuation(te, tr, LIVER_RELAXATION_3T.waterT1, LIVER_RELAXATION_3T.waterT2)) /
-        w.area;
-      for (let j = 0; j < f.data.length; j++) f.data[j] *= scale;
-    });
-    notes.push('each spectrum scaled to its water reference (liver water 0.71 g/g, water T1/T2 809/34 ms)');
-  } else {
-    notes.push(
-      'no water references: amplitudes are in the scanner units of the files (they must share one scale)',
-    );
-  }
-  const protocol = {
-    ...template.protocol,
-    spectrometerFrequency: ref.spectrometerFrequency,
-    spectralWidth: 1 / ref.dwellTime,
-    points: ref.points,
-    ppmReference: ref.ppmReference,
-    ...(ref.echoTime !== undefined ? { echoTime: ref.echoTime * 1000 } : {}),
-  };
-  if (ref.echoTime === undefined) {
-    notes.push(
-      `the files do not state the echo time: assumed ${template.protocol.echoTime ?? toMs(LIVER_DEFAULTS.echoTime)} ms`,
-    );
-  }
-  const patients: Patient[] = [];
-  m.groups.forEach((g, label) => {
-    for (const role of ['prior', 'test'] as const) {
-      m.entries.forEach((e, i) => {
-        if (e.group !== g || e.role !== role) return;
-        patients.push({ id: e.file, group: g, label, role, fid: fids[i] });
-      });
-    }
-  });
-  return { patients, template: { ...structuredClone(template), protocol, basis: 'default' }, notes };
+/** The manifest's file name for messages. */
+export function manifestName(m: Pick<Manifest, 'file'>): string {
+  return basename(m.file);
 }

@@ -1,6 +1,7 @@
 import type { BasisSet } from '../core/basis.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { simulateDataset } from '../simulate/dataset.js';
+import type { Realism } from '../simulate/realism.js';
 import { type FitSetup, fitMany } from './fit-pool.js';
 import { type InputPipeline, networkInput } from '../networks/input.js';
 import { predictQcnn, type TrainedQcnn } from '../networks/qcnn.js';
@@ -70,6 +71,8 @@ export interface QuantComparisonOptions {
   fitSetup: FitSetup;
   threads: { simulation: number; fit: number };
   bins?: number;
+  /** Distortions the held-out spectra are rendered with (the study's --realism). */
+  realism?: Realism;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -84,6 +87,7 @@ export async function compareQuantification(o: QuantComparisonOptions): Promise<
     perGroup,
     seed: o.seed,
     threads: o.threads.fit,
+    realism: o.realism,
   });
   const n = ds.count;
   const pts = ds.points;

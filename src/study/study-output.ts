@@ -1,4 +1,5 @@
 import { formatCsv, roundedCell } from '../io/csv.js';
+import { armIntervals } from './small-sample.js';
 import type { QuantComparison } from './quant-comparison.js';
 import { paperCounts, type StudySummary, summariseStudy } from './study-summary.js';
 import { ARMS, type RepeatResult, type StudySettings } from './virtual-study.js';
@@ -44,7 +45,11 @@ export function metricsJson(
     settings,
     components: desc.components,
     repeatsCompleted: results.length,
+    // The groups in the study's own names (the manifest's, or the truth cohort's).
+    groups: { negative: settings.design.groups[0], positive: settings.design.groups[1] },
     summary,
+    // Real patients are few: exact (sensitivity, specificity) and bootstrap (AUC) intervals of the one run.
+    ...(desc.mode === 'manifest' && results[0] ? { intervals: armIntervals(results[0]) } : {}),
     repeats: results.map((r) => ({
       repeat: r.repeat,
       seed: r.seed,
@@ -76,13 +81,22 @@ function withoutSamples(q: QuantComparison): Omit<QuantComparison, 'samples'> {
 
 export function predictionsCsv(results: readonly RepeatResult[], components: readonly string[]): string {
   const hasTruth = results.some((r) => r.patients.some((p) => p.truth));
+  // The groups in the study's own names: the predicted group of each arm at probability 0.5.
+  const all = results.flatMap((r) => r.patients);
+  const groupOf = (label: number) => all.find((p) => p.label === label)?.group ?? String(label);
+  // Only the arms the study ran (a manifest study has no oracle and no spectral bound).
+  const arms = ARMS.filter((a) => results.some((r) => r.arms[a]));
   const header = [
     'repeat',
     'patient',
     'group',
     'label',
     'role',
-    ...ARMS.map((a) => `p_${a}`),
+    'nlls_status',
+    'nlls_reasons',
+    'in_priors',
+    ...arms.map((a) => `p_${a}`),
+    ...arms.map((a) => `predicted_${a}`),
     ...components.map((c) => `nlls_${c}`),
     ...components.map((c) => `crlb_${c}`),
     ...components.map((c) => `qcnn_${c}`),
@@ -99,7 +113,14 @@ export function predictionsCsv(results: readonly RepeatResult[], components: rea
         p.group,
         p.label,
         p.role,
-        ...ARMS.map((a) => num(p.probabilities[a])),
+        p.nllsStatus?.status ?? '',
+        p.nllsStatus?.reasons.join('; ') ?? '',
+        p.role === 'prior' ? (p.excludedFromPriors ? `no: ${p.excludedFromPriors}` : 'yes') : '',
+        ...arms.map((a) => num(p.probabilities[a])),
+        ...arms.map((a) => {
+          const v = p.probabilities[a];
+          return v === undefined || v === null ? '' : groupOf(v >= 0.5 ? 1 : 0);
+        }),
         ...p.nlls.map(num),
         ...p.nllsCrlb.map(num),
         ...p.qcnn.map(num),

@@ -1,5 +1,6 @@
 import type { BiasPlotInput, MetricsRow, ReportBlock, ReportInput, ReportSection } from '../report/types.js';
 import { rocCurve } from '../networks/classification-metrics.js';
+import { type ManifestReportInput, manifestSections } from './manifest-report.js';
 import type { QuantComparison } from './quant-comparison.js';
 import {
   headline,
@@ -25,12 +26,25 @@ export interface StudyReportInput {
   repeats: readonly RepeatResult[];
   quantification?: QuantComparison;
   notes?: string[];
+  /** Legal but weak designs (e.g. few test patients per group), shown at the top. */
+  warnings?: string[];
+  /** A manifest study (real spectra): its own method text, patients and small-sample intervals. */
+  manifest?: Omit<ManifestReportInput, 'run' | 'warnings' | 'notes'>;
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 
 export function studyReport(input: StudyReportInput): ReportInput {
+  const run = input.repeats[0];
+  if (input.manifest && run) {
+    const sections = [
+      ...manifestSections({ ...input.manifest, run, warnings: input.warnings, notes: input.notes }),
+      calibrationSection(input),
+    ];
+    if (input.quantification) sections.push(...quantificationSections(input.quantification));
+    return { title: input.title, meta: input.meta, sections };
+  }
   const sections: ReportSection[] = [
     headlineSection(input),
     classificationSection(input),
@@ -60,6 +74,7 @@ function headlineSection(input: StudyReportInput): ReportSection {
   const s = input.summary;
   const arms = s.arms.map((a) => a.arm);
   const blocks: ReportBlock[] = [
+    ...(input.warnings?.length ? [{ kind: 'warnings', warnings: input.warnings } as ReportBlock] : []),
     {
       kind: 'text',
       text:
@@ -179,8 +194,8 @@ function classificationSection(input: StudyReportInput): ReportSection {
             fn: m.fn,
             tn: m.tn,
             fp: m.fp,
-            positiveLabel: 'LC-HCC',
-            negativeLabel: 'LC',
+            positiveLabel: groupName(first, 1),
+            negativeLabel: groupName(first, 0),
           };
         }),
     });
@@ -204,11 +219,16 @@ function classificationSection(input: StudyReportInput): ReportSection {
   return { heading: 'Classification of the test patients', blocks };
 }
 
+/** The name of the group with this label (the study's own: truth cohort or manifest). */
+function groupName(r: RepeatResult, label: number): string {
+  return r.patients.find((p) => p.label === label)?.group ?? (label ? 'positive' : 'negative');
+}
+
 function calibrationSection(input: StudyReportInput): ReportSection {
   const entries: [string, string][] = input.repeats.slice(0, 10).map((r) => {
     const c = r.ccnn.calibration;
     return [
-      `repeat ${r.repeat}`,
+      input.manifest ? 'this run' : `repeat ${r.repeat}`,
       `T = ${f2(c.temperature)}; simulated validation ECE ${c.validation.eceBefore.toFixed(3)} → ${c.validation.eceAfter.toFixed(3)}, ` +
         `independent simulated set: AUC ${f2(c.test.auc)}, ECE ${c.test.ece.toFixed(3)}, Brier ${c.test.brier.toFixed(3)}`,
     ];
@@ -221,10 +241,13 @@ function calibrationSection(input: StudyReportInput): ReportSection {
     blocks: [
       {
         kind: 'text',
-        text:
-          'Temperature scaling on a simulated validation set from the estimated priors; the expected calibration ' +
-          'error (10 bins) is then measured on an independent simulated set from the same priors, and on the real ' +
-          'test patients pooled over repeats, whose population (the truth) the priors only approximate.',
+        text: input.manifest
+          ? 'Temperature scaling on a simulated validation set from the estimated priors; the expected calibration ' +
+            'error (10 bins) is then measured on an independent simulated set from the same priors, and on the ' +
+            'test spectra (with so few, their ECE says little).'
+          : 'Temperature scaling on a simulated validation set from the estimated priors; the expected calibration ' +
+            'error (10 bins) is then measured on an independent simulated set from the same priors, and on the real ' +
+            'test patients pooled over repeats, whose population (the truth) the priors only approximate.',
       },
       { kind: 'keyValue', title: 'Calibration (first repeats)', entries },
     ],

@@ -1,6 +1,7 @@
 import type { BasisSet } from '../core/basis.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { SpectrumGenerator } from '../simulate/generator.js';
+import { heldOutRealism } from '../simulate/lineshape-files.js';
 import {
   drawPatients,
   type Patient,
@@ -46,6 +47,12 @@ export async function runStudy(o: StudyRunOptions): Promise<RepeatResult[]> {
   const generator = o.truth
     ? new SpectrumGenerator(o.truth, o.basis, { groups: s.design.groups })
     : undefined;
+  // The test patients rendered with the realism gap (same parameters and noise as without it).
+  const level = s.realism ?? 'none';
+  const testGenerator =
+    o.truth && level !== 'none'
+      ? new SpectrumGenerator(o.truth, o.basis, { groups: s.design.groups, realism: heldOutRealism(level) })
+      : undefined;
   const results = [...(o.done ?? [])].sort((a, b) => a.repeat - b.repeat);
   const repeats = o.patients ? 1 : s.repeats;
   // One spectral-bound cCNN per run (virtual studies), seeded from the master seed.
@@ -53,7 +60,8 @@ export async function runStudy(o: StudyRunOptions): Promise<RepeatResult[]> {
   for (let r = 1; r <= repeats; r++) {
     if (results.some((x) => x.repeat === r) || !inShard(r, o.shard)) continue;
     const seed = repeatSeed(s.seed, r);
-    const patients = o.patients ?? drawPatients(generator as SpectrumGenerator, s.design, seed);
+    const patients =
+      o.patients ?? drawPatients(generator as SpectrumGenerator, s.design, seed, testGenerator);
     const result = await runRepeat(
       {
         template: o.template,

@@ -1,13 +1,16 @@
 import type { BasisSet } from '../core/basis.js';
-import { InputError } from '../core/errors.js';
+import { InputError, NumericalError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { Rng } from '../core/random.js';
 import type { FitOptions } from '../fit/fit.js';
+import type { ResultStatus } from '../fit/status.js';
 import type { Network } from '../nn/engine.js';
 import type { EpochReport } from '../nn/trainer.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { makeDistribution } from '../simulate/distributions.js';
 import type { SpectrumGenerator } from '../simulate/generator.js';
+import { heldOutRealism, trainingRealism } from '../simulate/lineshape-files.js';
+import type { RealismLevel } from '../simulate/realism.js';
 import { architecture, type QcnnLayout } from '../networks/architectures.js';
 import { fitTemperature, logit, sigmoid } from '../networks/calibration.js';
 import { type CcnnModel, ccnnFeatures, ccnnLogits, trainCcnn } from '../networks/ccnn.js';
@@ -134,6 +137,17 @@ export interface StudySettings {
    * settings stored before it existed read back (as false).
    */
   spectralBound?: boolean;
+  /**
+   * Distortions beyond the truth cohort's nuisance model that the test patients and the held-out quantification
+   * spectra are rendered with (simulate/realism.ts, with the held-out measured lineshapes): the realism gap
+   * between simulator and scanner. Optional: settings stored before it existed read back as 'none'.
+   */
+  realism?: RealismLevel;
+  /**
+   * Distortions the networks are trained on (training lineshapes only). Optional: settings stored before it
+   * existed read back as 'none' (those networks were trained without).
+   */
+  trainRealism?: RealismLevel;
   threads: { torch: number; simulation: number; fit: number };
   fitOptions: FitOptions;
 }
@@ -151,6 +165,8 @@ export const DEFAULT_SETTINGS: Omit<StudySettings, 'repeats' | 'seed'> = {
   amplitudes: 'separate',
   ccnnCalibration: 'prior-patients',
   spectralBound: true,
+  realism: 'none',
+  trainRealism: 'typical',
   threads: { torch: 1, simulation: 1, fit: 2 },
   fitOptions: STUDY_FIT_OPTIONS,
 };
@@ -175,6 +191,10 @@ export interface PatientResult {
   probabilities: Partial<Record<ArmName, number>>;
   nlls: number[];
   nllsCrlb: number[];
+  /** Status of the patient's NLLS fit (ok, doubtful, failed) with its reasons. */
+  nllsStatus?: ResultStatus;
+  /** Why a prior patient was left out of the priors (absent: used). */
+  excludedFromPriors?: string;
   /** The cCNN's calibrated logit (training prior 0.5), every patient. */
   ccnnLogit: number;
   qcnn: number[];
@@ -244,8 +264,17 @@ export function repeatSeed(seed: number, r: number): number {
   return new Rng(seed, r).nextUint32() % 1_000_000_007;
 }
 
-/** Draws the repeat's virtual patients from the truth cohort: per group, prior patients first, then test. */
-export function drawPatients(truth: SpectrumGenerator, design: StudyDesign, seed: number): Patient[] {
+/**
+ * Draws the repeat's virtual patients from the truth cohort: per group, prior patients first, then test. With
+ * `testTruth` (the truth cohort with realism, runStudy) the test patients are rendered by it: the same patients
+ * (same parameters and noise), distorted as scanner data are.
+ */
+export function drawPatients(
+  truth: SpectrumGenerator,
+  design: StudyDesign,
+  seed: number,
+  testTruth?: SpectrumGenerator,
+): Patient[] {
   const patients: Patient[] = [];
   const n = truth.points;
   const P = truth.layout.size;
@@ -264,12 +293,16 @@ export function drawPatients(truth: SpectrumGenerator, design: StudyDesign, seed
       const row = new Float64Array(P);
       const fd = new Float64Array(2 * n);
       const td = new Float64Array(2 * n);
-      truth.generate({ seed, group: g, index: i }, row, 0, { fd, td });
+      const role = i < design.prior[label] ? 'prior' : 'test';
+      (role === 'test' && testTruth ? testTruth : truth).generate({ seed, group: g, index: i }, row, 0, {
+        fd,
+        td,
+      });
       patients.push({
         id: `${group}-${String(i + 1).padStart(2, '0')}`,
         group,
         label,
-        role: i < design.prior[label] ? 'prior' : 'test',
+        role,
         fid: {
           data: td,
           points: n,
@@ -373,7 +406,26 @@ export async function runRepeat(
       : fits[i],
     ...(signedFits ? { signed: signedFits[j] } : {}),
   }));
-  const priors = estimateStudyPriors(priorPatients, priorsOptions);
+  // A prior patient whose fit failed (no component above zero) says nothing about its group: left out of the
+  // priors, with the reason kept in its result.
+  const excluded = new Map<number, string>();
+  priorIdx.forEach((i) => {
+    const st = fits[i].status;
+    if (st?.status === 'failed') excluded.set(i, `NLLS fit failed: ${st.reasons.join('; ')}`);
+  });
+  for (const g of groups) {
+    const left = priorIdx.filter((i) => patients[i].group === g && !excluded.has(i)).length;
+    if (left < 2) {
+      throw new NumericalError(
+        `the NLLS fits of ${g}'s prior patients failed for all but ${left}: ${priorIdx
+          .filter((i) => excluded.has(i) && patients[i].group === g)
+          .map((i) => `${patients[i].id} (${excluded.get(i)})`)
+          .join(', ')}`,
+      );
+    }
+  }
+  const usedPriorPatients = priorPatients.filter((_, j) => !excluded.has(priorIdx[j]));
+  const priors = estimateStudyPriors(usedPriorPatients, priorsOptions);
   lap('priors');
 
   // 3. Networks trained on spectra simulated from the priors.
@@ -384,6 +436,7 @@ export async function runRepeat(
     targets: ctx.components,
     pipeline,
     threads: s.threads.simulation,
+    realism: trainingRealism(s.trainRealism ?? 'none'),
   };
 
   const common = {
@@ -413,7 +466,7 @@ export async function runRepeat(
   // Bootstrap priors for the cCNN: resamples of the prior patients, each estimated as the point priors are.
   const boot =
     (s.bootstrapResamples ?? 0) > 0
-      ? bootstrapStudyPriors(priorPatients, priorsOptions, s.bootstrapResamples ?? 0, seed + 4)
+      ? bootstrapStudyPriors(usedPriorPatients, priorsOptions, s.bootstrapResamples ?? 0, seed + 4)
       : undefined;
   const c = await trainCcnn({
     ...common,
@@ -577,6 +630,8 @@ export async function runRepeat(
       probabilities,
       nlls: fits[i].amplitudes,
       nllsCrlb: fits[i].crlb,
+      ...(fits[i].status ? { nllsStatus: fits[i].status } : {}),
+      ...(excluded.has(i) ? { excludedFromPriors: excluded.get(i) } : {}),
       ccnnLogit: cLogits[i],
       qcnn: Array.from(qPred.values.subarray(i * K, (i + 1) * K)),
       qcnnSd: Array.from(qPred.sd.subarray(i * K, (i + 1) * K)),
@@ -601,6 +656,7 @@ export async function runRepeat(
       pipeline,
       fitSetup,
       threads: s.threads,
+      realism: heldOutRealism(s.realism ?? 'none'),
       signal: ctx.signal,
       onProgress: (done, total) => say('quantification', `NLLS ${done}/${total}`),
     });

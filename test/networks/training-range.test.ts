@@ -86,7 +86,7 @@ describe('training range of the shipped networks', () => {
       });
     const q = JSON.parse(cli('quantify').stdout);
     expect(q.status).toBe('failed');
-    expect(q.statusReasons.join(' ')).toMatch(/SNR .* outside the training prior/);
+    expect(q.statusReasons.join(' ')).toMatch(/SNR .* outside the training/);
     expect(q.components).toEqual([]);
     const c = JSON.parse(cli('classify').stdout);
     expect(c.status).toBe('failed');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { register as registerClassify } from '../../src/cli/commands/classify.js';
 import { register as registerQuantify } from '../../src/cli/commands/quantify.js';
+import { register as registerSimulate } from '../../src/cli/commands/simulate.js';
 import { register as registerStudy } from '../../src/cli/commands/study.js';
 import { register as registerTrain } from '../../src/cli/commands/train.js';
 import { reportError } from '../../src/cli/program.js';
@@ -48,7 +49,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   });
   try {
     const program = new Command('livermrs').exitOverride();
-    for (const r of [registerStudy, registerTrain, registerQuantify, registerClassify]) r(program);
+    for (const r of [registerStudy, registerTrain, registerQuantify, registerClassify, registerSimulate])
+      r(program);
     for (const c of program.commands) c.exitOverride();
     try {
       await program.parseAsync(argv, { from: 'user' });
@@ -284,14 +286,37 @@ describe('virtual study, end to end (tiny)', () => {
     expect(bad.err).toMatch(/--shard: '3\/2' is not I\/N/);
   });
 
-  it('runs the same protocol on real files listed in a manifest', async () => {
+  it('runs the same protocol on the files of a manifest, in the manifest group names', async () => {
+    // Virtual patients as files (simulate --per-file), renamed as a site would name them: no group in the path.
+    const sims = join(dir, 'per-file');
+    expect(
+      (
+        await cli(
+          'simulate',
+          '--cohort',
+          'truth-hbv',
+          '--n',
+          '6',
+          '--seed',
+          '9',
+          '--threads',
+          '1',
+          '--per-file',
+          '--no-progress',
+          '--out',
+          sims,
+        )
+      ).code,
+    ).toBe(0);
+    const rows = readFileSync(join(sims, 'manifest.csv'), 'utf8').trim().split('\n').slice(1);
+    const names: Record<string, string> = { LC: 'cirrhosis', 'LC-HCC': 'tumour' };
     const lines = ['file,group,role'];
-    for (let i = 0; i < 8; i++) {
-      const group = i < 4 ? 0 : 1;
-      const name = `p${i}.nii.gz`;
-      writeSpectrum(join(dir, name), group, 10 + i);
-      lines.push(`${name},${group ? 'LC-HCC' : 'LC'},${i % 4 === 3 ? 'test' : 'prior'}`);
-    }
+    rows.forEach((row, i) => {
+      const [file, group, role] = row.split(',');
+      const name = `patient-${String(i + 1).padStart(2, '0')}.nii.gz`;
+      copyFileSync(join(sims, file), join(dir, name));
+      lines.push(`${name},${names[group]},${role}`);
+    });
     writeFileSync(join(dir, 'manifest.csv'), `${lines.join('\n')}\n`);
     const mout = join(dir, 'manifest-study');
     const r = await cli(
@@ -304,12 +329,46 @@ describe('virtual study, end to end (tiny)', () => {
       '--out',
       mout,
     );
+    expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const m = JSON.parse(readFileSync(join(mout, 'metrics.json'), 'utf8'));
     expect(m.mode).toBe('manifest');
+    expect(m.groups).toEqual({ negative: 'cirrhosis', positive: 'tumour' });
     expect(Object.keys(m.repeats[0].arms)).toEqual(['ccnn', 'conventional', 'qcnnLogistic']);
-    expect(m.repeats[0].arms.ccnn.tp + m.repeats[0].arms.ccnn.fn).toBe(1);
+    expect(m.repeats[0].arms.ccnn.tp + m.repeats[0].arms.ccnn.fn).toBe(3);
     expect(m.notes.join(' ')).toMatch(/no water references/);
+    // Small samples: exact intervals (3/3 right would still be 0.29–1) and a bootstrap AUC interval.
+    const iv = m.intervals.ccnn;
+    expect(iv.sensitivity.n).toBe(3);
+    expect(iv.sensitivity.low).toBeLessThanOrEqual(iv.sensitivity.value);
+    expect(iv.sensitivity.high).toBeGreaterThanOrEqual(0.7);
+    expect(iv.auc.low).toBeLessThanOrEqual(iv.auc.value);
+    expect(iv.auc.high).toBeGreaterThanOrEqual(iv.auc.value);
+    expect(m.warnings).toHaveLength(2);
+    expect(m.warnings[1]).toMatch(/^group 'tumour' has 3 test spectra \(fewer than 5\): its sensitivity/);
+    // The manifest's names everywhere, LC / LC-HCC nowhere; the report speaks of real spectra.
+    const csv = readFileSync(join(mout, 'predictions.csv'), 'utf8');
+    const html = readFileSync(join(mout, 'report.html'), 'utf8');
+    const svgs = readdirSync(join(mout, 'figures')).filter((f) => f.endsWith('.svg'));
+    expect(svgs).toEqual(expect.arrayContaining(['roc.svg', 'confusion-ccnn.svg']));
+    for (const text of [csv, html, ...svgs.map((f) => readFileSync(join(mout, 'figures', f), 'utf8'))]) {
+      expect(text).not.toMatch(/\bLC\b|LC-HCC/);
+    }
+    for (const text of [csv, html, readFileSync(join(mout, 'figures', 'confusion-ccnn.svg'), 'utf8')]) {
+      expect(text).toContain('cirrhosis');
+      expect(text).toContain('tumour');
+    }
+    expect(html).toContain('There is no truth here');
+    expect(html).not.toMatch(/virtual patients|true amplitudes|TRUE amplitudes/);
+    expect(html).toContain('Prior spectra: NLLS fit status and use in the priors');
+    const pred = parseCsv(csv);
+    const col = (c: string) => pred.header.indexOf(c);
+    expect(pred.header).not.toContain('p_oracle');
+    for (const row of pred.rows) {
+      expect(['ok', 'doubtful', 'failed']).toContain(row[col('nlls_status')]);
+      if (row[col('role')] === 'test') expect(['cirrhosis', 'tumour']).toContain(row[col('predicted_ccnn')]);
+      else expect(row[col('in_priors')]).toMatch(/^(yes|no: NLLS fit failed)/);
+    }
   });
 });
 

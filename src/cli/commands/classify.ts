@@ -3,11 +3,13 @@ import { withOutputDir } from '../../io/atomic.js';
 import type { NetworkReportOptions } from '../../report/from-network.js';
 import type { ClassifyFileResult } from '../../networks/results.js';
 import { printJson } from '../options.js';
-import { outputStems } from '../output-names.js';
+import { outputFolders } from '../../io/output-names.js';
 import {
   type ModelInputOptions,
   modelInputOptions,
+  exitIfFailed,
   modelInputs,
+  writeBatchSummary,
   SHIPPED_MODEL_WARNING,
   statusText,
 } from './quantify.js';
@@ -52,6 +54,8 @@ Examples:
       const probs = await classifyWithBundle(bundle, prepared, opts.threads);
       const [neg, pos] = bundle.contract.classes;
       const threshold = bundle.contract.threshold ?? 0.5;
+      const { inputRecord } = await import('../../networks/results.js');
+      const input = (i: number) => inputRecord(prepared[i], checks[i]);
       const out: ClassifyFileResult[] = files.map((file, i) => {
         const failed = checks[i].status === 'failed';
         return {
@@ -64,6 +68,7 @@ Examples:
           predicted: failed ? null : probs[i] >= threshold ? pos : neg,
           threshold,
           notes: prepared[i].notes,
+          ...(input(i) ? { input: input(i) } : {}),
         };
       });
       if (opts.out) {
@@ -71,11 +76,15 @@ Examples:
           window: bundle.contract.preprocessing.ppmRange,
           modelWarnings: opts.model ? [] : [SHIPPED_MODEL_WARNING.classify],
         };
-        const stems = outputStems(files);
+        const stems = outputFolders(files);
         await withOutputDir(opts.out, async (dir) => {
           for (const [i, r] of out.entries()) {
             dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
             await writeReportInto(dir, classifyReport(r, fids[i], neg, report), { subdir: stems[i] });
+          }
+          if (files.length > 1) {
+            const { classifyNumbers } = await import('../../report/batch-summary.js');
+            await writeBatchSummary(dir, 'classify', out, stems, classifyNumbers);
           }
         });
       }
@@ -90,5 +99,6 @@ Examples:
           for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
         }
       }
+      exitIfFailed('classify', out, opts.allowFailed);
     });
 }

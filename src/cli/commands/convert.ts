@@ -44,7 +44,7 @@ export function register(program: Command): void {
       )
       .option(
         '--anon',
-        'drop identifying metadata (patient name/ID/birth date, institution, serial number, original file name)',
+        'keep only acquisition parameters in the header (no patient, institution, device, date, UID or free-text field) and reduce the provenance to file names with identifiers stripped; the samples are unchanged',
       )
       .option(
         '--preprocess',
@@ -115,8 +115,11 @@ export function register(program: Command): void {
         reference = r.reference;
       }
       if (o.anon) {
-        mrs = anonymise(mrs);
-        reference = reference ? anonymise(reference) : undefined;
+        // Each file is cleaned of its own identifiers and of the other's (the water reference's path and
+        // patient fields appear in the metabolite file's provenance).
+        const [data, ref] = [mrs, reference];
+        mrs = anonymise(data, ref ? [ref] : []);
+        reference = ref ? anonymise(ref, [data]) : undefined;
       }
       const opts = { nifti1: o.nifti1, dataType: o.dataType as 'complex64' | 'complex128' | undefined };
       writeMrsFile(o.out, mrs, opts);

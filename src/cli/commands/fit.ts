@@ -8,7 +8,7 @@ import { LivermrsError, UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import type { FitJob, FitJobFailure, FitJobOptions, FitJobOutput, Preset } from '../fit-job.js';
 import { parseNumber, parseRange } from '../options.js';
-import { outputStems } from '../output-names.js';
+import { outputFolders } from '../../io/output-names.js';
 import { statusText } from './quantify.js';
 import { parseTissue } from '../../fit/water-fat/relaxation.js';
 
@@ -260,22 +260,45 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
       }));
   // The fitter, readers and report code load here, not at start-up (batch mode runs them in workers).
   const { runFitJob, toJson } = await import('../fit-job.js');
-  const names = outputStems(files);
+  const names = outputFolders(files);
   const results: (FitJobOutput | FitJobFailure)[] = [];
   if (jobs.length === 1) {
     results.push(await runFitJob(jobs[0]));
   } else {
-    results.push(...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length))));
+    results.push(
+      ...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length), !opts.json)),
+    );
   }
   const ok = results.filter((r): r is FitJobOutput => 'files' in r);
-  if (opts.out && ok.length > 0) {
+  const batch = jobs.length > 1;
+  if (opts.out && (ok.length > 0 || batch)) {
     const out = opts.out;
-    await withOutputDir(out, (dir) => {
+    await withOutputDir(out, async (dir) => {
       results.forEach((r, i) => {
         if (!('files' in r)) return;
-        const sub = jobs.length === 1 ? '' : `${names[i]}/`;
+        const sub = batch ? `${names[i]}/` : '';
         for (const [name, text] of Object.entries(r.files)) dir.write(`${sub}${name}`, text);
       });
+      if (batch) {
+        // One row per input (failures too) and a summary page linking every file's report.
+        const { batchSummaryCsv, batchSummaryReport, fitNumbers } = await import(
+          '../../report/batch-summary.js'
+        );
+        const { writeReportInto } = await import('../../report/write.js');
+        const entries = results.map((r, i) =>
+          'files' in r
+            ? {
+                input: files[i],
+                folder: names[i],
+                status: String(r.summary.status ?? 'ok'),
+                reasons: (r.summary.statusReasons as string[] | undefined) ?? [],
+                numbers: fitNumbers(r.summary),
+              }
+            : { input: files[i], status: 'error', reasons: [r.error], numbers: [] },
+        );
+        dir.write('summary.csv', batchSummaryCsv(entries));
+        await writeReportInto(dir, batchSummaryReport('fit', entries), { svg: false, png: false });
+      }
     });
   }
   if (opts.json) {
@@ -331,8 +354,13 @@ function waterFor(file: string, water: string | undefined): string | undefined {
 }
 
 /** Fits the jobs on worker threads, one job per thread at a time; results in job order. */
-async function runBatch(jobs: FitJob[], threads: number): Promise<(FitJobOutput | FitJobFailure)[]> {
+async function runBatch(
+  jobs: FitJob[],
+  threads: number,
+  showProgress: boolean,
+): Promise<(FitJobOutput | FitJobFailure)[]> {
   const { siblingModule, WorkerPool } = await import('../../parallel/pool.js');
+  const { withProgress } = await import('../progress.js');
   const pool = new WorkerPool<FitJob, FitJobOutput | FitJobFailure>({
     task: siblingModule(import.meta.url, '../fit-job'),
     setup: undefined,
@@ -340,7 +368,22 @@ async function runBatch(jobs: FitJob[], threads: number): Promise<(FitJobOutput 
     name: 'fit',
   });
   try {
-    return await Promise.all(jobs.map((job) => pool.run(job)));
+    // A bar on a terminal only (logs and pipes keep their one line per file).
+    const bar = showProgress && jobs.length >= 4 && process.stderr.isTTY === true;
+    return await withProgress(
+      'fit',
+      jobs.length,
+      (p) =>
+        Promise.all(
+          jobs.map((job) =>
+            pool.run(job).then((r) => {
+              p.tick();
+              return r;
+            }),
+          ),
+        ),
+      { quiet: !bar, unit: 'files' },
+    );
   } finally {
     await pool.close();
   }

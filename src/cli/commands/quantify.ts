@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { withOutputDir } from '../../io/atomic.js';
+import { LivermrsError } from '../../core/errors.js';
+import { type OutputDir, withOutputDir } from '../../io/atomic.js';
 import { LIVER_DEFAULTS, toMs } from '../../core/acquisition.js';
 import type { ReadMrsOptions } from '../../io/read.js';
 import type { NetworkReportOptions } from '../../report/from-network.js';
 import { parseNumber, printJson } from '../options.js';
-import { outputStems } from '../output-names.js';
+import { outputFolders } from '../../io/output-names.js';
 
 interface QuantifyOptions extends ModelInputOptions {
   water?: string;
@@ -48,12 +49,17 @@ Examples:
       const { quantifyWithBundle } = await import('../../networks/onnx-inference.js');
       const { fitWaterReference } = await import('../../fit/water-reference.js');
       const { readSingleFid } = await import('../../networks/read-spectrum.js');
-      const { qcnnQuantification, quantificationCsv } = await import('../../networks/results.js');
+      const { inputRecord, qcnnQuantification, quantificationCsv } = await import(
+        '../../networks/results.js'
+      );
       const { quantifyReport } = await import('../../report/from-network.js');
       const { writeReportInto } = await import('../../report/write.js');
       const { toJson } = await import('../json.js');
       const { bundle, model, read, fids, prepared, checks } = await modelInputs(files, opts, 'quantify');
-      const results = await quantifyWithBundle(bundle, prepared, opts.threads);
+      const results = (await quantifyWithBundle(bundle, prepared, opts.threads)).map((r, i) => ({
+        ...r,
+        sd: r.sd.map((x) => x * checks[i].sdFactor),
+      }));
       const water = opts.water ? fitWaterReference(readSingleFid(opts.water, read)) : undefined;
       const out = results.map((r, i) =>
         qcnnQuantification(r, fids[i], {
@@ -64,6 +70,7 @@ Examples:
           water,
           repetitionTime: opts.tr !== undefined ? opts.tr / 1000 : undefined,
           check: checks[i],
+          input: inputRecord(prepared[i], checks[i]),
         }),
       );
       if (opts.out) {
@@ -72,12 +79,16 @@ Examples:
           modelWarnings: opts.model ? [] : [SHIPPED_MODEL_WARNING.quantify],
           meta: opts.water ? [['water reference', opts.water]] : [],
         };
-        const stems = outputStems(files);
+        const stems = outputFolders(files);
         await withOutputDir(opts.out, async (dir) => {
           for (const [i, r] of out.entries()) {
             dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
             dir.write(`${stems[i]}/concentrations.csv`, quantificationCsv(r));
             await writeReportInto(dir, quantifyReport(r, fids[i], report), { subdir: stems[i] });
+          }
+          if (files.length > 1) {
+            const { quantifyNumbers } = await import('../../report/batch-summary.js');
+            await writeBatchSummary(dir, 'quantify', out, stems, quantifyNumbers);
           }
         });
       }
@@ -99,6 +110,7 @@ Examples:
             );
         }
       }
+      exitIfFailed('quantify', out, opts.allowFailed);
     });
 }
 
@@ -120,6 +132,7 @@ export const SHIPPED_MODEL_WARNING = {
 export interface ModelInputOptions {
   model?: string;
   force?: boolean;
+  allowFailed?: boolean;
   sw?: number;
   frequency?: number;
   te?: number;
@@ -147,7 +160,28 @@ export function modelInputOptions(cmd: Command, stem: 'qcnn' | 'ccnn'): Command 
       '--force',
       "answer also for spectra outside the model's training range (SNR, linewidth); the status says doubtful",
     )
+    .option(
+      '--allow-failed',
+      'exit 0 even when an answer is failed (default: exit 1 after writing every answer)',
+    )
     .option('--threads <k>', 'onnxruntime threads', parseNumber('--threads', { min: 1, integer: true }), 1);
+}
+
+/**
+ * Exit code 1 (as documented: failure) when any answer is `failed`, after every answer was printed and
+ * written; `--allow-failed` keeps exit 0 for batch scripts that read the statuses themselves.
+ */
+export function exitIfFailed(
+  task: 'quantify' | 'classify',
+  results: readonly { file: string; status: string; statusReasons: string[] }[],
+  allowFailed = false,
+): void {
+  const failed = results.filter((r) => r.status === 'failed');
+  if (failed.length === 0 || allowFailed) return;
+  const first = failed[0];
+  throw new LivermrsError(
+    `${task}: ${failed.length} of ${results.length} answer${results.length === 1 ? '' : 's'} failed (${first.file}: ${first.statusReasons.join('; ') || 'no reason given'}${failed.length > 1 ? '; …' : ''}); --allow-failed exits 0`,
+  );
 }
 
 /**
@@ -166,19 +200,31 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
   const read = readOptions(opts);
   const fids = files.map((f) => readSingleFid(f, read));
   const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
-  // Inside what the network was trained for? SNR and lipid linewidth against its cohorts' training prior.
-  const { trainingRange } = await import('../../networks/training-range.js');
-  const { checkTrainingRange } = await import('../../networks/training-range-check.js');
-  const range = trainingRange(bundle.record);
-  const checks = fids.map((fid) => {
-    if (!range || !bundle.record) {
-      return { status: 'doubtful' as const, reasons: ['the training range of this model is unknown'] };
-    }
-    const c = checkTrainingRange(fid, bundle.record, range);
-    // --force: the numbers are given, the status keeps the reasons (doubtful instead of failed).
-    return opts.force && c.status === 'failed' ? { ...c, status: 'doubtful' as const } : c;
-  });
+  // Inside what the network was trained for? The model's guard (or its cohorts' SNR/linewidth range).
+  const { checkInput } = await import('../../networks/input-check.js');
+  const checks = fids.map((fid, i) => checkInput(bundle, fid, prepared[i], opts.force));
   return { bundle, model: modelName(bundle), read, fids, prepared, checks };
+}
+
+/** A batch's summary.csv and summary report.html (src/report/batch-summary.ts) in the output folder. */
+export async function writeBatchSummary<R extends { file: string; status: string; statusReasons: string[] }>(
+  dir: OutputDir,
+  command: 'quantify' | 'classify',
+  results: readonly R[],
+  folders: readonly string[],
+  numbers: (r: R) => [string, number | string][],
+): Promise<void> {
+  const { batchSummaryCsv, batchSummaryReport } = await import('../../report/batch-summary.js');
+  const { writeReportInto } = await import('../../report/write.js');
+  const entries = results.map((r, i) => ({
+    input: r.file,
+    folder: folders[i],
+    status: r.status,
+    reasons: r.statusReasons,
+    numbers: numbers(r),
+  }));
+  dir.write('summary.csv', batchSummaryCsv(entries));
+  await writeReportInto(dir, batchSummaryReport(command, entries), { svg: false, png: false });
 }
 
 /** STATUS (reasons), for the one-line summaries. */

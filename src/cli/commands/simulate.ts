@@ -20,6 +20,7 @@ interface SimulateOptions {
   json?: boolean;
   progress: boolean;
   gzip: boolean;
+  perFile?: boolean;
 }
 
 /** `livermrs simulate`: a simulated data set (NIfTI-MRS + truth.csv) from a cohort. */
@@ -62,9 +63,14 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON summary on stdout')
     .option('--no-progress', 'no progress bar')
     .option('--no-gzip', 'write OUT/spectra.nii (uncompressed) instead of OUT/spectra.nii.gz')
+    .option(
+      '--per-file',
+      'also one NIfTI-MRS per spectrum, OUT/spectra/GROUP_NNN.nii.gz, and OUT/manifest.csv listing them (first half of each group prior, the rest test) for livermrs study --manifest',
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  livermrs simulate --cohort hbv-lc-hcc --n 1000 --seed 1 --out sims/hcc\n',
+      '\nExamples:\n  livermrs simulate --cohort hbv-lc-hcc --n 1000 --seed 1 --out sims/hcc\n' +
+        '  livermrs simulate --cohort truth-hbv --n 8 --seed 1 --per-file --out sims/patients   # then study --manifest sims/patients/manifest.csv\n',
     )
     .action(async (opts: SimulateOptions) => {
       if (opts.waterFat) {
@@ -187,6 +193,16 @@ export function register(program: Command): void {
           );
           await truth;
           await nifti;
+          if (opts.perFile) {
+            const { perFileManifest, perFileSpectra } = await import('../../simulate/per-file.js');
+            const { encodeNiftiMrs } = await import('../../io/nifti-mrs/nifti-mrs.js');
+            const files = perFileSpectra(ds);
+            for (const f of files) {
+              out.write(f.name, encodeNiftiMrs(f.mrs, { gzip: true, dataType: 'complex64' }));
+            }
+            out.write('manifest.csv', perFileManifest(files, opts.n));
+            summary.files.push('manifest.csv', `spectra/ (${files.length} files)`);
+          }
         });
         if (opts.json) printJson(summary);
         else process.stderr.write(`simulate: ${total} spectra in ${seconds.toFixed(1)} s -> ${opts.out}\n`);

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { REALISM_LEVELS, type RealismLevel } from '../../core/realism-levels.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parseSequenceKind } from '../../core/acquisition.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import { withOutputDir, writeFileAtomic } from '../../io/atomic.js';
 import type { LoadedCohort } from '../../simulate/cohort-files.js';
@@ -24,6 +26,8 @@ interface StudyOptions {
   nuisance: string;
   amplitudes: string;
   correlation: 'group' | 'pooled';
+  realism: string;
+  trainRealism: string;
   bootstrap: number;
   priorAmplitudes: string;
   calibration: string;
@@ -32,6 +36,10 @@ interface StudyOptions {
   architecture: string;
   manifest?: string;
   positive?: string;
+  sw?: number;
+  frequency?: number;
+  te?: number;
+  sequence?: string;
   out: string;
   resume?: boolean;
   shard?: { index: number; count: number };
@@ -122,6 +130,16 @@ export function register(program: Command): void {
       'group',
     )
     .option(
+      '--realism <level>',
+      `render the test patients and the held-out quantification spectra with distortions the networks were not trained on (held-out measured lineshapes, eddy currents, humps, water, shifts, phases; docs/robustness.md): ${REALISM_LEVELS.join(', ')}`,
+      'none',
+    )
+    .option(
+      '--train-realism <level>',
+      `distortions the networks are trained on (training lineshapes only): ${REALISM_LEVELS.join(', ')}`,
+      'typical',
+    )
+    .option(
       '--bootstrap <B>',
       'train the cCNN on spectra from B bootstrap resamples of the prior patients (0: the point estimate)',
       parseNumber('--bootstrap', { min: 0, max: 64, integer: true }),
@@ -151,9 +169,28 @@ export function register(program: Command): void {
     .option('--architecture <name>', `network size (${Object.keys(ARCHITECTURES).join(', ')})`, 'deep')
     .option(
       '--manifest <file>',
-      'real spectra: CSV with columns file, group, role (prior|test), optional water',
+      'real spectra: CSV with columns file, group, role (prior|test), optional water, sw, frequency, te, sequence',
     )
     .option('--positive <group>', 'with --manifest: the positive group (default: the second group listed)')
+    .option(
+      '--sw <Hz>',
+      'with --manifest: spectral width of files that do not store it (LCModel .RAW); a column sw overrides it',
+      parseNumber('--sw', { min: 1 }),
+    )
+    .option(
+      '--frequency <MHz>',
+      'with --manifest: spectrometer frequency of files that do not store it; a column frequency overrides it',
+      parseNumber('--frequency', { min: 1 }),
+    )
+    .option(
+      '--te <ms>',
+      'with --manifest: echo time of files that do not state it; a column te overrides it',
+      parseNumber('--te', { min: 0 }),
+    )
+    .option(
+      '--sequence <name>',
+      'with --manifest: sequence (press, steam, slaser) of files that do not name it; a column sequence overrides it',
+    )
     .requiredOption('--out <dir>', 'output directory')
     .option('--resume', 'keep the repeats already in DIR/repeats and run the missing ones')
     .option(
@@ -190,6 +227,14 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   if (o.correlation !== 'group' && o.correlation !== 'pooled') {
     throw new UsageError(`--correlation: '${o.correlation}' is not one of group, pooled`);
   }
+  for (const [flag, v] of [
+    ['--realism', o.realism],
+    ['--train-realism', o.trainRealism],
+  ] as const) {
+    if (!(REALISM_LEVELS as readonly string[]).includes(v)) {
+      throw new UsageError(`${flag}: '${v}' is not one of ${REALISM_LEVELS.join(', ')}`);
+    }
+  }
   if (o.priorAmplitudes !== 'nonnegative' && o.priorAmplitudes !== 'signed') {
     throw new UsageError(`--prior-amplitudes: '${o.priorAmplitudes}' is not one of nonnegative, signed`);
   }
@@ -204,12 +249,21 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
       `--architecture: '${o.architecture}' is not one of ${Object.keys(ARCHITECTURES).join(', ')}`,
     );
   }
-  if (o.positive && !o.manifest) throw new UsageError('--positive needs --manifest');
+  for (const [flag, v] of [
+    ['--positive', o.positive],
+    ['--sw', o.sw],
+    ['--frequency', o.frequency],
+    ['--te', o.te],
+    ['--sequence', o.sequence],
+  ] as const) {
+    if (v !== undefined && !o.manifest) throw new UsageError(`${flag} needs --manifest`);
+  }
   // The study's simulator, fitter, networks and report load here, not at start-up.
   const { defaultBasisForCohort } = await import('../../simulate/cohort-basis.js');
   const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
   const { formatCohort } = await import('../../simulate/cohort-schema.js');
-  const { loadManifestPatients, manifestDesign, parseManifest } = await import('../../study/manifest.js');
+  const { manifestDesign, parseManifest } = await import('../../study/manifest.js');
+  const { loadManifestPatients, readManifestSpectra } = await import('../../study/manifest-spectra.js');
   const { writeBundle } = await import('../../networks/bundle.js');
   const { metricsJson, predictionsCsv, quantificationCsv, storableRepeat } = await import(
     '../../study/study-output.js'
@@ -231,9 +285,19 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   let design = DEFAULT_SETTINGS.design;
   let desc: StudyDescription;
   const notes: string[] = [];
+  const warnings: string[] = [];
   if (o.manifest) {
-    const manifest = parseManifest(readFileSync(o.manifest, 'utf8'), resolve(o.manifest), o.positive);
-    const loaded = loadManifestPatients(manifest, template);
+    // Everything about the manifest and its spectra is checked before any work (exit 2 with every finding).
+    const manifest = parseManifest(readManifestText(o.manifest), resolve(o.manifest), {
+      positive: o.positive,
+      sw: o.sw,
+      frequency: o.frequency,
+      te: o.te,
+      sequence: o.sequence === undefined ? undefined : parseSequenceKind(o.sequence),
+    });
+    const spectra = readManifestSpectra(manifest);
+    const loaded = loadManifestPatients(manifest, template, spectra);
+    warnings.push(...manifest.warnings);
     patients = loaded.patients;
     template = loaded.template;
     basis = defaultBasisForCohort(template);
@@ -278,6 +342,8 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     nuisance: o.nuisance,
     amplitudes: o.amplitudes as StudySettings['amplitudes'],
     correlation: o.correlation,
+    realism: o.realism as RealismLevel,
+    trainRealism: o.trainRealism as RealismLevel,
     bootstrapResamples: o.bootstrap,
     ccnnHead: o.ccnnHead,
     priorAmplitudes: o.priorAmplitudes,
@@ -293,10 +359,12 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   };
   if (done.length) say(`resuming: ${done.length} repeat(s) already in ${join(out, 'repeats')}`);
   for (const n of notes) say(n);
+  for (const w of warnings) say(`warning: ${w}`);
   const t0 = performance.now();
   const write = async (results: RepeatResult[]) => {
     const metrics = metricsJson(desc, settings, results, {
       notes,
+      warnings,
       // This invocation's wall time; a resumed or merged run's work is repeatSeconds (all repeats, any shard).
       wallSeconds: (performance.now() - t0) / 1000,
       repeatSeconds: results.reduce((s, r) => s + r.seconds.total, 0),
@@ -311,7 +379,9 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
         title: `livermrs study: ${desc.mode === 'virtual' ? `virtual patients from ${truth?.cohort.name}` : desc.source}`,
         meta: [
           ['command', desc.command ?? ''],
-          ['repeats', `${results.length} of ${settings.repeats}`],
+          ...(desc.mode === 'manifest'
+            ? []
+            : ([['repeats', `${results.length} of ${settings.repeats}`]] as [string, string][])),
           ['training spectra per network', String(settings.trainSpectra)],
           [
             'design',
@@ -322,6 +392,17 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
         repeats: results,
         quantification: q,
         notes,
+        warnings,
+        ...(desc.mode === 'manifest'
+          ? {
+              manifest: {
+                groups: design.groups,
+                protocol: protocolText(template.protocol),
+                trainSpectra: settings.trainSpectra,
+                components: basis.names.length,
+              },
+            }
+          : {}),
       }),
       { png: false },
     );
@@ -387,8 +468,30 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   // shards) still leaves the metrics, predictions and report of all repeats.
   await write(results);
   const summary = summariseStudy(results);
-  if (o.json) printJson({ out, repeats: results.length, summary, headline: headline(summary, results) });
-  else {
+  if (o.json) {
+    const { armIntervals } = await import('../../study/small-sample.js');
+    printJson({
+      out,
+      repeats: results.length,
+      groups: { negative: design.groups[0], positive: design.groups[1] },
+      summary,
+      headline: headline(summary, results),
+      ...(desc.mode === 'manifest' && results[0] ? { intervals: armIntervals(results[0]), warnings } : {}),
+    });
+  } else if (desc.mode === 'manifest' && results[0]) {
+    const { armIntervals } = await import('../../study/small-sample.js');
+    const [neg, pos] = design.groups;
+    const pc = (x: number) => `${Math.round(100 * x)}%`;
+    for (const [arm, iv] of Object.entries(armIntervals(results[0]))) {
+      if (!iv) continue;
+      say(
+        `${ARM_LABELS[arm as ArmName]}: ${pos} called ${pos} ${iv.sensitivity.k}/${iv.sensitivity.n} (95% CI ${pc(iv.sensitivity.low)}–${pc(iv.sensitivity.high)}), ` +
+          `${neg} called ${neg} ${iv.specificity.k}/${iv.specificity.n} (${pc(iv.specificity.low)}–${pc(iv.specificity.high)}), ` +
+          `AUC ${iv.auc.value.toFixed(2)} (bootstrap 95% CI ${iv.auc.low.toFixed(2)}–${iv.auc.high.toFixed(2)})`,
+      );
+    }
+    say(`report: ${join(out, 'report.html')}`);
+  } else {
     for (const a of summary.arms) {
       say(
         `${ARM_LABELS[a.arm]}: sensitivity ${a.counts.sensitivity}, specificity ${a.counts.specificity}, accuracy ${a.counts.accuracy} (medians)`,
@@ -399,6 +502,20 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     for (const line of pairedText(summary.paired, (arm) => ARM_SHORT[arm])) say(line);
     say(`report: ${join(out, 'report.html')}`);
     say(`${results.length} repeat(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${out}`);
+  }
+}
+
+/** `127.76 MHz, PRESS TE 30 ms, 2000 Hz, 1024 points` for the manifest report's method text. */
+function protocolText(p: LoadedCohort['cohort']['protocol']): string {
+  const seq = p.sequence ? `${String(p.sequence).toUpperCase()} ` : '';
+  return `${p.spectrometerFrequency} MHz, ${seq}TE ${p.echoTime ?? '?'} ms, ${p.spectralWidth} Hz, ${p.points} points`;
+}
+
+function readManifestText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError('cannot read the manifest', { file: path, expected: 'a CSV file' }, { cause: err });
   }
 }
 
@@ -443,6 +560,8 @@ function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
       priorSource: s.priorSource ?? 'fits',
       ccnnHead: s.ccnnHead ?? 'calibrated',
       correlation: s.correlation ?? 'group',
+      realism: s.realism ?? 'none',
+      trainRealism: s.trainRealism ?? 'none',
     });
   for (const f of readdirSync(dir).filter((x) => /^\d{3}\.json$/.test(x))) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import { ARCHITECTURES, architecture } from '../../networks/architectures.js';
+import { REALISM_LEVELS } from '../../core/realism-levels.js';
 import { parseList, parseNumber, printJson } from '../options.js';
 import { LIVER_DEFAULTS } from '../../core/acquisition.js';
 
@@ -22,6 +23,9 @@ interface TrainOptions {
   out: string;
   json?: boolean;
   quiet?: boolean;
+  realism: string;
+  canonical: string;
+  lineshapes?: string;
 }
 
 /** `livermrs train`: a qCNN or cCNN trained on spectra simulated from cohort priors, as an ONNX bundle. */
@@ -82,6 +86,20 @@ export function register(program: Command): void {
       parseNumber('--sim-threads', { min: 0, integer: true }),
       1,
     )
+    .option(
+      '--realism <level>',
+      `distortions beyond the cohort's nuisance model that real scanner data show (measured and asymmetric lineshapes, eddy-current phase, broad humps, large residual water, wide shifts and phases; docs/robustness.md): ${REALISM_LEVELS.join(', ')}`,
+      'typical',
+    )
+    .option(
+      '--lineshapes <files>',
+      'comma-separated water-unsuppressed files whose water lines join the measured lineshapes of the training (your scanner)',
+    )
+    .option(
+      '--canonical <lipid-peak|none>',
+      'frame every spectrum on the 1.3 ppm lipid peak (frequency and zero-order phase) before the network, in training and at inference',
+      'lipid-peak',
+    )
     .option('--name <text>', 'model name shown by tools')
     .requiredOption('--out <dir>', 'output directory (other files in it are kept)')
     .option('--json', 'print a JSON summary on stdout')
@@ -99,6 +117,12 @@ Examples:
       }
       if (opts.layout !== 'joint' && opts.layout !== 'per-component') {
         throw new UsageError(`--layout: '${opts.layout}' is not one of joint, per-component`);
+      }
+      if (!(REALISM_LEVELS as readonly string[]).includes(opts.realism)) {
+        throw new UsageError(`--realism: '${opts.realism}' is not one of ${REALISM_LEVELS.join(', ')}`);
+      }
+      if (opts.canonical !== 'lipid-peak' && opts.canonical !== 'none') {
+        throw new UsageError(`--canonical: '${opts.canonical}' is not one of lipid-peak, none`);
       }
       // The simulator, the training code and the libtorch engine load here, not at start-up.
       const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
@@ -124,12 +148,21 @@ Examples:
         );
       }
       const basis = loadCohortBasis(loaded[0]);
+      const { trainingRealism } = await import('../../simulate/lineshape-files.js');
+      const { userLineshapes } = await import('../../networks/lineshapes.js');
+      const extra = opts.lineshapes ? userLineshapes(parseList(opts.lineshapes)) : [];
+      const { DEFAULT_CANONICAL_FRAME } = await import('../../spectra/canonical.js');
       const source = {
         cohort,
         basis,
         groups,
-        pipeline: inputPipeline(cohortGrid(cohort)),
+        pipeline: inputPipeline(
+          cohortGrid(cohort),
+          undefined,
+          opts.canonical === 'none' ? null : DEFAULT_CANONICAL_FRAME,
+        ),
         threads: opts.simThreads,
+        realism: trainingRealism(opts.realism as 'none' | 'typical' | 'harsh', extra),
       };
       const say = (m: string) => {
         if (!opts.quiet && !opts.json) process.stderr.write(`train ${opts.kind}: ${m}\n`);
@@ -156,8 +189,17 @@ Examples:
       const name =
         opts.name ??
         `${opts.kind === 'qcnn' ? 'qCNN' : 'cCNN'} ${cohort.name} (${cohort.protocol.spectrometerFrequency} MHz, ${cohort.protocol.sequence ?? LIVER_DEFAULTS.sequence.toUpperCase()} TE ${cohort.protocol.echoTime ?? '?'} ms)`;
+      say('calibrating the input guard on 4000 spectra simulated like the training spectra');
+      const { calibrateGuard } = await import('../../networks/guard-calibration.js');
+      const { predictQcnn } = await import('../../networks/qcnn.js');
+      const model = trained.model;
+      const guard = await calibrateGuard({
+        source,
+        seed: opts.seed * 7 + 5,
+        ...(model.kind === 'qcnn' ? { predict: (b) => predictQcnn(trained.net, model, b) } : {}),
+      });
       const files = await withOutputDir(opts.out, (out) =>
-        writeBundle(out, trained.net, trained.model, { name, command }),
+        writeBundle(out, trained.net, trained.model, { name, command, guard }),
       );
       const summary = {
         out: opts.out,

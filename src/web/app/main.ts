@@ -24,6 +24,7 @@ import {
   parseContract,
   type QuantifyModelMetadata,
 } from '../../networks/contract.js';
+import { checkWithGuard, type GuardModel } from '../../networks/guard.js';
 import { type NetworkInput, networkInput } from '../../networks/input.js';
 import type { TrainingRecord } from '../../networks/bundle.js';
 import {
@@ -43,6 +44,8 @@ interface LoadedModel<M extends ModelMetadata> {
   /** The model's training record and training range (served by `livermrs serve`), when known. */
   record?: TrainingRecord;
   range?: TrainingRange;
+  /** The model's input guard (<stem>.guard.json), for models trained with one: the check the CLI runs. */
+  guard?: GuardModel;
 }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -74,16 +77,28 @@ async function loadModel<T extends ModelTask>(task: T): Promise<LoadedModel<Cont
   const range = rng.ok
     ? (((await rng.json()) as { range: TrainingRange | null }).range ?? undefined)
     : undefined;
-  return { meta, session, record, range };
+  const grd = await fetch(`models/${files.guard}`, { cache: 'no-store' });
+  const guard = grd.ok ? ((await grd.json()) as GuardModel) : undefined;
+  return { meta, session, record, range, ...(guard ? { guard } : {}) };
 }
 
 /**
- * Is the spectrum inside what the model was trained on? The command line's check (networks/training-range-check.ts:
- * SNR and lipid linewidth of one NLLS fit against the training cohorts' range), run here in the page. Outside:
- * status failed and no numbers, unless the user asks for them (then doubtful, as `--force`).
+ * Is the spectrum inside what the model was trained on? The command line's check, run here in the page: the
+ * model's guard on the prepared input (networks/guard.ts), or for a model without one the SNR and lipid linewidth
+ * of one NLLS fit against the training cohorts' range (networks/training-range-check.ts). Outside: status failed
+ * and no numbers, unless the user asks for them (then doubtful, as `--force`).
  */
 const checks = new Map<string, TrainingCheck>();
-function rangeCheck(model: LoadedModel<ModelMetadata>, fid: Fid, force: boolean): TrainingCheck {
+function rangeCheck(
+  model: LoadedModel<ModelMetadata>,
+  fid: Fid,
+  input: NetworkInput,
+  force: boolean,
+): TrainingCheck & { sdFactor?: number } {
+  if (model.guard) {
+    const g = checkWithGuard(model.guard, input, force);
+    return { status: g.status, reasons: g.reasons, snr: g.guard.snr, sdFactor: g.sdFactor };
+  }
   if (!model.record || !model.range) {
     return { status: 'doubtful', reasons: ['the training range of this model is unknown'] };
   }
@@ -196,20 +211,23 @@ async function analyse(files: File[]): Promise<Analysis> {
   checks.clear();
   const force = ($('force') as HTMLInputElement).checked;
   if (qcnn) {
-    status('Checking the spectrum against the qCNN training range (NLLS fit)…');
+    status('Checking the spectrum against the qCNN training range…');
     await new Promise((r) => setTimeout(r, 0));
-    result.quantStatus = rangeCheck(qcnn, fid, force);
+    const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name });
+    const check = rangeCheck(qcnn, fid, input, force);
+    result.quantStatus = check;
     result.unit = qcnn.meta.targets.unit;
-    if (result.quantStatus.status !== 'failed') {
-      const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name });
+    if (check.status !== 'failed') {
       [result.rows] = quantifyOutputs(qcnn.meta, await runModel(qcnn, input), [input.norm]);
+      const f = check.sdFactor ?? 1;
+      result.rows = result.rows.map((r) => (r.sd !== undefined ? { ...r, sd: r.sd * f } : r));
     }
   }
   if (ccnn) {
-    result.classStatus = rangeCheck(ccnn, fid, force);
+    const input = networkInput(fid, ccnn.meta.preprocessing, { source: primary.name });
+    result.classStatus = rangeCheck(ccnn, fid, input, force);
     result.classMeta = ccnn.meta;
     if (result.classStatus.status !== 'failed') {
-      const input = networkInput(fid, ccnn.meta.preprocessing, { source: primary.name });
       [result.probability] = classifyOutputs(ccnn.meta, await runModel(ccnn, input), 1);
     }
   }

@@ -23,10 +23,24 @@ import { readBytes, readMrsFile } from '../io/mrs-file.js';
 import { detectFormat } from '../io/read.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
 import { formatCsv, roundedCell } from '../io/csv.js';
-import { acquisitionOf, LIVER_DEFAULTS, type SequenceKind, toMs } from '../core/acquisition.js';
-import { decideWaterSuppression, type WaterSuppressionMode } from '../fit/water-fat/detect.js';
+import {
+  acquisitionOf,
+  applyTimingOption,
+  LIVER_DEFAULTS,
+  type SequenceKind,
+  toMs,
+} from '../core/acquisition.js';
+import {
+  decideWaterSuppression,
+  ambiguityReason,
+  decisionText,
+  intactWaterReason,
+  type SuppressionDecision,
+  type WaterSuppressionMode,
+} from '../fit/water-fat/detect.js';
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
 import type { EccMode } from '../fit/water-fat/self-ecc.js';
+import type { RelaxationChoice } from '../fit/water-fat/relaxation.js';
 import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
 import { fitStatus } from '../fit/status.js';
 import { analysableFids } from '../preproc/analysable.js';
@@ -65,6 +79,10 @@ export interface FitJobOptions {
   waterLines?: 1 | 2;
   /** Water-unsuppressed spectra: eddy-current correction from the spectrum's own water line (default auto). */
   ecc?: EccMode;
+  /** Accept --te/--tr that contradict the file's header. */
+  force?: boolean;
+  /** Water–fat fit: relaxation for the single-TE PDFF (tissue table and/or the user's values). */
+  relaxation?: RelaxationChoice;
   /** Simulate the liver basis with real RF pulses: a pulse-set file or 'default' (docs/physics-shaped.md). */
   pulses?: string;
   /** Positions per slice direction with `pulses` (default 64). */
@@ -126,6 +144,8 @@ export function createTask(): WorkerTask<FitJob, FitJobOutput | FitJobFailure> {
 }
 
 /** One spectrum, or every echo of a multi-echo NIfTI-MRS file (a dimension whose header lists EchoTime). */
+const ms = (v: number | undefined) => (v === undefined ? undefined : v / 1000);
+
 export function readSpectra(path: string, o: FitJobOptions): Fid[] {
   const readOptions = {
     dwellTime: o.sw ? 1 / o.sw : undefined,
@@ -142,8 +162,8 @@ export function readSpectra(path: string, o: FitJobOptions): Fid[] {
     fids = analysableFids(mrs);
   }
   for (const fid of fids) {
-    if (o.te !== undefined && fids.length === 1) fid.echoTime = o.te / 1000;
-    if (o.tr !== undefined) fid.repetitionTime = o.tr / 1000;
+    if (fids.length === 1) applyTimingOption(fid, 'echoTime', ms(o.te), o.force, path);
+    applyTimingOption(fid, 'repetitionTime', ms(o.tr), o.force, path);
   }
   return fids;
 }
@@ -236,19 +256,34 @@ function scalingFor(o: FitJobOptions, fid: Fid): ScalingOptions {
 export async function runFitJob(job: FitJob): Promise<FitJobOutput> {
   const o = job.options;
   const fids = job.series ? job.series.flatMap((f) => readSpectra(f, o)) : readSpectra(job.file, o);
+  // A water reference that cannot be read is an input error whichever analysis follows.
+  if (job.water) readBytes(job.water);
+  let suppression: SuppressionDecision | undefined;
   if (o.preset === 'liver' && !o.basis) {
-    // Body spectra: water and fat together are analysed by the water–fat model (fat fraction, PDFF).
+    // Body spectra: water and fat together are analysed by the water–fat model (fat fraction, PDFF). The
+    // decision: option, header, then the spectrum's evidence (fit/water-fat/detect.ts).
     const ref = referenceWaterFat(fids[0]);
-    const suppression = decideWaterSuppression(
+    const acq = acquisitionOf(fids[0]);
+    suppression = decideWaterSuppression(
       o.waterSuppression ?? 'auto',
-      fids[0].acquisition?.waterSuppressed,
+      acq.waterSuppressed,
       ref,
+      fids[0],
+      acq.sources?.waterSuppressed,
     );
     if (!suppression.suppressed || !ref.found || fids.length > 1) {
       const out = await runWaterFatJob(
         job.file,
         fids,
-        { fatModel: o.fatModel, waterLines: o.waterLines, suppression, referencing: ref, ecc: o.ecc },
+        {
+          fatModel: o.fatModel,
+          waterLines: o.waterLines,
+          suppression,
+          referencing: ref,
+          ecc: o.ecc,
+          relaxation: o.relaxation,
+          waterReference: job.water,
+        },
         job.render !== false,
       );
       return { file: job.file, ...out };
@@ -278,8 +313,28 @@ export async function runFitJob(job: FitJob): Promise<FitJobOutput> {
   const water = job.water ? fitWaterReference(readSpectrum(job.water, o)) : undefined;
   const reference = o.reference ?? defaultReference(result);
   const q = quantify(result, { reference, water, scaling: water ? scalingFor(o, fid) : undefined });
-  const files = job.render === false ? {} : await renderOutputs(job, result, q);
-  return { file: job.file, files, summary: summarise(job, result, q) };
+  // A metabolite fit of a spectrum whose water line is intact is never ok, whatever decided the analysis.
+  const intact = intactWaterReason(fid, suppression);
+  const route: Routing = { decision: suppression, doubts: intact ? [intact] : [] };
+  const files = job.render === false ? {} : await renderOutputs(job, result, q, route);
+  return { file: job.file, files, summary: summarise(job, result, q, route) };
+}
+
+/** How the analysis was chosen (undefined with --basis or another preset: the user asked for this fit). */
+interface Routing {
+  decision?: SuppressionDecision;
+  doubts: string[];
+}
+
+function routedStatus(
+  r: FitResult,
+  route: Routing,
+): { status: 'ok' | 'doubtful' | 'failed'; reasons: string[] } {
+  const st = fitStatus(r).build();
+  if (route.doubts.length === 0 && !route.decision?.ambiguous) return st;
+  const reasons = [...st.reasons, ...route.doubts];
+  if (route.decision?.ambiguous) reasons.push(ambiguityReason(route.decision));
+  return { status: st.status === 'failed' ? 'failed' : 'doubtful', reasons };
 }
 
 function defaultReference(r: FitResult): string | undefined {
@@ -288,15 +343,19 @@ function defaultReference(r: FitResult): string | undefined {
   return undefined;
 }
 
-function summarise(job: FitJob, r: FitResult, q: Quantification): Record<string, unknown> {
+function summarise(job: FitJob, r: FitResult, q: Quantification, route: Routing): Record<string, unknown> {
   const n = r.components.length;
   const names = r.components.map((c) => c.name);
   const corr: number[][] = [];
   for (let i = 0; i < n; i++) corr.push(Array.from(r.correlation.subarray(i * n, (i + 1) * n)));
-  const st = fitStatus(r).build();
+  const st = routedStatus(r, route);
   return {
     file: job.file,
     kind: 'metabolites',
+    analysis: route.decision
+      ? decisionText(route.decision)
+      : 'metabolite fit (asked for: --basis or --preset)',
+    waterSuppression: route.decision ?? null,
     basis: { sequence: r.settings.basisSequence ?? null, echoTime: r.settings.basisEchoTime ?? null },
     status: st.status,
     statusReasons: st.reasons,
@@ -323,12 +382,17 @@ function summarise(job: FitJob, r: FitResult, q: Quantification): Record<string,
 /** Fit results are written with 7 significant digits. */
 const csvNumber = (v: number | undefined) => roundedCell(v, 7);
 
-async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Promise<Record<string, string>> {
+async function renderOutputs(
+  job: FitJob,
+  r: FitResult,
+  q: Quantification,
+  route: Routing,
+): Promise<Record<string, string>> {
   const { fitSection } = await import('../report/from-fit.js');
   const { buildReport } = await import('../report/html.js');
   const { statusLine } = await import('../report/status-line.js');
-  const summary = summarise(job, r, q);
-  const st = fitStatus(r).build();
+  const summary = summarise(job, r, q, route);
+  const st = routedStatus(r, route);
   const failed = st.status === 'failed';
   const concHeader = [
     'name',
@@ -386,6 +450,7 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
       '',
       `failed: ${st.reasons.join('; ').replace(/,/g, ';')}`,
     ]);
+  conc.push(['analysis', '', '', '', '', '', '', '', String(summary.analysis), st.status]);
   const s = r.spectra;
   const compNames = r.components.map((c) => c.name);
   const head = [
@@ -424,7 +489,10 @@ async function renderOutputs(job: FitJob, r: FitResult, q: Quantification): Prom
   const report = buildReport({
     title: `livermrs fit: ${name}`,
     subtitle: `${job.file} — ${statusLine(st)}`,
-    meta: [['livermrs', LIVERMRS_VERSION]],
+    meta: [
+      ['analysis', String(summary.analysis)],
+      ['livermrs', LIVERMRS_VERSION],
+    ],
     sections: [fitSection(r, 'NLLS fit', name)],
   });
   return {

@@ -1,15 +1,12 @@
 import type { Fid } from '../core/fid.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
-import { ambiguityReason, type SuppressionDecision } from '../fit/water-fat/detect.js';
+import { ambiguityReason, decisionText, type SuppressionDecision } from '../fit/water-fat/detect.js';
 import { referenceWaterFat, type ReferencingResult } from '../fit/water-fat/referencing.js';
-import { type EccMode, fitWithSelfEcc } from '../fit/water-fat/self-ecc.js';
+import { type RelaxationChoice, relaxationFor, seriesT1 } from '../fit/water-fat/relaxation.js';
+import type { EccMode } from '../fit/water-fat/self-ecc.js';
 import { fitSeries, type SeriesResult } from '../fit/water-fat/series.js';
-import {
-  type FatModelKind,
-  LIVER_RELAXATION_3T,
-  WaterFatFitter,
-  type WaterFatResult,
-} from '../fit/water-fat/water-fat-fit.js';
+import type { FatModelKind, WaterFatResult } from '../fit/water-fat/water-fat-fit.js';
+import { fitWaterLines } from '../fit/water-fat/water-lines.js';
 import { formatCsv, roundedCell } from '../io/csv.js';
 import { toJson } from './json.js';
 
@@ -20,7 +17,12 @@ import { toJson } from './json.js';
  */
 export interface WaterFatJobOptions {
   fatModel?: FatModelKind;
+  /** Single TE: undefined = auto (fit/water-fat/water-lines.ts); a series uses 1 unless 2 is given. */
   waterLines?: 1 | 2;
+  /** Tissue and the user's relaxation values for the single-TE PDFF (fit/water-fat/relaxation.ts). */
+  relaxation?: RelaxationChoice;
+  /** A --water file given with a body spectrum: not needed (water is in the spectrum), said in the notes. */
+  waterReference?: string;
   suppression: SuppressionDecision;
   /** Referencing of the first spectrum, already computed for the suppression decision. */
   referencing?: ReferencingResult;
@@ -41,6 +43,8 @@ function echoRows(r: WaterFatResult, te: number | undefined): string[][] {
   for (const p of r.fatPeaks ?? []) add(`fat ${p.ppm.toFixed(2)} ppm`, { value: p.area, sd: p.sd }, 'a.u.');
   add('signal fat fraction', r.signalFatFraction, '%');
   add('PDFF', r.pdff, '%');
+  // What the PDFF was corrected with (tissue table or the user's values, T1 only with a TR).
+  if (ok && r.pdff) rows.push([t, 'PDFF correction', '', '', r.pdff.correction, r.status.status]);
   if (r.composition) {
     add('chain length', r.composition.chainLength);
     add('double bonds', r.composition.doubleBonds);
@@ -75,16 +79,24 @@ export async function runWaterFatJob(
   const csv: string[][] = [];
   let summary: Record<string, unknown>;
   const sections = [];
+  const analysis = decisionText(o.suppression);
+  const notes: string[] = [];
+  if (o.waterReference) {
+    notes.push(
+      `the water reference ${o.waterReference} is not used: the water–fat analysis fits the water of the spectrum itself`,
+    );
+  }
   if (fids.length === 1) {
     const fid = fids[0];
-    const relaxation =
-      fid.echoTime !== undefined
-        ? { ...LIVER_RELAXATION_3T, echoTime: fid.echoTime, repetitionTime: fid.repetitionTime }
-        : undefined;
-    const fitter = new WaterFatFitter(fid, { fatModel: o.fatModel, waterLines: o.waterLines, relaxation });
-    const { result: r, ecc } = fitWithSelfEcc(
-      fitter,
+    const relaxation = relaxationFor(o.relaxation ?? {}, fid, fid.echoTime, fid.repetitionTime);
+    const {
+      result: r,
+      ecc,
+      waterLines,
+    } = fitWaterLines(
       fid,
+      { fatModel: o.fatModel, relaxation },
+      o.waterLines ?? 'auto',
       o.suppression.suppressed,
       o.referencing ?? referenceWaterFat(fid),
       o.ecc ?? 'auto',
@@ -99,26 +111,32 @@ export async function runWaterFatJob(
     summary = {
       file: label,
       kind: 'water-fat',
+      analysis,
       ...echoSummary(r),
       status: r.status.status,
       statusReasons: r.status.reasons,
       waterSuppression: o.suppression,
+      relaxation: relaxation?.applied ?? 'none (echo time unknown)',
+      waterLines,
+      notes,
       eddyCurrentCorrection: ecc,
       preprocessing: [
         ...((fid.meta?.processing as unknown[] | undefined) ?? []),
         ...(ecc.applied ? [ecc.note] : []),
       ],
     };
-    if (report) sections.push(report.waterFatSection(r, name, undefined, ecc.note));
+    if (report) sections.push(report.waterFatSection(r, name, undefined, `${ecc.note}; ${waterLines.note}`));
   } else {
+    // A series fits T2; T1 (one TR) comes from the tissue table, or the user's values.
+    const t1 = seriesT1(o.relaxation ?? {}, fids[0]);
     const s: SeriesResult = fitSeries(
       fids,
       {
         fatModel: o.fatModel,
         waterLines: o.waterLines,
-        waterT1: LIVER_RELAXATION_3T.waterT1,
-        fatT1: LIVER_RELAXATION_3T.fatT1,
-        t1Source: LIVER_RELAXATION_3T.source,
+        waterT1: t1.waterT1,
+        fatT1: t1.fatT1,
+        t1Source: t1.source,
         ecc: o.ecc ?? 'auto',
       },
       label,
@@ -138,6 +156,8 @@ export async function runWaterFatJob(
     summary = {
       file: label,
       kind: 'water-fat-series',
+      analysis,
+      notes,
       status: s.status.status,
       statusReasons: s.status.reasons,
       waterSuppression: o.suppression,
@@ -173,11 +193,16 @@ export async function runWaterFatJob(
     title: `livermrs fit: ${name}`,
     subtitle: `${statusLine({ status: String(summary.status), reasons: summary.statusReasons as string[] })}`,
     meta: [
+      ['analysis', analysis],
       ['livermrs', LIVERMRS_VERSION],
-      ['water suppression', `${o.suppression.suppressed ? 'on' : 'off'} (from the ${o.suppression.source})`],
+      ...(typeof summary.relaxation === 'string'
+        ? [['relaxation', summary.relaxation] as [string, string]]
+        : []),
+      ...notes.map((n) => ['note', n] as [string, string]),
     ],
     sections,
   });
+  csv.push(['', 'analysis', '', '', analysis, String(summary.status)]);
   const files: Record<string, string> = {
     'results.json': `${toJson(summary)}\n`,
     'water-fat.csv': formatCsv(['te_ms', 'quantity', 'value', 'sd', 'unit', 'status'], csv),

@@ -33,7 +33,33 @@ export interface Acquisition {
   waterSuppressed?: boolean;
   /** Number of transients (averages) in the file or summed by the scanner. */
   transients?: number;
+  /**
+   * Where each value came from: 'header:<key>' (the file's own field, e.g. 'header:sPrepPulses.ucWaterSat = 32',
+   * 'header:$SEQPAR ECHOT'), 'file-name:<rule>', 'option' (given by the user), 'default' (LIVER_DEFAULTS) or
+   * 'spectrum' (measured on the data). A field without a source was not set.
+   */
+  sources?: Partial<Record<AcquisitionField, string>>;
 }
+
+/** The acquisition values whose source is recorded. */
+export type AcquisitionField =
+  | 'nucleus'
+  | 'spectrometerFrequency'
+  | 'sequence'
+  | 'echoTime'
+  | 'repetitionTime'
+  | 'mixingTime'
+  | 'waterSuppressed';
+
+export const ACQUISITION_FIELDS: readonly AcquisitionField[] = [
+  'nucleus',
+  'spectrometerFrequency',
+  'sequence',
+  'echoTime',
+  'repetitionTime',
+  'mixingTime',
+  'waterSuppressed',
+];
 
 /**
  * The liver defaults, each defined here once: 1H at 3 T (127.76 MHz), PRESS TE 30 ms (15 + 15 ms), STEAM TM 10 ms,
@@ -99,7 +125,9 @@ const num = (v: unknown): number | undefined => {
 
 /**
  * The acquisition of a data set from its header and its NIfTI-MRS header extension (the keys every reader
- * writes). `transients` counts a DIM_DYN dimension times any NumberOfAverages the scanner summed.
+ * writes). `transients` counts a DIM_DYN dimension times any NumberOfAverages the scanner summed. `headerKeys`
+ * names the vendor field each value was read from (MrsSource.headerKeys); a value without one is attributed to
+ * its NIfTI-MRS key.
  */
 export function acquisitionFrom(
   header: {
@@ -113,13 +141,27 @@ export function acquisitionFrom(
   points: number,
   extension: Record<string, unknown> = {},
   transientsInFile = 1,
+  headerKeys: Partial<Record<AcquisitionField, string>> = {},
 ): Acquisition {
   const name = typeof extension.SequenceName === 'string' ? extension.SequenceName : undefined;
-  const sequence =
-    sequenceKindOf(name) ??
-    sequenceKindOf(typeof extension.ProtocolName === 'string' ? extension.ProtocolName : undefined);
+  const protocol = typeof extension.ProtocolName === 'string' ? extension.ProtocolName : undefined;
+  const sequence = sequenceKindOf(name) ?? sequenceKindOf(protocol);
   const ws = extension.WaterSuppressed;
   const averages = num(extension.NumberOfAverages);
+  const echoTime = header.echoTime ?? num(extension.EchoTime);
+  const repetitionTime = header.repetitionTime ?? num(extension.RepetitionTime);
+  const mixingTime = num(extension.MixingTime);
+  const sources: Partial<Record<AcquisitionField, string>> = {};
+  const from = (field: AcquisitionField, niftiKey: string, present: boolean) => {
+    if (present) sources[field] = headerKeys[field] ?? `header:${niftiKey}`;
+  };
+  from('nucleus', 'ResonantNucleus', true);
+  from('spectrometerFrequency', 'SpectrometerFrequency', true);
+  from('sequence', sequenceKindOf(name) ? 'SequenceName' : 'ProtocolName', sequence !== undefined);
+  from('echoTime', 'EchoTime', echoTime !== undefined);
+  from('repetitionTime', 'RepetitionTime', repetitionTime !== undefined);
+  from('mixingTime', 'MixingTime', mixingTime !== undefined);
+  from('waterSuppressed', 'WaterSuppressed', typeof ws === 'boolean');
   return {
     nucleus: header.nucleus,
     spectrometerFrequency: header.spectrometerFrequency,
@@ -128,11 +170,12 @@ export function acquisitionFrom(
     ppmReference: header.ppmReference,
     sequence,
     sequenceName: name,
-    echoTime: header.echoTime ?? num(extension.EchoTime),
-    mixingTime: num(extension.MixingTime),
-    repetitionTime: header.repetitionTime ?? num(extension.RepetitionTime),
+    echoTime,
+    mixingTime,
+    repetitionTime,
     waterSuppressed: typeof ws === 'boolean' ? ws : undefined,
     transients: transientsInFile * (averages && averages > 1 ? averages : 1),
+    sources,
   };
 }
 
@@ -148,4 +191,54 @@ export function acquisitionOf(fid: Fid): Acquisition {
     echoTime: fid.echoTime ?? fid.acquisition?.echoTime,
     repetitionTime: fid.repetitionTime ?? fid.acquisition?.repetitionTime,
   };
+}
+
+/**
+ * Sets the echo or repetition time a user gave (`--te`, `--tr`, milliseconds → seconds) on a FID, recording
+ * 'option' as its source. A value that contradicts the file's own header by more than 0.5 ms is refused unless
+ * `force` (a wrong TE silently changes every relaxation correction).
+ */
+export function applyTimingOption(
+  fid: Fid,
+  field: 'echoTime' | 'repetitionTime',
+  seconds: number | undefined,
+  force = false,
+  file = String(fid.meta?.file ?? ''),
+): void {
+  if (seconds === undefined) return;
+  const had = fid[field] ?? fid.acquisition?.[field];
+  const source = fid.acquisition?.sources?.[field];
+  const fromHeader = source === undefined || source.startsWith('header:');
+  if (had !== undefined && fromHeader && Math.abs(had - seconds) > 5e-4 && !force) {
+    const opt = field === 'echoTime' ? '--te' : '--tr';
+    throw new InputError(`${opt} ${toMs(seconds)} ms contradicts the header's ${toMs(had)} ms`, {
+      file,
+      field: source ?? field,
+      expected: `${opt} ${toMs(had)} (or leave it out), or add --force to use ${toMs(seconds)} ms anyway`,
+    });
+  }
+  fid[field] = seconds;
+  fid.acquisition = {
+    ...(fid.acquisition ?? {}),
+    [field]: seconds,
+    sources: { ...(fid.acquisition?.sources ?? {}), [field]: 'option' },
+  };
+}
+
+/** "value (source)" lines for `info` and the reports: every recorded field with where it came from. */
+export function describeSources(acq: Partial<Acquisition>): [string, string][] {
+  const rows: [string, string][] = [];
+  const fmt = (f: AcquisitionField): string | undefined => {
+    const v = acq[f];
+    if (v === undefined) return undefined;
+    if (f === 'echoTime' || f === 'repetitionTime' || f === 'mixingTime') return `${toMs(v as number)} ms`;
+    if (f === 'spectrometerFrequency') return `${v} MHz`;
+    if (f === 'waterSuppressed') return v ? 'yes' : 'no';
+    return String(v);
+  };
+  for (const f of ACQUISITION_FIELDS) {
+    const v = fmt(f);
+    if (v !== undefined) rows.push([f, `${v} (${acq.sources?.[f] ?? 'header'})`]);
+  }
+  return rows;
 }

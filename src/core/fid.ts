@@ -11,7 +11,7 @@ import type { ComplexArray } from './complex.js';
  *   appears in the FID as exp(-i 2 pi (d - ppmReference) * spectrometerFrequency * t). Along the spectrum array
  *   ppm DEcreases with the index, which is how spectroscopists draw it (high ppm on the left).
  *   This is what NIfTI-MRS, LCModel .RAW/.BASIS, Siemens and GE files store on disk; Philips SDAT and jMRUI text
- *   store the complex conjugate, and their readers conjugate (checked on ../shared/extdata: NAA at 2.01 ppm).
+ *   store the complex conjugate, and their readers conjugate (checked on the real files of test/extdata: NAA at 2.01 ppm).
  * - ppmReference is the chemical shift at the receiver centre frequency: 4.65 ppm by default (water at body
  *   temperature, the NIfTI-MRS and LCModel default); Siemens places it at 4.7 and readers record that.
  * - A positive frequency shift `shiftHz` in any livermrs model moves peaks to HIGHER ppm by shiftHz / MHz, i.e. it

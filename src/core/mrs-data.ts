@@ -1,4 +1,4 @@
-import { acquisitionFrom } from './acquisition.js';
+import { type AcquisitionField, acquisitionFrom } from './acquisition.js';
 import { InputError } from './errors.js';
 import { DEFAULT_PPM_REFERENCE, type Fid } from './fid.js';
 
@@ -87,6 +87,11 @@ export interface MrsSource {
   file: string;
   /** On-disk sample type of a NIfTI-MRS source, written back by default. */
   dataType?: 'complex64' | 'complex128';
+  /**
+   * The vendor header field each acquisition value was read from, as 'header:<key>' (e.g. water suppression
+   * from 'header:sPrepPulses.ucWaterSat = 32'), or 'option' / 'file-name:<rule>'; see Acquisition.sources.
+   */
+  headerKeys?: Partial<Record<AcquisitionField, string>>;
 }
 
 export interface MrsData {
@@ -192,7 +197,13 @@ export function toFid(
     nucleus: h.nucleus,
     echoTime: h.echoTime,
     repetitionTime: h.repetitionTime,
-    acquisition: acquisitionFrom(h, mrs.points, mrs.extension, dimSize(mrs, 'DIM_DYN')),
+    acquisition: acquisitionFrom(
+      h,
+      mrs.points,
+      mrs.extension,
+      dimSize(mrs, 'DIM_DYN'),
+      mrs.source.headerKeys,
+    ),
     meta: { source: mrs.source.format, file: mrs.source.file, fid: n },
   };
 }

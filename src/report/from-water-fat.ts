@@ -1,3 +1,4 @@
+import { formatValueSd } from '../core/format.js';
 import type { SeriesResult } from '../fit/water-fat/series.js';
 import type { ValueSd, WaterFatResult } from '../fit/water-fat/water-fat-fit.js';
 import { fitSpectrumInput } from './from-fit.js';
@@ -8,8 +9,9 @@ import type { ReportSection } from './types.js';
  * Report sections of a water–fat analysis: the status first (with its reasons), then the fat fraction, the
  * referencing shift, water and every fat peak, and the fitted spectrum. A failed result shows no numbers.
  */
-const pm = (v: ValueSd | undefined, digits = 2, unit = '') =>
-  v ? `${v.value.toFixed(digits)} ± ${v.sd.toFixed(digits)}${unit}` : 'n/a';
+/** Value ± SD rounded to the SD's precision (core/format.ts); `_digits` is kept for the call sites' intent. */
+const pm = (v: ValueSd | undefined, _digits = 2, unit = '') =>
+  v ? formatValueSd(v.value, v.sd, unit) : 'n/a';
 
 export function waterFatSection(
   r: WaterFatResult,
@@ -78,20 +80,12 @@ export function seriesSection(s: SeriesResult): ReportSection {
       entries: [
         ['PDFF (T2-corrected)', pm(s.pdff, 2, ' %')],
         ['correction', s.pdff?.correction ?? 'n/a'],
-        [
-          'water T2',
-          s.waterT2
-            ? `${(1000 * s.waterT2.value).toFixed(1)} ± ${(1000 * s.waterT2.sd).toFixed(1)} ms`
-            : 'n/a',
-        ],
-        [
-          'fat T2',
-          s.fatT2 ? `${(1000 * s.fatT2.value).toFixed(1)} ± ${(1000 * s.fatT2.sd).toFixed(1)} ms` : 'n/a',
-        ],
+        ['water T2', s.waterT2 ? formatValueSd(1000 * s.waterT2.value, 1000 * s.waterT2.sd, ' ms') : 'n/a'],
+        ['fat T2', s.fatT2 ? formatValueSd(1000 * s.fatT2.value, 1000 * s.fatT2.sd, ' ms') : 'n/a'],
         ...(s.waterT1 && s.fatT1
           ? ([
-              ['water T1', `${(1000 * s.waterT1.value).toFixed(0)} ± ${(1000 * s.waterT1.sd).toFixed(0)} ms`],
-              ['fat T1', `${(1000 * s.fatT1.value).toFixed(0)} ± ${(1000 * s.fatT1.sd).toFixed(0)} ms`],
+              ['water T1', formatValueSd(1000 * s.waterT1.value, 1000 * s.waterT1.sd, ' ms')],
+              ['fat T1', formatValueSd(1000 * s.fatT1.value, 1000 * s.fatT1.sd, ' ms')],
             ] as [string, string][])
           : []),
         ...s.echoTimes.map(

@@ -95,7 +95,11 @@ describe('livermrs fit on water-unsuppressed body spectra (CLI)', () => {
     const csv = readFileSync(join(out, 'fitnoise', 'water-fat.csv'), 'utf8')
       .trim()
       .split('\n');
-    for (const line of csv.slice(1)) expect(line).toMatch(/^30\.0,[^,]+,,,.*,failed$/);
+    for (const line of csv.slice(1, -1)) expect(line).toMatch(/^30\.0,[^,]+,,,.*,failed$/);
+    // The last row records which analysis ran and why.
+    expect(csv.at(-1)).toBe(
+      ',analysis,,,"water–fat fit (water not suppressed), from the header (header:WaterSuppressed)",failed',
+    );
   });
 });
 
@@ -130,7 +134,7 @@ describe('transients of a body spectrum (breath-holds)', () => {
 });
 
 describe('water suppression from the spectrum alone', () => {
-  it('a fatty liver with no header flag is analysed for fat but doubtful, saying how to decide', () => {
+  it('a fatty liver with no header flag is recognised from its spectrum; the option forces either analysis', () => {
     const rng = new Rng(30);
     const { fids } = simulateWaterFat({ ...drawTruth(rng, 3, 0.3), snr: 200 }, [0.03], rng);
     const mrs = fromFid(fids[0], { file: 'amb.nii.gz' });
@@ -140,13 +144,20 @@ describe('water suppression from the spectrum alone', () => {
     expect(r.status, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout);
     expect(res.kind).toBe('water-fat');
-    expect(res.status).toBe('doubtful');
-    expect(res.waterSuppression).toMatchObject({ source: 'spectrum', ambiguous: true });
-    expect(res.statusReasons.join(' ')).toMatch(/give --water-suppression on or off/);
+    // Water and fat alone explain it to the noise (the old rule, water 35–95 % of water + fat, called it ambiguous).
+    expect(res.waterSuppression).toMatchObject({
+      source: 'spectrum',
+      suppressed: false,
+      analysis: 'water-fat',
+    });
+    expect(res.waterSuppression.ambiguous).toBeUndefined();
+    expect(res.waterSuppression.evidence).toMatch(
+      /the water–fat model leaves [0-2]\.\d× the noise at 2\.9–4\.0 ppm/,
+    );
     const off = JSON.parse(
       cli('fit', join(out, 'amb.nii.gz'), '--json', '--water-suppression', 'off').stdout,
     );
-    expect(off.waterSuppression).toEqual({ suppressed: false, source: 'option' });
+    expect(off.waterSuppression).toEqual({ suppressed: false, source: 'option', analysis: 'water-fat' });
     expect(off.statusReasons.join(' ')).not.toMatch(/water-suppression/);
     const on = JSON.parse(cli('fit', join(out, 'amb.nii.gz'), '--json', '--water-suppression', 'on').stdout);
     expect(on.kind).toBe('metabolites');

@@ -3,12 +3,14 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseSequenceKind } from '../../core/acquisition.js';
+import { formatValueSd } from '../../core/format.js';
 import { LivermrsError, UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import type { FitJob, FitJobFailure, FitJobOptions, FitJobOutput, Preset } from '../fit-job.js';
 import { parseNumber, parseRange } from '../options.js';
 import { outputFolders } from '../../io/output-names.js';
 import { statusText } from './quantify.js';
+import { parseTissue } from '../../fit/water-fat/relaxation.js';
 
 interface FitCliOptions {
   water?: string;
@@ -33,8 +35,15 @@ interface FitCliOptions {
   sequence?: string;
   waterSuppression?: string;
   fatModel?: string;
-  waterLines?: number;
+  waterLines?: string;
   ecc?: string;
+  analysis?: string;
+  tissue?: string;
+  t2Water?: number;
+  t2Fat?: number;
+  t1Water?: number;
+  t1Fat?: number;
+  force?: boolean;
   series?: boolean;
   pulses?: string;
   grid?: number;
@@ -102,10 +111,34 @@ export function register(program: Command): void {
       'fixed | chain: Hamilton fat at the liver composition, or chain length and double bonds fitted',
     )
     .option(
-      '--water-lines <n>',
-      'water–fat fit: 1 or 2 water lines (the second for eddy-current or motion asymmetry)',
-      parseNumber('--water-lines', { min: 1, integer: true }),
+      '--analysis <kind>',
+      'metabolites | water-fat: force the analysis (the same as --water-suppression on | off)',
     )
+    .option(
+      '--water-lines <n>',
+      'water–fat fit: auto | 1 | 2 water lines (auto, the default: the second is kept when it lowers the residual by 20 %)',
+    )
+    .option(
+      '--tissue <name>',
+      'water–fat fit: liver | marrow | muscle | adipose | other — literature T1/T2 for the single-TE PDFF at 1.5 or 3 T (default liver)',
+    )
+    .option(
+      '--t2-water <ms>',
+      'water–fat fit: water T2 for the PDFF (ms)',
+      parseNumber('--t2-water', { min: 0.1 }),
+    )
+    .option('--t2-fat <ms>', 'water–fat fit: fat T2 for the PDFF (ms)', parseNumber('--t2-fat', { min: 0.1 }))
+    .option(
+      '--t1-water <ms>',
+      'water–fat fit: water T1 for the PDFF (ms; needs a TR)',
+      parseNumber('--t1-water', { min: 1 }),
+    )
+    .option(
+      '--t1-fat <ms>',
+      'water–fat fit: fat T1 for the PDFF (ms; needs a TR)',
+      parseNumber('--t1-fat', { min: 1 }),
+    )
+    .option('--force', 'accept --te/--tr that contradict the file header')
     .option(
       '--ecc <mode>',
       "water–fat fit: auto | off — eddy-current correction from the spectrum's own water line, kept only when it lowers the fit residual (default auto)",
@@ -147,11 +180,24 @@ components on the ppm axis, phase-corrected), fit.svg (spectrum, fit, residual, 
     });
 }
 
-function waterLines(n: number | undefined): 1 | 2 | undefined {
-  if (n === undefined) return undefined;
-  if (n !== 1 && n !== 2) throw new UsageError(`--water-lines: ${n} is not 1 or 2`);
-  return n;
+function waterLines(v: string | undefined): 1 | 2 | undefined {
+  if (v === undefined || v === 'auto') return undefined;
+  if (v !== '1' && v !== '2') throw new UsageError(`--water-lines: '${v}' is not auto, 1 or 2`);
+  return Number(v) as 1 | 2;
 }
+
+/** --analysis and --water-suppression say the same thing; both given must agree. */
+function suppressionMode(o: FitCliOptions): 'auto' | 'on' | 'off' | undefined {
+  const ws = choice('--water-suppression', o.waterSuppression, ['auto', 'on', 'off'] as const);
+  const an = choice('--analysis', o.analysis, ['metabolites', 'water-fat'] as const);
+  const fromAnalysis = an === undefined ? undefined : an === 'metabolites' ? 'on' : 'off';
+  if (ws && fromAnalysis && ws !== fromAnalysis) {
+    throw new UsageError(`--analysis ${an} contradicts --water-suppression ${ws}`);
+  }
+  return fromAnalysis ?? ws;
+}
+
+const sec = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function choice<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
@@ -180,9 +226,17 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     waterConcentration: opts.waterConc,
     noise: choice('--noise', opts.noise, ['residual', 'region'] as const),
     sequence: opts.sequence === undefined ? undefined : parseSequenceKind(opts.sequence),
-    waterSuppression: choice('--water-suppression', opts.waterSuppression, ['auto', 'on', 'off'] as const),
+    waterSuppression: suppressionMode(opts),
     fatModel: choice('--fat-model', opts.fatModel, ['fixed', 'chain'] as const),
     waterLines: waterLines(opts.waterLines),
+    force: opts.force,
+    relaxation: {
+      tissue: opts.tissue === undefined ? undefined : parseTissue(opts.tissue),
+      waterT2: sec(opts.t2Water),
+      fatT2: sec(opts.t2Fat),
+      waterT1: sec(opts.t1Water),
+      fatT1: sec(opts.t1Fat),
+    },
     ecc: choice('--ecc', opts.ecc, ['auto', 'off'] as const),
     pulses: opts.pulses,
     grid: opts.grid,
@@ -275,8 +329,9 @@ function cliSummary(s: Record<string, unknown>): string {
   });
   const ff = (v: unknown) => {
     const x = v as { value: number; sd: number } | null | undefined;
-    return x ? `${x.value.toFixed(1)} ± ${x.sd.toFixed(1)} %` : undefined;
+    return x ? formatValueSd(x.value, x.sd, ' %') : undefined;
   };
+  const analysis = typeof s.analysis === 'string' ? ` [${s.analysis}]` : '';
   if (s.kind === 'water-fat') {
     const ref = s.referencing as { shiftPpm: number } | undefined;
     const parts = [status];
@@ -284,13 +339,15 @@ function cliSummary(s: Record<string, unknown>): string {
       parts.push(`PDFF ${ff(s.pdff) ?? 'n/a'}`, `signal FF ${ff(s.signalFatFraction) ?? 'n/a'}`);
       if (ref) parts.push(`referencing shift ${ref.shiftPpm.toFixed(3)} ppm`);
     }
-    return parts.join(', ');
+    return parts.join(', ') + analysis;
   }
   if (s.kind === 'water-fat-series') {
-    return s.status === 'failed' ? status : `${status}, T2-corrected PDFF ${ff(s.pdff) ?? 'n/a'}`;
+    return (
+      (s.status === 'failed' ? status : `${status}, T2-corrected PDFF ${ff(s.pdff) ?? 'n/a'}`) + analysis
+    );
   }
   const w = ((s.warnings as string[] | undefined) ?? []).length;
-  return `${status}${w ? `, ${w} warning${w > 1 ? 's' : ''}` : ''}`;
+  return `${status}${w ? `, ${w} warning${w > 1 ? 's' : ''}` : ''}${analysis}`;
 }
 
 function waterFor(file: string, water: string | undefined): string | undefined {

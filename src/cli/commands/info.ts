@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { describeShape, type MrsData, voxelCount } from '../../core/mrs-data.js';
+import { type Acquisition, describeSources } from '../../core/acquisition.js';
+import { describeShape, type MrsData, toFid, voxelCount } from '../../core/mrs-data.js';
 import { FORMAT_IDS, type FormatId } from '../../io/format-ids.js';
 import type { ReadMrsOptions } from '../../io/read.js';
 import { parseNumber, printJson } from '../options.js';
@@ -76,7 +77,24 @@ export function summarise(mrs: MrsData): Record<string, unknown> {
     waterReference: mrs.reference
       ? { shape: describeShape(mrs.reference), dimensions: mrs.reference.dims }
       : null,
+    acquisition: acquisitionWithSources(mrs),
     metadata: mrs.extension,
+  };
+}
+
+/** The acquisition every analysis uses (core/acquisition.ts), with the source of each value. */
+function acquisitionWithSources(mrs: MrsData): Partial<Acquisition> {
+  const a = toFid(mrs, 0).acquisition ?? {};
+  return {
+    nucleus: a.nucleus,
+    spectrometerFrequency: a.spectrometerFrequency,
+    sequence: a.sequence,
+    sequenceName: a.sequenceName,
+    echoTime: a.echoTime,
+    repetitionTime: a.repetitionTime,
+    mixingTime: a.mixingTime,
+    waterSuppressed: a.waterSuppressed,
+    sources: a.sources,
   };
 }
 
@@ -104,6 +122,16 @@ export function formatInfo(mrs: MrsData): string {
   for (const k of ['Manufacturer', 'ManufacturersModelName', 'SequenceName', 'ProtocolName']) {
     if (typeof e[k] === 'string') lines.push(`${k.padEnd(24)}${e[k]}`);
   }
+  // What the analyses take from the header, each value with the field it came from.
+  const acq = acquisitionWithSources(mrs);
+  const rows = describeSources(acq);
+  if (acq.waterSuppressed === undefined) {
+    rows.push(['waterSuppressed', 'not in the header (livermrs fit decides from the spectrum)']);
+  }
+  if (acq.sequence === undefined)
+    rows.push(['sequence', 'not in the header (give --sequence to fit metabolites)']);
+  lines.push('acquisition (value and source):');
+  for (const [k, v] of rows) lines.push(`  ${k.padEnd(22)}${v}`);
   if (Array.isArray(e.ProcessingApplied)) lines.push(`processing steps        ${e.ProcessingApplied.length}`);
   return `${lines.join('\n')}\n`;
 }

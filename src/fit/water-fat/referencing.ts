@@ -184,7 +184,7 @@ export function referenceWaterFat(fid: Fid, opts: ReferencingOptions = {}): Refe
 }
 
 /** Noise SD per real/imaginary point from the outer 8% of the spectrum on each side (a straight line removed). */
-function edgeNoise(spec: Float64Array, n: number): number {
+export function edgeNoise(spec: Float64Array, n: number): number {
   const w = Math.max(8, Math.floor(0.08 * n));
   const e = Math.ceil(0.02 * n);
   let ss = 0;

@@ -94,6 +94,41 @@ export { LIVER_RELAXATION_3T } from '../quantify.js';
 
 export const WATER_FAT_PPM_RANGE: [number, number] = [0.2, 6.4];
 
+/** Chain lengths (carbons) of real triglyceride fatty acids, with margin: outside it a fit has failed. */
+export const CHAIN_LENGTH_RANGE: [number, number] = [10, 30];
+
+/** Water region for locating a misfit (ppm, around WATER_PPM). */
+const WATER_REGION_PPM = 0.35;
+
+/**
+ * What the residual warning says: when the largest residual point lies within ±0.35 ppm of water and at least a
+ * quarter of the residual's energy does (that band is a tenth of the window), the misfit is the water line's
+ * shape (eddy currents, motion, shim), not the fat model.
+ */
+function misfitWhere(fit: FitResult): string {
+  const { ppm, residual } = fit.spectra;
+  let atWater = 0;
+  let total = 0;
+  let largest = 0;
+  let largestAt = 0;
+  for (let j = 0; j < ppm.length; j++) {
+    const e = residual[2 * j] ** 2;
+    total += e;
+    if (Math.abs(ppm[j] - WATER_PPM) <= WATER_REGION_PPM) atWater += e;
+    if (e > largest) {
+      largest = e;
+      largestAt = ppm[j];
+    }
+  }
+  if (total > 0 && atWater / total >= 0.25 && Math.abs(largestAt - WATER_PPM) <= WATER_REGION_PPM) {
+    return (
+      `at the water line: ${Math.round((100 * atWater) / total)}% of it within ±${WATER_REGION_PPM} ppm of water, ` +
+      `largest at ${largestAt.toFixed(2)} ppm; the water line is not one Voigt (eddy currents, motion or shim)`
+    );
+  }
+  return 'lineshape or model mismatch';
+}
+
 /** A prepared water–fat fitter for one data geometry (basis rendered, fitter built once). */
 export class WaterFatFitter {
   readonly options: WaterFatOptions;
@@ -263,6 +298,12 @@ export class WaterFatFitter {
         fatFactor: 1 / rF,
         correction: r?.source ?? 'none (signal fat fraction)',
       };
+      const ff = out.signalFatFraction;
+      if (ff.value < -ff.sd) {
+        status.fail(
+          `negative fat fraction beyond its SD (${ff.value.toFixed(1)} ± ${ff.sd.toFixed(1)} %): fat below zero is not physical`,
+        );
+      }
       if (out.pdff.sd > STATUS_LIMITS.maxFatFractionSd) {
         status.doubt(`the fat fraction's SD is ${out.pdff.sd.toFixed(1)} percentage points`);
       }
@@ -294,10 +335,17 @@ export class WaterFatFitter {
     const ndb = ratio(2);
     const midb = ratio(3);
     const idx = fatIndices({ chainLength: cl.value, doubleBonds: ndb.value, midb: midb.value });
-    if (cl.value < 8 || cl.value > 24 || ndb.value < 0 || midb.value < 0 || midb.value > ndb.value) {
-      status.doubt(
-        `fitted fat composition is not physical (CL ${cl.value.toFixed(1)}, ndb ${ndb.value.toFixed(2)}, nmidb ${midb.value.toFixed(2)})`,
+    // Physically impossible compositions fail (no triglyceride has a chain outside 10–30 carbons or fewer than
+    // zero double bonds); a possible but unusual one (midb > ndb, or negative within its SD) is doubtful.
+    const text = `CL ${cl.value.toFixed(1)} ± ${cl.sd.toFixed(1)}, ndb ${ndb.value.toFixed(2)}, nmidb ${midb.value.toFixed(2)}`;
+    if (cl.value < CHAIN_LENGTH_RANGE[0] || cl.value > CHAIN_LENGTH_RANGE[1]) {
+      status.fail(
+        `fitted chain length outside ${CHAIN_LENGTH_RANGE[0]}–${CHAIN_LENGTH_RANGE[1]} carbons (${text}): not a triglyceride`,
       );
+    } else if (ndb.value < -ndb.sd || midb.value < -midb.sd) {
+      status.fail(`fitted double bonds below zero beyond their SD (${text})`);
+    } else if (ndb.value < 0 || midb.value < 0 || midb.value > ndb.value) {
+      status.doubt(`fitted fat composition is not physical (${text})`);
     }
     return {
       chainLength: cl,
@@ -314,7 +362,7 @@ export class WaterFatFitter {
       status.fail('neither water nor fat was fitted above zero');
       return;
     }
-    qualityStatus(q, status, 'lineshape or model mismatch');
+    qualityStatus(q, status, misfitWhere(fit));
     if ((out.baselineShare ?? 0) > STATUS_LIMITS.baselineShare) {
       status.doubt(
         `the baseline carries ${(100 * (out.baselineShare ?? 0)).toFixed(0)}% of the fitted signal`,

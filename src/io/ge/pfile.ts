@@ -221,7 +221,18 @@ export function readPfile(
       dims: dimsFor(count),
       header: { ...header },
       extension: extension(water),
-      source: { format: 'GE P-file', file },
+      source: {
+        format: 'GE P-file',
+        file,
+        headerKeys: {
+          nucleus: 'default',
+          spectrometerFrequency: 'header:ps_mps_freq',
+          sequence: 'header:psd_name (.shf)',
+          echoTime: L.te !== undefined ? 'header:TE' : 'header:TE (.shf)',
+          repetitionTime: L.tr !== undefined ? 'header:TR' : 'header:TR (.shf)',
+          waterSuppressed: `header:rhuser19 = ${waterFrames} (${water ? 'unsuppressed reference frames' : 'frames after the water reference'})`,
+        },
+      },
     });
   if (nSuppressed === 0) return make(0, waterFrames, true);
   const metab = make(waterFrames, nSuppressed, false);

@@ -10,6 +10,12 @@ export function isLcmRaw(bytes: Uint8Array): boolean {
 export function readLcmRawMrs(bytes: Uint8Array, file: string, header: LcmRawHeader): MrsData {
   const fid = readLcmRaw(latin1(bytes), file, header);
   const mrs = fromFid(fid, { format: 'LCModel .RAW', file });
-  mrs.extension = vendorExtension(file, { EchoTime: fid.echoTime });
+  const acq = fid.acquisition ?? {};
+  mrs.extension = vendorExtension(file, {
+    EchoTime: fid.echoTime,
+    SequenceName: acq.sequenceName,
+    WaterSuppressed: acq.waterSuppressed,
+  });
+  mrs.source.headerKeys = acq.sources;
   return checkMrsData(mrs);
 }

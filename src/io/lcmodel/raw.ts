@@ -1,12 +1,15 @@
+import { type AcquisitionField, sequenceKindOf } from '../../core/acquisition.js';
 import { InputError } from '../../core/errors.js';
 import { DEFAULT_PPM_REFERENCE, type Fid } from '../../core/fid.js';
 import { fortranE, numberValue, parseNamelists, parseNumbers, stringValue } from './namelist.js';
 
 /**
  * LCModel `.RAW` / `.H2O` time-domain files: a `$NMID` block (ID, FMTDAT, TRAMP, VOLUME), optionally a
- * `$SEQPAR` block (HZPPPM, ECHOT), then complex FID values (re im pairs) in the internal convention.
+ * `$SEQPAR` block (HZPPPM, ECHOT, SEQ), then complex FID values (re im pairs) in the internal convention.
  * Dwell time and spectrometer frequency normally live in LCModel's control file, not in the .RAW: pass them
- * when the file does not have them.
+ * when the file does not have them. The echo time of the file (ECHOT) wins over a given one (a caller that
+ * wants to override it checks the contradiction: core/acquisition.ts applyTimingOption). By LCModel's
+ * convention a `.H2O` file is the unsuppressed water reference; a `.RAW` says nothing of its suppression.
  */
 export interface LcmRawHeader {
   dwellTime?: number;
@@ -50,6 +53,18 @@ export function readLcmRaw(text: string, file = '<raw>', header: LcmRawHeader = 
     });
   }
   const echoMs = numberValue(seqpar?.values.ECHOT);
+  const fileTe = echoMs !== undefined && echoMs > 0 ? echoMs / 1000 : undefined;
+  const echoTime = fileTe ?? header.echoTime;
+  const seqName = stringValue(seqpar?.values.SEQ);
+  const sequence = sequenceKindOf(seqName);
+  const h2o = /\.h2o$/i.test(file);
+  const sources: Partial<Record<AcquisitionField, string>> = {
+    nucleus: 'default',
+    spectrometerFrequency: header.spectrometerFrequency !== undefined ? 'option' : 'header:$SEQPAR HZPPPM',
+  };
+  if (echoTime !== undefined) sources.echoTime = fileTe !== undefined ? 'header:$SEQPAR ECHOT' : 'option';
+  if (sequence) sources.sequence = 'header:$SEQPAR SEQ';
+  if (h2o) sources.waterSuppressed = 'file-name:.H2O (LCModel water reference)';
   return {
     data,
     points: data.length / 2,
@@ -57,7 +72,13 @@ export function readLcmRaw(text: string, file = '<raw>', header: LcmRawHeader = 
     spectrometerFrequency: mhz,
     ppmReference: header.ppmReference ?? DEFAULT_PPM_REFERENCE,
     nucleus: '1H',
-    echoTime: header.echoTime ?? (echoMs !== undefined && echoMs > 0 ? echoMs / 1000 : undefined),
+    echoTime,
+    acquisition: {
+      ...(sequence ? { sequence, sequenceName: seqName } : {}),
+      ...(echoTime !== undefined ? { echoTime } : {}),
+      ...(h2o ? { waterSuppressed: false } : {}),
+      sources,
+    },
     meta: { source: 'LCModel .RAW', file, id: stringValue(nmid.values.ID), tramp, volume },
   };
 }

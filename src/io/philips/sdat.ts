@@ -141,7 +141,18 @@ export function readPhilipsSdat(
           : { Value: n('averages'), Description: 'Averages (SPAR averages).' },
     }),
     geometry: geometryFromSizes([n('lr_size') ?? 0, n('ap_size') ?? 0, n('cc_size') ?? 0]),
-    source: { format: 'Philips SDAT/SPAR', file: sdatFile },
+    // The SPAR holds no water-suppression field: the spectrum decides (fit/water-fat/detect.ts).
+    source: {
+      format: 'Philips SDAT/SPAR',
+      file: sdatFile,
+      headerKeys: {
+        nucleus: 'header:nucleus',
+        spectrometerFrequency: 'header:synthesizer_frequency',
+        sequence: 'header:scan_id',
+        echoTime: n('echo_time') !== undefined ? 'header:echo_time' : 'header:spectrum_echo_time',
+        repetitionTime: 'header:repetition_time',
+      },
+    },
   });
 }
 

@@ -74,3 +74,28 @@ export function parseAscconv(text: string): Map<string, string> {
   }
   return out;
 }
+
+/**
+ * Water suppression from the protocol's `sPrepPulses.ucWaterSat` (a Siemens enum, one bit per mode). Values
+ * seen in real files: 0x20 (32) with water suppression on (the suppressed svs_se brain spectrum of test/extdata,
+ * creatine and choline 1/127 of water), 0x01 and 0x04 in unsuppressed body spectra of product sequences, 0x40
+ * ("RF off", the suppression pulses played at zero amplitude: a water reference). Customer sequences
+ * (`%CustomerSeq%`, e.g. CMRR semi-LASER) often apply their own VAPOR with ucWaterSat 0x01, so for them only 0x20
+ * counts as a statement; an absent key or another value leaves the question to the spectrum.
+ */
+export function siemensWaterSuppression(asc: Map<string, string>): { suppressed?: boolean; key?: string } {
+  const raw = asc.get('sPrepPulses.ucWaterSat');
+  if (raw === undefined) return {};
+  const v = Number(raw);
+  const key = `header:sPrepPulses.ucWaterSat = ${raw}`;
+  if (v === 0x20) return { suppressed: true, key };
+  const product = /%SiemensSeq%/i.test(asc.get('tSequenceFileName') ?? '');
+  if (product && (v === 0x01 || v === 0x04 || v === 0x40)) return { suppressed: false, key };
+  return {};
+}
+
+/** The sequence file name of a Siemens protocol without its folder ('%SiemensSeq%\\svs_se' → 'svs_se'). */
+export function siemensSequenceFile(asc: Map<string, string>): string | undefined {
+  const t = asc.get('tSequenceFileName');
+  return t ? t.split(/[\\/]+/).pop() : undefined;
+}

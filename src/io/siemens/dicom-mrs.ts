@@ -15,7 +15,16 @@ import {
 } from '../dicom/dicom-parser.js';
 import { geometryFromOrientation, geometryFromSizes } from '../geometry.js';
 import { hasExtension, msToS, requireCount, requirePositive, vendorExtension } from '../vendor/common.js';
-import { type CsaHeader, csaNumber, csaString, parseCsa } from './csa.js';
+import {
+  type CsaHeader,
+  csaNumber,
+  csaString,
+  parseAscconv,
+  parseCsa,
+  siemensSequenceFile,
+  siemensWaterSuppression,
+} from './csa.js';
+import { latin1 } from '../vendor/common.js';
 import { SIEMENS_PPM_REFERENCE } from './rda.js';
 
 /**
@@ -47,17 +56,46 @@ export function readSiemensDicom(bytes: Uint8Array, file: string): MrsData {
   const dicom = parseDicom(bytes, file);
   const ds = dicom.dataset;
   const sop = str(ds, tagOf(0x0008, 0x0016)) ?? str(dicom.meta, tagOf(0x0002, 0x0002));
-  if (sop === SOP_MR_SPECTROSCOPY || ds.elements.has(tagOf(0x5600, 0x0020))) return readEnhanced(ds, file);
+  if (sop === SOP_MR_SPECTROSCOPY || ds.elements.has(tagOf(0x5600, 0x0020)))
+    return withProtocol(readEnhanced(ds, file), bytes);
   const csaTag = privateTag(ds, 0x0029, 'SIEMENS CSA HEADER', 0x10);
   const dataTag = privateTag(ds, 0x7fe1, 'SIEMENS CSA NON-IMAGE', 0x10);
   if (csaTag !== undefined && dataTag !== undefined && ds.elements.has(csaTag) && ds.elements.has(dataTag)) {
-    return readClassic(ds, csaTag, dataTag, file);
+    return withProtocol(readClassic(ds, csaTag, dataTag, file), bytes);
   }
   throw new InputError(`DICOM object of class ${sop ?? 'unknown'} holds no spectroscopy data`, {
     file,
     field: 'SOP Class UID',
     expected: `MR Spectroscopy Storage (${SOP_MR_SPECTROSCOPY}) or Siemens CSA Non-Image (${SOP_CSA_NON_IMAGE}) with spectroscopy data`,
   });
+}
+
+/**
+ * What the MrPhoenixProtocol (ASCCONV block: the series CSA header of classic DICOM, a private element of XA
+ * enhanced DICOM) adds: water suppression (sPrepPulses.ucWaterSat) and the sequence file name when the DICOM
+ * tags name no sequence. The header key of every acquisition value is recorded in source.headerKeys.
+ */
+function withProtocol(mrs: MrsData, bytes: Uint8Array): MrsData {
+  const asc = parseAscconv(latin1(bytes));
+  const ws = siemensWaterSuppression(asc);
+  const keys: NonNullable<MrsData['source']['headerKeys']> = {
+    spectrometerFrequency: 'header:ImagingFrequency',
+    echoTime: 'header:EchoTime',
+    repetitionTime: 'header:RepetitionTime',
+  };
+  if (ws.suppressed !== undefined) {
+    mrs.extension.WaterSuppressed = ws.suppressed;
+    keys.waterSuppressed = ws.key;
+  }
+  const seqFile = siemensSequenceFile(asc);
+  if (typeof mrs.extension.SequenceName !== 'string' && seqFile) {
+    mrs.extension.SequenceName = seqFile;
+    keys.sequence = 'header:tSequenceFileName';
+  } else if (typeof mrs.extension.SequenceName === 'string') {
+    keys.sequence = 'header:SequenceName';
+  }
+  mrs.source.headerKeys = { ...keys, ...(mrs.source.headerKeys ?? {}) };
+  return mrs;
 }
 
 function str(ds: DicomDataSet, tag: number): string | undefined {
@@ -307,7 +345,6 @@ function readEnhanced(ds: DicomDataSet, file: string): MrsData {
       ExcitationFlipAngle: n(0x0018, 0x1314),
       SequenceName: deepString(ds, tagOf(0x0018, 0x9005)),
       SpectralWidth: sw,
-      WaterSuppressed: undefined,
     }),
     geometry,
     source: { format: 'Siemens DICOM (enhanced MR Spectroscopy)', file },

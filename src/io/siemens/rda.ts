@@ -1,3 +1,4 @@
+import { sequenceKindOf as sequenceKindOfAny } from '../../core/acquisition.js';
 import { InputError } from '../../core/errors.js';
 import { checkMrsData, type MrsData } from '../../core/mrs-data.js';
 import { geometryFromOrientation, geometryFromSizes } from '../geometry.js';
@@ -119,6 +120,18 @@ export function readRda(bytes: Uint8Array, file: string): MrsData {
             },
     }),
     geometry,
-    source: { format: 'Siemens RDA', file },
+    // The .rda header holds no water-suppression field (the protocol's sPrepPulses are not exported).
+    source: {
+      format: 'Siemens RDA',
+      file,
+      headerKeys: {
+        nucleus: 'header:Nucleus',
+        spectrometerFrequency: 'header:MRFrequency',
+        sequence: sequenceKindOfAny(h.get('SequenceName')) ? 'header:SequenceName' : 'header:ProtocolName',
+        echoTime: 'header:TE',
+        repetitionTime: 'header:TR',
+        mixingTime: 'header:TM',
+      },
+    },
   });
 }

@@ -134,7 +134,7 @@ describe('web app with the shipped models', () => {
     const q = (await cliJson('quantify', ...args)) as { status: string; statusReasons: string[] };
     const c = (await cliJson('classify', ...args)) as { status: string; statusReasons: string[] };
     expect(q.status).toBe('failed');
-    expect(q.statusReasons.join(' ')).toMatch(/outside the training prior/);
+    expect(q.statusReasons.join(' ')).toMatch(/SNR .* is outside the training range/);
     const { page } = await dropFiles(chromium, server, [raw], { bandwidth: 4000, mhz: 123.2 });
     try {
       expect(await page.locator('#status').textContent()).toMatch(/^Done/);

@@ -242,3 +242,10 @@ export function describeSources(acq: Partial<Acquisition>): [string, string][] {
   }
   return rows;
 }
+
+/**
+ * The realism levels of simulated spectra (simulate/realism.ts: distortions beyond a cohort's nuisance model),
+ * here with the other defaults so that the command line lists them without loading the simulator.
+ */
+export const REALISM_LEVELS = ['none', 'typical', 'harsh'] as const;
+export type RealismLevel = (typeof REALISM_LEVELS)[number];

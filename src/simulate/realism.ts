@@ -1,5 +1,5 @@
 import type { Rng } from '../core/random.js';
-import { REALISM_LEVELS, type RealismLevel } from '../core/realism-levels.js';
+import { REALISM_LEVELS, type RealismLevel } from '../core/acquisition.js';
 import type { Lineshape } from '../spectra/lineshape.js';
 import type { ParameterLayout } from './parameters.js';
 

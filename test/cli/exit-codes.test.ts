@@ -38,7 +38,7 @@ describe('quantify and classify exit codes (README: 1 means failure)', () => {
       expect(io.out).toMatch(/noisy\.nii\.gz.*FAILED/);
       expect(io.err).toMatch(
         new RegExp(
-          `^livermrs: ${task}: 1 of 2 answers failed \\(.*noisy\\.nii\\.gz: SNR .*outside the training prior.*\\); --allow-failed exits 0\\n$`,
+          `^livermrs: ${task}: 1 of 2 answers failed \\(.*noisy\\.nii\\.gz: .*SNR .* is outside the training range.*\\); --allow-failed exits 0\\n$`,
         ),
       );
       io.err = '';

@@ -439,6 +439,8 @@ async function protocolLike(file: string, o: BasisOptions, given: (option: strin
     frequency,
     sw: given('sw') ? o.sw : undefined,
     te: given('te') ? o.te : undefined,
+    // A basis for another TE than the scan's is a legitimate request: options replace header values here.
+    force: true,
   });
   const acq = acquisitionOf(fids[0]);
   const missing = (field: string, flag: string) =>

@@ -10,7 +10,6 @@ import type { FitJob, FitJobFailure, FitJobOptions, FitJobOutput, Preset } from 
 import { parseNumber, parseRange } from '../options.js';
 import { outputFolders } from '../../io/output-names.js';
 import { statusText } from './quantify.js';
-import { parseTissue } from '../../fit/water-fat/relaxation.js';
 
 interface FitCliOptions {
   water?: string;
@@ -231,7 +230,10 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     waterLines: waterLines(opts.waterLines),
     force: opts.force,
     relaxation: {
-      tissue: opts.tissue === undefined ? undefined : parseTissue(opts.tissue),
+      tissue:
+        opts.tissue === undefined
+          ? undefined
+          : (await import('../../fit/water-fat/relaxation.js')).parseTissue(opts.tissue),
       waterT2: sec(opts.t2Water),
       fatT2: sec(opts.t2Fat),
       waterT1: sec(opts.t1Water),

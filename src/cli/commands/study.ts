@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { REALISM_LEVELS, type RealismLevel } from '../../core/realism-levels.js';
+import { REALISM_LEVELS, type RealismLevel } from '../../core/acquisition.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';

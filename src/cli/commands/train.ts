@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import { ARCHITECTURES, architecture } from '../../networks/architectures.js';
-import { REALISM_LEVELS } from '../../core/realism-levels.js';
+import { REALISM_LEVELS } from '../../core/acquisition.js';
 import { parseList, parseNumber, printJson } from '../options.js';
 import { LIVER_DEFAULTS } from '../../core/acquisition.js';
 

@@ -15,11 +15,11 @@ const { extractLineshape } = await import(join(root, 'dist/src/spectra/lineshape
 
 const X = (p) => join(root, 'test/extdata', p);
 const sources = [
-  // training
-  { name: 'philips-3t-ref-te30', file: 'philips/tarquin_svs_30_ref.SDAT', what: 'Philips 3 T PRESS water reference, TE 30 (TARQUIN example)', heldOut: false },
-  { name: 'philips-3t-ref-te135', file: 'philips/tarquin_svs_135_ref.SDAT', what: 'Philips 3 T PRESS water reference, TE 135 (TARQUIN example)', heldOut: false },
+  // training (the TARQUIN Philips "ref" files are left out: they hold water-SUPPRESSED spectra, water only 5–37×
+  // their metabolites, so their water line is a suppression residue, not a lineshape)
   { name: 'lcmodel-raw-w', file: 'lcmodel/tarquin_LCM_W.RAW', what: 'LCModel .RAW water reference (TARQUIN example; 2000 Hz, 127.76 MHz assumed)', heldOut: false, read: { dwellTime: 1 / 2000, spectrometerFrequency: 127.76 } },
   { name: 'ge-1.5t-p1751-ref', file: 'ge/tarquin_P1751_1.5T_030_2000.7', what: 'GE 1.5 T PRESS P-file water reference frames (TARQUIN example)', heldOut: false, reference: true },
+  { name: 'ge-1.5t-p1802-ref', file: 'ge/tarquin_P1802_1.5T_030_2000.7', what: 'GE 1.5 T PRESS P-file water reference frames (TARQUIN example, second exam)', heldOut: false, reference: true },
   // held out: the robustness benchmark's real-lineshape families
   { name: 'philips-3t-phantom-w', file: 'philips/spant_philips_spar_sdat_W.SDAT', what: 'Philips 3 T phantom water reference (spant example)', heldOut: true },
   { name: 'fmrib-7t-wref', file: 'nifti_mrs_7T_steam_fmrib/wref_raw.nii.gz', what: '7 T STEAM in-vivo water reference (FSL-MRS example, FMRIB)', heldOut: true },

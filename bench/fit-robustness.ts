@@ -21,7 +21,7 @@
  *
  *   node dist/bench/fit-robustness.js [perCohort=1000] [variants=before,liverDefaults,after,…]
  */
-import { Fitter, type FitOptions, type FitResult } from '../src/fit/fit.js';
+import { Fitter, type FitOptions, type FitResult, realSd } from '../src/fit/fit.js';
 import { cohortFitOptions, LIVER_FIT_OPTIONS } from '../src/fit/liver-options.js';
 import { fitStatus } from '../src/fit/status.js';
 import { loadCohort, loadCohortBasis } from '../src/simulate/cohort-files.js';
@@ -65,16 +65,7 @@ function classOf(name: string): string {
 }
 
 function realResidualSd(r: FitResult): number {
-  const c = r.spectra.residual;
-  const n = c.length >> 1;
-  let s = 0;
-  let ss = 0;
-  for (let j = 0; j < n; j++) {
-    s += c[2 * j];
-    ss += c[2 * j] * c[2 * j];
-  }
-  const m = s / n;
-  return Math.sqrt(Math.max(0, ss / n - m * m));
+  return realSd(r.spectra.residual);
 }
 
 /** Simulates the cohorts' spectra (one thread) once; both variants fit the same data. */

@@ -726,7 +726,8 @@ function percent(sd: number, amplitude: number): number {
   return amplitude > 0 ? (100 * sd) / amplitude : Number.POSITIVE_INFINITY;
 }
 
-function realSd(c: Float64Array): number {
+/** SD of the real parts of an interleaved complex array. */
+export function realSd(c: Float64Array): number {
   const n = c.length >> 1;
   let s = 0;
   let ss = 0;

@@ -53,7 +53,7 @@ export const STUDY_CLI_DEFAULTS = {
   trainSpectra: 80_000,
   epochs: 6,
   quantSpectra: 2000,
-  quantTrainSpectra: 200_000,
+  quantTrainSpectra: 160_000,
 };
 
 export function register(program: Command): void {

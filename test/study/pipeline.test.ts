@@ -284,7 +284,8 @@ describe('virtual study, end to end (tiny)', () => {
     const bad = await cli(...base, '--shard', '3/2');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--shard: '3\/2' is not I\/N/);
-  });
+    // Four tiny studies (two shards and a whole run, plus a refusal): minutes on a loaded 2-core machine.
+  }, 360_000);
 
   it('runs the same protocol on the files of a manifest, in the manifest group names', async () => {
     // Virtual patients as files (simulate --per-file), renamed as a site would name them: no group in the path.

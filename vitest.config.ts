@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // A stray `.only` would silently shrink the suite: it fails the run, in CI and locally alike.
+    allowOnly: false,
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 120_000,

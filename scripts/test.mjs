@@ -23,4 +23,9 @@ if (existsSync(report)) {
   failed = 1;
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+// A skipped or todo test is a test that cannot fail: the run fails with it.
+if (skipped > 0 && (r.status ?? 1) === 0) {
+  console.error(`tests: ${skipped} skipped or todo test(s): remove the skip or the test`);
+  process.exit(1);
+}
 process.exit(r.status ?? 1);

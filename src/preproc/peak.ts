@@ -1,6 +1,7 @@
 import { ppmToHz } from '../core/fid.js';
 import type { MrsData } from '../core/mrs-data.js';
 import { fft, nextPowerOfTwo } from '../spectra/fft.js';
+import { parabolicOffset } from '../spectra/shift.js';
 
 /**
  * Locating a peak precisely: the magnitude spectrum of the FID zero-filled to 8x its length (at least), its
@@ -35,9 +36,7 @@ export function peakFrequencyHz(
   const a = mag(best - 1);
   const c = mag(best + 1);
   const m = mag(best);
-  const den = a - 2 * m + c;
-  const delta = den < 0 ? (0.5 * (a - c)) / den : 0;
-  return (best + delta) * binHz;
+  return (best + parabolicOffset(a, m, c)) * binHz;
 }
 
 /** The DTFT of an FID at frequency f (Hz): sum_n x_n exp(-i 2 pi f n dt). */

@@ -1,5 +1,6 @@
 import FFT from 'fft.js';
 import { fft, ifft, isPowerOfTwo } from './fft.js';
+import { parabolicOffset, shiftFidInPlace } from './shift.js';
 
 /**
  * The canonical frame of a liver spectrum: frequency and zero-order phase referenced on the methylene lipid peak
@@ -95,9 +96,7 @@ export function measureReferencePeak(
   const a = Math.sqrt(m2(best - 1));
   const b = Math.sqrt(bestValue);
   const c = Math.sqrt(m2(best + 1));
-  const den = a - 2 * b + c;
-  const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den)) : 0;
-  const kp = best + delta;
+  const kp = best + Math.max(-0.5, Math.min(0.5, parabolicOffset(a, b, c)));
   // Complex value at the refined peak, linear between the two bins around it.
   const k0 = Math.floor(kp);
   const t = kp - k0;
@@ -113,40 +112,6 @@ export function measureReferencePeak(
 
 /** Half-width (ppm) of the running mean taken as the smooth background under the reference peak. */
 const BACKGROUND_HALF_WIDTH_PPM = 0.25;
-
-/**
- * Multiplies an FID (interleaved complex, `points` samples) in place by e^{+i2π shiftHz t} e^{-iφ}: removes a
- * shift and a zero-order phase as measured by measureReferencePeak.
- */
-export function removeShiftAndPhase(
-  fid: Float64Array | Float32Array,
-  points: number,
-  dwellTime: number,
-  c: CanonicalCorrection,
-): void {
-  const step = 2 * Math.PI * c.shiftHz * dwellTime;
-  const phi = (-c.phaseDeg * Math.PI) / 180;
-  const sc = Math.cos(step);
-  const ss = Math.sin(step);
-  let wr = Math.cos(phi);
-  let wi = Math.sin(phi);
-  for (let i = 0; i < 2 * points; i += 2) {
-    const re = fid[i];
-    const im = fid[i + 1];
-    fid[i] = re * wr - im * wi;
-    fid[i + 1] = re * wi + im * wr;
-    // Recompute every 256 points to keep the rotation from drifting.
-    if ((i >> 1) % 256 === 255) {
-      const n = (i >> 1) + 1;
-      wr = Math.cos(phi + step * n);
-      wi = Math.sin(phi + step * n);
-    } else {
-      const nwr = wr * sc - wi * ss;
-      wi = wr * ss + wi * sc;
-      wr = nwr;
-    }
-  }
-}
 
 /**
  * A spectrum (fftshift order, interleaved complex) brought into the canonical frame, in place; returns what was
@@ -169,7 +134,8 @@ export function canonicaliseSpectrum(
   shifted.set(spectrum.subarray(2 * h, 2 * n), 0);
   shifted.set(spectrum.subarray(0, 2 * h), 2 * (n - h));
   const fid = w.inverse(shifted);
-  removeShiftAndPhase(fid, n, grid.dwellTime, c);
+  // e^{+i2πΔf t} e^{-iφ}: the shift and the phase measured, removed.
+  shiftFidInPlace(fid, grid.dwellTime, -c.shiftHz, (-c.phaseDeg * Math.PI) / 180);
   const X = w.forward(fid);
   spectrum.set(X.subarray(2 * (n - h), 2 * n), 0);
   spectrum.set(X.subarray(0, 2 * (n - h)), 2 * h);

@@ -1,5 +1,6 @@
 import type { Fid } from '../core/fid.js';
 import { fidToSpectrum, spectrumToFid } from './fft.js';
+import { parabolicOffset } from './shift.js';
 
 /**
  * A measured lineshape: the complex envelope h(t) of one line, frequency removed and h(0) = 1, sampled every
@@ -62,8 +63,7 @@ export function extractLineshape(
   const a = mag(best - 1);
   const b = mag(best);
   const c = mag(best + 1);
-  const den = a - 2 * b + c;
-  const kp = best + (den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den)) : 0);
+  const kp = best + Math.max(-0.5, Math.min(0.5, parabolicOffset(a, b, c)));
   const peakHz = (kp - (n >> 1)) / binsPerHz;
 
   // Keep ±halfWidth around the peak, cosine taper over the outer 30 %.

@@ -23,8 +23,8 @@ export interface Lineshape {
  * the other resonances too.
  *
  * Steps: the water peak (largest |S| within ±`searchPpm` of `waterPpm`) is located to a fraction of a bin; the
- * spectrum outside ±`halfWidthHz` around it is removed with a cosine taper (fat and metabolites go); back in the
- * time domain the line is moved to 0 Hz and divided by its value at t = 0 (so h(0) = 1: the envelope keeps the
+ * real part of the spectrum, phased on the line, is kept within ±`halfWidthHz` around it with a cosine taper (fat
+ * and metabolites go) and taken back to the time domain as a causal FID; the line is moved to 0 Hz and divided by its value at t = 0 (so h(0) = 1: the envelope keeps the
  * area of whatever it multiplies); the envelope is cut where it sinks into the noise (3 noise SDs of the FID's
  * last quarter), with a cosine taper over the last fifth. `fwhmHz` is the FWHM of Re H(f) (envelopeFwhm).
  */
@@ -66,19 +66,31 @@ export function extractLineshape(
   const kp = best + Math.max(-0.5, Math.min(0.5, parabolicOffset(a, b, c)));
   const peakHz = (kp - (n >> 1)) / binsPerHz;
 
-  // Keep ±halfWidth around the peak, cosine taper over the outer 30 %.
+  // Keep ±halfWidth around the peak, cosine taper over the outer 30 %, of the REAL part of the spectrum phased
+  // on the band's integral (the line's value at t = 0). The real part is the transform of the FID's Hermitian
+  // extension x(t) = conj x(−t), which has no jump at t = 0: the band cut smooths it without mixing the line's
+  // start with the FID's wrapped-around end (a cut of the complex spectrum does, and takes half the line's start
+  // away). For t ≥ 0 the causal FID is twice that sequence (the first sample was halved above).
   const half = o.halfWidthHz ?? Math.max(60, 0.5 * mhz);
   const taper = 0.3 * half;
+  const weight = new Float64Array(n);
+  let br = 0;
+  let bi = 0;
   for (let k = 0; k < n; k++) {
     const d = Math.abs((k - (n >> 1)) / binsPerHz - peakHz);
-    const w =
+    weight[k] =
       d <= half - taper ? 1 : d >= half ? 0 : 0.5 * (1 + Math.cos((Math.PI * (d - half + taper)) / taper));
-    S[2 * k] *= w;
-    S[2 * k + 1] *= w;
+    br += weight[k] * S[2 * k];
+    bi += weight[k] * S[2 * k + 1];
+  }
+  const bm = Math.hypot(br, bi);
+  const pr = bm > 0 ? br / bm : 1;
+  const pi = bm > 0 ? -bi / bm : 0;
+  for (let k = 0; k < n; k++) {
+    S[2 * k] = 2 * weight[k] * (S[2 * k] * pr - S[2 * k + 1] * pi);
+    S[2 * k + 1] = 0;
   }
   const f = spectrumToFid(S);
-  f[0] *= 2;
-  f[1] *= 2;
   // Noise of the original FID's last quarter, relative to the line's start.
   let ss = 0;
   const q = Math.floor((3 * n) / 4);
@@ -88,9 +100,11 @@ export function extractLineshape(
   const i0 = f[1];
   const m0 = r0 * r0 + i0 * i0;
   if (!(m0 > 0)) throw new RangeError(`${source}: no water line to take a lineshape from`);
-  const env = new Float64Array(2 * n);
-  let end = n;
-  for (let t = 0; t < n; t++) {
+  // The second half of f is the Hermitian extension's negative times.
+  const env = new Float64Array(n);
+  const last = n >> 1;
+  let end = last;
+  for (let t = 0; t < last; t++) {
     // h(t) = f(t) e^{-i2π peak t} / f(0)
     const ang = -2 * Math.PI * peakHz * t * dt;
     const cr = Math.cos(ang);
@@ -99,7 +113,8 @@ export function extractLineshape(
     const xi = f[2 * t] * ci + f[2 * t + 1] * cr;
     env[2 * t] = (xr * r0 + xi * i0) / m0;
     env[2 * t + 1] = (xi * r0 - xr * i0) / m0;
-    if (end === n && t > 4 && Math.hypot(env[2 * t], env[2 * t + 1]) < (3 * noise) / Math.sqrt(m0)) end = t;
+    if (end === last && t > 4 && Math.hypot(env[2 * t], env[2 * t + 1]) < (3 * noise) / Math.sqrt(m0))
+      end = t;
   }
   const tap = Math.max(1, Math.floor(end / 5));
   for (let t = end - tap; t < end; t++) {

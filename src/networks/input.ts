@@ -2,6 +2,7 @@ import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { decideWaterSuppression } from '../fit/water-fat/detect.js';
 import { referenceWaterFat } from '../fit/water-fat/referencing.js';
+import { type ReferenceDeconvolution, referenceDeconvolve } from '../preproc/reference-deconvolution.js';
 import { cropBins, defaultPreprocess, type PreprocessConfig, preprocessFid } from '../simulate/preprocess.js';
 import type { SimulationGrid } from '../simulate/signal-model.js';
 import {
@@ -114,6 +115,14 @@ export interface NetworkInput {
   canonical?: CanonicalCorrection | null;
   /** SNR as the guard measures it (guard.ts guardSnr), with the canonical step. */
   snr?: number;
+  /** The reference deconvolution applied with a water reference (preproc/reference-deconvolution.ts). */
+  referenceDeconvolution?: ReferenceDeconvolution;
+}
+
+/** A water reference of the same voxel: its lineshape is removed from the spectrum before the network. */
+export interface WaterReferenceInput {
+  fid: Fid;
+  source: string;
 }
 
 /** Field strengths within this relative difference count as the same (3 T: 123.2 and 127.76 MHz). */
@@ -133,6 +142,7 @@ export function prepareFid(
   protocol: ModelProtocol,
   pipeline: InputPipeline,
   source = '<spectrum>',
+  waterReference?: WaterReferenceInput,
 ): NetworkInput {
   const notes: string[] = [];
   const rel = Math.abs(fid.spectrometerFrequency / protocol.spectrometerFrequency - 1);
@@ -172,7 +182,7 @@ export function prepareFid(
       `spectrometer frequency ${fid.spectrometerFrequency.toFixed(3)} MHz mapped by chemical shift onto the model's ${protocol.spectrometerFrequency} MHz`,
     );
   }
-  const prepared = networkInput(fid, pipeline, { source, notes });
+  const prepared = networkInput(fid, pipeline, { source, notes, waterReference });
   // The networks are trained on water-suppressed spectra: a water-unsuppressed one is out of their training
   // distribution (its fat fraction comes from livermrs fit, the water–fat model). A header that says so is
   // refused; the spectrum alone cannot prove it (the cohorts' residual water can dominate a lipid-poor
@@ -207,9 +217,16 @@ export function prepareFid(
 export function networkInput(
   measured: Fid,
   model: Preprocessing | InputPipeline,
-  opts: { source?: string; notes?: string[] } = {},
+  opts: { source?: string; notes?: string[]; waterReference?: WaterReferenceInput } = {},
 ): NetworkInput {
   let fid = measured;
+  // The water reference's lineshape first: the canonical frame then finds a Voigt-like lipid peak.
+  let deconvolution: ReferenceDeconvolution | undefined;
+  if (opts.waterReference) {
+    const done = referenceDeconvolve(fid, opts.waterReference.fid, opts.waterReference.source);
+    fid = done.fid;
+    deconvolution = done.correction;
+  }
   const pipeline = 'grid' in model ? model : undefined;
   // A pipeline's grid is the dwell time the model was trained on (pipelines recorded before the contract had
   // `dwellTime`, like the shipped models' training records, lack it in `model`).
@@ -255,6 +272,7 @@ export function networkInput(
     notes,
     ...(canonical !== undefined ? { canonical } : {}),
     ...(snr !== undefined ? { snr } : {}),
+    ...(deconvolution ? { referenceDeconvolution: deconvolution } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { Fid } from '../core/fid.js';
 import type { LoadedBundle } from './bundle.js';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from './contract.js';
-import { type NetworkInput, networkInput, prepareFid } from './input.js';
+import { type NetworkInput, networkInput, prepareFid, type WaterReferenceInput } from './input.js';
 import { classifyOutputs, quantifyOutputs } from './interpret.js';
 
 /**
@@ -10,12 +10,18 @@ import { classifyOutputs, quantifyOutputs } from './interpret.js';
  * `livermrs classify` use. Inputs are prepared as in training (input.ts) and checked against the
  * bundle's protocol when it has a training record.
  */
-export function prepareForBundle(fid: Fid, bundle: LoadedBundle, source: string): NetworkInput {
+export function prepareForBundle(
+  fid: Fid,
+  bundle: LoadedBundle,
+  source: string,
+  waterReference?: WaterReferenceInput,
+): NetworkInput {
   const r = bundle.record;
-  if (r) return prepareFid(fid, r.protocol, r.pipeline, source);
+  if (r) return prepareFid(fid, r.protocol, r.pipeline, source, waterReference);
   // A bundle from elsewhere: the contract's preprocessing alone, as in the browser app.
   return networkInput(fid, bundle.contract.preprocessing, {
     source,
+    waterReference,
     notes: ['the model has no training record (.training.json): its protocol was not checked'],
   });
 }

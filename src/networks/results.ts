@@ -8,6 +8,7 @@ import { formatCsv, roundedCell } from '../io/csv.js';
 import { componentGroup } from './interpret.js';
 import type { QuantifiedSpectrum } from './onnx-inference.js';
 import { LIVER_DEFAULTS } from '../core/acquisition.js';
+import type { ReferenceDeconvolution } from '../preproc/reference-deconvolution.js';
 
 /**
  * What `livermrs quantify` and `livermrs classify` report per file (results.json, --json, report.html): plain
@@ -43,6 +44,8 @@ export interface QuantifyFileResult {
 
 /** What was done to the input before the network and what the guard saw (results.json, reports). */
 export interface InputRecord {
+  /** The water reference's lineshape removed first (preproc/reference-deconvolution.ts), when one was given. */
+  referenceDeconvolution?: ReferenceDeconvolution;
   /** Frequency offset (Hz) and zero-order phase (degrees) removed by the canonical frame step. */
   canonical?: { shiftHz: number; phaseDeg: number } | null;
   guard?: { t2: number; q: number; distance: number; snr: number; sdFactor: number };
@@ -50,10 +53,14 @@ export interface InputRecord {
 
 /** The InputRecord of a prepared input and its check. */
 export function inputRecord(
-  prepared: { canonical?: { shiftHz: number; phaseDeg: number } | null },
+  prepared: {
+    canonical?: { shiftHz: number; phaseDeg: number } | null;
+    referenceDeconvolution?: ReferenceDeconvolution;
+  },
   check?: { guard?: { t2: number; q: number; distance: number; snr: number; sdFactor: number } },
 ): InputRecord | undefined {
   const out: InputRecord = {};
+  if (prepared.referenceDeconvolution) out.referenceDeconvolution = { ...prepared.referenceDeconvolution };
   if (prepared.canonical !== undefined) {
     out.canonical = prepared.canonical
       ? { shiftHz: prepared.canonical.shiftHz, phaseDeg: prepared.canonical.phaseDeg }

@@ -356,3 +356,41 @@ export function describeRealism(r: Realism): Record<string, unknown> {
     measuredLineshapes: r.lineshapes.map((l) => `${l.name} (${l.source})`),
   };
 }
+
+/**
+ * The water reference of a simulated spectrum's voxel: one water line at the grid's reference frequency plus
+ * the spectrum's shift, shaped as the spectrum's lines are (its distortion's lineshape, else the Gaussian of
+ * FWHM `gaussHz`), times the water T2 decay e^{−t/T2} (`t2`, s), with the distortion's eddy-current phase; complex Gaussian
+ * noise of SD `noiseOfPeak` × the line's t = 0 amplitude per sample (a water reference's SNR is in the
+ * thousands). What `quantify --water` gets on a scanner, for the robustness benchmark.
+ */
+export function simulatedWaterReference(
+  d: Distortion,
+  gaussHz: number,
+  shiftHz: number,
+  grid: { points: number; dwellTime: number },
+  lineshapes: readonly Lineshape[],
+  rng: Rng,
+  opts: { t2: number; noiseOfPeak: number },
+): Float64Array {
+  const { points, dwellTime: dt } = grid;
+  const out = d.lineshape
+    ? lineshapeEnvelope(d.lineshape, lineshapes, points, dt)
+    : Float64Array.from({ length: 2 * points }, (_, i) =>
+        i % 2 ? 0 : Math.exp(-((Math.PI * gaussHz * (i / 2) * dt) ** 2) / (4 * Math.LN2)),
+      );
+  for (let n = 0; n < points; n++) {
+    const t = n * dt;
+    // A shift Δf moves lines by e^{−i2πΔf t} (signal-model.ts).
+    let ang = -2 * Math.PI * shiftHz * t;
+    if (d.eddy) ang += d.eddy.amplitudeRad * Math.exp(-t / d.eddy.tauS);
+    const decay = Math.exp(-t / opts.t2);
+    const c = decay * Math.cos(ang);
+    const s = decay * Math.sin(ang);
+    const re = out[2 * n];
+    const im = out[2 * n + 1];
+    out[2 * n] = re * c - im * s + opts.noiseOfPeak * rng.normal();
+    out[2 * n + 1] = re * s + im * c + opts.noiseOfPeak * rng.normal();
+  }
+  return out;
+}

@@ -110,6 +110,18 @@ describe('quantify and classify reports (shipped models)', () => {
       `${results.fatFraction.percent.toFixed(2)} ± ${results.fatFraction.sd.toFixed(2)}`,
     );
     expect(html).toContain(water);
+    // The water line's lineshape went out before the network: a 12 Hz Lorentzian, narrower than the liver water
+    // T2 alone allows (9.4 Hz) plus any Gaussian, so the target keeps 12 Hz.
+    const d = results.input.referenceDeconvolution;
+    expect(d.reference).toBe('water.nii.gz');
+    expect(d.waterFwhmHz).toBeCloseTo(12, 0);
+    expect(Math.hypot(d.lorentzHz, 0)).toBeCloseTo(1 / (Math.PI * 0.034), 3);
+    expect(html).toContain('reference deconvolution');
+    io.out = '';
+    expect(await runCli(['quantify', liver, '--water', water, '--no-deconvolve', '--json'])).toBe(0);
+    const plain = JSON.parse(io.out);
+    expect(plain.input.referenceDeconvolution).toBeUndefined();
+    expect(plain.unit).toBe(results.unit);
   });
 
   it('classify --out: results.json with the --json probability, report with the probability, spectrum and warning', async () => {

@@ -25,7 +25,6 @@ export function register(program: Command): void {
     )
     .argument('<files...>', 'spectra (NIfTI-MRS, Siemens, Philips, GE, jMRUI, LCModel .RAW)');
   modelInputOptions(cmd, 'qcnn')
-    .option('--water <file>', 'unsuppressed water reference (one file: applies to every spectrum)')
     .option(
       '--tr <ms>',
       `repetition time (water scaling; default ${toMs(LIVER_DEFAULTS.repetitionTime)})`,
@@ -131,6 +130,9 @@ export const SHIPPED_MODEL_WARNING = {
 /** Options shared by quantify and classify: the models directory, header values a file may lack, threads. */
 export interface ModelInputOptions {
   model?: string;
+  water?: string;
+  /** false with --no-deconvolve. */
+  deconvolve?: boolean;
   force?: boolean;
   allowFailed?: boolean;
   sw?: number;
@@ -156,6 +158,16 @@ export function modelInputOptions(cmd: Command, stem: 'qcnn' | 'ccnn'): Command 
       parseNumber('--frequency', { min: 1 }),
     )
     .option('--te <ms>', 'echo time, for files that do not store it', parseNumber('--te', { min: 0 }))
+    .option(
+      '--water <file>',
+      stem === 'qcnn'
+        ? "unsuppressed water reference of the same voxel (one file for every spectrum): mmol/kg and fat fraction, and its water line's lineshape removed from the spectra before the network"
+        : "unsuppressed water reference of the same voxel (one file for every spectrum): its water line's lineshape is removed from the spectra before the network",
+    )
+    .option(
+      '--no-deconvolve',
+      'with --water: keep the lineshape of the spectra as measured (no reference deconvolution)',
+    )
     .option(
       '--force',
       "answer also for spectra outside the model's training range (SNR, linewidth); the status says doubtful",
@@ -199,7 +211,12 @@ export async function modelInputs<T extends 'quantify' | 'classify'>(
   const bundle = readBundle(opts.model ?? defaultModelsDir(), task);
   const read = readOptions(opts);
   const fids = files.map((f) => readSingleFid(f, read));
-  const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i]));
+  // Reference deconvolution (preproc/reference-deconvolution.ts) with the voxel's water reference.
+  const water =
+    opts.water && opts.deconvolve !== false
+      ? { fid: readSingleFid(opts.water, read), source: opts.water }
+      : undefined;
+  const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, files[i], water));
   // Inside what the network was trained for? The model's guard (or its cohorts' SNR/linewidth range).
   const { checkInput } = await import('../../networks/input-check.js');
   const checks = fids.map((fid, i) => checkInput(bundle, fid, prepared[i], opts.force));

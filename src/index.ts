@@ -96,7 +96,26 @@ export {
   type PriorsResult,
   type ParameterEstimate,
 } from './simulate/priors.js';
-export { loadCohort, loadCohortBasis, builtinCohortNames } from './simulate/cohort-files.js';
+export {
+  loadCohort,
+  loadCohortBasis,
+  builtinCohortNames,
+  loadWaterFatCohort,
+  builtinWaterFatCohortNames,
+} from './simulate/cohort-files.js';
+export {
+  simulateWaterFat,
+  signalFatFraction,
+  type WaterFatTruth,
+  type WaterFatGrid,
+} from './simulate/water-fat.js';
+export {
+  parseWaterFatCohort,
+  drawWaterFatTruth,
+  WATER_FAT_PARAMETERS,
+  type WaterFatCohort,
+} from './simulate/water-fat-cohort.js';
+export { simulateWaterFatDataset, type WaterFatDataset } from './simulate/water-fat-dataset.js';
 export {
   trainQcnn,
   predictQcnn,

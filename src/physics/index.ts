@@ -37,6 +37,17 @@ export {
 } from './protocol.js';
 export { simulateMolecule, type SimulationConditions } from './simulate-molecule.js';
 export {
+  WATER_PPM,
+  FAT_PEAKS,
+  LIVER_FAT,
+  type FatPeak,
+  type FatComposition,
+  peakProtons,
+  fatProtons,
+  relativeAreas,
+  fatIndices,
+} from './chemistry.js';
+export {
   type PulseSequence,
   type SequenceStep,
   pressSequence,

@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ppmAxis } from '../src/core/fid.js';
 import { ShapedPool } from '../src/physics/pulses/shaped-pool.js';
-import { readPulseSetFile } from '../src/physics/pulses/pulse-file.js';
+import { readPulseSetOption } from '../src/io/pulse-set-file.js';
 import {
   defaultSpinSystems,
   type Protocol,
@@ -425,7 +425,7 @@ async function job(path: string, pta: string, lorentz: number, repeats: number, 
   const dir = mkdtempSync(join(tmpdir(), 'fida-compare-'));
   const setFile = join(dir, 'pulses.json');
   writeFileSync(setFile, JSON.stringify(pulseSetJson));
-  const set: PulseSet = readPulseSetFile(setFile, c.grid);
+  const set: PulseSet = readPulseSetOption(setFile, c.grid);
   rmSync(dir, { recursive: true, force: true });
   // The same positions on both sides.
   const ours = shapedPress(protocol.te1 ?? 0, protocol.te2 ?? 0, set, set.slice);

@@ -20,10 +20,10 @@ export { anonymise } from './io/nifti-mrs/anonymise.js';
 export * from './spectra/line-list.js';
 export * from './spectra/render.js';
 export * from './physics/index.js';
-// Node only (worker threads, files): kept out of physics/index.ts, which the browser app bundles.
+// Node only (worker threads): kept out of physics/index.ts, which the browser app bundles.
 export { simulateBasisParallel, simulateLineListsParallel } from './physics/basis-parallel.js';
 export { ShapedPool } from './physics/pulses/shaped-pool.js';
-export { readPulseSetFile } from './physics/pulses/pulse-file.js';
+export { readPulseSetOption } from './io/pulse-set-file.js';
 export * from './nn/index.js';
 export * from './fit/index.js';
 export { readLcmCoord, type LcmCoord, type LcmConcentration } from './io/lcmodel/coord.js';

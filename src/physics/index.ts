@@ -2,9 +2,8 @@
  * Public API of the physics engine: spin systems as data, density-matrix simulation of ideal pulse-acquire,
  * PRESS and STEAM, and basis sets. Other concerns code against these names.
  * This Node entry point installs the built-in spin-system folder as the default library. The browser app bundles
- * it, so the Node-only parts are not exported here but from the package entry (src/index.ts): the parallel basis
- * call (basis-parallel.ts, worker threads of pulses/shaped-pool.ts) and the pulse-set file reader
- * (pulses/pulse-file.ts).
+ * it, so the Node-only parallel basis call (basis-parallel.ts, worker threads of pulses/shaped-pool.ts) is not
+ * exported here but from the package entry (src/index.ts).
  */
 import { setDefaultSpinSystemProvider } from './default-library.js';
 import { builtinSpinSystems } from './library-files.js';

@@ -492,8 +492,8 @@ async function pulseSetFromOptions(o: BasisOptions, sequence: BasisOptions['sequ
     return undefined;
   }
   if (sequence === 'fid') throw new UsageError('--pulses needs --sequence press, steam or slaser');
-  const { readPulseSetFile } = await import('../../physics/pulses/pulse-file.js');
-  return readPulseSetFile(o.pulses, o.grid);
+  const { readPulseSetOption } = await import('../../io/pulse-set-file.js');
+  return readPulseSetOption(o.pulses, o.grid);
 }
 
 function basisId(b: BasisSet): string {

@@ -11,8 +11,14 @@
 // on it), folds the file graph into a folder graph and looks for strongly connected components. A path into
 // dist/ counts as the source it was built from (dist/src/io/… is src/io).
 //
+// A folder may also be reserved for the layers above it (IMPORTED_ONLY_BY): src/analysis, the pipelines (file
+// in, typed result out), is imported only by cli, web, study and the package entry; it may import every library
+// folder, no folder below may import it. bench/ and scripts/ stand above the library, beside the CLI: they may
+// import any folder of src/ but src/cli.
+//
 // Usage: node scripts/check-imports.mjs [--json] [repoDir]. Exit 0 when clean, 1 with one line per problem
-// (each cycle is printed with the file-level imports that close it).
+// (each cycle is printed with the file-level imports that close it). A directory without a src/ folder is taken
+// as a src/ tree itself.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +27,13 @@ const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const rootArg = args.find((a) => !a.startsWith('--'));
 const ROOT = resolve(rootArg ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
+/** The directory given is a src/ tree itself (no src/ folder in it). */
+const SRC_ONLY = !existsSync(join(ROOT, 'src'));
 /** Folders outside src/ that are one node each. */
 const WHOLE = ['bench', 'scripts'];
 const SHELL = 'src/cli';
+/** Folders that only the listed folders may import (the layers above them). */
+const IMPORTED_ONLY_BY = { 'src/analysis': ['src/cli', 'src/web', 'src/study', 'src/(root)'] };
 const CODE = /\.(ts|mts|js|mjs|cjs)$/;
 
 /** Every code file under dir (declaration files excluded), as absolute paths; none when dir does not exist. */
@@ -95,6 +105,7 @@ function importTargets(file, text) {
  */
 function folderOf(absPath) {
   let parts = relative(ROOT, absPath).split(sep);
+  if (SRC_ONLY) parts = ['src', ...parts];
   if (parts[0] === 'dist') parts = parts.slice(1);
   if (parts[0] === 'src' && parts.length > 1) return parts.length === 2 ? 'src/(root)' : `src/${parts[1]}`;
   return parts.length > 1 && WHOLE.includes(parts[0]) ? parts[0] : null;
@@ -103,7 +114,8 @@ function folderOf(absPath) {
 /** Folder graph: from → to → list of "file → specifier" witnesses. */
 function folderGraph() {
   const graph = new Map();
-  for (const file of ['src', ...WHOLE].flatMap((d) => codeFiles(join(ROOT, d)))) {
+  const dirs = SRC_ONLY ? [ROOT] : ['src', ...WHOLE].map((d) => join(ROOT, d));
+  for (const file of dirs.flatMap((d) => codeFiles(d))) {
     const from = folderOf(file);
     if (!graph.has(from)) graph.set(from, new Map());
     for (const { spec, path } of importTargets(file, readFileSync(file, 'utf8'))) {
@@ -172,6 +184,15 @@ for (const [from, edges] of graph) {
     problems.push({ kind: 'imports-cli', folders: [from, SHELL], edges: [{ from, to: SHELL, imports: edges.get(SHELL) }] });
   }
 }
+for (const [from, edges] of graph) {
+  for (const [to, allowed] of Object.entries(IMPORTED_ONLY_BY)) {
+    if (from !== to && edges.has(to) && !allowed.includes(from) && !WHOLE.includes(from)) {
+      problems.push({ kind: 'imports-upward', folders: [from, to], edges: [{ from, to, imports: edges.get(to) }] });
+    }
+  }
+}
+/** `cli, web` for the folders that may import a reserved folder. */
+const allowedText = (to) => IMPORTED_ONLY_BY[to].map((f) => f.replace(/^src\//, '')).join(', ');
 
 if (asJson) {
   const folders = Object.fromEntries([...graph].sort().map(([f, e]) => [f, [...e.keys()].sort()]));
@@ -180,12 +201,20 @@ if (asJson) {
   const src = [...graph.keys()].filter((f) => f.startsWith('src/')).length;
   const others = [...graph.keys()].filter((f) => !f.startsWith('src/'));
   console.log(
-    `import graph: ${src} folders of src/ and ${others.join(', ')}, no cycle between them, nothing imports ${SHELL}`,
+    `import graph: ${src} folders of src/${others.length ? ` and ${others.join(', ')}` : ''}, no cycle between them, nothing imports ${SHELL}` +
+      Object.keys(IMPORTED_ONLY_BY)
+        .filter((f) => graph.has(f))
+        .map((f) => `, ${f} imported only by ${allowedText(f)}`)
+        .join(''),
   );
 } else {
   for (const p of problems) {
     const title =
-      p.kind === 'cycle' ? `folder cycle: ${p.folders.join(' ↔ ')}` : `${p.folders[0]} imports ${SHELL}`;
+      p.kind === 'cycle'
+        ? `folder cycle: ${p.folders.join(' ↔ ')}`
+        : p.kind === 'imports-upward'
+          ? `${p.folders[0]} imports ${p.folders[1]} (only ${allowedText(p.folders[1])} may)`
+          : `${p.folders[0]} imports ${SHELL}`;
     console.error(title);
     for (const e of p.edges) {
       console.error(`  ${e.from} → ${e.to}:`);

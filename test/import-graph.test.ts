@@ -83,4 +83,29 @@ describe('import graph of src/, bench/ and scripts/', () => {
     expect(out).toContain('folder cycle: bench ↔ src/cli ↔ src/io');
     expect(out).toContain('src/io/read.ts → ../../bench/util.js');
   });
+
+  it('reserves src/analysis for the layers above it (bench/ included), and takes a bare src/ tree too', () => {
+    const files = {
+      'src/analysis/pipeline.ts': "import { fit } from '../fit/fit.js';\nexport const pipeline = fit;\n",
+      'src/fit/fit.ts': 'export const fit = 1;\n',
+      'src/fit/later.ts': "export const later = () => import('../analysis/pipeline.js');\n",
+      'src/study/s.ts': "export { pipeline } from '../analysis/pipeline.js';\n",
+      'bench/b.ts': "export { pipeline } from '../src/analysis/pipeline.js';\n",
+    };
+    const out = rejected('reserved', files);
+    expect(out).toContain('src/fit imports src/analysis (only cli, web, study, (root) may)');
+    expect(out).toContain('src/fit/later.ts → ../analysis/pipeline.js');
+    expect(out).not.toMatch(/(src\/study|bench) imports src\/analysis/);
+    // The same tree without src/: the directory given is the src/ tree (witnesses relative to it).
+    const bare = rejected(
+      'bare',
+      Object.fromEntries(
+        Object.entries(files)
+          .filter(([f]) => f.startsWith('src/'))
+          .map(([f, t]) => [f.slice(4), t]),
+      ),
+    );
+    expect(bare).toContain('src/fit imports src/analysis');
+    expect(bare).toContain('fit/later.ts → ../analysis/pipeline.js');
+  });
 });

@@ -3,12 +3,12 @@
  * ms, 127.76 MHz, 2000 Hz, 1024 points, Hann-windowed sinc 90 (2.6 ms) and 180s (5.2 ms), 20 mm slices (60 mm field of view) on a
  * 64-point grid per direction (1-D projection), 16 coupling steps per pulse. One warm-up on a 4-point grid,
  * then the median of 3 runs with the line-list cache off, in this thread and over worker threads split by slice
- * position (cli/shaped-pool.ts, one worker per core), alternating. The machine is shared: the load averages
+ * position (physics/pulses/shaped-pool.ts, one worker per core), alternating. The machine is shared: the load averages
  * before and after and the busy CPU-seconds of other processes are recorded. Floor (issue 15): <= 60 s.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { ShapedPool } from '../src/cli/shaped-pool.js';
+import { ShapedPool } from '../src/physics/pulses/shaped-pool.js';
 import {
   DEFAULT_PROTOCOL,
   LIVER_COMPONENTS,

@@ -27,8 +27,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ppmAxis } from '../src/core/fid.js';
-import { ShapedPool } from '../src/cli/shaped-pool.js';
-import { readPulseSetOption } from '../src/cli/pulse-file.js';
+import { ShapedPool } from '../src/physics/pulses/shaped-pool.js';
+import { readPulseSetOption } from '../src/io/pulse-set-file.js';
 import {
   defaultSpinSystems,
   type Protocol,

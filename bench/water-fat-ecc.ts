@@ -7,12 +7,16 @@
  * fraction at the echo), how often the correction was kept, and the fit time per spectrum (one core).
  */
 import { loadavg } from 'node:os';
-import { drawTruth } from '../src/cli/simulate-water-fat.js';
+import { loadWaterFatCohort } from '../src/simulate/cohort-files.js';
+import { drawWaterFatTruth } from '../src/simulate/water-fat-cohort.js';
 import { Rng } from '../src/core/random.js';
 import { referenceWaterFat } from '../src/fit/water-fat/referencing.js';
 import { fitWithSelfEcc } from '../src/fit/water-fat/self-ecc.js';
 import { WaterFatFitter } from '../src/fit/water-fat/water-fat-fit.js';
 import { signalFatFraction, simulateWaterFat } from '../src/simulate/water-fat.js';
+
+/** The built-in water–fat cohort (data/cohorts/water-fat/body.yaml), as `livermrs simulate --water-fat` draws. */
+const BODY = loadWaterFatCohort().cohort;
 
 const TE = 0.03;
 const REPEATS = 8;
@@ -41,7 +45,10 @@ export async function run(): Promise<Record<string, unknown>> {
       const err = { off: [] as number[], auto: [] as number[] };
       let kept = 0;
       for (let r = 0; r < REPEATS; r++) {
-        const truth = { ...drawTruth(rng, 3, pdff), eddyCurrent: { phaseRad, tauS } };
+        const truth = {
+          ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff }),
+          eddyCurrent: { phaseRad, tauS },
+        };
         const fid = simulateWaterFat(truth, [TE], rng).fids[0];
         fitter ??= new WaterFatFitter(fid, {});
         const want = signalFatFraction(truth, TE);

@@ -14,7 +14,8 @@
  * No header is used (the decision comes from the spectrum). Per population and scale: how many go to each
  * analysis, how many are marked ambiguous (doubtful), and the time per decision.
  */
-import { drawTruth } from '../src/cli/simulate-water-fat.js';
+import { loadWaterFatCohort } from '../src/simulate/cohort-files.js';
+import { drawWaterFatTruth } from '../src/simulate/water-fat-cohort.js';
 import type { Fid } from '../src/core/fid.js';
 import { Rng } from '../src/core/random.js';
 import { decideFromSpectrum } from '../src/fit/water-fat/detect.js';
@@ -22,6 +23,9 @@ import { referenceWaterFat } from '../src/fit/water-fat/referencing.js';
 import { loadCohort, loadCohortBasis } from '../src/simulate/cohort-files.js';
 import { simulateDataset } from '../src/simulate/dataset.js';
 import { simulateWaterFat } from '../src/simulate/water-fat.js';
+
+/** The built-in water–fat cohort (data/cohorts/water-fat/body.yaml), as `livermrs simulate --water-fat` draws. */
+const BODY = loadWaterFatCohort().cohort;
 
 const N = Number(process.env.ROUTING_N ?? 1000);
 const MAIN_SCALE = 5;
@@ -99,7 +103,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const rng = new Rng(2101);
   const marrow: Fid[] = [];
   for (let i = 0; i < N; i++) {
-    const truth = drawTruth(rng, 3, 0.6 + 0.35 * rng.uniform());
+    const truth = drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.6 + 0.35 * rng.uniform() });
     const fid = simulateWaterFat(truth, [0.03], rng).fids[0];
     marrow.push({ ...fid, acquisition: undefined });
   }
@@ -107,7 +111,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const withEddy: Fid[] = [];
   for (let i = 0; i < N; i++) {
     const truth = {
-      ...drawTruth(rng, 3, 0.6 + 0.35 * rng.uniform()),
+      ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.6 + 0.35 * rng.uniform() }),
       eddyCurrent: { phaseRad: 0.5 + rng.uniform(), tauS: 0.01 + 0.02 * rng.uniform() },
     };
     withEddy.push({ ...simulateWaterFat(truth, [0.03], rng).fids[0], acquisition: undefined });

@@ -8,12 +8,16 @@
  * (it is not part of the project): bench/results/water-fat-lcmodel.json.
  */
 import { loadavg } from 'node:os';
-import { drawTruth } from '../src/cli/simulate-water-fat.js';
+import { loadWaterFatCohort } from '../src/simulate/cohort-files.js';
+import { drawWaterFatTruth } from '../src/simulate/water-fat-cohort.js';
 import { Rng } from '../src/core/random.js';
 import { fitSeries } from '../src/fit/water-fat/series.js';
 import { LIVER_RELAXATION_3T, WaterFatFitter } from '../src/fit/water-fat/water-fat-fit.js';
 import { signalFatFraction, simulateWaterFat } from '../src/simulate/water-fat.js';
 import { absoluteErrors, biasByTruth, errorSummary } from '../src/study/quant-metrics.js';
+
+/** The built-in water–fat cohort (data/cohorts/water-fat/body.yaml), as `livermrs simulate --water-fat` draws. */
+const BODY = loadWaterFatCohort().cohort;
 
 function stats(v: number[]): { median: number; p90: number; n: number } {
   const s = [...v].sort((a, b) => a - b);
@@ -46,7 +50,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const load0 = loadavg()[0];
   const rng = new Rng(31);
   const single = Array.from({ length: 60 }, () => {
-    const t = drawTruth(rng, 3);
+    const t = drawWaterFatTruth(BODY, rng, { repetitionTime: 3 });
     return { t, fid: simulateWaterFat(t, [0.03], rng).fids[0] };
   });
   const fitter = new WaterFatFitter(single[0].fid, {
@@ -69,7 +73,7 @@ export async function run(): Promise<Record<string, unknown>> {
   }
   const tes = [0.012, 0.024, 0.036, 0.048, 0.072];
   const series = Array.from({ length: 20 }, () => {
-    const t = drawTruth(rng, 3);
+    const t = drawWaterFatTruth(BODY, rng, { repetitionTime: 3 });
     return { t, fids: simulateWaterFat(t, tes, rng).fids };
   });
   fitSeries(series[0].fids, { waterT1: 0.809, fatT1: 0.382 });

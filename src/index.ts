@@ -20,6 +20,10 @@ export { anonymise } from './io/nifti-mrs/anonymise.js';
 export * from './spectra/line-list.js';
 export * from './spectra/render.js';
 export * from './physics/index.js';
+// Node only (worker threads): kept out of physics/index.ts, which the browser app bundles.
+export { simulateBasisParallel, simulateLineListsParallel } from './physics/basis-parallel.js';
+export { ShapedPool } from './physics/pulses/shaped-pool.js';
+export { readPulseSetOption } from './io/pulse-set-file.js';
 export * from './nn/index.js';
 export * from './fit/index.js';
 export { readLcmCoord, type LcmCoord, type LcmConcentration } from './io/lcmodel/coord.js';
@@ -92,7 +96,26 @@ export {
   type PriorsResult,
   type ParameterEstimate,
 } from './simulate/priors.js';
-export { loadCohort, loadCohortBasis, builtinCohortNames } from './simulate/cohort-files.js';
+export {
+  loadCohort,
+  loadCohortBasis,
+  builtinCohortNames,
+  loadWaterFatCohort,
+  builtinWaterFatCohortNames,
+} from './simulate/cohort-files.js';
+export {
+  simulateWaterFat,
+  signalFatFraction,
+  type WaterFatTruth,
+  type WaterFatGrid,
+} from './simulate/water-fat.js';
+export {
+  parseWaterFatCohort,
+  drawWaterFatTruth,
+  WATER_FAT_PARAMETERS,
+  type WaterFatCohort,
+} from './simulate/water-fat-cohort.js';
+export { simulateWaterFatDataset, type WaterFatDataset } from './simulate/water-fat-dataset.js';
 export {
   trainQcnn,
   predictQcnn,

@@ -35,3 +35,23 @@ export function parseRange(name: string) {
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** Option parser for one of `choices` (a list defined once, beside the type it makes). */
+export function parseChoice<T extends string>(name: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new UsageError(`${name}: '${value}' is not one of ${choices.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+/**
+ * Help text naming every choice with its meaning, in the list's order: `'a' (meaning), 'b', or 'c' (meaning)`.
+ * The record's type makes the help name every choice and nothing else.
+ */
+export function choicesHelp<T extends string>(choices: readonly T[], meaning: Record<T, string>): string {
+  const items = choices.map((c) => `'${c}'${meaning[c] ? ` (${meaning[c]})` : ''}`);
+  if (items.length < 3) return items.join(' or ');
+  return `${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`;
+}

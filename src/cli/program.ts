@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { LivermrsError } from '../core/errors.js';
+import { LivermrsError, ReportedError } from '../core/errors.js';
 import { LIVERMRS_VERSION } from '../core/version.js';
 import { registerAll } from './commands/index.js';
 
@@ -42,6 +42,7 @@ export function reportError(err: unknown): number {
     }
     return 2; // commander already printed the message
   }
+  if (err instanceof ReportedError) return err.exitCode;
   if (err instanceof LivermrsError) {
     process.stderr.write(`livermrs: ${err.message}\n`);
     return err.exitCode;

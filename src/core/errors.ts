@@ -57,3 +57,15 @@ export class NumericalError extends LivermrsError {}
 export class InterruptedError extends LivermrsError {
   override readonly exitCode = 130;
 }
+
+/**
+ * A failure already reported to the user (e.g. by a child process that printed its own message): the CLI exits
+ * with `exitCode` and prints nothing more.
+ */
+export class ReportedError extends LivermrsError {
+  override readonly exitCode: number;
+  constructor(exitCode: number) {
+    super(`exit code ${exitCode}`);
+    this.exitCode = exitCode;
+  }
+}

@@ -106,7 +106,7 @@ export interface SimulateBasisOptions {
 
 /**
  * Runs shaped jobs elsewhere and returns each job's lines (in order): e.g. split over worker threads by slice
- * position (cli/shaped-pool.ts).
+ * position (pulses/shaped-pool.ts; basis-parallel.ts is the one call that starts and closes it).
  */
 export type ShapedSolver = (sequence: ShapedSequence, jobs: ShapedJob[]) => Promise<LineSink[]>;
 

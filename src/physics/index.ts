@@ -1,7 +1,9 @@
 /**
  * Public API of the physics engine: spin systems as data, density-matrix simulation of ideal pulse-acquire,
  * PRESS and STEAM, and basis sets. Other concerns code against these names.
- * This Node entry point installs the built-in spin-system folder as the default library.
+ * This Node entry point installs the built-in spin-system folder as the default library. The browser app bundles
+ * it, so the Node-only parallel basis call (basis-parallel.ts, worker threads of pulses/shaped-pool.ts) is not
+ * exported here but from the package entry (src/index.ts).
  */
 import { setDefaultSpinSystemProvider } from './default-library.js';
 import { builtinSpinSystems } from './library-files.js';
@@ -33,6 +35,17 @@ export {
   type SequenceTiming,
 } from './protocol.js';
 export { simulateMolecule, type SimulationConditions } from './simulate-molecule.js';
+export {
+  WATER_PPM,
+  FAT_PEAKS,
+  LIVER_FAT,
+  type FatPeak,
+  type FatComposition,
+  peakProtons,
+  fatProtons,
+  relativeAreas,
+  fatIndices,
+} from './chemistry.js';
 export {
   type PulseSequence,
   type SequenceStep,

@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js';
 import { readLcmBasis } from '../io/lcmodel/basis.js';
 import { defaultBasisForCohort } from './cohort-basis.js';
 import { type Cohort, parseCohort } from './cohort-schema.js';
+import { parseWaterFatCohort, type WaterFatCohort } from './water-fat-cohort.js';
 
 /**
  * The Node edge of cohorts: built-in cohort files (data/cohorts/NAME.yaml), reading a cohort by name or path,
@@ -64,4 +65,30 @@ export function loadCohortBasis(loaded: LoadedCohort, override?: string): BasisS
   const file = override || isAbsolute(path) ? resolve(path) : join(dirname(loaded.file), path);
   if (!existsSync(file)) throw new InputError('basis file not found', { file, field: 'basis.file' });
   return readLcmBasis(readFileSync(file, 'latin1'), file);
+}
+
+/** The built-in water–fat cohorts (data/cohorts/water-fat/NAME.yaml), by name. */
+export function builtinWaterFatCohortNames(): string[] {
+  return readdirSync(join(builtinCohortDir(), 'water-fat'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+/** A water–fat cohort by built-in name (default `body`, the cohort of `livermrs simulate --water-fat`) or path. */
+export function loadWaterFatCohort(nameOrPath = 'body'): {
+  cohort: WaterFatCohort;
+  file: string;
+  builtin: boolean;
+} {
+  const builtin = join(builtinCohortDir(), 'water-fat', `${nameOrPath}.yaml`);
+  const isName = /^[A-Za-z0-9_-]+$/.test(nameOrPath) && existsSync(builtin);
+  const file = isName ? builtin : resolve(nameOrPath);
+  if (!isName && (!existsSync(file) || !statSync(file).isFile())) {
+    throw new InputError('no such water–fat cohort', {
+      file: nameOrPath,
+      expected: `a water–fat cohort file or a built-in name (${builtinWaterFatCohortNames().join(', ')})`,
+    });
+  }
+  return { cohort: parseWaterFatCohort(readFileSync(file, 'utf8'), file), file, builtin: isName };
 }

@@ -42,37 +42,39 @@ const uniformSchema = z
 const FAMILIES = ['fixed', 'normal', 'truncnormal', 'lognormal', 'uniform'] as const;
 
 /** A number (a fixed value) or `{dist: ..., ...}`. */
-const distributionSchema = z.union([finite, z.looseObject({ dist: z.string() })]).transform((v, ctx) => {
-  if (typeof v === 'number') return { dist: 'fixed', value: v } as DistributionSpec;
-  const schemas = {
-    fixed: fixedSchema,
-    normal: normalSchema,
-    truncnormal: truncSchema,
-    lognormal: lognormalSchema,
-    uniform: uniformSchema,
-  } as const;
-  const family = v.dist as (typeof FAMILIES)[number];
-  if (!FAMILIES.includes(family)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `unknown distribution '${v.dist}' (expected one of ${FAMILIES.join(', ')})`,
-      path: ['dist'],
-    });
-    return z.NEVER;
-  }
-  const r = schemas[family].safeParse(v);
-  if (!r.success) {
-    for (const issue of r.error.issues)
-      ctx.addIssue({ ...issue, code: 'custom', message: describeIssue(issue, family) } as never);
-    return z.NEVER;
-  }
-  const d = r.data as Record<string, unknown>;
-  if (family === 'lognormal' && 'mean' in d) {
-    const { mu, sigma } = lognormalFromMoments(d.mean as number, d.sd as number);
-    return { dist: 'lognormal', mu, sigma } as DistributionSpec;
-  }
-  return d as DistributionSpec;
-});
+export const distributionSchema = z
+  .union([finite, z.looseObject({ dist: z.string() })])
+  .transform((v, ctx) => {
+    if (typeof v === 'number') return { dist: 'fixed', value: v } as DistributionSpec;
+    const schemas = {
+      fixed: fixedSchema,
+      normal: normalSchema,
+      truncnormal: truncSchema,
+      lognormal: lognormalSchema,
+      uniform: uniformSchema,
+    } as const;
+    const family = v.dist as (typeof FAMILIES)[number];
+    if (!FAMILIES.includes(family)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown distribution '${v.dist}' (expected one of ${FAMILIES.join(', ')})`,
+        path: ['dist'],
+      });
+      return z.NEVER;
+    }
+    const r = schemas[family].safeParse(v);
+    if (!r.success) {
+      for (const issue of r.error.issues)
+        ctx.addIssue({ ...issue, code: 'custom', message: describeIssue(issue, family) } as never);
+      return z.NEVER;
+    }
+    const d = r.data as Record<string, unknown>;
+    if (family === 'lognormal' && 'mean' in d) {
+      const { mu, sigma } = lognormalFromMoments(d.mean as number, d.sd as number);
+      return { dist: 'lognormal', mu, sigma } as DistributionSpec;
+    }
+    return d as DistributionSpec;
+  });
 
 function describeIssue(issue: z.core.$ZodIssue, family: string): string {
   if (issue.code === 'unrecognized_keys') {
@@ -98,7 +100,7 @@ function familyFields(family: string): string {
 }
 
 /** Distributions for quantities that cannot be negative (amplitudes, widths, SNR). */
-const nonNegative = distributionSchema.superRefine((d, ctx) => {
+export const nonNegative = distributionSchema.superRefine((d, ctx) => {
   if (lowerBound(d) < 0) {
     ctx.addIssue({
       code: 'custom',
@@ -107,7 +109,7 @@ const nonNegative = distributionSchema.superRefine((d, ctx) => {
   }
 });
 
-const strictlyPositive = distributionSchema.superRefine((d, ctx) => {
+export const strictlyPositive = distributionSchema.superRefine((d, ctx) => {
   if (lowerBound(d) <= 0 && d.dist !== 'lognormal') {
     ctx.addIssue({
       code: 'custom',
@@ -232,6 +234,25 @@ export { checkCohortComponents, cholesky, WIDTH_CLASSES } from './cohort-checks.
  * from a copy of it (its fields are deep-merged; a distribution or a list replaces the inherited one whole).
  */
 export function parseCohort(text: string, file = '<cohort>'): Cohort {
+  const cohort = parseYamlWith(cohortSchema, text, file, {
+    what: 'a cohort',
+    expected: 'a YAML mapping with name, protocol and groups',
+    prepare: (raw) => expandExtends(raw, file),
+  });
+  for (const [name, group] of Object.entries(cohort.groups)) checkCorrelation(group, `groups.${name}`, file);
+  return cohort;
+}
+
+/**
+ * A YAML mapping checked by a zod schema; the first problem is an InputError naming the file, the field and its
+ * line. `prepare` rewrites the raw mapping before the check (e.g. expands `extends`).
+ */
+export function parseYamlWith<T>(
+  schema: z.ZodType<T>,
+  text: string,
+  file: string,
+  o: { what: string; expected: string; prepare?: (raw: Record<string, unknown>) => Record<string, unknown> },
+): T {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -241,10 +262,10 @@ export function parseCohort(text: string, file = '<cohort>'): Cohort {
   }
   const raw = doc.toJS() as unknown;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError('not a cohort', { file, expected: 'a YAML mapping with name, protocol and groups' });
+    throw new InputError(`not ${o.what}`, { file, expected: o.expected });
   }
-  const expanded = expandExtends(raw as Record<string, unknown>, file);
-  const result = cohortSchema.safeParse(expanded);
+  const expanded = o.prepare ? o.prepare(raw as Record<string, unknown>) : raw;
+  const result = schema.safeParse(expanded);
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue.path.map(String);
@@ -253,9 +274,7 @@ export function parseCohort(text: string, file = '<cohort>'): Cohort {
       field: `${path.join('.') || '(top level)'}${lineOf(doc, lineCounter, issue.path as (string | number)[])}`,
     });
   }
-  const cohort = result.data;
-  for (const [name, group] of Object.entries(cohort.groups)) checkCorrelation(group, `groups.${name}`, file);
-  return cohort;
+  return result.data;
 }
 
 function valueAt(root: unknown, path: PropertyKey[]): unknown {

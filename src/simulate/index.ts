@@ -22,4 +22,6 @@ export { estimatePriors, type PriorsOptions, type PriorsResult } from './priors.
 export * from './signal-model.js';
 export * from './stream.js';
 export * from './water-fat.js';
+export * from './water-fat-cohort.js';
+export * from './water-fat-dataset.js';
 export { SimulationPool } from './worker-pool.js';

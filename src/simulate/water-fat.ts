@@ -2,8 +2,7 @@ import { rotateEachInPlace } from '../core/complex.js';
 import type { Fid } from '../core/fid.js';
 import type { Rng } from '../core/random.js';
 import { attenuation } from '../fit/quantify.js';
-import { FAT_PEAKS, type FatComposition, LIVER_FAT, peakProtons } from '../fit/water-fat/fat-model.js';
-import { WATER_PPM } from '../fit/water-fat/referencing.js';
+import { FAT_PEAKS, type FatComposition, LIVER_FAT, peakProtons, WATER_PPM } from '../physics/chemistry.js';
 import { LIVER_DEFAULTS } from '../core/acquisition.js';
 
 /**
@@ -15,7 +14,7 @@ import { LIVER_DEFAULTS } from '../core/acquisition.js';
  *   E = e^{−TE/T2}·(1 − e^{−TR/T1}),  L(t) = e^{−πΓt} e^{−(πGt)²/(4 ln 2)},
  *
  * with W + F = 1 (proton densities), PDFF = F, r_k the Hamilton relative areas of the given composition
- * (fit/water-fat/fat-model.ts) and δ the transmitter offset (how far the nominal axis is off). SNR is defined
+ * (physics/chemistry.ts) and δ the transmitter offset (how far the nominal axis is off). SNR is defined
  * once: the largest peak of the phased noise-free spectrum at the FIRST echo time over the SD of the real
  * frequency-domain noise; the same noise SD is used at every TE (one breath-hold series).
  */

@@ -12,6 +12,7 @@ import {
 } from '../simulate/priors.js';
 import { symmetricEigen } from '../linalg/eigen.js';
 import type { SpectrumFit } from './fit-features.js';
+import type { AmplitudeMode, NuisanceMode } from './settings.js';
 
 /**
  * The paper's step 2 on the study's prior patients: their NLLS fits become a table in truth.csv columns (with
@@ -23,8 +24,7 @@ import type { SpectrumFit } from './fit-features.js';
  * on such priors learns those chance differences (e.g. "HCC spectra are noisier"), which do not hold for new
  * patients. `'per-group'` keeps the paper's literal reading.
  */
-export type NuisanceMode = 'pooled' | 'per-group' | 'transductive';
-export type AmplitudeMode = 'separate' | 'shrunk' | 'eb' | 'whitened';
+export type { AmplitudeMode, NuisanceMode };
 
 export interface PriorPatient {
   group: string;

@@ -32,6 +32,14 @@ import {
   type StudyPriors,
   type StudyPriorsOptions,
 } from './study-priors.js';
+import {
+  type CalibrationMode,
+  type CcnnHead,
+  type CorrelationMode,
+  type PriorAmplitudeMode,
+  STUDY_DEFAULTS,
+  type StudyDesign,
+} from './settings.js';
 import { youdenThreshold } from '../networks/classification-metrics.js';
 
 /**
@@ -43,17 +51,7 @@ import { youdenThreshold } from '../networks/classification-metrics.js';
  * amplitudes. Repeated with fresh patients. The pipeline sees only spectra: the truth cohort's distributions
  * are read to draw patients and by the oracle (and, for the quantification comparison, to draw a held-out set).
  */
-export interface StudyDesign {
-  /** [negative, positive] groups of the truth cohort. */
-  groups: [string, string];
-  /** Prior patients per group (fitted, feed the priors; the conventional pipeline trains on them). */
-  prior: [number, number];
-  /** Test patients per group. */
-  test: [number, number];
-}
-
-/** The paper's design: 20 LC and 17 LC-HCC patients; the first 10 + 10 give the priors; 10 + 7 are tested. */
-export const PAPER_DESIGN: StudyDesign = { groups: ['LC', 'LC-HCC'], prior: [10, 10], test: [10, 7] };
+export { PAPER_DESIGN, type StudyDesign } from './settings.js';
 
 export type ArmName = 'ccnn' | 'conventional' | 'qcnnLogistic' | 'spectralBound' | 'oracle';
 export const ARMS: ArmName[] = ['ccnn', 'conventional', 'qcnnLogistic', 'spectralBound', 'oracle'];
@@ -98,7 +96,7 @@ export interface StudySettings {
    * cCNN temperature: from the simulated validation set only ('simulated'), or refitted on the labelled prior
    * patients ('prior-patients').
    */
-  ccnnCalibration: 'simulated' | 'prior-patients';
+  ccnnCalibration: CalibrationMode;
   /** Group differences of the amplitude priors: as estimated, shrunk per component, or by empirical Bayes (study-priors.ts). */
   amplitudes: AmplitudeMode;
   /**
@@ -116,18 +114,18 @@ export interface StudySettings {
    * The cCNN's decision: its calibrated logit ('calibrated', default), or refitted on the labelled prior
    * patients from the logit and the first principal components of its trunk features ('features', ccnn-head.ts).
    */
-  ccnnHead?: 'calibrated' | 'features';
+  ccnnHead?: CcnnHead;
   /**
    * Amplitude priors from the non-negative NLLS fits of the prior patients (default) or from moments of a second,
    * signed fit of them (FitOptions.amplitudes 'signed'; study-priors.ts signedAmplitudePrior). Optional so that
    * settings stored before it existed read back as the default.
    */
-  priorAmplitudes?: 'nonnegative' | 'signed';
+  priorAmplitudes?: PriorAmplitudeMode;
   /**
    * Amplitude correlations of the priors: per group ('group', default) or one matrix pooled within groups
    * ('pooled', simulate/priors.ts). Optional so that settings stored before it existed read back as the default.
    */
-  correlation?: 'group' | 'pooled';
+  correlation?: CorrelationMode;
   /** Class prior (probability of the positive group) all classifiers decide under; default: the design's. */
   classPrior?: number;
   /**
@@ -152,22 +150,9 @@ export interface StudySettings {
   fitOptions: FitOptions;
 }
 
+/** The study's defaults (settings.ts STUDY_DEFAULTS) with the study's fit options. */
 export const DEFAULT_SETTINGS: Omit<StudySettings, 'repeats' | 'seed'> = {
-  design: PAPER_DESIGN,
-  trainSpectra: 80_000,
-  epochs: 6,
-  validationSpectra: 2000,
-  quantSpectra: 2000,
-  quantRepeats: 1,
-  qcnn: { architecture: 'deep', layout: 'joint' },
-  ccnn: { architecture: 'deep', members: 1 },
-  nuisance: 'pooled',
-  amplitudes: 'separate',
-  ccnnCalibration: 'prior-patients',
-  spectralBound: true,
-  realism: 'none',
-  trainRealism: 'typical',
-  threads: { torch: 1, simulation: 1, fit: 2 },
+  ...STUDY_DEFAULTS,
   fitOptions: STUDY_FIT_OPTIONS,
 };
 

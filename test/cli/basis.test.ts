@@ -281,4 +281,20 @@ describe('livermrs basis', () => {
     expect(await runCli([...args, '--te', '30', '--out', join(dir, 'o2')])).toBe(2);
     expect(io.err).toMatch(/--te does not go with --sequence-file/);
   });
+
+  it('--threads 2 (shaped-pulse worker threads) writes the basis of --threads 1', async () => {
+    const dir = tmp();
+    const args = ['basis', '--pulses', 'default', '--grid', '6', '--metabolites', 'Lac,Cr,GPC', '--no-plot'];
+    expect(await runCli([...args, '--threads', '1', '--out', join(dir, 'one')])).toBe(0);
+    expect(await runCli([...args, '--threads', '2', '--out', join(dir, 'two')])).toBe(0);
+    const one = readBasisJson(readFileSync(join(dir, 'one', 'basis.json'), 'utf8')).basis;
+    const two = readBasisJson(readFileSync(join(dir, 'two', 'basis.json'), 'utf8')).basis;
+    for (let k = 0; k < one.fids.length; k++) {
+      for (let i = 0; i < one.fids[k].length; i++) {
+        expect(Math.abs(two.fids[k][i] - one.fids[k][i])).toBeLessThan(1e-9);
+      }
+    }
+    expect(await runCli(['basis', '--threads', '2', '--out', join(dir, 'x')])).toBe(2);
+    expect(io.err).toMatch(/--threads needs --pulses/);
+  });
 });

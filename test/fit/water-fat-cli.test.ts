@@ -11,8 +11,12 @@ import { Rng } from '../../src/core/random.js';
 import { liverBasis } from '../../src/fit/liver.js';
 import { synthesizeFid } from '../../src/fit/synthesize.js';
 import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
-import { drawTruth } from '../../src/cli/simulate-water-fat.js';
+import { loadWaterFatCohort } from '../../src/simulate/cohort-files.js';
+import { drawWaterFatTruth } from '../../src/simulate/water-fat-cohort.js';
 import { signalFatFraction, simulateWaterFat } from '../../src/simulate/water-fat.js';
+
+/** The built-in water–fat cohort (data/cohorts/water-fat/body.yaml), as `livermrs simulate --water-fat` draws. */
+const BODY = loadWaterFatCohort().cohort;
 
 const out = mkdtempSync(join(tmpdir(), 'livermrs-wf-cli-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -106,7 +110,11 @@ describe('livermrs fit on water-unsuppressed body spectra (CLI)', () => {
 describe('transients of a body spectrum (breath-holds)', () => {
   it('are aligned, an outlier is rejected, and the count kept is in the provenance', () => {
     const rng = new Rng(21);
-    const t = { ...drawTruth(rng, 3, 0.25), snr: 150, offsetPpm: 0.2 };
+    const t = {
+      ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.25 }),
+      snr: 150,
+      offsetPpm: 0.2,
+    };
     const fids = Array.from({ length: 8 }, (_, i) => {
       // Each breath-hold drifts by up to ±6 Hz and ±20°; transient 5 lost most of its signal (motion).
       const f = simulateWaterFat(
@@ -136,7 +144,11 @@ describe('transients of a body spectrum (breath-holds)', () => {
 describe('water suppression from the spectrum alone', () => {
   it('a fatty liver with no header flag is recognised from its spectrum; the option forces either analysis', () => {
     const rng = new Rng(30);
-    const { fids } = simulateWaterFat({ ...drawTruth(rng, 3, 0.3), snr: 200 }, [0.03], rng);
+    const { fids } = simulateWaterFat(
+      { ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.3 }), snr: 200 },
+      [0.03],
+      rng,
+    );
     const mrs = fromFid(fids[0], { file: 'amb.nii.gz' });
     mrs.extension = { SequenceName: 'STEAM', EchoTime: 0.03 };
     writeFileSync(join(out, 'amb.nii.gz'), encodeNiftiMrs(mrs, { gzip: true }));
@@ -186,7 +198,11 @@ describe('water suppression from the spectrum alone', () => {
 describe('networks refuse what they were not trained for', () => {
   it('quantify and classify refuse a spectrum whose header says water-unsuppressed, in one line naming the field', () => {
     const rng = new Rng(8);
-    const { fids } = simulateWaterFat({ ...drawTruth(rng, 1.5, 0.15), offsetPpm: 0 }, [0.03], rng);
+    const { fids } = simulateWaterFat(
+      { ...drawWaterFatTruth(BODY, rng, { repetitionTime: 1.5, pdff: 0.15 }), offsetPpm: 0 },
+      [0.03],
+      rng,
+    );
     const mrs = fromFid(fids[0], { file: 'wf.nii.gz' });
     mrs.extension = { SequenceName: 'PRESS', EchoTime: 0.03, WaterSuppressed: false };
     writeFileSync(join(out, 'wf-press.nii.gz'), encodeNiftiMrs(mrs, { gzip: true }));

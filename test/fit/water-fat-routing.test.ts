@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { drawTruth } from '../../src/cli/simulate-water-fat.js';
+import { loadWaterFatCohort } from '../../src/simulate/cohort-files.js';
+import { drawWaterFatTruth } from '../../src/simulate/water-fat-cohort.js';
 import { Rng } from '../../src/core/random.js';
 import { WaterFatFitter } from '../../src/fit/water-fat/water-fat-fit.js';
 import { simulateWaterFat } from '../../src/simulate/water-fat.js';
@@ -17,6 +18,9 @@ import { relaxationFor, seriesT1 } from '../../src/fit/water-fat/relaxation.js';
 import { readLcmRaw } from '../../src/io/lcmodel/raw.js';
 import { readMrsFile } from '../../src/io/mrs-file.js';
 import { analysableFids } from '../../src/preproc/analysable.js';
+
+/** The built-in water–fat cohort (data/cohorts/water-fat/body.yaml), as `livermrs simulate --water-fat` draws. */
+const BODY = loadWaterFatCohort().cohort;
 
 /**
  * Which analysis each real file of test/extdata gets (fit/water-fat/detect.ts), from its header where the header
@@ -289,7 +293,7 @@ describe('routing of simulated marrow without a header', () => {
     let waterFat = 0;
     for (let i = 0; i < 20; i++) {
       const truth = {
-        ...drawTruth(rng, 3, 0.6 + 0.35 * rng.uniform()),
+        ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.6 + 0.35 * rng.uniform() }),
         ...(i % 2
           ? { eddyCurrent: { phaseRad: 0.5 + rng.uniform(), tauS: 0.01 + 0.02 * rng.uniform() } }
           : {}),
@@ -308,7 +312,7 @@ describe('physically impossible fat ends as failed', () => {
   it('a "triglyceride" with 60-carbon chains: the chain model fits CL far outside 10–30 and the result fails', () => {
     const rng = new Rng(60);
     const truth = {
-      ...drawTruth(rng, 3, 0.5),
+      ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.5 }),
       snr: 400,
       offsetPpm: 0,
       composition: { chainLength: 60, doubleBonds: 1.9, midb: 0.3 },

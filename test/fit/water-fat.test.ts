@@ -3,13 +3,17 @@ import { acquisitionFrom, sequenceKindOf } from '../../src/core/acquisition.js';
 import { InputError } from '../../src/core/errors.js';
 import type { Fid } from '../../src/core/fid.js';
 import { Rng } from '../../src/core/random.js';
-import { fatProtons, LIVER_FAT, peakProtons, relativeAreas } from '../../src/fit/water-fat/fat-model.js';
+import { fatProtons, LIVER_FAT, peakProtons, relativeAreas } from '../../src/physics/chemistry.js';
 import { referenceWaterFat } from '../../src/fit/water-fat/referencing.js';
 import { fitDecay, fitSeries } from '../../src/fit/water-fat/series.js';
 import { WaterFatFitter } from '../../src/fit/water-fat/water-fat-fit.js';
 import { signalFatFraction, simulateWaterFat, type WaterFatTruth } from '../../src/simulate/water-fat.js';
-import { drawTruth } from '../../src/cli/simulate-water-fat.js';
+import { loadWaterFatCohort } from '../../src/simulate/cohort-files.js';
+import { drawWaterFatTruth } from '../../src/simulate/water-fat-cohort.js';
 import { biasByTruth } from '../../src/study/quant-metrics.js';
+
+/** The built-in water–fat cohort (data/cohorts/water-fat/body.yaml), as `livermrs simulate --water-fat` draws. */
+const BODY = loadWaterFatCohort().cohort;
 
 describe('Hamilton triglyceride model', () => {
   it('reproduces the in vivo liver peak ratios of Hamilton et al. 2011', () => {
@@ -51,7 +55,7 @@ const TES = [0.012, 0.024, 0.036, 0.048, 0.072];
 /** The range users bring (issue: PDFF 0–95 %, T2w 15–35 ms, T2f 40–80 ms, 15–45 Hz, SNR 20–500, ±2 ppm). */
 function cases(n: number, seed: number): WaterFatTruth[] {
   const rng = new Rng(seed);
-  return Array.from({ length: n }, () => drawTruth(rng, 3));
+  return Array.from({ length: n }, () => drawWaterFatTruth(BODY, rng, { repetitionTime: 3 }));
 }
 
 /** Regression slope of y on x: 1 + the slope of (y − x) on x (study/quant-metrics). */
@@ -106,7 +110,7 @@ describe('water–fat fit on simulated body spectra', () => {
     const rng = new Rng(3);
     const composition = { chainLength: 17.8, doubleBonds: 2.6, midb: 0.6 };
     const t: WaterFatTruth = {
-      ...drawTruth(rng, 3, 0.4),
+      ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.4 }),
       offsetPpm: 0.3,
       snr: 2000,
       waterLorentzHz: 12,
@@ -127,7 +131,11 @@ describe('water–fat fit on simulated body spectra', () => {
 
   it('no signal, or no water–fat pattern in reach, ends as failed without numbers', () => {
     const rng = new Rng(9);
-    const base = simulateWaterFat({ ...drawTruth(rng, 3, 0.2), offsetPpm: 0 }, [0.012], rng).fids[0];
+    const base = simulateWaterFat(
+      { ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.2 }), offsetPpm: 0 },
+      [0.012],
+      rng,
+    ).fids[0];
     const noise: Fid = { ...base, data: base.data.map(() => 1e-3 * rng.normal()) };
     const fitter = new WaterFatFitter(base);
     const a = fitter.fit(noise);
@@ -135,8 +143,11 @@ describe('water–fat fit on simulated body spectra', () => {
     expect(a.status.reasons[0]).toMatch(/no signal/);
     expect(a.pdff).toBeUndefined();
     // Transmitter 5.5 ppm off: water and fat outside the ±2.5 ppm search.
-    const off = simulateWaterFat({ ...drawTruth(rng, 3, 0.2), offsetPpm: 5.5, snr: 200 }, [0.012], rng)
-      .fids[0];
+    const off = simulateWaterFat(
+      { ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.2 }), offsetPpm: 5.5, snr: 200 },
+      [0.012],
+      rng,
+    ).fids[0];
     const b = fitter.fit(off);
     expect(b.status.status).toBe('failed');
     expect(b.status.reasons[0]).toMatch(/not on water or fat/);
@@ -146,7 +157,11 @@ describe('water–fat fit on simulated body spectra', () => {
   it('tells water from fat when the transmitter sat on fat (axis off by −3.4 ppm)', () => {
     const rng = new Rng(4);
     for (const pdff of [0.05, 0.3, 0.5]) {
-      const t = { ...drawTruth(rng, 3, pdff), offsetPpm: 1.9, snr: 100 };
+      const t = {
+        ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff }),
+        offsetPpm: 1.9,
+        snr: 100,
+      };
       const ref = referenceWaterFat(simulateWaterFat(t, [0.012], rng).fids[0]);
       expect(ref.found).toBe(true);
       expect(Math.abs(ref.shiftPpm - 1.9)).toBeLessThan(0.05);
@@ -166,7 +181,11 @@ describe('multi-echo decay and series checks', () => {
 
   it('refuses duplicated or missing echo times and mixed fields', () => {
     const rng = new Rng(1);
-    const { fids } = simulateWaterFat(drawTruth(rng, 3, 0.2), [0.012, 0.024], rng);
+    const { fids } = simulateWaterFat(
+      drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.2 }),
+      [0.012, 0.024],
+      rng,
+    );
     expect(() => fitSeries([fids[0], { ...fids[1], echoTime: 0.012 }])).toThrow(/appears twice/);
     expect(() => fitSeries([fids[0], { ...fids[1], echoTime: undefined }])).toThrow(InputError);
     expect(() => fitSeries([fids[0], { ...fids[1], spectrometerFrequency: 63.9 }])).toThrow(
@@ -179,7 +198,7 @@ describe('series with several TRs', () => {
   it('fits water and fat T1 with T2 and gives the PDFF without literature T1', () => {
     const rng = new Rng(14);
     const t: WaterFatTruth = {
-      ...drawTruth(rng, 3, 0.3),
+      ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff: 0.3 }),
       waterT1: 0.7,
       fatT1: 0.35,
       snr: 400,

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { BasisSet } from '../../core/basis.js';
 import { UsageError } from '../../core/errors.js';
@@ -284,8 +283,10 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
   const like = o.like === undefined ? undefined : await protocolLike(o.like, o, given);
   const protocol = fromFile?.protocol ?? like?.protocol ?? protocolFromOptions(o);
   // Loaded here, not at start-up: only this command simulates, plots and writes basis sets.
-  const { BRAIN_METABOLITES, LIVER_COMPONENTS, loadSpinSystems, simulateBasisAsync, simulateLineLists } =
-    await import('../../physics/index.js');
+  const { BRAIN_METABOLITES, LIVER_COMPONENTS, loadSpinSystems, simulateLineLists } = await import(
+    '../../physics/index.js'
+  );
+  const { simulateBasisParallel } = await import('../../physics/basis-parallel.js');
   const { writeBasisJson } = await import('../../io/basis-json.js');
   const { writeFslBasis } = await import('../../io/fslmrs-basis.js');
   const { writeLcmBasis } = await import('../../io/lcmodel/basis.js');
@@ -310,15 +311,7 @@ async function runBasis(o: BasisOptions, given: (option: string) => boolean): Pr
   if (o.threads !== undefined && !shaped) {
     throw new UsageError('--threads needs --pulses or --sequence-file (the ideal engine takes 0.04 s)');
   }
-  const threads = o.threads ?? availableParallelism();
-  const pool =
-    shaped && threads > 1 ? new (await import('../shaped-pool.js')).ShapedPool(threads) : undefined;
-  let basis: BasisSet;
-  try {
-    basis = await simulateBasisAsync(protocol, components, options, pool?.solve);
-  } finally {
-    await pool?.close();
-  }
+  const basis = await simulateBasisParallel(protocol, components, options, o.threads);
   if (like) basis.meta = { ...basis.meta, like: like.source };
   const seconds = (performance.now() - started) / 1000;
   const files = await withOutputDir(o.out, (dir) => {
@@ -499,7 +492,7 @@ async function pulseSetFromOptions(o: BasisOptions, sequence: BasisOptions['sequ
     return undefined;
   }
   if (sequence === 'fid') throw new UsageError('--pulses needs --sequence press, steam or slaser');
-  const { readPulseSetOption } = await import('../pulse-file.js');
+  const { readPulseSetOption } = await import('../../io/pulse-set-file.js');
   return readPulseSetOption(o.pulses, o.grid);
 }
 

@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { printJson } from '../options.js';
+import { ReportedError } from '../../core/errors.js';
 
-/** `livermrs bench`: the project's benchmarks (the same as `npm run bench`), results as JSON files. */
+/**
+ * `livermrs bench`: the project's benchmarks (the same as `npm run bench`), results as JSON files. The
+ * benchmarks run in a child process (bench/run.js of the build), so the command line does not import bench/.
+ */
 export function register(program: Command): void {
   program
     .command('bench')
@@ -13,16 +18,25 @@ export function register(program: Command): void {
     .option('--json', 'print the result records as JSON')
     .addHelpText('after', '\nExample:\n  livermrs bench fit simulate --out bench/results\n')
     .action(async (names: string[], opts: { out: string; list?: boolean; json?: boolean }) => {
-      // Loaded on demand: benchmarks pull in every concern of the toolkit.
-      const runner = await import('../../../bench/runner.js');
-      if (opts.list) {
-        process.stdout.write(`${runner.benchmarkNames().join('\n')}\n`);
-        return;
-      }
-      const records = await runner.runBenchmarks(names, resolve(opts.out));
-      if (opts.json) printJson(records);
-      else
-        for (const r of records)
-          process.stdout.write(`bench: ${String(r.benchmark)} -> ${resolve(opts.out)}\n`);
+      const args = opts.list
+        ? ['--list']
+        : [...names, '--out', resolve(opts.out), '--print', opts.json ? 'json' : 'paths'];
+      const code = await runBenchScript(args);
+      if (code !== 0) throw new ReportedError(code);
     });
+}
+
+/**
+ * Runs bench/run.js (dist/bench next to dist/src) with `args`, its output passed through; resolves with its exit
+ * code. From the TypeScript sources (tests) it runs bench/run.ts through tsx.
+ */
+function runBenchScript(args: string[]): Promise<number> {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const script = fileURLToPath(new URL(`../../../bench/run.${fromSources ? 'ts' : 'js'}`, import.meta.url));
+  const node = fromSources ? ['--import', 'tsx', script] : [script];
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [...node, ...args], { stdio: 'inherit' });
+    child.on('error', fail);
+    child.on('close', (code, signal) => done(code ?? (signal ? 1 : 0)));
+  });
 }

@@ -32,15 +32,21 @@ export function register(program: Command): void {
         'per DIM_DYN entry), OUT/truth.csv (group and every parameter of every spectrum, same order), ' +
         'OUT/cohort.yaml (the cohort used) and OUT/simulation.json.',
     )
-    .option('--cohort <name|file>', 'built-in cohort (hbv-lc, hbv-lc-hcc, truth-hbv) or a cohort YAML file')
+    .option(
+      '--cohort <name|file>',
+      'built-in cohort (hbv-lc, hbv-lc-hcc, truth-hbv) or a cohort YAML file; with --water-fat a water–fat cohort (default body)',
+    )
     .option(
       '--water-fat',
-      'water-unsuppressed body spectra instead (PDFF 0–95 %, one NIfTI-MRS per subject, echoes along DIM_INDIRECT_0)',
+      'water-unsuppressed body spectra instead (data/cohorts/water-fat/body.yaml: PDFF 0–95 %; one NIfTI-MRS per subject, echoes along DIM_INDIRECT_0)',
     )
-    .option('--te <ms,...>', 'echo times (ms) of --water-fat spectra (default 12,24,36,48,72: HISTO)')
+    .option(
+      '--te <ms,...>',
+      "echo times (ms) of --water-fat spectra (default: the cohort's, 12,24,36,48,72 for body)",
+    )
     .option(
       '--tr <ms>',
-      'repetition time (ms) of --water-fat spectra (default 3000)',
+      "repetition time (ms) of --water-fat spectra (default: the cohort's, 3000 for body)",
       parseNumber('--tr', { min: 1 }),
     )
     .option('--pdff <percent>', 'fixed PDFF for every --water-fat subject', parseNumber('--pdff', { min: 0 }))
@@ -74,25 +80,36 @@ export function register(program: Command): void {
     )
     .action(async (opts: SimulateOptions) => {
       if (opts.waterFat) {
-        const echoTimes = parseList(opts.te ?? '12,24,36,48,72').map((v) => {
-          const x = Number(v);
-          if (!(x > 0)) throw new UsageError(`--te: '${v}' is not an echo time in ms`);
-          return x / 1000;
-        });
+        const echoTimes =
+          opts.te === undefined
+            ? undefined
+            : parseList(opts.te).map((v) => {
+                const x = Number(v);
+                if (!(x > 0)) throw new UsageError(`--te: '${v}' is not an echo time in ms`);
+                return x / 1000;
+              });
+        if (echoTimes?.length === 0) throw new UsageError('--te: give at least one echo time (ms)');
         if (opts.pdff !== undefined && opts.pdff > 100) throw new UsageError('--pdff: a percentage 0–100');
-        const { simulateWaterFatCommand } = await import('../simulate-water-fat.js');
-        const r = await simulateWaterFatCommand({
+        const { loadWaterFatCohort } = await import('../../simulate/cohort-files.js');
+        const { simulateWaterFatDataset } = await import('../../simulate/water-fat-dataset.js');
+        const t0 = performance.now();
+        const r = simulateWaterFatDataset({
+          cohort: loadWaterFatCohort(opts.cohort).cohort,
           n: opts.n,
           seed: opts.seed,
           echoTimes,
-          repetitionTime: (opts.tr ?? 3000) / 1000,
-          out: opts.out,
+          repetitionTime: opts.tr === undefined ? undefined : opts.tr / 1000,
           pdff: opts.pdff === undefined ? undefined : opts.pdff / 100,
         });
-        if (opts.json) printJson({ out: opts.out, spectra: r.files.length, echoTimes, seconds: r.seconds });
+        await withOutputDir(opts.out, (dir) => {
+          for (const f of r.files) dir.write(f.name, f.bytes);
+          dir.write('truth.csv', r.truthCsv);
+        });
+        const seconds = (performance.now() - t0) / 1000;
+        if (opts.json) printJson({ out: opts.out, spectra: r.files.length, echoTimes: r.echoTimes, seconds });
         else
           process.stderr.write(
-            `simulate: ${r.files.length} water–fat subjects in ${r.seconds.toFixed(1)} s -> ${opts.out}\n`,
+            `simulate: ${r.files.length} water–fat subjects in ${seconds.toFixed(1)} s -> ${opts.out}\n`,
           );
         return;
       }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { REALISM_LEVELS, type RealismLevel } from '../../core/acquisition.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,8 +9,24 @@ import { withOutputDir, writeFileAtomic } from '../../io/atomic.js';
 import type { LoadedCohort } from '../../simulate/cohort-files.js';
 import { ARCHITECTURES } from '../../networks/architectures.js';
 import type { StudyDescription } from '../../study/study-output.js';
+import {
+  ABSENT_SETTINGS,
+  AMPLITUDE_MODES,
+  type AmplitudeMode,
+  CALIBRATION_MODES,
+  type CalibrationMode,
+  CCNN_HEADS,
+  type CcnnHead,
+  CORRELATION_MODES,
+  type CorrelationMode,
+  NUISANCE_MODES,
+  type NuisanceMode,
+  PRIOR_AMPLITUDE_MODES,
+  type PriorAmplitudeMode,
+  STUDY_DEFAULTS,
+} from '../../study/settings.js';
 import type { ArmName, Patient, RepeatResult, StudySettings } from '../../study/virtual-study.js';
-import { parseNumber, printJson } from '../options.js';
+import { choicesHelp, parseChoice, parseNumber, printJson } from '../options.js';
 
 interface StudyOptions {
   repeats: number;
@@ -23,15 +39,15 @@ interface StudyOptions {
   quantRepeats: number;
   quantTrainSpectra: number;
   threads: number;
-  nuisance: string;
-  amplitudes: string;
-  correlation: 'group' | 'pooled';
-  realism: string;
-  trainRealism: string;
+  nuisance: NuisanceMode;
+  amplitudes: AmplitudeMode;
+  correlation: CorrelationMode;
+  realism: RealismLevel;
+  trainRealism: RealismLevel;
   bootstrap: number;
-  priorAmplitudes: string;
-  calibration: string;
-  ccnnHead: string;
+  priorAmplitudes: PriorAmplitudeMode;
+  calibration: CalibrationMode;
+  ccnnHead: CcnnHead;
   members: number;
   architecture: string;
   manifest?: string;
@@ -47,13 +63,16 @@ interface StudyOptions {
   quiet?: boolean;
 }
 
-/** Defaults of `livermrs study` (= `npm start`): sized to finish within 15 minutes on 2 free cores. */
+/**
+ * Defaults of `livermrs study` (= `npm start`): the study's (study/settings.ts), with 3 repeats and a qCNN of the
+ * quantification comparison trained on twice the spectra, to finish within 15 minutes on 2 free cores.
+ */
 export const STUDY_CLI_DEFAULTS = {
   repeats: 3,
-  trainSpectra: 80_000,
-  epochs: 6,
-  quantSpectra: 2000,
-  quantTrainSpectra: 160_000,
+  trainSpectra: STUDY_DEFAULTS.trainSpectra,
+  epochs: STUDY_DEFAULTS.epochs,
+  quantSpectra: STUDY_DEFAULTS.quantSpectra,
+  quantTrainSpectra: 2 * STUDY_DEFAULTS.trainSpectra,
 };
 
 export function register(program: Command): void {
@@ -100,7 +119,7 @@ export function register(program: Command): void {
       '--quant-repeats <Q>',
       'run the comparison in the first Q repeats',
       parseNumber('--quant-repeats', { min: 0, integer: true }),
-      1,
+      STUDY_DEFAULTS.quantRepeats,
     )
     .option(
       '--quant-train-spectra <N>',
@@ -116,28 +135,45 @@ export function register(program: Command): void {
     )
     .option(
       '--nuisance <mode>',
-      "nuisance priors: 'pooled' over both groups' prior patients, 'per-group', or 'transductive' (pooled with the unlabelled test spectra)",
-      'pooled',
+      `nuisance priors: ${choicesHelp(NUISANCE_MODES, {
+        pooled: "over both groups' prior patients",
+        'per-group': '',
+        transductive: 'pooled with the unlabelled test spectra',
+      })}`,
+      parseChoice('--nuisance', NUISANCE_MODES),
+      STUDY_DEFAULTS.nuisance,
     )
     .option(
       '--amplitudes <mode>',
-      "group differences of the amplitude priors: 'separate' (as estimated), 'shrunk' (James-Stein per component), 'whitened' (James-Stein in coordinates whitened by the pooled covariance) or 'eb' (empirical Bayes across components, CRLB-floored)",
-      'separate',
+      `group differences of the amplitude priors: ${choicesHelp(AMPLITUDE_MODES, {
+        separate: 'as estimated',
+        shrunk: 'James-Stein per component',
+        whitened: 'James-Stein in coordinates whitened by the pooled covariance',
+        eb: 'empirical Bayes across components, CRLB-floored',
+      })}`,
+      parseChoice('--amplitudes', AMPLITUDE_MODES),
+      STUDY_DEFAULTS.amplitudes,
     )
     .option(
       '--correlation <mode>',
-      "amplitude correlations of the priors: per 'group' (default) or 'pooled' within groups (twice the patients per estimate)",
-      'group',
+      `amplitude correlations of the priors: ${choicesHelp(CORRELATION_MODES, {
+        group: 'per group',
+        pooled: 'within groups, twice the patients per estimate',
+      })}`,
+      parseChoice('--correlation', CORRELATION_MODES),
+      ABSENT_SETTINGS.correlation,
     )
     .option(
       '--realism <level>',
       `render the test patients and the held-out quantification spectra with distortions the networks were not trained on (held-out measured lineshapes, eddy currents, humps, water, shifts, phases; docs/robustness.md): ${REALISM_LEVELS.join(', ')}`,
-      'none',
+      parseChoice('--realism', REALISM_LEVELS),
+      STUDY_DEFAULTS.realism,
     )
     .option(
       '--train-realism <level>',
       `distortions the networks are trained on (training lineshapes only): ${REALISM_LEVELS.join(', ')}`,
-      'typical',
+      parseChoice('--train-realism', REALISM_LEVELS),
+      STUDY_DEFAULTS.trainRealism,
     )
     .option(
       '--bootstrap <B>',
@@ -147,26 +183,44 @@ export function register(program: Command): void {
     )
     .option(
       '--prior-amplitudes <mode>',
-      "amplitude priors from the prior patients' 'nonnegative' NLLS fits or from moments of 'signed' (unconstrained) fits, whose means are unbiased",
-      'nonnegative',
+      `amplitude priors from the prior patients' fits: ${choicesHelp(PRIOR_AMPLITUDE_MODES, {
+        nonnegative: 'NLLS fits',
+        signed: 'moments of unconstrained fits, whose means are unbiased',
+      })}`,
+      parseChoice('--prior-amplitudes', PRIOR_AMPLITUDE_MODES),
+      ABSENT_SETTINGS.priorAmplitudes,
     )
     .option(
       '--ccnn-head <mode>',
-      "cCNN decision: its 'calibrated' logit, or 'features' (refitted on the labelled prior patients from the logit and the principal components of its trunk features)",
-      'calibrated',
+      `cCNN decision: ${choicesHelp(CCNN_HEADS, {
+        calibrated: 'its calibrated logit',
+        features:
+          'refitted on the labelled prior patients from the logit and the principal components of its trunk features',
+      })}`,
+      parseChoice('--ccnn-head', CCNN_HEADS),
+      ABSENT_SETTINGS.ccnnHead,
     )
     .option(
       '--calibration <mode>',
-      "cCNN temperature: 'prior-patients' (refitted on the labelled prior patients) or 'simulated' (validation spectra only)",
-      'prior-patients',
+      `cCNN temperature: ${choicesHelp(CALIBRATION_MODES, {
+        'prior-patients': 'refitted on the labelled prior patients',
+        simulated: 'validation spectra only',
+      })}`,
+      parseChoice('--calibration', CALIBRATION_MODES),
+      STUDY_DEFAULTS.ccnnCalibration,
     )
     .option(
       '--members <M>',
       'cCNN ensemble size',
       parseNumber('--members', { min: 1, max: 16, integer: true }),
-      1,
+      STUDY_DEFAULTS.ccnn.members,
     )
-    .option('--architecture <name>', `network size (${Object.keys(ARCHITECTURES).join(', ')})`, 'deep')
+    .option(
+      '--architecture <name>',
+      `network size (${Object.keys(ARCHITECTURES).join(', ')})`,
+      parseChoice('--architecture', Object.keys(ARCHITECTURES)),
+      STUDY_DEFAULTS.ccnn.architecture,
+    )
     .option(
       '--manifest <file>',
       'real spectra: CSV with columns file, group, role (prior|test), optional water, sw, frequency, te, sequence',
@@ -218,37 +272,6 @@ models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
 }
 
 async function runStudyCommand(o: StudyOptions): Promise<void> {
-  if (o.nuisance !== 'pooled' && o.nuisance !== 'per-group' && o.nuisance !== 'transductive') {
-    throw new UsageError(`--nuisance: '${o.nuisance}' is not one of pooled, per-group, transductive`);
-  }
-  if (!['separate', 'shrunk', 'eb', 'whitened'].includes(o.amplitudes)) {
-    throw new UsageError(`--amplitudes: '${o.amplitudes}' is not one of separate, shrunk, whitened, eb`);
-  }
-  if (o.correlation !== 'group' && o.correlation !== 'pooled') {
-    throw new UsageError(`--correlation: '${o.correlation}' is not one of group, pooled`);
-  }
-  for (const [flag, v] of [
-    ['--realism', o.realism],
-    ['--train-realism', o.trainRealism],
-  ] as const) {
-    if (!(REALISM_LEVELS as readonly string[]).includes(v)) {
-      throw new UsageError(`${flag}: '${v}' is not one of ${REALISM_LEVELS.join(', ')}`);
-    }
-  }
-  if (o.priorAmplitudes !== 'nonnegative' && o.priorAmplitudes !== 'signed') {
-    throw new UsageError(`--prior-amplitudes: '${o.priorAmplitudes}' is not one of nonnegative, signed`);
-  }
-  if (o.ccnnHead !== 'calibrated' && o.ccnnHead !== 'features') {
-    throw new UsageError(`--ccnn-head: '${o.ccnnHead}' is not one of calibrated, features`);
-  }
-  if (o.calibration !== 'simulated' && o.calibration !== 'prior-patients') {
-    throw new UsageError(`--calibration: '${o.calibration}' is not one of simulated, prior-patients`);
-  }
-  if (!ARCHITECTURES[o.architecture]) {
-    throw new UsageError(
-      `--architecture: '${o.architecture}' is not one of ${Object.keys(ARCHITECTURES).join(', ')}`,
-    );
-  }
   for (const [flag, v] of [
     ['--positive', o.positive],
     ['--sw', o.sw],
@@ -265,9 +288,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   const { manifestDesign, parseManifest } = await import('../../study/manifest.js');
   const { loadManifestPatients, readManifestSpectra } = await import('../../study/manifest-spectra.js');
   const { writeBundle } = await import('../../networks/bundle.js');
-  const { metricsJson, predictionsCsv, quantificationCsv, storableRepeat } = await import(
-    '../../study/study-output.js'
-  );
+  const { metricsJson, predictionsCsv, quantificationCsv } = await import('../../study/study-output.js');
   const { studyReport } = await import('../../study/study-report.js');
   const { writeReport } = await import('../../report/write.js');
   const { withProgress } = await import('../progress.js');
@@ -340,10 +361,10 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
     qcnn: { ...DEFAULT_SETTINGS.qcnn, architecture: o.architecture },
     ccnn: { architecture: o.architecture, members: o.members },
     nuisance: o.nuisance,
-    amplitudes: o.amplitudes as StudySettings['amplitudes'],
+    amplitudes: o.amplitudes,
     correlation: o.correlation,
-    realism: o.realism as RealismLevel,
-    trainRealism: o.trainRealism as RealismLevel,
+    realism: o.realism,
+    trainRealism: o.trainRealism,
     bootstrapResamples: o.bootstrap,
     ccnnHead: o.ccnnHead,
     priorAmplitudes: o.priorAmplitudes,
@@ -352,6 +373,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   };
   const out = o.out;
   mkdirSync(join(out, 'repeats'), { recursive: true });
+  const { readDoneRepeats, repeatFile, storedRepeat } = await import('../../study/store.js');
   const done = o.resume ? readDoneRepeats(out, settings) : [];
   let log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
   const say = (msg: string) => {
@@ -428,10 +450,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
         },
         onRepeat: async (r, all) => {
           const name = String(r.repeat).padStart(3, '0');
-          writeFileAtomic(
-            join(out, 'repeats', `${name}.json`),
-            `${toJson({ settings, result: storableRepeat(r) })}\n`,
-          );
+          writeFileAtomic(join(out, repeatFile(r.repeat)), `${toJson(storedRepeat(settings, r))}\n`);
           const yaml = formatCohort(
             r.priors.cohort,
             `priors estimated in repeat ${r.repeat} of livermrs study`,
@@ -527,51 +546,4 @@ function parseShard(v: string): { index: number; count: number } {
     throw new UsageError(`--shard: '${v}' is not I/N with 1 <= I <= N (e.g. 3/10)`);
   }
   return { index, count };
-}
-
-/** JSON with every object's keys sorted, so that equal settings give equal text whatever their key order. */
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_, x) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(
-          Object.keys(x)
-            .sort()
-            .map((k) => [k, (x as Record<string, unknown>)[k]]),
-        )
-      : x,
-  );
-}
-
-/** Repeats of an earlier run with the same settings (others are an error: mixing would be wrong). */
-function readDoneRepeats(out: string, settings: StudySettings): RepeatResult[] {
-  const dir = join(out, 'repeats');
-  if (!existsSync(dir)) return [];
-  const done: RepeatResult[] = [];
-  // Key order does not matter (settings added later are appended to old files' objects): keys sorted.
-  const key = (s: StudySettings) =>
-    canonicalJson({
-      ...s,
-      repeats: 0,
-      threads: undefined,
-      priorAmplitudes: undefined,
-      prior: s.priorAmplitudes ?? 'nonnegative',
-      // Settings added later read back as their defaults.
-      bootstrapResamples: s.bootstrapResamples ?? 0,
-      priorSource: s.priorSource ?? 'fits',
-      ccnnHead: s.ccnnHead ?? 'calibrated',
-      correlation: s.correlation ?? 'group',
-      realism: s.realism ?? 'none',
-      trainRealism: s.trainRealism ?? 'none',
-    });
-  for (const f of readdirSync(dir).filter((x) => /^\d{3}\.json$/.test(x))) {
-    const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
-      settings: StudySettings;
-      result: RepeatResult;
-    };
-    if (key(j.settings) !== key(settings)) {
-      throw new UsageError(`--resume: ${join(dir, f)} was made with other settings (use another --out)`);
-    }
-    if (j.result.repeat <= settings.repeats) done.push(j.result);
-  }
-  return done;
 }

@@ -1,7 +1,7 @@
 import type { Fid } from '../../core/fid.js';
 import { binFrequencyHz } from '../../core/fid.js';
 import { fidToSpectrum } from '../../spectra/fft.js';
-import { relativeAreas, FAT_PEAKS, LIVER_FAT } from './fat-model.js';
+import { FAT_PEAKS, LIVER_FAT, relativeAreas, WATER_PPM } from '../../physics/chemistry.js';
 
 /**
  * Automatic frequency referencing on the water–fat pattern.
@@ -14,7 +14,6 @@ import { relativeAreas, FAT_PEAKS, LIVER_FAT } from './fat-model.js';
  * fat companions at 0.9, 2.1 and 5.3 ppm are what tell them apart, so the best shift is compared with the best
  * shift more than 1 ppm away (the other interpretation) and the confidence is 1 − RSS_best / RSS_other.
  */
-export const WATER_PPM = 4.7;
 
 export interface ReferencingResult {
   /** How far the data's nominal axis is off: a resonance at true shift d appears at d + shiftPpm. */

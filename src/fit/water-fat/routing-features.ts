@@ -1,6 +1,7 @@
 import type { Fid } from '../../core/fid.js';
 import { fidToSpectrum } from '../../spectra/fft.js';
-import { edgeNoise, type ReferencingResult, WATER_PPM } from './referencing.js';
+import { WATER_PPM } from '../../physics/chemistry.js';
+import { edgeNoise, type ReferencingResult } from './referencing.js';
 
 /**
  * What a spectrum says of its own water suppression, measured with the axis corrected by the water–fat

@@ -3,13 +3,15 @@ import type { Fid } from '../../core/fid.js';
 import { type FitOptions, type FitResult, Fitter } from '../fit.js';
 import { attenuation } from '../quantify.js';
 import { qualityStatus, type ResultStatus, STATUS_LIMITS, StatusBuilder } from '../status.js';
-import { FAT_PEAKS, type FatComposition, fatIndices, LIVER_FAT, peakProtons } from './fat-model.js';
 import {
-  type ReferencingOptions,
-  type ReferencingResult,
-  referenceWaterFat,
+  FAT_PEAKS,
+  type FatComposition,
+  fatIndices,
+  LIVER_FAT,
+  peakProtons,
   WATER_PPM,
-} from './referencing.js';
+} from '../../physics/chemistry.js';
+import { type ReferencingOptions, type ReferencingResult, referenceWaterFat } from './referencing.js';
 
 /**
  * The water–fat fit of a water-unsuppressed (body) spectrum.
@@ -20,7 +22,7 @@ import {
  *    and one shift per group, zero- and first-order phase, CRLB from the full Fisher information) with water as
  *    a component of its own and fat as the Hamilton triglyceride model:
  *      - 'fixed' (default): one fat component, the ten resonances at the liver composition (or a given one);
- *      - 'chain': four linear components u = A·(1, CL, ndb, nmidb) (fat-model.ts), so that the chain length
+ *      - 'chain': four linear components u = A·(1, CL, ndb, nmidb) (physics/chemistry.ts), so that the chain length
  *        and the double bonds are fitted and reported with their CRLB-propagated SDs.
  *    The fat under and beside water (4.1–5.3 ppm, ~8.6 % of fat protons) is thus tied to the resolved
  *    0.9–2.75 ppm peaks instead of being taken by the water line. The baseline is a stiff penalised spline

@@ -1,10 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import type { ShapedSequence } from '../physics/pulses/sequence.js';
-import { type PulseGroup, runPulseGroup, type ShapedRun, shapedRun } from '../physics/pulses/simulate.js';
-import type { CoupledSystem } from '../physics/spin-space.js';
+import type { CoupledSystem } from '../spin-space.js';
+import type { ShapedSequence } from './sequence.js';
+import { type PulseGroup, runPulseGroup, type ShapedRun, shapedRun } from './simulate.js';
 
 /**
- * Worker thread of cli/shaped-pool.ts: runs pulse groups of shaped sequences at a range of slice positions and
+ * Worker thread of shaped-pool.ts (its URL is resolved next to that module, in src/ or dist/src/): runs pulse groups of shaped sequences at a range of slice positions and
  * answers with the summed density matrix. It keeps each system's run (its spaces and the propagators of its
  * positions) until released, so PRESS's second refocusing pulse reuses the first one's propagators.
  */

@@ -1,3 +1,12 @@
+// Chemistry of water–fat spectra, shared by the fitter (fit/water-fat/) and the simulator (simulate/water-fat.ts):
+// the water shift and the triglyceride model of liver fat.
+
+/**
+ * Water's shift in water–fat spectra, ppm: 4.70, as in Hamilton et al. 2011 (below), whose fat shifts are given
+ * on the same scale. (The 4.65 ppm receiver reference of metabolite spectra, core/fid.ts, is another convention.)
+ */
+export const WATER_PPM = 4.7;
+
 /**
  * The triglyceride model of liver fat (Hamilton G, Yokoo T, Bydder M, et al. In vivo characterization of the
  * liver fat 1H MR spectrum. NMR Biomed 2011;24:784-790, Table 1 shifts and proton counts).

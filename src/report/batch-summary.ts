@@ -198,7 +198,7 @@ export function batchSummaryReport(
                   flagged: e.status !== 'ok',
                 };
               }),
-              note: `Each file links to its own report (the input paths are in summary.csv). Numbers have 3 significant digits here, 6 in summary.csv.${spreadNote}`,
+              note: `Each file links to its own report (the input paths are in summary.csv). Numbers are rounded to their CRLB or SD here (two significant digits of the SD), 6 significant digits in summary.csv.${spreadNote}`,
             },
           },
         ],

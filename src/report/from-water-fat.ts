@@ -60,12 +60,12 @@ export function waterFatSection(
     kind: 'spectra',
     id: 'water-fat-overview',
     inputs: [
-      { ...full, components: undefined, title: `${title}: water and fat, full range` },
+      { ...full, components: undefined, title: `${title}: full range` },
       {
         ...full,
         components: undefined,
         ppmRange: FAT_REGION_PPM,
-        title: `${title}: fat region ${FAT_REGION_PPM[0]}–${FAT_REGION_PPM[1]} ppm, scaled to the fat peaks`,
+        title: `${title}: fat region ${FAT_REGION_PPM[0]}–${FAT_REGION_PPM[1]} ppm`,
       },
     ],
   });

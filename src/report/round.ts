@@ -4,7 +4,7 @@
  * §7.2.6: "at most two significant digits" for the uncertainty, the estimate rounded to match). Every report table
  * uses this; CSV and JSON outputs keep full precision.
  *
- * Integer parts of 1000 and above are grouped with commas. Where plain decimals would need three or more trailing
+ * Integer parts of five digits and more are grouped with commas (4110, 67,920). Where plain decimals would need three or more trailing
  * or leading zeros (10⁶ and above with a coarse SD, below 10⁻³), value and SD share one power of ten
  * ("6.7917 × 10⁹" and "0.0025 × 10⁹") so that they stay comparable.
  */
@@ -47,7 +47,8 @@ function fixedAt(x: number, place: number): string {
   const dot = body.indexOf('.');
   const int = dot < 0 ? body : body.slice(0, dot);
   const frac = dot < 0 ? '' : body.slice(dot);
-  const grouped = int.length > 3 ? int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : int;
+  // Four-digit integers stay whole (SI style: 4110, 67,920).
+  const grouped = int.length > 4 ? int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : int;
   return `${neg ? '-' : ''}${grouped}${frac}`;
 }
 

@@ -6,7 +6,7 @@ describe('roundToSd: the SD to two significant digits, the value to the same dec
     expect(roundToSd(67916.8597, 254.4939)).toEqual({ value: '67,920', sd: '250' });
     expect(roundToSd(1.874, 0.43)).toEqual({ value: '1.87', sd: '0.43' });
     expect(roundToSd(12.3456, 0.0123)).toEqual({ value: '12.346', sd: '0.012' });
-    expect(roundToSd(4110, 540)).toEqual({ value: '4,110', sd: '540' });
+    expect(roundToSd(4110, 540)).toEqual({ value: '4110', sd: '540' }); // four digits stay whole
     expect(roundToSd(2.1, 0.05)).toEqual({ value: '2.100', sd: '0.050' });
     expect(roundToSd(1000000, 1)).toEqual({ value: '1,000,000.0', sd: '1.0' });
   });

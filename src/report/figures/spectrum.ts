@@ -80,7 +80,13 @@ export function spectrumFigureSvg(input: SpectrumFigureInput, opts: SpectrumFigu
   const xRange: [number, number] = input.ppmRange
     ? [Math.min(...input.ppmRange), Math.max(...input.ppmRange)]
     : span(ppm);
-  const xAxis = { reversed: true, range: xRange, label: 'chemical shift (ppm)' };
+  // About one tick label per 80 px, so narrow figures (the side-by-side views) do not crowd them.
+  const xAxis = {
+    reversed: true,
+    range: xRange,
+    label: 'chemical shift (ppm)',
+    tickCount: Math.max(4, Math.min(8, Math.round(plotW / 80))),
+  };
   const prefix = uniquePrefix('spec');
   const parts: string[] = [svgOpen(width, height, input.title, input.title ?? 'spectrum with fit')];
 

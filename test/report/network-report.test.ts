@@ -85,6 +85,11 @@ describe('quantify and classify reports (shipped models)', () => {
       expect(rows[i][1] !== undefined, c.name).toBe(c.sdPercent > 50);
     }
     expect(html).toContain('predicted SD');
+    // It opens with the acquisition table of the file (simulated: 3 T PRESS TE 30 ms, 1024 points, 2000 Hz).
+    expect(html.indexOf('id="acquisition"')).toBeLessThan(html.indexOf('<h2>'));
+    expect(html).toContain('<th scope="row">echo time TE</th><td>30 ms</td>');
+    expect(html).toContain('<th scope="row">points</th><td>1024</td>');
+    expect(html).toContain('<th scope="row">spectral width</th><td>2000 Hz (dwell 500.0 µs)</td>');
     expect(html).toContain('ILLUSTRATIVE cohort priors');
     expect(html).toContain(results.model);
     expectSelfContained(html);

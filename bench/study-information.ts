@@ -8,9 +8,11 @@
  * networks: what priors from n patients can give at best, in seconds.
  *
  *   node dist/bench/study-information.js [--repeats 200] [--sizes 10,20,40,80,160] [--truth truth-hbv]
+ *   node dist/bench/study-information.js --figure   (re-draws the figure from the JSON record only)
  *
  * Writes bench/results/study-information.json (truth-hbv, and its figure) or study-information-<truth>.json.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -123,16 +125,21 @@ async function main(): Promise<void> {
     process.stderr.write(`${JSON.stringify(row)}\n`);
   }
   // The learning curve for docs/validation.md.
-  const x = out.map((r) => r.priorPerGroup as number);
-  const series = (f: (r: Record<string, unknown>) => number) => out.map(f);
-  const plug = (m: string) => (r: Record<string, unknown>) =>
-    (r.plugIn as Record<string, { mean: number }>)[m].mean;
   const hbv = String(values.truth) === 'truth-hbv';
   writeFileAtomic(
     join(root, 'bench', 'results', `study-information${hbv ? '' : `-${String(values.truth)}`}.json`),
     `${JSON.stringify({ experiment: 'study-information', truth: truth.file, date: new Date().toISOString(), rows: out }, null, 2)}\n`,
   );
   if (!hbv) return;
+  writeFigure(out, String(values.truth), repeats);
+}
+
+/** docs/figures/study-information.svg from the rows of the JSON record (x on a log2 axis: n doubles). */
+function writeFigure(out: Record<string, unknown>[], truthName: string, repeats: number): void {
+  const x = out.map((r) => r.priorPerGroup as number);
+  const series = (f: (r: Record<string, unknown>) => number) => out.map(f);
+  const plug = (m: string) => (r: Record<string, unknown>) =>
+    (r.plugIn as Record<string, { mean: number }>)[m].mean;
   writeFileAtomic(
     join(root, 'docs', 'figures', 'study-information.svg'),
     linePlot(
@@ -167,8 +174,11 @@ async function main(): Promise<void> {
       {
         width: 720,
         height: 420,
-        title: `Plug-in Bayes classifier on TRUE amplitudes, priors from n patients per group (${String(values.truth)}; mean AUC over ${repeats} repeats)`,
-        xLabel: 'prior patients per group (the paper: 10)',
+        title: `Plug-in Bayes classifier on TRUE amplitudes, priors from n patients per group (${truthName}; mean AUC over ${repeats} repeats)`,
+        xLabel: 'prior patients per group (log scale; the paper: 10)',
+        xScale: 'log2',
+        xTicks: x,
+        xRange: [x[0] / 1.12, x[x.length - 1] * 1.12],
         yLabel: 'AUC on 2 × 200 test patients',
         yRange: [0.5, 0.95],
       },
@@ -176,4 +186,12 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+/** `--figure`: re-draw the figure from bench/results/study-information.json without re-running the experiment. */
+function figureFromRecord(): void {
+  const record = JSON.parse(readFileSync(join(root, 'bench', 'results', 'study-information.json'), 'utf8'));
+  const rows = record.rows as Record<string, unknown>[];
+  writeFigure(rows, 'truth-hbv', rows[0].repeats as number);
+}
+
+if (process.argv.includes('--figure')) figureFromRecord();
+else await main();

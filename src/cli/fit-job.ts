@@ -316,7 +316,7 @@ export async function runFitJob(job: FitJob): Promise<FitJobOutput> {
   // A metabolite fit of a spectrum whose water line is intact is never ok, whatever decided the analysis.
   const intact = intactWaterReason(fid, suppression);
   const route: Routing = { decision: suppression, doubts: intact ? [intact] : [] };
-  const files = job.render === false ? {} : await renderOutputs(job, result, q, route);
+  const files = job.render === false ? {} : await renderOutputs(job, result, q, route, fid);
   return { file: job.file, files, summary: summarise(job, result, q, route) };
 }
 
@@ -387,8 +387,10 @@ async function renderOutputs(
   r: FitResult,
   q: Quantification,
   route: Routing,
+  fid: Fid,
 ): Promise<Record<string, string>> {
-  const { fitSection } = await import('../report/from-fit.js');
+  const { fitSection, fitSettingsEntries } = await import('../report/from-fit.js');
+  const { acquisitionTable } = await import('../report/acquisition.js');
   const { buildReport } = await import('../report/html.js');
   const { statusLine } = await import('../report/status-line.js');
   const summary = summarise(job, r, q, route);
@@ -489,11 +491,14 @@ async function renderOutputs(
   const report = buildReport({
     title: `livermrs fit: ${name}`,
     subtitle: `${job.file} — ${statusLine(st)}`,
+    acquisition: acquisitionTable(fid),
     meta: [
       ['analysis', String(summary.analysis)],
       ['livermrs', LIVERMRS_VERSION],
+      ...fitSettingsEntries(r),
+      ...(job.water ? [['water reference', job.water] as [string, string]] : []),
     ],
-    sections: [fitSection(r, 'NLLS fit', name)],
+    sections: [fitSection(r, 'NLLS fit', name, q)],
   });
   return {
     'results.json': `${toJson(summary)}\n`,

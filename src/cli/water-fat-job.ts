@@ -189,8 +189,13 @@ export async function runWaterFatJob(
   if (!report) return { files: {}, summary };
   const { buildReport } = await import('../report/html.js');
   const { statusLine } = await import('../report/status-line.js');
+  const { acquisitionTable } = await import('../report/acquisition.js');
   const built = buildReport({
     title: `livermrs fit: ${name}`,
+    acquisition: acquisitionTable(
+      fids[0],
+      fids.map((f) => f.echoTime),
+    ),
     subtitle: `${statusLine({ status: String(summary.status), reasons: summary.statusReasons as string[] })}`,
     meta: [
       ['analysis', analysis],

@@ -204,8 +204,42 @@ export function toFid(
       dimSize(mrs, 'DIM_DYN'),
       mrs.source.headerKeys,
     ),
-    meta: { source: mrs.source.format, file: mrs.source.file, fid: n },
+    meta: { source: mrs.source.format, file: mrs.source.file, fid: n, header: headerFacts(mrs) },
   };
+}
+
+/**
+ * What a report's acquisition table (MRSinMRS items, Lin et al., NMR Biomed 2021;34:e4484) needs beyond a Fid's
+ * grid and acquisition: the scanner, its software, the converter, the voxel size, and the coil and transient
+ * dimensions the file holds. A field the file does not hold is absent (a voxel of 10 m, the NIfTI-MRS default
+ * for unlocalised data, counts as absent).
+ */
+export interface HeaderFacts {
+  manufacturer?: string;
+  model?: string;
+  scannerSoftware?: string;
+  conversion?: string;
+  voxelSizeMm?: [number, number, number];
+  coils?: number;
+  transients?: number;
+}
+
+export function headerFacts(mrs: Pick<MrsData, 'extension' | 'geometry' | 'dims'>): HeaderFacts {
+  const e = mrs.extension;
+  const str = (k: string) =>
+    typeof e[k] === 'string' && (e[k] as string).trim() ? (e[k] as string) : undefined;
+  const p = mrs.geometry?.pixdim;
+  const out: HeaderFacts = {
+    manufacturer: str('Manufacturer'),
+    model: str('ManufacturersModelName'),
+    scannerSoftware: str('SoftwareVersions'),
+    conversion: str('ConversionMethod'),
+    voxelSizeMm: p?.every((x) => x > 0 && x < 10000) ? [p[0], p[1], p[2]] : undefined,
+    coils: mrs.dims.some((d) => d.tag === 'DIM_COIL') ? dimSize(mrs, 'DIM_COIL') : undefined,
+    transients: mrs.dims.some((d) => d.tag === 'DIM_DYN') ? dimSize(mrs, 'DIM_DYN') : undefined,
+  };
+  for (const k of Object.keys(out) as (keyof HeaderFacts)[]) if (out[k] === undefined) delete out[k];
+  return out;
 }
 
 /** Every FID, in storage order. */

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
-import { dimSize, fidCount, type MrsData, toFid } from '../core/mrs-data.js';
+import { dimSize, fidCount, headerFacts, type MrsData, toFid } from '../core/mrs-data.js';
 import { alignTransients } from './align.js';
 import { type AverageReport, averageTransients } from './average.js';
 import { combineCoils } from './combine.js';
@@ -51,7 +51,7 @@ export function analysableFids(mrs: MrsData): Fid[] {
     }
     return echoSeries(mrs) as Fid[];
   }
-  const { data } = combineAndAverage(mrs);
+  const { data, report } = combineAndAverage(mrs);
   const n = fidCount(data);
   if (n !== 1) {
     throw new InputError(`holds ${n} FIDs after combining coils and averaging transients`, {
@@ -59,7 +59,10 @@ export function analysableFids(mrs: MrsData): Fid[] {
       expected: 'single-voxel data',
     });
   }
-  return [fidWithProvenance(data)];
+  const fid = fidWithProvenance(data);
+  // The file's own coil and transient dimensions (gone after combining), for the report's acquisition table.
+  fid.meta = { ...fid.meta, header: headerFacts(mrs), combined: report };
+  return [fid];
 }
 
 /** The first FID of the data, carrying the data's NIfTI-MRS processing steps in `meta.processing`. */

@@ -1,4 +1,5 @@
 import { formatCsv, roundedCell } from '../io/csv.js';
+import { formatPlain, formatValueSd, roundToSd } from './round.js';
 import type { ReportInput } from './types.js';
 
 /**
@@ -142,8 +143,6 @@ function displayColumns(
   return out;
 }
 
-const sig3 = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(3))) : '–');
-
 /** The summary report: one line per input, linked to its own report. */
 export function batchSummaryReport(
   command: string,
@@ -162,10 +161,11 @@ export function batchSummaryReport(
     if (v === undefined) return '';
     if (typeof v !== 'number') return v;
     const s = c.spread !== undefined ? values.get(c.spread) : undefined;
-    if (typeof s !== 'number') return sig3(v);
+    if (typeof s !== 'number') return formatPlain(v);
+    // Rounded to the uncertainty's precision (round.ts), the percent as a whole number.
     return c.percent
-      ? `${sig3(v)} (${Number.isFinite(s) ? Math.round(s) : '–'} %)`
-      : `${sig3(v)} ± ${sig3(s)}`;
+      ? `${roundToSd(v, (Math.abs(v) * s) / 100).value} (${Number.isFinite(s) ? Math.round(s) : '–'} %)`
+      : formatValueSd(v, s);
   };
   const spreadNote = cols.some((c) => c.percent)
     ? ' A value in brackets is its CRLB or predicted SD in percent.'
@@ -198,7 +198,7 @@ export function batchSummaryReport(
                   flagged: e.status !== 'ok',
                 };
               }),
-              note: `Each file links to its own report (the input paths are in summary.csv). Numbers have 3 significant digits here, 6 in summary.csv.${spreadNote}`,
+              note: `Each file links to its own report (the input paths are in summary.csv). Numbers are rounded to their CRLB or SD here (two significant digits of the SD), 6 significant digits in summary.csv.${spreadNote}`,
             },
           },
         ],

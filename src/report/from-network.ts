@@ -3,6 +3,8 @@ import type { Fid } from '../core/fid.js';
 import { componentGroup } from '../networks/interpret.js';
 import type { ClassifyFileResult, InputRecord, QuantifyFileResult } from '../networks/results.js';
 import { autoPhasedReal, spectrumOf } from '../spectra/display.js';
+import { acquisitionTable } from './acquisition.js';
+import { formatValueSd } from './round.js';
 import { statusLine } from './status-line.js';
 import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureInput } from './types.js';
 
@@ -18,16 +20,6 @@ export function phasedSpectrumInput(fid: Fid, window: [number, number], title?: 
   const { ppm, spectrum } = spectrumOf(fid);
   const data = autoPhasedReal(ppm, spectrum, window);
   return { ppm, data, ppmRange: [window[0], window[1]], title, unit: 'a.u.' };
-}
-
-/** The acquisition facts of a file, for a report's header table. */
-export function acquisitionEntries(fid: Fid): [string, string | number][] {
-  return [
-    ['points', fid.points],
-    ['spectral width (Hz)', Math.round(1 / fid.dwellTime)],
-    ['spectrometer frequency (MHz)', fid.spectrometerFrequency.toFixed(3)],
-    ['echo time (ms)', fid.echoTime !== undefined ? (fid.echoTime * 1000).toFixed(1) : 'not stored'],
-  ];
 }
 
 function spectrumBlock(fid: Fid, window: [number, number], file: string, model: string): ReportBlock {
@@ -114,21 +106,27 @@ export function quantifyReport(r: QuantifyFileResult, fid: Fid, opts: NetworkRep
     blocks.push({
       kind: 'keyValue',
       title: 'Fat fraction',
-      entries: [['fat fraction (%)', `${r.fatFraction.percent.toFixed(2)} ± ${r.fatFraction.sd.toFixed(2)}`]],
+      entries: [['fat fraction (%)', formatValueSd(r.fatFraction.percent, r.fatFraction.sd)]],
     });
   if (opts.modelWarnings?.length) blocks.push({ kind: 'warnings', warnings: opts.modelWarnings });
   blocks.push(...notesBlocks(r.notes, r.input));
   return {
     title: `livermrs quantify: ${name}`,
     subtitle: r.file,
+    acquisition: acquisitionTable(fid),
     meta: reportMeta(r.model, fid, opts),
     sections: [{ heading: 'qCNN quantification', blocks }],
   };
 }
 
-/** Header rows of a network report: livermrs version, model, acquisition values, and what the caller adds. */
-function reportMeta(model: string, fid: Fid, opts: NetworkReportOptions): ReportInput['meta'] {
-  return [['livermrs', LIVERMRS_VERSION], ['model', model], ...acquisitionEntries(fid), ...(opts.meta ?? [])];
+/** Analysis settings of a network report: livermrs version, model, the input window, and what the caller adds. */
+function reportMeta(model: string, _fid: Fid, opts: NetworkReportOptions): ReportInput['meta'] {
+  return [
+    ['livermrs', LIVERMRS_VERSION],
+    ['model', model],
+    ['input window', `${opts.window[0]}–${opts.window[1]} ppm`],
+    ...(opts.meta ?? []),
+  ];
 }
 
 /** The report of one `livermrs classify` result: spectrum, probability, model, notes and model warnings. */
@@ -153,6 +151,7 @@ export function classifyReport(
     return {
       title: `livermrs classify: ${name}`,
       subtitle: r.file,
+      acquisition: acquisitionTable(fid),
       meta: reportMeta(r.model, fid, opts),
       sections: [{ heading: 'cCNN classification', blocks }],
     };
@@ -185,6 +184,7 @@ export function classifyReport(
   return {
     title: `livermrs classify: ${name}`,
     subtitle: r.file,
+    acquisition: acquisitionTable(fid),
     meta: reportMeta(r.model, fid, opts),
     sections: [{ heading: 'cCNN classification', blocks }],
   };

@@ -1,7 +1,7 @@
-import { formatValueSd } from '../core/format.js';
 import type { SeriesResult } from '../fit/water-fat/series.js';
 import type { ValueSd, WaterFatResult } from '../fit/water-fat/water-fat-fit.js';
 import { fitSpectrumInput } from './from-fit.js';
+import { formatValueSd } from './round.js';
 import { statusLine } from './status-line.js';
 import type { ReportSection } from './types.js';
 
@@ -9,9 +9,12 @@ import type { ReportSection } from './types.js';
  * Report sections of a water–fat analysis: the status first (with its reasons), then the fat fraction, the
  * referencing shift, water and every fat peak, and the fitted spectrum. A failed result shows no numbers.
  */
-/** Value ± SD rounded to the SD's precision (core/format.ts); `_digits` is kept for the call sites' intent. */
+/** Value ± SD rounded to the SD's precision (round.ts); `_digits` is kept for the call sites' intent. */
 const pm = (v: ValueSd | undefined, _digits = 2, unit = '') =>
   v ? formatValueSd(v.value, v.sd, unit) : 'n/a';
+
+/** The fat region of the zoomed view: the methylene, methyl, allylic and α-carboxyl peaks (0.9–2.8 ppm). */
+export const FAT_REGION_PPM: [number, number] = [0.5, 3];
 
 export function waterFatSection(
   r: WaterFatResult,
@@ -51,7 +54,22 @@ export function waterFatSection(
     );
   }
   blocks.push({ kind: 'keyValue', title: 'Water and fat', entries });
-  blocks.push({ kind: 'spectrum', input: fitSpectrumInput(r.fit, title) });
+  // The full range beside the fat region: at full scale water dwarfs fat peaks of a few percent.
+  const full = fitSpectrumInput(r.fit, title);
+  blocks.push({
+    kind: 'spectra',
+    id: 'water-fat-overview',
+    inputs: [
+      { ...full, components: undefined, title: `${title}: full range` },
+      {
+        ...full,
+        components: undefined,
+        ppmRange: FAT_REGION_PPM,
+        title: `${title}: fat region ${FAT_REGION_PPM[0]}–${FAT_REGION_PPM[1]} ppm`,
+      },
+    ],
+  });
+  blocks.push({ kind: 'spectrum', input: full });
   blocks.push({
     kind: 'concentrations',
     input: {

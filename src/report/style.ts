@@ -20,6 +20,9 @@ tr.group th { background: #f3f3f3; text-transform: capitalize; }
 tr.flagged td, tr.flagged th { background: var(--warnbg); }
 td.flag { color: var(--warn); font-size: 12px; }
 table.kv th { font-weight: normal; color: var(--muted); }
+.header-tables { display: flex; flex-wrap: wrap; gap: 0 28px; align-items: flex-start; }
+.header-tables table { flex: 1 1 400px; }
+.header-tables table.kv th { white-space: nowrap; }
 .warnings { background: var(--warnbg); border-left: 4px solid var(--warn); padding: 6px 12px; margin: 10px 0; }
 .warnings ul { margin: 4px 0; padding-left: 18px; }
 .note { color: var(--muted); font-size: 12px; }

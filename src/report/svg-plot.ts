@@ -66,6 +66,8 @@ export interface Axis {
   grid?: boolean;
   /** Hide tick labels and ticks (e.g. arbitrary-unit spectrum intensity). */
   hidden?: boolean;
+  /** 'log2': equal distances for doublings (patient counts 10, 20, 40, …); default ticks at powers of two. */
+  scale?: 'linear' | 'log2';
 }
 
 export interface Annotation {
@@ -96,8 +98,12 @@ export interface PlotOptions {
   title?: string;
   width?: number;
   height?: number;
-  /** Legend position; false hides it. Default 'top-right' when any trace is labelled. */
-  legend?: false | 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+  /**
+   * Legend position; false hides it. Default 'auto' when any trace is labelled: the corner of the plot with no
+   * data under the legend box, else outside the data area (right of the plot when the legend is narrow, below it
+   * otherwise). 'right' and 'below' put it outside; a corner name forces that corner.
+   */
+  legend?: false | LegendPlace;
   annotations?: Annotation[];
   refLines?: RefLine[];
   /** Draw the y = x line (e.g. chance line of a ROC plot, identity of an estimate-vs-truth plot). */
@@ -107,6 +113,9 @@ export interface PlotOptions {
   /** Accessible description (the <title> element). Default: the title. */
   description?: string;
 }
+
+export type Corner = 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+export type LegendPlace = Corner | 'auto' | 'right' | 'below';
 
 export interface Margin {
   left: number;
@@ -135,6 +144,55 @@ export function escapeXml(s: string): string {
 export function n2(v: number): string {
   if (!Number.isFinite(v)) return '0';
   return String(Math.round(v * 100) / 100);
+}
+
+/**
+ * Width (px) of text in DejaVu Sans (the figures' first font), from its advance widths in em: narrow glyphs
+ * (i, l, punctuation) 0.3–0.42, digits 0.64, most lower case 0.62, capitals 0.74, operators (=, +, ±) 0.84, m/w/M/W 0.92. Bold is about 13 %
+ * wider (1.15 here). An estimate that errs wide, so text laid out with it is not clipped in Chromium or resvg.
+ */
+export function textWidth(text: string, size = 11, bold = false): number {
+  let em = 0;
+  for (const c of text) {
+    if (c === ' ') em += 0.32;
+    else if (/[ijl.,;:'|!]/.test(c)) em += 0.3;
+    else if (/[ft()[\]{}\-r/"]/.test(c)) em += 0.42;
+    else if (/[mwMW@%×—]/.test(c)) em += 0.92;
+    else if (/[=+<>~±−]/.test(c)) em += 0.84;
+    else if (/[0-9]/.test(c)) em += 0.64;
+    else if (/[A-Z]/.test(c)) em += 0.74;
+    else em += 0.62;
+  }
+  return em * size * (bold ? 1.15 : 1);
+}
+
+/** Words of `text` in lines no wider than maxWidth px (a single word longer than that gets a line of its own). */
+export function wrapText(text: string, maxWidth: number, size = 11, bold = false): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && textWidth(next, size, bold) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Figure titles: 13 px bold, wrapped to the figure width less a 12 px margin each side, 16 px per line. */
+const TITLE_SIZE = 13;
+const TITLE_LINE = 16;
+
+export function titleLines(title: string | undefined, width: number): string[] {
+  return title ? wrapText(title, width - 24, TITLE_SIZE, true) : [];
+}
+
+/** Where content may start below a figure's title (30 px for one line, 16 px more per extra line; 10 without). */
+export function titleHeight(title: string | undefined, width: number): number {
+  const n = titleLines(title, width).length;
+  return n === 0 ? 10 : 30 + TITLE_LINE * (n - 1);
 }
 
 /** Tick step from {1, 2, 2.5, 5} x 10^k closest to span / count. */
@@ -180,6 +238,11 @@ function extent(values: Iterable<number>): [number, number] {
   return [lo, hi];
 }
 
+/** Data → linear plotting coordinate of an axis (log2 for a log2 axis). */
+function axisTransform(axis: Axis): (v: number) => number {
+  return axis.scale === 'log2' ? (v) => Math.log2(v) : (v) => v;
+}
+
 function* traceY(t: Trace): Iterable<number> {
   const off = t.offset ?? 0;
   for (let i = 0; i < t.y.length; i++) yield t.y[i] + off;
@@ -222,13 +285,29 @@ export class Frame {
   }
 
   px(x: number): number {
-    const [a, b] = this.xRange;
-    return this.box.left + ((x - a) / (b - a || 1)) * this.box.width;
+    const f = axisTransform(this.xAxis);
+    const [a, b] = this.xRange.map(f);
+    return this.box.left + ((f(x) - a) / (b - a || 1)) * this.box.width;
   }
 
   py(y: number): number {
-    const [a, b] = this.yRange;
-    return this.box.top + this.box.height - ((y - a) / (b - a || 1)) * this.box.height;
+    const f = axisTransform(this.yAxis);
+    const [a, b] = this.yRange.map(f);
+    return this.box.top + this.box.height - ((f(y) - a) / (b - a || 1)) * this.box.height;
+  }
+
+  /** Ticks of an axis: explicit, powers of two on a log2 axis, else nice linear ticks. */
+  ticksOf(axis: Axis, range: [number, number], count: number): number[] {
+    if (axis.ticks) return axis.ticks;
+    if (axis.scale === 'log2') {
+      const lo = Math.min(...range);
+      const hi = Math.max(...range);
+      const out: number[] = [];
+      for (let k = Math.ceil(Math.log2(lo) - 1e-9); k <= Math.floor(Math.log2(hi) + 1e-9); k++)
+        out.push(2 ** k);
+      return out;
+    }
+    return niceTicks(range[0], range[1], count);
   }
 
   /** Clip-path id unique to this panel (figures may hold several). */
@@ -252,7 +331,7 @@ export class Frame {
       );
     }
     if (!this.xAxis.hidden) {
-      const ticks = this.xAxis.ticks ?? niceTicks(this.xRange[0], this.xRange[1], this.xAxis.tickCount ?? 8);
+      const ticks = this.ticksOf(this.xAxis, this.xRange, this.xAxis.tickCount ?? 8);
       const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
       for (const t of ticks) {
         const x = this.px(t);
@@ -265,7 +344,11 @@ export class Frame {
           `<line x1="${n2(x)}" x2="${n2(x)}" y1="${n2(bottom)}" y2="${n2(bottom + 4)}" stroke="#444" stroke-width="0.8"/>`,
         );
         if (opts.xLabels !== false) {
-          const label = this.xAxis.tickFormat ? this.xAxis.tickFormat(t) : formatTick(t, step);
+          const label = this.xAxis.tickFormat
+            ? this.xAxis.tickFormat(t)
+            : this.xAxis.scale === 'log2'
+              ? String(Number(t.toPrecision(6)))
+              : formatTick(t, step);
           out.push(
             `<text x="${n2(x)}" y="${n2(bottom + 16)}" text-anchor="middle">${escapeXml(label)}</text>`,
           );
@@ -278,7 +361,7 @@ export class Frame {
       );
     }
     if (!this.yAxis.hidden) {
-      const ticks = this.yAxis.ticks ?? niceTicks(this.yRange[0], this.yRange[1], this.yAxis.tickCount ?? 5);
+      const ticks = this.ticksOf(this.yAxis, this.yRange, this.yAxis.tickCount ?? 5);
       const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
       for (const t of ticks) {
         const y = this.py(t);
@@ -368,24 +451,82 @@ export class Frame {
     return `<text x="${n2(this.px(a.x) + (a.dx ?? 0))}" y="${n2(this.py(a.y) + (a.dy ?? 0))}" text-anchor="${a.anchor ?? 'start'}"${fill}${size}>${escapeXml(a.text)}</text>`;
   }
 
-  /** Legend of the labelled traces in a corner of the panel. */
-  legend(traces: readonly Trace[], where: NonNullable<PlotOptions['legend']>, colors: string[]): string {
-    if (where === false) return '';
-    const items = traces
+  /** The labelled traces of a legend with their colours. */
+  static legendItems(traces: readonly Trace[], colors: string[]): { t: Trace; color: string }[] {
+    return traces
       .map((t, i) => ({ t, color: t.color ?? colors[i] }))
       .filter(({ t }) => t.label && !t.hideInLegend);
-    if (items.length === 0) return '';
-    const rowH = 16;
-    const w = Math.max(...items.map(({ t }) => (t.label ?? '').length)) * 6.6 + 34;
-    const h = items.length * rowH + 8;
+  }
+
+  /** Size (px) of the legend box of these items. */
+  static legendSize(items: readonly { t: Trace }[]): { width: number; height: number } {
+    const w = Math.max(0, ...items.map(({ t }) => textWidth(t.label ?? ''))) + 40;
+    return { width: w, height: items.length * LEGEND_ROW + 8 };
+  }
+
+  /**
+   * The corner of the panel whose legend-sized box covers the fewest drawn data pixels (points, and the
+   * segments between them sampled every 2 px), with that count: 0 means the legend hides no data there.
+   */
+  emptiestCorner(
+    traces: readonly Trace[],
+    size: { width: number; height: number },
+  ): { corner: Corner; hits: number } {
     const b = this.box;
-    const x = where.endsWith('right') ? b.left + b.width - w - 6 : b.left + 6;
-    const y = where.startsWith('top') ? b.top + 6 : b.top + b.height - h - 6;
+    const corners: Corner[] = ['top-right', 'top-left', 'bottom-right', 'bottom-left'];
+    const rect = (c: Corner) => {
+      const x = c.endsWith('right') ? b.left + b.width - size.width - 6 : b.left + 6;
+      const y = c.startsWith('top') ? b.top + 6 : b.top + b.height - size.height - 6;
+      return { x0: x - 4, x1: x + size.width + 4, y0: y - 4, y1: y + size.height + 4 };
+    };
+    const boxes = corners.map(rect);
+    const hits = corners.map(() => 0);
+    const mark = (x: number, y: number) => {
+      boxes.forEach((r, k) => {
+        if (x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1) hits[k]++;
+      });
+    };
+    for (const t of traces) {
+      const off = t.offset ?? 0;
+      const n = Math.min(t.x.length, t.y.length);
+      let px0 = Number.NaN;
+      let py0 = Number.NaN;
+      for (let i = 0; i < n; i++) {
+        const x = this.px(t.x[i]);
+        const y = this.py(t.y[i] + off);
+        if (!Number.isFinite(x) || !Number.isFinite(y)) {
+          px0 = Number.NaN;
+          continue;
+        }
+        mark(x, y);
+        if ((t.mode ?? 'line') !== 'markers' && Number.isFinite(px0)) {
+          const steps = Math.min(200, Math.ceil(Math.hypot(x - px0, y - py0) / 2));
+          for (let k = 1; k < steps; k++) {
+            const u = k / steps;
+            // A step trace goes across first, then up.
+            if (t.mode === 'step')
+              mark(px0 + (x - px0) * Math.min(1, 2 * u), u < 0.5 ? py0 : py0 + (y - py0) * (2 * u - 1));
+            else mark(px0 + (x - px0) * u, py0 + (y - py0) * u);
+          }
+        }
+        px0 = x;
+        py0 = y;
+      }
+    }
+    let best = 0;
+    for (let k = 1; k < corners.length; k++) if (hits[k] < hits[best]) best = k;
+    return { corner: corners[best], hits: hits[best] };
+  }
+
+  /** Legend box with its top-left corner at (x, y). */
+  static legendAt(items: readonly { t: Trace; color: string }[], x: number, y: number, frame = true): string {
+    if (items.length === 0) return '';
+    const { width: w, height: h } = Frame.legendSize(items);
     const out = [
-      `<g class="legend"><rect x="${n2(x)}" y="${n2(y)}" width="${n2(w)}" height="${n2(h)}" fill="white" fill-opacity="0.85" stroke="#bbb" stroke-width="0.6"/>`,
+      `<g class="legend">${frame ? `<rect x="${n2(x)}" y="${n2(y)}" width="${n2(w)}" height="${n2(h)}" fill="white" fill-opacity="0.85" stroke="#bbb" stroke-width="0.6"/>` : ''}`,
     ];
     items.forEach(({ t, color }, i) => {
-      const cy = y + 4 + rowH * i + rowH / 2;
+      const cy = y + 4 + LEGEND_ROW * i + LEGEND_ROW / 2;
       if ((t.mode ?? 'line') === 'markers') {
         out.push(`<circle cx="${n2(x + 15)}" cy="${n2(cy)}" r="3.5" fill="${color}"/>`);
       } else {
@@ -398,6 +539,22 @@ export class Frame {
     });
     out.push('</g>');
     return out.join('');
+  }
+
+  /** Legend of the labelled traces in a corner of the panel ('auto': the corner that hides the least data). */
+  legend(traces: readonly Trace[], where: NonNullable<PlotOptions['legend']>, colors: string[]): string {
+    if (where === false) return '';
+    const items = Frame.legendItems(traces, colors);
+    if (items.length === 0) return '';
+    const size = Frame.legendSize(items);
+    const corner: Corner =
+      where === 'auto' || where === 'right' || where === 'below'
+        ? this.emptiestCorner(traces, size).corner
+        : where;
+    const b = this.box;
+    const x = corner.endsWith('right') ? b.left + b.width - size.width - 6 : b.left + 6;
+    const y = corner.startsWith('top') ? b.top + 6 : b.top + b.height - size.height - 6;
+    return Frame.legendAt(items, x, y);
   }
 
   /** Axes + clipped traces + reference lines + annotations + legend. */
@@ -421,7 +578,7 @@ export class Frame {
       this.axes(axesOpts),
       `<g clip-path="url(#${this.clipId(clipPrefix)})">${body.join('')}</g>`,
       ...(opts.annotations ?? []).map((a) => this.annotation(a)),
-      hasLabels ? this.legend(opts.traces, opts.legend ?? 'top-right', colors) : '',
+      hasLabels ? this.legend(opts.traces, opts.legend ?? 'auto', colors) : '',
     ].join('');
   }
 }
@@ -433,11 +590,14 @@ export function svgOpen(width: number, height: number, title?: string, descripti
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT_FAMILY}" font-size="11" fill="#222">`,
     desc ? `<title>${escapeXml(desc)}</title>` : '',
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    title
-      ? `<text x="${n2(width / 2)}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(title)}</text>`
-      : '',
+    ...titleLines(title, width).map(
+      (line, i) =>
+        `<text x="${n2(width / 2)}" y="${18 + TITLE_LINE * i}" text-anchor="middle" font-size="${TITLE_SIZE}" font-weight="bold">${escapeXml(line)}</text>`,
+    ),
   ].join('');
 }
+
+const LEGEND_ROW = 16;
 
 let plotCounter = 0;
 
@@ -447,24 +607,65 @@ export function uniquePrefix(stem = 'p'): string {
   return `${stem}${plotCounter.toString(36)}`;
 }
 
-/** A complete single-panel line/marker plot (axes, traces, reference lines, annotations, legend). */
+/**
+ * A complete single-panel line/marker plot (axes, traces, reference lines, annotations, legend). The title wraps
+ * to the width; the legend goes where it hides no data (PlotOptions.legend), outside the plot if need be, the
+ * figure growing to the right or downwards to hold it.
+ */
 export function linePlotSvg(opts: PlotOptions): string {
-  const width = opts.width ?? 640;
-  const height = opts.height ?? 400;
+  let width = opts.width ?? 640;
+  let height = opts.height ?? 400;
   const m: Margin = {
     left: opts.y?.hidden ? 24 : 62,
     right: 16,
-    top: opts.title ? 30 : 12,
+    top: titleHeight(opts.title, width),
     bottom: opts.x?.label ? 46 : 30,
     ...opts.margin,
   };
-  const frame = new Frame(
-    { left: m.left, top: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom },
-    opts.x ?? {},
-    opts.y ?? {},
-    opts.traces,
-  );
-  return `${svgOpen(width, height, opts.title, opts.description)}${frame.draw(opts, uniquePrefix())}</svg>`;
+  const frameFor = () =>
+    new Frame(
+      { left: m.left, top: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom },
+      opts.x ?? {},
+      opts.y ?? {},
+      opts.traces,
+    );
+  let frame = frameFor();
+  const colors = opts.traces.map((_, i) => PALETTE[i % PALETTE.length]);
+  const items = Frame.legendItems(opts.traces, colors);
+  let where = opts.legend ?? 'auto';
+  if (items.length && where === 'auto') {
+    const size = Frame.legendSize(items);
+    const { corner, hits } = frame.emptiestCorner(opts.traces, size);
+    where = hits === 0 ? corner : size.width <= 0.3 * width ? 'right' : 'below';
+  }
+  let outside = '';
+  if (items.length && (where === 'right' || where === 'below')) {
+    const size = Frame.legendSize(items);
+    if (where === 'right') {
+      width += size.width + 12;
+      m.right += size.width + 12;
+      frame = frameFor();
+      outside = Frame.legendAt(items, frame.box.left + frame.box.width + 12, frame.box.top, false);
+    } else {
+      const below = size.height + 8;
+      height += below;
+      frame = new Frame(
+        {
+          left: m.left,
+          top: m.top,
+          width: width - m.left - m.right,
+          height: height - m.top - m.bottom - below,
+        },
+        opts.x ?? {},
+        opts.y ?? {},
+        opts.traces,
+      );
+      const x = Math.max(4, Math.min(frame.box.left, width - size.width - 4));
+      outside = Frame.legendAt(items, x, height - below + 2, false);
+    }
+  }
+  const drawn = frame.draw({ ...opts, legend: outside ? false : where }, uniquePrefix());
+  return `${svgOpen(width, height, opts.title, opts.description)}${drawn}${outside}</svg>`;
 }
 
 /** A free text label at data coordinates (for linePlot). */
@@ -492,6 +693,10 @@ export interface LinePlotOptions {
   legend?: boolean;
   /** Hide the y tick labels (e.g. for stacked spectra in arbitrary units). */
   hideYTicks?: boolean;
+  /** 'log2' for doubling x values (patient counts). */
+  xScale?: 'linear' | 'log2';
+  /** Explicit x ticks (e.g. the x values themselves on a log2 axis). */
+  xTicks?: number[];
   labels?: TextLabel[];
 }
 
@@ -502,7 +707,13 @@ export function linePlot(traces: Trace[], opts: LinePlotOptions = {}): string {
     width: opts.width ?? 800,
     height: opts.height ?? 500,
     title: opts.title,
-    x: { label: opts.xLabel, reversed: opts.reverseX, range: opts.xRange },
+    x: {
+      label: opts.xLabel,
+      reversed: opts.reverseX,
+      range: opts.xRange,
+      scale: opts.xScale,
+      ticks: opts.xTicks,
+    },
     y: { label: opts.yLabel, range: opts.yRange, hidden: opts.hideYTicks },
     legend: opts.legend === false ? false : undefined,
     annotations: opts.labels?.map((l) => ({ ...l, anchor: l.anchor ?? 'start' })),

@@ -1,4 +1,5 @@
 import { confusionFractions } from './figures/confusion.js';
+import { formatPlain, roundToSd } from './round.js';
 import { escapeXml } from './svg-plot.js';
 import type {
   ConcentrationRow,
@@ -44,8 +45,9 @@ function cell(s: string, cls?: string): string {
 }
 
 /**
- * Concentration table: component, value ± SD (CRLB or predicted SD), SD %, extra columns, flags; rows grouped
- * by `group` (metabolites, lipids, sums) in the order they first appear. Flagged rows get class "flagged".
+ * Concentration table: component, value ± SD (CRLB or predicted SD; both rounded to the SD's precision by
+ * round.ts), SD %, extra columns, flags; rows grouped by `group` (metabolites, lipids, sums) in the order they
+ * first appear. Flagged rows get class "flagged".
  */
 export function concentrationTableHtml(t: ConcentrationTableInput): string {
   const limit = t.sdWarnPercent ?? 50;
@@ -67,11 +69,12 @@ export function concentrationTableHtml(t: ConcentrationTableInput): string {
     for (const r of t.rows.filter((x) => (x.group ?? '') === g)) {
       const flags = rowFlags(r, limit);
       const p = sdPercentOf(r);
+      const rounded = roundToSd(r.value, r.sd);
       body.push(
         `<tr${flags.length ? ' class="flagged"' : ''}>${[
           `<th scope="row">${escapeXml(r.name)}</th>`,
-          cell(formatValue(r.value), 'num'),
-          cell(formatValue(r.sd), 'num'),
+          cell(rounded.value, 'num'),
+          cell(rounded.sd, 'num'),
           cell(p === undefined ? '–' : Number.isFinite(p) ? p.toFixed(0) : '∞', 'num'),
           ...extras.map((e) => {
             const v = r.extra?.[e];
@@ -132,13 +135,17 @@ export function metricsTableHtml(rows: readonly MetricsRow[], title?: string): s
   return `<table class="data metrics">${caption}<thead><tr><th>method</th><th>sensitivity</th><th>specificity</th><th>accuracy</th><th>AUC</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 
-export function keyValueHtml(entries: readonly [string, string | number][], title?: string): string {
+export function keyValueHtml(
+  entries: readonly [string, string | number][],
+  title?: string,
+  id?: string,
+): string {
   const caption = title ? `<caption>${escapeXml(title)}</caption>` : '';
   const rows = entries.map(
     ([k, v]) =>
-      `<tr><th scope="row">${escapeXml(k)}</th><td>${escapeXml(typeof v === 'number' ? formatValue(v) : v)}</td></tr>`,
+      `<tr><th scope="row">${escapeXml(k)}</th><td>${escapeXml(typeof v === 'number' ? formatPlain(v) : v)}</td></tr>`,
   );
-  return `<table class="kv">${caption}<tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="kv"${id ? ` id="${escapeXml(id)}"` : ''}>${caption}<tbody>${rows.join('')}</tbody></table>`;
 }
 
 export function warningsHtml(warnings: readonly string[]): string {
@@ -154,7 +161,7 @@ export function dataTableHtml(t: DataTableInput): string {
     const cells = r.cells.map((c, j) => {
       const text = escapeXml(String(c));
       const body = j === 0 && r.href ? `<a href="${escapeXml(r.href)}">${text}</a>` : text;
-      const numeric = typeof c === 'number' || /^[-−]?[\d.]+(e[-+]?\d+)?( \(|$| ±)/.test(String(c));
+      const numeric = typeof c === 'number' || /^\(?[-−]?[\d.,]+(e[-+]?\d+)?( \(|$| ±)/.test(String(c));
       return `<td${numeric ? ' class="num"' : ''}>${body}</td>`;
     });
     return `<tr${r.flagged ? ' class="flagged"' : ''}>${cells.join('')}</tr>`;

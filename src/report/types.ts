@@ -158,6 +158,8 @@ export interface MetricsRow {
 /** A section of a report: one heading, its figures and tables, in order. */
 export type ReportBlock =
   | { kind: 'spectrum'; id?: string; input: SpectrumFigureInput }
+  /** Spectra side by side (e.g. the full range and a zoomed region), each `width` px wide (default 470). */
+  | { kind: 'spectra'; id?: string; inputs: SpectrumFigureInput[]; width?: number }
   | { kind: 'concentrations'; input: ConcentrationTableInput }
   | { kind: 'probability'; id?: string; input: ClassProbabilityInput }
   | { kind: 'roc'; id?: string; title?: string; curves: RocCurveInput[] }
@@ -190,6 +192,11 @@ export interface ReportInput {
   subtitle?: string;
   /** Run facts shown as a table at the top: software version, date, command line, settings. */
   meta?: [string, string | number][];
+  /**
+   * The acquisition table the report opens with (MRSinMRS items, report/acquisition.ts acquisitionTable): shown
+   * first, `meta` then follows it as "Analysis settings".
+   */
+  acquisition?: [string, string][];
   sections: ReportSection[];
   /** Footer text; default cites the livermrs version when `meta` has it. */
   footer?: string;

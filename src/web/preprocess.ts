@@ -1,5 +1,5 @@
 import type { Fid } from '../core/fid.js';
-import { fidCount, fidView, type MrsData } from '../core/mrs-data.js';
+import { fidCount, fidView, headerFacts, type MrsData } from '../core/mrs-data.js';
 import { combineAndAverage, fidWithProvenance } from '../preproc/analysable.js';
 
 /**
@@ -30,6 +30,8 @@ export function combineFids(mrs: MrsData): CombinedFid {
   }
   const perVoxel = fidCount(data) / voxels;
   const fid = fidWithProvenance(data);
+  // The file's own header facts and what was combined, for the report's acquisition table (as the CLI).
+  fid.meta = { ...fid.meta, header: headerFacts(mrs), combined: report };
   if (perVoxel > 1) {
     const sum = new Float64Array(2 * data.points);
     for (let j = 0; j < perVoxel; j++) {

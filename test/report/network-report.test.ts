@@ -6,7 +6,7 @@ import { captureStdio } from '../helpers/stdio.js';
 import { runCli } from '../../src/cli/program.js';
 import { fromFid } from '../../src/core/mrs-data.js';
 import { encodeNiftiMrs } from '../../src/io/nifti-mrs/nifti-mrs.js';
-import { formatValue } from '../../src/report/tables.js';
+import { formatValueSd, roundToSd } from '../../src/report/round.js';
 import { writeLiverSpectrum } from '../helpers/liver-spectrum.js';
 import { pixelStats } from '../helpers/png.js';
 import { EXTDATA } from '../paths.js';
@@ -78,12 +78,18 @@ describe('quantify and classify reports (shipped models)', () => {
     ];
     expect(rows.map((r) => r[2])).toEqual(COMPONENTS);
     for (const [i, c] of results.components.entries()) {
-      expect(rows[i][3], c.name).toBe(formatValue(c.amplitude));
-      expect(rows[i][4], c.name).toBe(formatValue(c.sd));
+      // Value and SD rounded together to the SD's precision (report/round.ts).
+      expect(rows[i][3], c.name).toBe(roundToSd(c.amplitude, c.sd).value);
+      expect(rows[i][4], c.name).toBe(roundToSd(c.amplitude, c.sd).sd);
       // SD above 50 % is flagged, as in the fit report.
       expect(rows[i][1] !== undefined, c.name).toBe(c.sdPercent > 50);
     }
     expect(html).toContain('predicted SD');
+    // It opens with the acquisition table of the file (simulated: 3 T PRESS TE 30 ms, 1024 points, 2000 Hz).
+    expect(html.indexOf('id="acquisition"')).toBeLessThan(html.indexOf('<h2>'));
+    expect(html).toContain('<th scope="row">echo time TE</th><td>30 ms</td>');
+    expect(html).toContain('<th scope="row">points</th><td>1024</td>');
+    expect(html).toContain('<th scope="row">spectral width</th><td>2000 Hz (dwell 500.0 µs)</td>');
     expect(html).toContain('ILLUSTRATIVE cohort priors');
     expect(html).toContain(results.model);
     expectSelfContained(html);
@@ -105,10 +111,10 @@ describe('quantify and classify reports (shipped models)', () => {
     const html = readFileSync(join(folder, 'report.html'), 'utf8');
     expect(html).toContain(`value (${results.unit})`);
     const cho = results.components.find((c: { name: string }) => c.name === 'Cho');
-    expect(html).toContain(`<th scope="row">Cho</th><td class="num">${formatValue(cho.concentration)}</td>`);
     expect(html).toContain(
-      `${results.fatFraction.percent.toFixed(2)} ± ${results.fatFraction.sd.toFixed(2)}`,
+      `<th scope="row">Cho</th><td class="num">${roundToSd(cho.concentration, cho.concentrationSd).value}</td>`,
     );
+    expect(html).toContain(formatValueSd(results.fatFraction.percent, results.fatFraction.sd));
     expect(html).toContain(water);
     // The water line's lineshape went out before the network: a 12 Hz Lorentzian, narrower than the liver water
     // T2 alone allows (9.4 Hz) plus any Gaussian, so the target keeps 12 Hz.

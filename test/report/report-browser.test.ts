@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/html.js';
+import { textWidth } from '../../src/report/svg-plot.js';
 import { writeReport } from '../../src/report/write.js';
 import { type HeadlessChromium, launchChromium } from '../helpers/browser.js';
 import { pixelStats } from '../helpers/png.js';
@@ -57,6 +59,49 @@ describe('report in headless Chromium', () => {
         fullPage: true,
         clip: { x: 0, y: 0, width: 1100, height: 1700 },
       });
+    await page.close();
+  });
+
+  it('no text of a report figure or of a docs figure runs outside its SVG, and the width estimate errs wide', async () => {
+    const built = buildReport(fullReport());
+    const docs = join(import.meta.dirname, '..', '..', 'docs', 'figures');
+    const svgs = [
+      ...built.figures.map((f) => ({ id: f.id, svg: f.svg })),
+      ...readdirSync(docs)
+        .filter((f) => f.endsWith('.svg'))
+        .map((f) => ({ id: f, svg: readFileSync(join(docs, f), 'utf8') })),
+    ];
+    expect(svgs.length).toBeGreaterThan(10);
+    const page = await chromium.context.newPage();
+    for (const { id, svg } of svgs) {
+      await page.setContent(`<!DOCTYPE html><body style="margin:0">${svg}</body>`);
+      const texts = await page.evaluate(() => {
+        const root = document.querySelector('svg') as SVGSVGElement;
+        const r = root.getBoundingClientRect();
+        return Array.from(root.querySelectorAll('text')).map((t) => {
+          const b = t.getBoundingClientRect();
+          const style = getComputedStyle(t);
+          return {
+            text: t.textContent ?? '',
+            out: b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1 || b.bottom > r.bottom + 1,
+            length: t.getComputedTextLength(),
+            size: Number.parseFloat(style.fontSize),
+            bold: style.fontWeight === '700' || style.fontWeight === 'bold',
+          };
+        });
+      });
+      expect(texts.length, id).toBeGreaterThan(0);
+      expect(
+        texts.filter((t) => t.out).map((t) => t.text),
+        `${id}: text outside the figure`,
+      ).toEqual([]);
+      // Titles and legends are laid out with textWidth: it must not under-estimate what Chromium draws.
+      const off = texts
+        .filter((t) => t.text.length >= 4)
+        .map((t) => ({ t: t.text, ratio: textWidth(t.text, t.size, t.bold) / t.length }))
+        .filter((x) => !(x.ratio >= 0.98 && x.ratio < 1.35));
+      expect(off, `${id}: textWidth / Chromium's width outside [0.98, 1.35)`).toEqual([]);
+    }
     await page.close();
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMrs } from '../../src/io/read.js';
-import { formatValue } from '../../src/report/tables.js';
+import { roundToSd } from '../../src/report/round.js';
 import { buildWebApp } from '../../src/web/build.js';
 import { classProbability, quantificationRows } from '../../src/networks/interpret.js';
 import { networkInput } from '../../src/networks/input.js';
@@ -93,7 +93,10 @@ async function checkResult(files: string[], notes: string[] = [], values?: Enter
     }
     const want = expected(files, values);
     expect(rows.map((r) => [r[1], r[2]])).toEqual(
-      want.rows.map((r) => [formatValue(r.value), formatValue(r.sd)]),
+      want.rows.map((r) => {
+        const rounded = roundToSd(r.value, r.sd);
+        return [rounded.value, rounded.sd];
+      }),
     );
     const shown = await page.locator('#probability').getAttribute('data-value');
     expect(Number(shown)).toBeCloseTo(want.probability, 5);
@@ -121,6 +124,50 @@ async function checkResult(files: string[], notes: string[] = [], values?: Enter
 describe('web app in headless Chromium', () => {
   it('NIfTI-MRS: spectrum, 20-component qCNN table with SDs and the cCNN probability, computed in the page', async () => {
     await checkResult([NIFTI]);
+  });
+
+  it('the spectrum zooms on a drag across the ppm axis, resets on double-click, and reads out values on hover', async () => {
+    const { page } = await openAndDrop([NIFTI]);
+    try {
+      const fig = page.locator('#spectrum');
+      expect(await fig.getAttribute('data-range')).toBe('0,6.5');
+      const svg = page.locator('#spectrum svg');
+      const box = await svg.boundingBox();
+      const plot = await page.evaluate(() => {
+        const r = document.querySelector('#spectrum svg clipPath rect') as SVGRectElement;
+        const s = document.querySelector('#spectrum svg') as SVGSVGElement;
+        return {
+          x: Number(r.getAttribute('x')),
+          w: Number(r.getAttribute('width')),
+          vw: s.viewBox.baseVal.width,
+        };
+      });
+      if (!box) throw new Error('no spectrum');
+      // Screen x of a ppm on the 0–6.5 axis (high ppm left), through the SVG's scale on the page.
+      const k = box.width / plot.vw;
+      const at = (ppm: number) => box.x + k * (plot.x + ((6.5 - ppm) / 6.5) * plot.w);
+      const y = box.y + box.height / 2;
+      await page.mouse.move(at(1.3), y);
+      const readout = await page.locator('#spectrum-readout').textContent();
+      expect(readout).toMatch(/^1\.\d{3} ppm · real -?[\d.e+-]+ · magnitude [\d.e+-]+ \(a\.u\.\)$/);
+      expect(Math.abs(Number(readout?.split(' ')[0]) - 1.3)).toBeLessThan(0.02);
+      await page.mouse.down();
+      await page.mouse.move(at(2.2), y, { steps: 5 });
+      await page.mouse.up();
+      const [lo, hi] = ((await fig.getAttribute('data-range')) ?? '').split(',').map(Number);
+      expect(lo).toBeCloseTo(1.3, 1);
+      expect(hi).toBeCloseTo(2.2, 1);
+      // The axis now shows the window: every tick label between lo and hi.
+      const ticks = await page
+        .locator('#spectrum svg text[text-anchor="middle"]')
+        .evaluateAll((ts) => ts.map((t) => Number(t.textContent)).filter(Number.isFinite));
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      for (const t of ticks) expect(t >= lo - 1e-9 && t <= hi + 1e-9).toBe(true);
+      await page.locator('#spectrum svg').dblclick();
+      expect(await fig.getAttribute('data-range')).toBe('0,6.5');
+    } finally {
+      await page.close();
+    }
   });
 
   it('downloads the same result as a self-contained HTML report built in the page', async () => {

@@ -1,5 +1,14 @@
 import type { BiasPlotInput } from '../types.js';
-import { Frame, n2, PALETTE, svgOpen, type Trace, uniquePrefix } from '../svg-plot.js';
+import {
+  Frame,
+  n2,
+  PALETTE,
+  svgOpen,
+  type Trace,
+  textWidth,
+  titleHeight,
+  uniquePrefix,
+} from '../svg-plot.js';
 
 /** Least-squares line y = a + b x (NaN when x has no spread). */
 export function leastSquaresLine(x: ArrayLike<number>, y: ArrayLike<number>): { a: number; b: number } {
@@ -37,16 +46,19 @@ export function biasFigureSvg(plots: readonly BiasPlotInput[], title = 'Bias ver
   const ph = 190;
   const width = cols * pw + 20;
   const legendH = 22;
-  const top = 30 + legendH;
+  const titleH = titleHeight(title, width);
+  const top = titleH + legendH;
   const height = top + rows * ph + 10;
   const out = [svgOpen(width, height, title)];
   const methods = [...new Set(plots.flatMap((p) => p.methods.map((m) => m.label)))];
   const colorOf = (label: string, given?: string) => given ?? PALETTE[methods.indexOf(label) % 6];
-  methods.forEach((mname, i) => {
-    const x = 20 + i * 130;
+  let legendX = 20;
+  methods.forEach((mname) => {
+    const x = legendX;
+    legendX += textWidth(mname) + 30;
     const c = colorOf(mname, plots.flatMap((p) => p.methods).find((m) => m.label === mname)?.color);
     out.push(
-      `<circle cx="${x}" cy="${30 + legendH / 2}" r="4" fill="${c}"/><text x="${x + 9}" y="${30 + legendH / 2 + 4}">${mname}</text>`,
+      `<circle cx="${n2(x)}" cy="${titleH + legendH / 2}" r="4" fill="${c}"/><text x="${n2(x + 9)}" y="${titleH + legendH / 2 + 4}">${mname}</text>`,
     );
   });
   plots.forEach((p, k) => {

@@ -1,5 +1,5 @@
 import type { ConfusionInput } from '../types.js';
-import { escapeXml, n2, svgOpen } from '../svg-plot.js';
+import { escapeXml, n2, svgOpen, titleHeight } from '../svg-plot.js';
 
 /** Paper-style fractions: sensitivity tp/(tp+fn), specificity tn/(tn+fp), accuracy (tp+tn)/all. */
 export function confusionFractions(c: Pick<ConfusionInput, 'tp' | 'fn' | 'tn' | 'fp'>): {
@@ -32,7 +32,12 @@ export function confusionFigureSvg(c: ConfusionInput): string {
     { label: c.negativeLabel, cells: [c.tn, c.fp], correct: 0 },
     { label: c.positiveLabel, cells: [c.fn, c.tp], correct: 1 },
   ];
-  const out = [svgOpen(w, h, c.title, `confusion matrix: ${c.title}`)];
+  // A title that wraps to more lines moves the matrix down (titleHeight is 30 for one line).
+  const dy = titleHeight(c.title, w) - 30;
+  const out = [
+    svgOpen(w, h + dy, c.title, `confusion matrix: ${c.title}`),
+    `<g transform="translate(0 ${dy})">`,
+  ];
   out.push(
     `<text x="${n2(x0 + cell)}" y="${y0 - 26}" text-anchor="middle" font-weight="bold">predicted</text>`,
   );
@@ -66,7 +71,7 @@ export function confusionFigureSvg(c: ConfusionInput): string {
   const yText = y0 + 2 * cell + 28;
   out.push(
     `<text x="${n2(w / 2)}" y="${yText}" text-anchor="middle">sensitivity ${f.sensitivity} · specificity ${f.specificity} · accuracy ${f.accuracy}</text>`,
-    '</svg>',
+    '</g></svg>',
   );
   return out.join('');
 }

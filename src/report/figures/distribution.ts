@@ -1,5 +1,15 @@
 import type { DistributionInput } from '../types.js';
-import { escapeXml, Frame, n2, PALETTE, svgOpen, uniquePrefix } from '../svg-plot.js';
+import {
+  escapeXml,
+  Frame,
+  n2,
+  niceTicks,
+  PALETTE,
+  svgOpen,
+  textWidth,
+  titleHeight,
+  uniquePrefix,
+} from '../svg-plot.js';
 
 /** Quantile with linear interpolation between order statistics (type 7, the R and NumPy default). */
 export function quantile(sorted: readonly number[], q: number): number {
@@ -22,11 +32,13 @@ function jitter(i: number): number {
  */
 export function distributionFigureSvg(input: DistributionInput): string {
   const k = input.series.length;
-  const width = Math.max(320, 110 * k + 100);
-  const height = 380;
-  const m = { left: 64, right: 16, top: 32, bottom: 58 };
-  const all = input.series.flatMap((s) => Array.from(s.values).filter(Number.isFinite));
   const refs = input.references ?? [];
+  // Reference labels go in the right margin, beside their line: never over the points.
+  const refW = refs.length ? Math.max(...refs.map((r) => textWidth(r.label, 10))) + 10 : 0;
+  const width = Math.max(320, 110 * k + 100) + refW;
+  const m = { left: 64, right: 16 + refW, top: titleHeight(input.title, width) + 2, bottom: 58 };
+  const height = 348 + m.top;
+  const all = input.series.flatMap((s) => Array.from(s.values).filter(Number.isFinite));
   let range = input.range;
   if (!range) {
     const vals = [...all, ...refs.map((r) => r.value)];
@@ -41,7 +53,15 @@ export function distributionFigureSvg(input: DistributionInput): string {
     width: width - m.left - m.right,
     height: height - m.top - m.bottom,
   };
-  const frame = new Frame(box, { range: [0, k], hidden: true }, { range, label: input.metric, grid: true });
+  // 3 % room beyond the range so points on its ends (accuracy 1.0) are drawn whole; ticks stay inside it.
+  const span = range[1] - range[0];
+  const shown: [number, number] = [range[0] - 0.03 * span, range[1] + 0.03 * span];
+  const ticks = niceTicks(range[0], range[1], 5);
+  const frame = new Frame(
+    box,
+    { range: [0, k], hidden: true },
+    { range: shown, ticks, label: input.metric, grid: true },
+  );
   const prefix = uniquePrefix('dist');
   const out = [svgOpen(width, height, input.title, `${input.title}: distribution of ${input.metric}`)];
   out.push(`<defs>${frame.clipDef(prefix)}</defs>`, frame.axes());
@@ -86,7 +106,7 @@ export function distributionFigureSvg(input: DistributionInput): string {
   out.push(`<g clip-path="url(#${frame.clipId(prefix)})">${body.join('')}</g>`);
   for (const r of refs) {
     out.push(
-      `<text x="${n2(box.left + box.width - 4)}" y="${n2(frame.py(r.value) - 4)}" text-anchor="end" font-size="10" fill="#666">${escapeXml(r.label)}</text>`,
+      `<text x="${n2(box.left + box.width + 6)}" y="${n2(frame.py(r.value) + 3.5)}" text-anchor="start" font-size="10" fill="#666">${escapeXml(r.label)}</text>`,
     );
   }
   out.push('</svg>');

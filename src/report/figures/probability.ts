@@ -1,5 +1,5 @@
 import type { ClassProbabilityInput } from '../types.js';
-import { escapeXml, n2, svgOpen, uniquePrefix } from '../svg-plot.js';
+import { escapeXml, n2, svgOpen, titleHeight, uniquePrefix } from '../svg-plot.js';
 
 /**
  * A horizontal probability bar from 0 (negative class) to 1 (positive class) with the decision threshold, the
@@ -18,7 +18,11 @@ export function probabilityFigureSvg(p: ClassProbabilityInput): string {
   const positive = p.probability >= thr;
   const title = p.title ?? `P(${p.positiveLabel})`;
   const gid = uniquePrefix('pgrad');
-  const out = [svgOpen(w, h, title, `${title} = ${p.probability.toFixed(3)}`)];
+  const dy = titleHeight(title, w) - 30;
+  const out = [
+    svgOpen(w, h + dy, title, `${title} = ${p.probability.toFixed(3)}`),
+    `<g transform="translate(0 ${dy})">`,
+  ];
   out.push(
     `<defs><linearGradient id="${gid}" x1="0" x2="1" y1="0" y2="0"><stop offset="0" stop-color="#0072B2" stop-opacity="0.35"/><stop offset="1" stop-color="#D55E00" stop-opacity="0.35"/></linearGradient></defs>`,
     `<rect x="${left}" y="${barTop}" width="${bw}" height="${barH}" fill="url(#${gid})" stroke="#444" stroke-width="0.8"/>`,
@@ -39,7 +43,7 @@ export function probabilityFigureSvg(p: ClassProbabilityInput): string {
     `<text x="${n2(w / 2)}" y="40" text-anchor="middle" font-size="12">${escapeXml(
       `${title} = ${p.probability.toFixed(3)} → ${positive ? p.positiveLabel : p.negativeLabel}${p.model ? ` (${p.model})` : ''}`,
     )}</text>`,
-    '</svg>',
+    '</g></svg>',
   );
   return out.join('');
 }

@@ -22,6 +22,7 @@ export function rocFigureSvg(curves: readonly RocCurveInput[], title = 'ROC curv
     x: { label: '1 − specificity (false-positive rate)', range: [0, 1], grid: true, tickCount: 5 },
     y: { label: 'sensitivity (true-positive rate)', range: [0, 1], grid: true, tickCount: 5 },
     diagonal: true,
-    legend: 'bottom-right',
+    // Where it hides no curve, else below the plot (ROC legends with AUCs are wide).
+    legend: 'auto',
   });
 }

@@ -1,5 +1,15 @@
 import type { SpectrumFigureInput } from '../types.js';
-import { escapeXml, Frame, n2, seriesColor, svgOpen, type Trace, uniquePrefix } from '../svg-plot.js';
+import {
+  escapeXml,
+  Frame,
+  n2,
+  PALETTE,
+  seriesColor,
+  svgOpen,
+  type Trace,
+  titleHeight,
+  uniquePrefix,
+} from '../svg-plot.js';
 
 export interface SpectrumFigureOptions {
   width?: number;
@@ -59,7 +69,7 @@ export function spectrumFigureSvg(input: SpectrumFigureInput, opts: SpectrumFigu
   const left = 70;
   const right = 110;
   const plotW = width - left - right;
-  const top = input.title ? 30 : 10;
+  const top = titleHeight(input.title, width);
   const residualH = residual ? 70 : 0;
   const gap = 8;
   const mainH = opts.mainHeight ?? 300;
@@ -70,7 +80,13 @@ export function spectrumFigureSvg(input: SpectrumFigureInput, opts: SpectrumFigu
   const xRange: [number, number] = input.ppmRange
     ? [Math.min(...input.ppmRange), Math.max(...input.ppmRange)]
     : span(ppm);
-  const xAxis = { reversed: true, range: xRange, label: 'chemical shift (ppm)' };
+  // About one tick label per 80 px, so narrow figures (the side-by-side views) do not crowd them.
+  const xAxis = {
+    reversed: true,
+    range: xRange,
+    label: 'chemical shift (ppm)',
+    tickCount: Math.max(4, Math.min(8, Math.round(plotW / 80))),
+  };
   const prefix = uniquePrefix('spec');
   const parts: string[] = [svgOpen(width, height, input.title, input.title ?? 'spectrum with fit')];
 
@@ -89,7 +105,10 @@ export function spectrumFigureSvg(input: SpectrumFigureInput, opts: SpectrumFigu
     mainTraces,
   );
   const lastPanel = comps.length === 0;
-  parts.push(main.draw({ traces: mainTraces }, `${prefix}m`, { xLabels: lastPanel }));
+  parts.push(main.draw({ traces: mainTraces, legend: false }, `${prefix}m`, { xLabels: lastPanel }));
+  // The legend in the right margin, beside the main panel: never over the spectrum.
+  const colors = mainTraces.map((_, i) => PALETTE[i % PALETTE.length]);
+  parts.push(Frame.legendAt(Frame.legendItems(mainTraces, colors), left + plotW + 4, mainTop, false));
 
   if (residual) {
     // Same vertical scale as the main panel, so the residual's size is read against the data.

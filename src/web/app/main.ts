@@ -8,10 +8,11 @@ import * as ort from 'onnxruntime-web/wasm';
 import { LivermrsError } from '../../core/errors.js';
 import type { MrsData } from '../../core/mrs-data.js';
 import { readMrs } from '../../io/read.js';
+import { acquisitionTable } from '../../report/acquisition.js';
 import { probabilityFigureSvg } from '../../report/figures/probability.js';
 import { buildReport } from '../../report/html.js';
 import { statusLine } from '../../report/status-line.js';
-import { escapeXml, linePlotSvg } from '../../report/svg-plot.js';
+import { escapeXml } from '../../report/svg-plot.js';
 import { concentrationTableHtml, keyValueHtml } from '../../report/tables.js';
 import type { ConcentrationRow, ReportInput } from '../../report/types.js';
 import { classifyOutputs, type NetworkOutputs, quantifyOutputs } from '../../networks/interpret.js';
@@ -35,6 +36,7 @@ import {
 import type { Fid } from '../../core/fid.js';
 import { autoPhasedReal, spectrumOf } from '../../spectra/display.js';
 import { combineFids } from '../preprocess.js';
+import { attachSpectrumView, type SpectrumTraces } from './spectrum-view.js';
 
 const DISPLAY_RANGE: [number, number] = [0, 6.5];
 
@@ -146,7 +148,9 @@ async function runModel(model: LoadedModel<ModelMetadata>, x: NetworkInput): Pro
 interface Analysis {
   mrs: MrsData;
   fileName: string;
-  spectrumSvg: string;
+  fid: Fid;
+  /** The spectrum shown (zoomable, spectrum-view.ts). */
+  spectrum: SpectrumTraces;
   info: [string, string | number][];
   notes: string[];
   rows?: ConcentrationRow[];
@@ -180,23 +184,10 @@ async function analyse(files: File[]): Promise<Analysis> {
     spectrometerFrequency: mhz > 0 ? mhz : undefined,
   });
   const { fid, notes } = combineFids(mrs);
-  const { ppm, spectrum } = spectrumOf(fid, 0);
-  const real = autoPhasedReal(ppm, spectrum, DISPLAY_RANGE);
-  const mag = Array.from(ppm, (_, i) => Math.hypot(spectrum[2 * i], spectrum[2 * i + 1]));
-  const inRange = Array.from(ppm, (p) => p >= DISPLAY_RANGE[0] && p <= DISPLAY_RANGE[1]);
-  const yMax = Math.max(...mag.filter((_, i) => inRange[i]));
-  const yMin = Math.min(0, ...real.filter((_, i) => inRange[i]));
-  const spectrumSvg = linePlotSvg({
-    title: primary.name,
-    width: 900,
-    height: 380,
-    traces: [
-      { x: ppm, y: mag, label: 'magnitude', color: '#aaa', width: 1 },
-      { x: ppm, y: real, label: 'real (automatic zero-order phase)', color: '#000', width: 1.1 },
-    ],
-    x: { reversed: true, range: DISPLAY_RANGE, label: 'chemical shift (ppm)' },
-    y: { hidden: true, range: [yMin - 0.03 * yMax, 1.05 * yMax], label: 'intensity (a.u.)' },
-  });
+  const { ppm, spectrum: complex } = spectrumOf(fid, 0);
+  const real = autoPhasedReal(ppm, complex, DISPLAY_RANGE);
+  const mag = Array.from(ppm, (_, i) => Math.hypot(complex[2 * i], complex[2 * i + 1]));
+  const spectrum: SpectrumTraces = { title: primary.name, ppm, real, magnitude: mag };
   const h = mrs.header;
   const info: [string, string | number][] = [
     ['file', primary.name + (companions.length ? ` (+ ${companions.map((f) => f.name).join(', ')})` : '')],
@@ -206,7 +197,7 @@ async function analyse(files: File[]): Promise<Analysis> {
     ['spectrometer frequency (MHz)', h.spectrometerFrequency.toFixed(3)],
     ['echo time (ms)', h.echoTime !== undefined ? (h.echoTime * 1000).toFixed(1) : 'not stored'],
   ];
-  const result: Analysis = { mrs, fileName: primary.name, spectrumSvg, info, notes };
+  const result: Analysis = { mrs, fid, fileName: primary.name, spectrum, info, notes };
   await modelsReady;
   checks.clear();
   const force = ($('force') as HTMLInputElement).checked;
@@ -257,7 +248,7 @@ function statusHtml(id: string, c: TrainingCheck | undefined, range: TrainingRan
 function show(a: Analysis): void {
   $('info').innerHTML = keyValueHtml(a.info);
   $('notes').innerHTML = a.notes.map((n) => `<p class="note">${escapeXml(n)}</p>`).join('');
-  $('spectrum').innerHTML = a.spectrumSvg;
+  attachSpectrumView($('spectrum'), $('spectrum-readout'), a.spectrum, DISPLAY_RANGE);
   $('quant').innerHTML =
     a.quantStatus?.status === 'failed'
       ? statusHtml('quant-status', a.quantStatus, qcnn?.range)
@@ -324,6 +315,7 @@ function reportOf(a: Analysis): ReportInput {
   return {
     title: `livermrs: ${a.fileName}`,
     subtitle: `computed in the browser, ${new Date().toISOString()}`,
+    acquisition: acquisitionTable(a.fid),
     sections: [{ heading: 'Result', blocks }],
   };
 }

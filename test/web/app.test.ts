@@ -65,7 +65,13 @@ function expected(files: string[], values?: EnteredValues) {
     spectrometerFrequency: values?.mhz,
   });
   const { fid } = combineFids(mrs);
-  const x = networkInput(fid, models.qMeta.preprocessing);
+  const water = values?.water
+    ? {
+        fid: combineFids(readMrs(new Uint8Array(readFileSync(values.water[0])), 'w', {})).fid,
+        source: values.water[0],
+      }
+    : undefined;
+  const x = networkInput(fid, models.qMeta.preprocessing, { waterReference: water });
   const mean = applyLinear(models.qMean.weight, models.qMean.bias, x.input);
   const logvar = applyLinear(models.qLogvar.weight, models.qLogvar.bias, x.input);
   const rows = quantificationRows(models.qMeta, mean, logvar, x.norm);
@@ -124,6 +130,17 @@ async function checkResult(files: string[], notes: string[] = [], values?: Enter
 describe('web app in headless Chromium', () => {
   it('NIfTI-MRS: spectrum, 20-component qCNN table with SDs and the cCNN probability, computed in the page', async () => {
     await checkResult([NIFTI]);
+  });
+
+  it('with a water reference: its lineshape is deconvolved first, and the numbers are the library’s on the same pair', async () => {
+    const water = join(EXTDATA, 'nifti_mrs_7T_steam_fmrib', 'wref_raw.nii.gz');
+    await checkResult([NIFTI], ['reference deconvolution: the water lineshape of wref_raw.nii.gz'], {
+      water: [water],
+    });
+    // …and they differ from the answer without it (the 7 T water line is far from the training lineshape).
+    const plain = expected([NIFTI]);
+    const deconvolved = expected([NIFTI], { water: [water] });
+    expect(Math.abs(deconvolved.probability - plain.probability)).toBeGreaterThan(1e-4);
   });
 
   it('the spectrum zooms on a drag across the ppm axis, resets on double-click, and reads out values on hover', async () => {

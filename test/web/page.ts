@@ -9,6 +9,8 @@ export interface EnteredValues {
   mhz?: number;
   /** Tick "give the numbers outside the training range" (the page's --force). */
   force?: boolean;
+  /** Files of the voxel's water reference (the page's --water). */
+  water?: string[];
 }
 
 /** Waits until the page has tried to load the models, and fails with its message unless both loaded. */
@@ -42,6 +44,7 @@ export async function dropFiles(
     if (values.bandwidth !== undefined) await page.fill('#bandwidth', String(values.bandwidth));
     if (values.mhz !== undefined) await page.fill('#mhz', String(values.mhz));
     if (values.force) await page.check('#force');
+    if (values.water) await page.setInputFiles('#water', values.water);
   }
   await page.setInputFiles('#file', files);
   await page.waitForFunction(

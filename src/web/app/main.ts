@@ -171,7 +171,8 @@ function pickPrimary(files: File[]): { primary: File; companions: File[] } {
   return { primary, companions: files.filter((f) => f !== primary) };
 }
 
-async function analyse(files: File[]): Promise<Analysis> {
+/** The files read as one combined FID, with the values typed in for files that lack them. */
+async function readCombined(files: File[]) {
   const { primary, companions } = pickPrimary(files);
   const bytes = new Uint8Array(await primary.arrayBuffer());
   const comp: Record<string, Uint8Array> = {};
@@ -183,7 +184,15 @@ async function analyse(files: File[]): Promise<Analysis> {
     dwellTime: bw > 0 ? 1 / bw : undefined,
     spectrometerFrequency: mhz > 0 ? mhz : undefined,
   });
-  const { fid, notes } = combineFids(mrs);
+  return { primary, companions, mrs, ...combineFids(mrs) };
+}
+
+async function analyse(files: File[]): Promise<Analysis> {
+  const { primary, companions, mrs, fid, notes } = await readCombined(files);
+  // The voxel's water reference, when one was chosen: reference deconvolution before the networks.
+  const waterFiles = Array.from(($('water') as HTMLInputElement).files ?? []);
+  const water = waterFiles.length ? await readCombined(waterFiles) : undefined;
+  const waterReference = water ? { fid: water.fid, source: water.primary.name } : undefined;
   const { ppm, spectrum: complex } = spectrumOf(fid, 0);
   const real = autoPhasedReal(ppm, complex, DISPLAY_RANGE);
   const mag = Array.from(ppm, (_, i) => Math.hypot(complex[2 * i], complex[2 * i + 1]));
@@ -196,6 +205,7 @@ async function analyse(files: File[]): Promise<Analysis> {
     ['spectral width (Hz)', Math.round(1 / h.dwellTime)],
     ['spectrometer frequency (MHz)', h.spectrometerFrequency.toFixed(3)],
     ['echo time (ms)', h.echoTime !== undefined ? (h.echoTime * 1000).toFixed(1) : 'not stored'],
+    ...(water ? [['water reference', water.primary.name] as [string, string]] : []),
   ];
   const result: Analysis = { mrs, fid, fileName: primary.name, spectrum, info, notes };
   await modelsReady;
@@ -204,7 +214,13 @@ async function analyse(files: File[]): Promise<Analysis> {
   if (qcnn) {
     status('Checking the spectrum against the qCNN training range…');
     await new Promise((r) => setTimeout(r, 0));
-    const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name });
+    const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name, waterReference });
+    const d = input.referenceDeconvolution;
+    if (d) {
+      result.notes.push(
+        `reference deconvolution: the water lineshape of ${d.reference} (FWHM ${d.waterFwhmHz.toFixed(1)} Hz) replaced by a Gaussian of ${d.gaussHz.toFixed(1)} Hz × water T2 (${d.lorentzHz.toFixed(1)} Hz)`,
+      );
+    }
     const check = rangeCheck(qcnn, fid, input, force);
     result.quantStatus = check;
     result.unit = qcnn.meta.targets.unit;
@@ -215,7 +231,7 @@ async function analyse(files: File[]): Promise<Analysis> {
     }
   }
   if (ccnn) {
-    const input = networkInput(fid, ccnn.meta.preprocessing, { source: primary.name });
+    const input = networkInput(fid, ccnn.meta.preprocessing, { source: primary.name, waterReference });
     result.classStatus = rangeCheck(ccnn, fid, input, force);
     result.classMeta = ccnn.meta;
     if (result.classStatus.status !== 'failed') {

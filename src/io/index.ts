@@ -16,3 +16,5 @@ export { anonymise } from './nifti-mrs/anonymise.js';
 export { decodeNiftiMrs, type EncodeNiftiMrsOptions, encodeNiftiMrs } from './nifti-mrs/nifti-mrs.js';
 export * from './nifti-mrs/write-file.js';
 export { detectFormat, type FormatReader, READERS, type ReadMrsOptions, readMrs } from './read.js';
+export * from './pulse-set-file.js';
+export * from './json.js';

@@ -11,14 +11,36 @@ import { detectFormat, type ReadMrsOptions, readerFor, readMrs } from './read.js
  * with case-insensitive matching, e.g. the .SPAR of a Philips .SDAT), and writes NIfTI-MRS atomically.
  */
 export function readMrsFile(path: string, options: ReadMrsOptions = {}): MrsData {
-  const bytes = readBytes(path);
-  const reader = options.format ? readerFor(options.format) : detectFormat(bytes, path);
+  return readMrsInput(path, options);
+}
+
+/** A spectrum to read: a file path, or its bytes and name (the browser, a library user with data in memory). */
+export type MrsInput = string | { bytes: Uint8Array; name: string };
+
+/** The name an input is known by in messages and results: the path, or the given name. */
+export function inputName(input: MrsInput): string {
+  return typeof input === 'string' ? input : input.name;
+}
+
+/**
+ * Reads a path or bytes once and detects the format once. Companion files are looked up next to a path (bytes
+ * bring theirs in `options.companions`). A .RAW/.H2O file whose header the LCModel detector does not see is read
+ * by the LCModel .RAW reader all the same, which then says what is wrong with it.
+ */
+export function readMrsInput(input: MrsInput, options: ReadMrsOptions = {}): MrsData {
+  const path = inputName(input);
+  const bytes = typeof input === 'string' ? readBytes(input) : input.bytes;
+  const reader =
+    (options.format ? readerFor(options.format) : detectFormat(bytes, path)) ??
+    (/\.(raw|h2o)$/i.test(path) ? readerFor('lcmodel-raw') : undefined);
   const companions: Record<string, Uint8Array> = { ...options.companions };
-  for (const name of reader?.companionNames?.(basename(path)) ?? []) {
-    const found = findCaseInsensitive(dirname(path), name);
-    if (found && !(basename(found) in companions)) companions[basename(found)] = readBytes(found);
+  if (typeof input === 'string') {
+    for (const name of reader?.companionNames?.(basename(path)) ?? []) {
+      const found = findCaseInsensitive(dirname(path), name);
+      if (found && !(basename(found) in companions)) companions[basename(found)] = readBytes(found);
+    }
   }
-  return readMrs(bytes, path, { ...options, companions });
+  return readMrs(bytes, path, { ...options, ...(reader ? { format: reader.id } : {}), companions });
 }
 
 export function readBytes(path: string): Uint8Array {

@@ -419,7 +419,7 @@ async function protocolLike(file: string, o: BasisOptions, given: (option: strin
   if (given('field') && given('frequency')) {
     throw new UsageError('--field and --frequency both given (expected one of them)');
   }
-  const { readSpectra } = await import('../fit-job.js');
+  const { readSpectra } = await import('../../analysis/input.js');
   const { acquisitionOf } = await import('../../core/acquisition.js');
   const { InputError } = await import('../../core/errors.js');
   const frequency = given('field')
@@ -428,7 +428,6 @@ async function protocolLike(file: string, o: BasisOptions, given: (option: strin
       ? o.frequency
       : undefined;
   const fids = readSpectra(file, {
-    preset: 'generic',
     frequency,
     sw: given('sw') ? o.sw : undefined,
     te: given('te') ? o.te : undefined,

@@ -6,7 +6,9 @@ import { parseSequenceKind } from '../../core/acquisition.js';
 import { formatValueSd } from '../../core/format.js';
 import { LivermrsError, UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
-import type { FitJob, FitJobFailure, FitJobOptions, FitJobOutput, Preset } from '../fit-job.js';
+import type { AnalysisJob, AnalysisJobFailure, AnalysisJobOutput } from '../../analysis/batch.js';
+import type { AnalysisOptions, Preset } from '../../analysis/options.js';
+import type { ShapedSolver } from '../../physics/basis.js';
 import { parseNumber, parseRange } from '../options.js';
 import { outputFolders } from '../../io/output-names.js';
 import { statusText } from './quantify.js';
@@ -208,7 +210,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
   const preset =
     choice('--preset', opts.preset, ['liver', 'ismrm2016', 'generic'] as const) ??
     (opts.basis ? 'generic' : 'liver');
-  const jobOptions: FitJobOptions = {
+  const jobOptions: AnalysisOptions = {
     basis: opts.basis,
     preset: preset as Preset,
     ppm: opts.ppm,
@@ -256,7 +258,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     );
   }
   const render = opts.out !== undefined;
-  const jobs: FitJob[] = opts.series
+  const jobs: AnalysisJob[] = opts.series
     ? [{ file: files[0], series: files, options: jobOptions, render }]
     : files.map((file) => ({
         file,
@@ -265,17 +267,18 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
         render,
       }));
   // The fitter, readers and report code load here, not at start-up (batch mode runs them in workers).
-  const { runFitJob, toJson } = await import('../fit-job.js');
+  const { runAnalysisJob } = await import('../../analysis/batch.js');
+  const { toJson } = await import('../../io/json.js');
   const names = outputFolders(files);
-  const results: (FitJobOutput | FitJobFailure)[] = [];
+  const results: (AnalysisJobOutput | AnalysisJobFailure)[] = [];
   if (jobs.length === 1) {
-    results.push(await runFitJob(jobs[0]));
+    results.push(await withShapedPool(jobs[0], runAnalysisJob));
   } else {
     results.push(
       ...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length), !opts.json)),
     );
   }
-  const ok = results.filter((r): r is FitJobOutput => 'files' in r);
+  const ok = results.filter((r): r is AnalysisJobOutput => 'files' in r);
   const batch = jobs.length > 1;
   if (opts.out && (ok.length > 0 || batch)) {
     const out = opts.out;
@@ -313,7 +316,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
   } else {
     for (const r of ok) process.stderr.write(`fit: ${r.file}: ${cliSummary(r.summary)}\n`);
   }
-  const failed = results.filter((r): r is FitJobFailure => 'error' in r);
+  const failed = results.filter((r): r is AnalysisJobFailure => 'error' in r);
   if (failed.length > 0) {
     for (const f of failed.slice(0, -1)) process.stderr.write(`livermrs: ${f.error}\n`);
     const last = failed[failed.length - 1];
@@ -359,38 +362,37 @@ function waterFor(file: string, water: string | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * One fit in the main thread with --pulses: the shaped systems over worker threads by slice position
+ * (batch fits already run one file per core).
+ */
+async function withShapedPool<T>(job: AnalysisJob, run: (job: AnalysisJob) => Promise<T>): Promise<T> {
+  if (!job.options.pulses || availableParallelism() <= 1) return run(job);
+  // The pool starts on the first shaped system (not at all when the basis is cached or no basis is simulated).
+  let pool: Promise<import('../shaped-pool.js').ShapedPool> | undefined;
+  const shapedSolver: ShapedSolver = async (sequence, shapedJobs) => {
+    pool ??= import('../shaped-pool.js').then((m) => new m.ShapedPool());
+    return (await pool).solve(sequence, shapedJobs);
+  };
+  try {
+    return await run({ ...job, options: { ...job.options, shapedSolver } });
+  } finally {
+    if (pool) await (await pool).close();
+  }
+}
+
 /** Fits the jobs on worker threads, one job per thread at a time; results in job order. */
 async function runBatch(
-  jobs: FitJob[],
+  jobs: AnalysisJob[],
   threads: number,
   showProgress: boolean,
-): Promise<(FitJobOutput | FitJobFailure)[]> {
-  const { siblingModule, WorkerPool } = await import('../../parallel/pool.js');
+): Promise<(AnalysisJobOutput | AnalysisJobFailure)[]> {
+  const { runAnalysisJobs } = await import('../../analysis/batch.js');
   const { withProgress } = await import('../progress.js');
-  const pool = new WorkerPool<FitJob, FitJobOutput | FitJobFailure>({
-    task: siblingModule(import.meta.url, '../fit-job'),
-    setup: undefined,
-    threads: Math.max(1, Math.min(threads, jobs.length)),
-    name: 'fit',
+  // A bar on a terminal only (logs and pipes keep their one line per file).
+  const bar = showProgress && jobs.length >= 4 && process.stderr.isTTY === true;
+  return withProgress('fit', jobs.length, (p) => runAnalysisJobs(jobs, threads, () => p.tick()), {
+    quiet: !bar,
+    unit: 'files',
   });
-  try {
-    // A bar on a terminal only (logs and pipes keep their one line per file).
-    const bar = showProgress && jobs.length >= 4 && process.stderr.isTTY === true;
-    return await withProgress(
-      'fit',
-      jobs.length,
-      (p) =>
-        Promise.all(
-          jobs.map((job) =>
-            pool.run(job).then((r) => {
-              p.tick();
-              return r;
-            }),
-          ),
-        ),
-      { quiet: !bar, unit: 'files' },
-    );
-  } finally {
-    await pool.close();
-  }
 }

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { acquisitionOf, LIVER_DEFAULTS, toMs } from '../core/acquisition.js';
+import type { BasisSet } from '../core/basis.js';
+import { InputError } from '../core/errors.js';
+import type { Fid } from '../core/fid.js';
+import { type FitOptions, type FitResult, Fitter } from '../fit/fit.js';
+import { LIVER_FIT_OPTIONS } from '../fit/liver-options.js';
+import {
+  ISMRM2016_SCALING,
+  liverScaling,
+  type Quantification,
+  quantify,
+  type ScalingOptions,
+} from '../fit/quantify.js';
+import { appendSimulatedComponents, LIPIDS_BRAIN } from '../fit/simulated-components.js';
+import { fitStatus, type ResultStatus } from '../fit/status.js';
+import {
+  ambiguityReason,
+  decisionText,
+  intactWaterReason,
+  type SuppressionDecision,
+} from '../fit/water-fat/detect.js';
+import { fitWaterReference } from '../fit/water-reference.js';
+import { readLcmBasis } from '../io/lcmodel/basis.js';
+import { inputName } from '../io/mrs-file.js';
+import { type AnalysisInput, readSpectrum } from './input.js';
+import type { AnalysisOptions, AnalysisStatus } from './options.js';
+
+/** A metabolite fit of one spectrum: the fit, its quantification, and how the analysis was chosen. */
+export interface MetaboliteAnalysis extends AnalysisStatus {
+  kind: 'metabolites';
+  file: string;
+  /** How the analysis was chosen, in words (fit/water-fat/detect.ts decisionText, or "asked for"). */
+  analysis: string;
+  /** The water-suppression decision; undefined with --basis or another preset (the user asked for this fit). */
+  waterSuppression?: SuppressionDecision;
+  /** The water reference's name, when one was given. */
+  waterReference?: string;
+  fit: FitResult;
+  quantification: Quantification;
+  /** The spectrum that was fitted. */
+  fid: Fid;
+}
+
+const cache = new Map<string, { basis: BasisSet; fitter: Fitter }>();
+
+async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSet; warnings: string[] }> {
+  const warnings: string[] = [];
+  let basis: BasisSet;
+  if (o.basis) {
+    let text: string;
+    try {
+      text = readFileSync(o.basis, 'latin1');
+    } catch (err) {
+      throw new InputError('cannot read basis file', { file: o.basis }, { cause: err });
+    }
+    basis = readLcmBasis(text, o.basis);
+  } else {
+    const acq = acquisitionOf(fid);
+    const sequence = o.sequence ?? acq.sequence;
+    if (sequence === undefined) {
+      throw new InputError(
+        `the sequence is unknown (header SequenceName: ${acq.sequenceName ? `'${acq.sequenceName}'` : 'absent'})`,
+        {
+          file: String(fid.meta?.file ?? ''),
+          field: 'sequence',
+          expected: 'give --sequence press|steam|slaser (or --basis FILE)',
+        },
+      );
+    }
+    if (fid.echoTime === undefined) {
+      warnings.push(
+        `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE ${toMs(LIVER_DEFAULTS.echoTime)} ms`,
+      );
+    }
+    // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
+    const { liverBasis, liverProtocol } = await import('../fit/liver.js');
+    // Shaped pulses: the slow engine (seconds per basis), so its line lists are kept on disk (io/line-store.ts).
+    const shaped = o.pulses
+      ? {
+          pulses: (await import('../io/pulse-set-file.js')).readPulseSetOption(o.pulses, o.grid),
+          store: (await import('../io/line-store.js')).defaultLineStore(),
+        }
+      : {};
+    const timing = { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime };
+    if (o.pulses && o.shapedSolver) {
+      // The shaped systems over the caller's parallel solver, into the process cache that liverBasis reads.
+      const { simulateLineListsAsync } = await import('../physics/basis.js');
+      await simulateLineListsAsync(liverProtocol(fid, timing), undefined, shaped, o.shapedSolver);
+    }
+    basis = liverBasis(fid, timing, undefined, shaped);
+  }
+  if (o.addLipids) basis = appendSimulatedComponents(basis, LIPIDS_BRAIN);
+  return { basis, warnings };
+}
+
+/** The fitter's options for a preset and the user's choices (window, model, baseline, noise). */
+export function fitOptionsFor(o: AnalysisOptions): FitOptions {
+  const base: FitOptions = o.preset === 'liver' ? { ...LIVER_FIT_OPTIONS } : { ppmRange: [0.2, 4.2] };
+  if (o.ppm) base.ppmRange = o.ppm;
+  if (o.model) base.model = o.model;
+  if (o.baseline || o.baselineEd !== undefined || o.baselineOrder !== undefined) {
+    base.baseline = {
+      ...(base.baseline ?? {}),
+      ...(o.baseline ? { kind: o.baseline } : {}),
+      ...(o.baselineEd !== undefined ? { edPerPpm: o.baselineEd } : {}),
+      ...(o.baselineOrder !== undefined ? { order: o.baselineOrder } : {}),
+    };
+  }
+  if (o.noise) base.noise = o.noise;
+  return base;
+}
+
+function scalingFor(o: AnalysisOptions, fid: Fid): ScalingOptions {
+  let s: ScalingOptions;
+  if (o.preset === 'ismrm2016') s = { ...ISMRM2016_SCALING };
+  else
+    s = liverScaling(
+      fid.echoTime ?? LIVER_DEFAULTS.echoTime,
+      fid.repetitionTime ?? LIVER_DEFAULTS.repetitionTime,
+    );
+  if (o.waterConcentration !== undefined) s.waterConcentration = o.waterConcentration;
+  return s;
+}
+
+function defaultReference(r: FitResult): string | undefined {
+  const names = [...r.components.map((c) => c.name), ...r.combined.map((c) => c.name)];
+  for (const cand of ['Cr+PCr', 'L13', 'Cr', 'H2O']) if (names.includes(cand)) return cand;
+  return undefined;
+}
+
+/** The fit's status (fit/status.ts), made doubtful by an ambiguous routing or an intact water line. */
+function routedStatus(
+  r: FitResult,
+  decision: SuppressionDecision | undefined,
+  doubts: string[],
+): ResultStatus {
+  const st = fitStatus(r).build();
+  if (doubts.length === 0 && !decision?.ambiguous) return st;
+  const reasons = [...st.reasons, ...doubts];
+  if (decision?.ambiguous) reasons.push(ambiguityReason(decision));
+  return { status: st.status === 'failed' ? 'failed' : 'doubtful', reasons };
+}
+
+/**
+ * Linear-combination fit of one water-suppressed spectrum: the basis (an LCModel file, or the liver basis simulated
+ * for the data), the NLLS fit with CRLB, and the quantification (ratios, and concentrations with a water
+ * reference). The fitter is prepared once per options and data grid in a process (batch fits reuse it).
+ */
+export async function fitMetabolites(
+  file: string,
+  fid: Fid,
+  o: AnalysisOptions,
+  decision: SuppressionDecision | undefined,
+  water?: AnalysisInput,
+): Promise<MetaboliteAnalysis> {
+  const key = JSON.stringify([o, fid.points, fid.dwellTime, fid.spectrometerFrequency, fid.ppmReference]);
+  let entry = cache.get(key);
+  const prepWarnings: string[] = [];
+  if (!entry) {
+    const { basis, warnings } = await loadBasis(o, fid);
+    prepWarnings.push(...warnings);
+    entry = { basis, fitter: new Fitter(basis, fid, fitOptionsFor(o)) };
+    cache.set(key, entry);
+  }
+  const result = entry.fitter.fit(fid);
+  result.settings.basisSequence = entry.basis.sequence;
+  result.settings.basisEchoTime = entry.basis.echoTime;
+  result.warnings.unshift(...prepWarnings);
+  const waterFit = water ? fitWaterReference(readSpectrum(water, o)) : undefined;
+  const reference = o.reference ?? defaultReference(result);
+  const q = quantify(result, {
+    reference,
+    water: waterFit,
+    scaling: waterFit ? scalingFor(o, fid) : undefined,
+  });
+  // A metabolite fit of a spectrum whose water line is intact is never ok, whatever decided the analysis.
+  const intact = intactWaterReason(fid, decision);
+  const st = routedStatus(result, decision, intact ? [intact] : []);
+  return {
+    kind: 'metabolites',
+    file,
+    status: st.status,
+    statusReasons: st.reasons,
+    analysis: decision ? decisionText(decision) : 'metabolite fit (asked for: --basis or --preset)',
+    waterSuppression: decision,
+    waterReference: water === undefined ? undefined : inputName(water),
+    fit: result,
+    quantification: q,
+    fid,
+  };
+}

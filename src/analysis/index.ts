@@ -8,6 +8,7 @@ export * from './analyse-file.js';
 export * from './batch.js';
 export * from './input.js';
 export * from './metabolite-fit.js';
+export * from './networks.js';
 export * from './options.js';
 export * from './outputs.js';
 export * from './results-json.js';

@@ -1,18 +1,7 @@
 import type { Command } from 'commander';
 import { withOutputDir } from '../../io/atomic.js';
-import type { NetworkReportOptions } from '../../report/from-network.js';
-import type { ClassifyFileResult } from '../../networks/results.js';
 import { printJson } from '../options.js';
-import { outputFolders } from '../../io/output-names.js';
-import {
-  type ModelInputOptions,
-  modelInputOptions,
-  exitIfFailed,
-  modelInputs,
-  writeBatchSummary,
-  SHIPPED_MODEL_WARNING,
-  statusText,
-} from './quantify.js';
+import { type ModelInputOptions, modelInputOptions, exitIfFailed, statusText } from './quantify.js';
 
 interface ClassifyOptions extends ModelInputOptions {
   out?: string;
@@ -46,55 +35,17 @@ Examples:
     )
     .action(async (files: string[], opts: ClassifyOptions) => {
       // onnxruntime-node, the readers and the report code load here, not at start-up.
-      const { classifyWithBundle } = await import('../../networks/onnx-inference.js');
-      const { classifyReport } = await import('../../report/from-network.js');
-      const { writeReportInto } = await import('../../report/write.js');
-      const { toJson } = await import('../json.js');
-      const { bundle, model, fids, prepared, checks } = await modelInputs(files, opts, 'classify');
-      const probs = await classifyWithBundle(bundle, prepared, opts.threads);
-      const [neg, pos] = bundle.contract.classes;
-      const threshold = bundle.contract.threshold ?? 0.5;
-      const { inputRecord } = await import('../../networks/results.js');
-      const input = (i: number) => inputRecord(prepared[i], checks[i]);
-      const out: ClassifyFileResult[] = files.map((file, i) => {
-        const failed = checks[i].status === 'failed';
-        return {
-          file,
-          model,
-          status: checks[i].status,
-          statusReasons: checks[i].reasons,
-          probability: failed ? null : probs[i],
-          positiveClass: pos,
-          predicted: failed ? null : probs[i] >= threshold ? pos : neg,
-          threshold,
-          notes: prepared[i].notes,
-          ...(input(i) ? { input: input(i) } : {}),
-        };
-      });
-      if (opts.out) {
-        const report: NetworkReportOptions = {
-          window: bundle.contract.preprocessing.ppmRange,
-          modelWarnings: opts.model ? [] : [SHIPPED_MODEL_WARNING.classify],
-        };
-        const stems = outputFolders(files);
-        await withOutputDir(opts.out, async (dir) => {
-          for (const [i, r] of out.entries()) {
-            dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
-            await writeReportInto(dir, classifyReport(r, fids[i], neg, report), { subdir: stems[i] });
-          }
-          if (files.length > 1) {
-            const { classifyNumbers } = await import('../../report/batch-summary.js');
-            await writeBatchSummary(dir, 'classify', out, stems, classifyNumbers);
-          }
-        });
-      }
+      const { classifyFiles, writeClassifyOutputs } = await import('../../analysis/networks.js');
+      const analyses = await classifyFiles(files, opts);
+      const out = analyses.results;
+      if (opts.out) await withOutputDir(opts.out, (dir) => writeClassifyOutputs(dir, analyses));
       if (opts.json) printJson(out.length === 1 ? out[0] : out);
       else {
         for (const r of out) {
           process.stdout.write(
             r.probability === null
               ? `${r.file}: ${statusText(r)}\n`
-              : `${r.file}: P(${pos}) = ${r.probability.toFixed(3)} -> ${r.predicted}  ${statusText(r)}\n`,
+              : `${r.file}: P(${r.positiveClass}) = ${r.probability.toFixed(3)} -> ${r.predicted}  ${statusText(r)}\n`,
           );
           for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
         }

@@ -29,6 +29,38 @@ export * from './fit/index.js';
 export { readLcmCoord, type LcmCoord, type LcmConcentration } from './io/lcmodel/coord.js';
 export * from './report/index.js';
 export {
+  analyseFile,
+  analyseSeries,
+  analysisFiles,
+  classifyFile,
+  classifyFiles,
+  quantifyFile,
+  quantifyFiles,
+  readSpectra,
+  readSpectrum,
+  resultsJson,
+  runAnalysisJobs,
+  SHIPPED_MODEL_WARNING,
+  writeClassifyOutputs,
+  writeQuantifyOutputs,
+  type AnalyseFileOptions,
+  type AnalysisInput,
+  type AnalysisJob,
+  type AnalysisOptions,
+  type AnalysisResult,
+  type AnalysisStatus,
+  type ClassifyAnalyses,
+  type HeaderValues,
+  type MetaboliteAnalysis,
+  type NetworkAnalyses,
+  type NetworkAnalysisOptions,
+  type Preset,
+  type QuantifyFileOptions,
+  type WaterFatAnalysis,
+  type WaterFatSeriesAnalysis,
+} from './analysis/index.js';
+export { readMrsFile, readMrsInput, type MrsInput } from './io/mrs-file.js';
+export {
   parseModelMetadata,
   modelMetadataSchema,
   MODEL_FILES,

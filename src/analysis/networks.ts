@@ -33,7 +33,7 @@ import { type AnalysisInput, type HeaderValues, readOptionsOf } from './input.js
  * for the network, checked against what the network was trained for (networks/input-check.ts), and answered
  * with its status. Inference runs with onnxruntime-node.
  */
-export interface NetworkOptions extends Omit<HeaderValues, 'tr' | 'force'> {
+export interface NetworkAnalysisOptions extends Omit<HeaderValues, 'tr' | 'force'> {
   /** Models directory with qcnn|ccnn.onnx + .json (default: the shipped models). */
   model?: string;
   /**
@@ -50,7 +50,7 @@ export interface NetworkOptions extends Omit<HeaderValues, 'tr' | 'force'> {
   threads?: number;
 }
 
-export interface QuantifyOptions extends NetworkOptions {
+export interface QuantifyFileOptions extends NetworkAnalysisOptions {
   /** Unsuppressed water reference (applies to every spectrum): mmol/kg and the fat fraction. */
   water?: AnalysisInput;
   /** Repetition time (ms) for the water scaling. */
@@ -86,7 +86,7 @@ export interface ClassifyAnalyses extends NetworkAnalyses<ClassifyFileResult> {
 
 async function modelInputs<C extends QuantifyModelMetadata | ClassifyModelMetadata>(
   inputs: AnalysisInput[],
-  o: NetworkOptions,
+  o: NetworkAnalysisOptions,
   bundle: LoadedBundle<C>,
 ): Promise<{ fids: Fid[]; prepared: NetworkInput[]; checks: InputCheck[] }> {
   const read = readOptionsOf(o);
@@ -105,7 +105,7 @@ async function modelInputs<C extends QuantifyModelMetadata | ClassifyModelMetada
 /** qCNN amplitudes with predicted SDs (widened by the input guard), and mmol/kg with a water reference. */
 export async function quantifyFiles(
   inputs: AnalysisInput[],
-  o: QuantifyOptions = {},
+  o: QuantifyFileOptions = {},
 ): Promise<NetworkAnalyses<QuantifyFileResult>> {
   const bundle = readBundle(o.model ?? defaultModelsDir(), 'quantify');
   const model = modelName(bundle);
@@ -138,7 +138,7 @@ export async function quantifyFiles(
 /** One spectrum's quantification (quantifyFiles with one input). */
 export async function quantifyFile(
   input: AnalysisInput,
-  o: QuantifyOptions = {},
+  o: QuantifyFileOptions = {},
 ): Promise<QuantifyFileResult> {
   return (await quantifyFiles([input], o)).results[0];
 }
@@ -146,7 +146,7 @@ export async function quantifyFile(
 /** cCNN probability of the positive class; no probability for an input outside the training range (unless force). */
 export async function classifyFiles(
   inputs: AnalysisInput[],
-  o: NetworkOptions = {},
+  o: NetworkAnalysisOptions = {},
 ): Promise<ClassifyAnalyses> {
   const bundle = readBundle(o.model ?? defaultModelsDir(), 'classify');
   const model = modelName(bundle);
@@ -180,7 +180,7 @@ export async function classifyFiles(
 /** One spectrum's classification (classifyFiles with one input). */
 export async function classifyFile(
   input: AnalysisInput,
-  o: NetworkOptions = {},
+  o: NetworkAnalysisOptions = {},
 ): Promise<ClassifyFileResult> {
   return (await classifyFiles([input], o)).results[0];
 }

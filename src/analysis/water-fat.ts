@@ -9,7 +9,7 @@ import { fitWaterLines, type WaterLinesReport } from '../fit/water-fat/water-lin
 import type { AnalysisStatus } from './options.js';
 
 /** Options of the water–fat analysis of water-unsuppressed body spectra. */
-export interface WaterFatOptions {
+export interface WaterFatAnalysisOptions {
   fatModel?: FatModelKind;
   /** Single TE: undefined = auto (fit/water-fat/water-lines.ts); a series uses 1 unless 2 is given. */
   waterLines?: 1 | 2;
@@ -61,7 +61,7 @@ export interface WaterFatSeriesAnalysis extends WaterFatCommon {
 export function analyseWaterFat(
   label: string,
   fids: Fid[],
-  o: WaterFatOptions,
+  o: WaterFatAnalysisOptions,
 ): WaterFatAnalysis | WaterFatSeriesAnalysis {
   const analysis = decisionText(o.suppression);
   const notes: string[] = [];

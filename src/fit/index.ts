@@ -42,3 +42,10 @@ export { resampleBasis, type ResampleResult } from './resample.js';
 export { appendSimulatedComponents, LIPIDS_BRAIN, type SimulatedComponent } from './simulated-components.js';
 export { peakHeight, type SyntheticSpec, synthesizeFid } from './synthesize.js';
 export { fitWaterReference, type WaterReference } from './water-reference.js';
+export { fitSeries, type SeriesOptions, type SeriesResult } from './water-fat/series.js';
+export {
+  type FatModelKind,
+  WaterFatFitter,
+  type WaterFatOptions,
+  type WaterFatResult,
+} from './water-fat/water-fat-fit.js';

@@ -14,8 +14,11 @@ export function readMrsFile(path: string, options: ReadMrsOptions = {}): MrsData
   return readMrsInput(path, options);
 }
 
-/** A spectrum to read: a file path, or its bytes and name (the browser, a library user with data in memory). */
-export type MrsInput = string | { bytes: Uint8Array; name: string };
+/**
+ * A spectrum to read: a file path, or its bytes and name (the browser, a library user with data in memory) with
+ * the companion files its format needs by name (the .SPAR of a Philips .SDAT).
+ */
+export type MrsInput = string | { bytes: Uint8Array; name: string; companions?: Record<string, Uint8Array> };
 
 /** The name an input is known by in messages and results: the path, or the given name. */
 export function inputName(input: MrsInput): string {
@@ -24,7 +27,7 @@ export function inputName(input: MrsInput): string {
 
 /**
  * Reads a path or bytes once and detects the format once. Companion files are looked up next to a path (bytes
- * bring theirs in `options.companions`). A .RAW/.H2O file whose header the LCModel detector does not see is read
+ * bring theirs). A .RAW/.H2O file whose header the LCModel detector does not see is read
  * by the LCModel .RAW reader all the same, which then says what is wrong with it.
  */
 export function readMrsInput(input: MrsInput, options: ReadMrsOptions = {}): MrsData {
@@ -33,7 +36,10 @@ export function readMrsInput(input: MrsInput, options: ReadMrsOptions = {}): Mrs
   const reader =
     (options.format ? readerFor(options.format) : detectFormat(bytes, path)) ??
     (/\.(raw|h2o)$/i.test(path) ? readerFor('lcmodel-raw') : undefined);
-  const companions: Record<string, Uint8Array> = { ...options.companions };
+  const companions: Record<string, Uint8Array> = {
+    ...options.companions,
+    ...(typeof input === 'string' ? {} : input.companions),
+  };
   if (typeof input === 'string') {
     for (const name of reader?.companionNames?.(basename(path)) ?? []) {
       const found = findCaseInsensitive(dirname(path), name);

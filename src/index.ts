@@ -43,6 +43,7 @@ export {
   SHIPPED_MODEL_WARNING,
   writeClassifyOutputs,
   writeQuantifyOutputs,
+  writeAnalysisOutputs,
   type AnalyseFileOptions,
   type AnalysisInput,
   type AnalysisJob,

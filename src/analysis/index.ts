@@ -13,3 +13,4 @@ export * from './options.js';
 export * from './outputs.js';
 export * from './results-json.js';
 export * from './water-fat.js';
+export * from './write-outputs.js';

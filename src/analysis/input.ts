@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import { applyTimingOption } from '../core/acquisition.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
@@ -54,4 +56,11 @@ export function readSpectrum(input: AnalysisInput, h: HeaderValues): Fid {
     throw new InputError(`holds ${fids.length} echoes`, { file: inputName(input), expected: 'one spectrum' });
   }
   return fids[0];
+}
+
+/** The LCModel water reference next to a spectrum: X.H2O (or X.h2o) for X.RAW, if it exists (`--water auto`). */
+export function pairedWaterFile(file: string): string | undefined {
+  const stem = join(dirname(file), basename(file, extname(file)));
+  for (const ext of ['.H2O', '.h2o']) if (existsSync(stem + ext)) return stem + ext;
+  return undefined;
 }

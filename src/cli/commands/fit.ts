@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseSequenceKind } from '../../core/acquisition.js';
 import { formatValueSd } from '../../core/format.js';
@@ -10,7 +8,6 @@ import type { AnalysisJob, AnalysisJobFailure, AnalysisJobOutput } from '../../a
 import type { AnalysisOptions, Preset } from '../../analysis/options.js';
 import type { ShapedSolver } from '../../physics/basis.js';
 import { parseNumber, parseRange } from '../options.js';
-import { outputFolders } from '../../io/output-names.js';
 import { statusText } from './quantify.js';
 
 interface FitCliOptions {
@@ -258,18 +255,18 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     );
   }
   const render = opts.out !== undefined;
+  const { pairedWaterFile } = await import('../../analysis/input.js');
   const jobs: AnalysisJob[] = opts.series
     ? [{ file: files[0], series: files, options: jobOptions, render }]
     : files.map((file) => ({
         file,
-        water: waterFor(file, opts.water),
+        water: opts.water === 'auto' ? pairedWaterFile(file) : opts.water,
         options: jobOptions,
         render,
       }));
   // The fitter, readers and report code load here, not at start-up (batch mode runs them in workers).
   const { runAnalysisJob } = await import('../../analysis/batch.js');
   const { toJson } = await import('../../io/json.js');
-  const names = outputFolders(files);
   const results: (AnalysisJobOutput | AnalysisJobFailure)[] = [];
   if (jobs.length === 1) {
     results.push(await withShapedPool(jobs[0], runAnalysisJob));
@@ -282,33 +279,8 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
   const batch = jobs.length > 1;
   if (opts.out && (ok.length > 0 || batch)) {
     const out = opts.out;
-    await withOutputDir(out, async (dir) => {
-      results.forEach((r, i) => {
-        if (!('files' in r)) return;
-        const sub = batch ? `${names[i]}/` : '';
-        for (const [name, text] of Object.entries(r.files)) dir.write(`${sub}${name}`, text);
-      });
-      if (batch) {
-        // One row per input (failures too) and a summary page linking every file's report.
-        const { batchSummaryCsv, batchSummaryReport, fitNumbers } = await import(
-          '../../report/batch-summary.js'
-        );
-        const { writeReportInto } = await import('../../report/write.js');
-        const entries = results.map((r, i) =>
-          'files' in r
-            ? {
-                input: files[i],
-                folder: names[i],
-                status: String(r.summary.status ?? 'ok'),
-                reasons: (r.summary.statusReasons as string[] | undefined) ?? [],
-                numbers: fitNumbers(r.summary),
-              }
-            : { input: files[i], status: 'error', reasons: [r.error], numbers: [] },
-        );
-        dir.write('summary.csv', batchSummaryCsv(entries));
-        await writeReportInto(dir, batchSummaryReport('fit', entries), { svg: false, png: false });
-      }
-    });
+    const { writeAnalysisOutputs } = await import('../../analysis/write-outputs.js');
+    await withOutputDir(out, (dir) => writeAnalysisOutputs(dir, results, files, batch));
   }
   if (opts.json) {
     const summaries = results.map((r) => ('files' in r ? r.summary : { file: r.file, error: r.error }));
@@ -353,13 +325,6 @@ function cliSummary(s: Record<string, unknown>): string {
   }
   const w = ((s.warnings as string[] | undefined) ?? []).length;
   return `${status}${w ? `, ${w} warning${w > 1 ? 's' : ''}` : ''}${analysis}`;
-}
-
-function waterFor(file: string, water: string | undefined): string | undefined {
-  if (water !== 'auto') return water;
-  const stem = join(dirname(file), basename(file, extname(file)));
-  for (const ext of ['.H2O', '.h2o']) if (existsSync(stem + ext)) return stem + ext;
-  return undefined;
 }
 
 /**

@@ -4,34 +4,12 @@ import { applyTimingOption } from '../core/acquisition.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { inputName, type MrsInput, readMrsInput } from '../io/mrs-file.js';
-import type { ReadMrsOptions } from '../io/read.js';
+import { type HeaderValues, msToSeconds, readOptionsOf } from '../io/header-values.js';
 import { analysableFids } from '../preproc/analysable.js';
 
 /** A spectrum to analyse: a file path, or its bytes and file name. */
 export type AnalysisInput = MrsInput;
-
-/**
- * What a file may not store, in the units of the command line: spectral width (Hz), spectrometer frequency
- * (MHz), echo and repetition time (ms). `force` accepts a TE/TR that contradicts the header.
- */
-export interface HeaderValues {
-  sw?: number;
-  frequency?: number;
-  te?: number;
-  tr?: number;
-  force?: boolean;
-}
-
-const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
-
-/** The readers' options (seconds, MHz) from header values given in the command line's units: the one conversion. */
-export function readOptionsOf(h: HeaderValues): ReadMrsOptions {
-  return {
-    dwellTime: h.sw ? 1 / h.sw : undefined,
-    spectrometerFrequency: h.frequency,
-    echoTime: seconds(h.te),
-  };
-}
+export { type HeaderValues, readOptionsOf };
 
 /**
  * The spectra of one input, read once (format detected once, every format io/read.ts knows, LCModel .RAW/.H2O
@@ -43,8 +21,8 @@ export function readSpectra(input: AnalysisInput, h: HeaderValues): Fid[] {
   const path = inputName(input);
   const fids = analysableFids(readMrsInput(input, readOptionsOf(h)));
   for (const fid of fids) {
-    if (fids.length === 1) applyTimingOption(fid, 'echoTime', seconds(h.te), h.force, path);
-    applyTimingOption(fid, 'repetitionTime', seconds(h.tr), h.force, path);
+    if (fids.length === 1) applyTimingOption(fid, 'echoTime', msToSeconds(h.te), h.force, path);
+    applyTimingOption(fid, 'repetitionTime', msToSeconds(h.tr), h.force, path);
   }
   return fids;
 }

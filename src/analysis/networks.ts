@@ -1,6 +1,7 @@
 import type { Fid } from '../core/fid.js';
 import { fitWaterReference } from '../fit/water-reference.js';
 import type { OutputDir } from '../io/atomic.js';
+import { msToSeconds } from '../io/header-values.js';
 import { inputName } from '../io/mrs-file.js';
 import { toJson } from '../io/json.js';
 import { outputFolders } from '../io/output-names.js';
@@ -122,7 +123,7 @@ export async function quantifyFiles(
       unit: bundle.contract.targets.unit,
       notes: prepared[i].notes,
       water,
-      repetitionTime: o.tr !== undefined ? o.tr / 1000 : undefined,
+      repetitionTime: msToSeconds(o.tr),
       check: checks[i],
       input: inputRecord(prepared[i], checks[i]),
     }),

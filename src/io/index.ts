@@ -18,3 +18,4 @@ export * from './nifti-mrs/write-file.js';
 export { detectFormat, type FormatReader, READERS, type ReadMrsOptions, readMrs } from './read.js';
 export * from './pulse-set-file.js';
 export * from './json.js';
+export * from './header-values.js';

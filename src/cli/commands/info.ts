@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { type Acquisition, describeSources } from '../../core/acquisition.js';
 import { describeShape, type MrsData, toFid, voxelCount } from '../../core/mrs-data.js';
 import { FORMAT_IDS, type FormatId } from '../../io/format-ids.js';
+import { readOptionsOf } from '../../io/header-values.js';
 import type { ReadMrsOptions } from '../../io/read.js';
 import { parseNumber, printJson } from '../options.js';
 
@@ -48,11 +49,12 @@ export function readOptionsFrom(o: ReadCliOptions): ReadMrsOptions {
   }
   if (o.sw !== undefined && o.dwell !== undefined)
     throw new UsageError('--sw and --dwell: give one, not both');
+  const h = readOptionsOf(o);
   return {
     format: o.format as FormatId | undefined,
-    dwellTime: o.dwell ?? (o.sw !== undefined ? 1 / o.sw : undefined),
-    spectrometerFrequency: o.frequency,
-    echoTime: o.te !== undefined ? o.te / 1000 : undefined,
+    dwellTime: o.dwell ?? h.dwellTime,
+    spectrometerFrequency: h.spectrometerFrequency,
+    echoTime: h.echoTime,
     ppmReference: o.ppmReference,
   };
 }

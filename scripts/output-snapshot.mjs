@@ -48,168 +48,67 @@ const VOLATILE = [
  * The cases, in order. `{out}` is the case's output folder, `{snap}` the snapshot folder (for inputs a previous
  * case made). Every case runs with cwd = the repository root, so input paths are the same in every snapshot.
  */
+const DS = `${CH}/datasets_LCModel`;
+/** The challenge's basis, preset and the header values its .RAW files lack. */
+const CHALLENGE_FIT = [
+  ...['--basis', `${CH}/basisset_LCModel/press3T_30ms.BASIS`, '--preset', 'ismrm2016'],
+  ...['--sw', '4000', '--frequency', '123.2'],
+];
+const SDAT_WS = `${X}/philips/spant_philips_spar_sdat_WS.SDAT`;
+const SDAT_W = `${X}/philips/spant_philips_spar_sdat_W.SDAT`;
+const OUT = ['--out', '{out}'];
+
 const CASES = [
-  // Metabolite fit, LCModel .RAW (the reader fallback) with its water reference and the challenge basis.
+  // Metabolite fit, LCModel .RAW with its water reference and the challenge basis.
   {
     name: 'fit-raw-challenge',
-    args: [
-      'fit',
-      `${CH}/datasets_LCModel/dataset1.RAW`,
-      '--water',
-      `${CH}/datasets_LCModel/dataset1.H2O`,
-      '--basis',
-      `${CH}/basisset_LCModel/press3T_30ms.BASIS`,
-      '--preset',
-      'ismrm2016',
-      '--sw',
-      '4000',
-      '--frequency',
-      '123.2',
-      '--te',
-      '30',
-      '--out',
-      '{out}',
-    ],
+    args: ['fit', `${DS}/dataset1.RAW`, '--water', `${DS}/dataset1.H2O`, ...CHALLENGE_FIT, '--te', '30', ...OUT],
   },
   // The same, --json on stdout only (no files).
-  {
-    name: 'fit-raw-json',
-    args: [
-      'fit',
-      `${CH}/datasets_LCModel/dataset2.RAW`,
-      '--basis',
-      `${CH}/basisset_LCModel/press3T_30ms.BASIS`,
-      '--preset',
-      'ismrm2016',
-      '--sw',
-      '4000',
-      '--frequency',
-      '123.2',
-      '--json',
-    ],
-  },
+  { name: 'fit-raw-json', args: ['fit', `${DS}/dataset2.RAW`, ...CHALLENGE_FIT, '--json'] },
   // Batch of two with --water auto (worker threads, summary.csv and summary report).
   {
     name: 'fit-raw-batch',
-    args: [
-      'fit',
-      `${CH}/datasets_LCModel/dataset3.RAW`,
-      `${CH}/datasets_LCModel/dataset4.RAW`,
-      '--water',
-      'auto',
-      '--basis',
-      `${CH}/basisset_LCModel/press3T_30ms.BASIS`,
-      '--preset',
-      'ismrm2016',
-      '--sw',
-      '4000',
-      '--frequency',
-      '123.2',
-      '--jobs',
-      '2',
-      '--out',
-      '{out}',
-    ],
+    args: ['fit', `${DS}/dataset3.RAW`, `${DS}/dataset4.RAW`, '--water', 'auto', ...CHALLENGE_FIT, '--jobs', '2', ...OUT],
   },
   // Brain 3 T PRESS Siemens .rda with an LCModel basis of the same protocol.
   {
     name: 'fit-rda-brain',
-    args: ['fit', `${X}/siemens/suspect_SVS_30.rda`, '--basis', `${X}/lcmodel/suspect_press_30ms_3T.basis`, '--out', '{out}'],
+    args: ['fit', `${X}/siemens/suspect_SVS_30.rda`, '--basis', `${X}/lcmodel/suspect_press_30ms_3T.basis`, ...OUT],
   },
   // GE P-file (its water reference frames are in the same file), liver preset.
-  {
-    name: 'fit-ge-pfile',
-    args: ['fit', `${X}/ge/tarquin_P1751_1.5T_030_2000.7`, '--json'],
-  },
+  { name: 'fit-ge-pfile', args: ['fit', `${X}/ge/tarquin_P1751_1.5T_030_2000.7`, '--json'] },
   // Shaped-pulse liver basis (small grid) on the water-suppressed Philips file.
-  {
-    name: 'fit-liver-shaped',
-    args: ['fit', `${X}/philips/spant_philips_spar_sdat_WS.SDAT`, '--pulses', 'default', '--grid', '4', '--json'],
-  },
+  { name: 'fit-liver-shaped', args: ['fit', SDAT_WS, '--pulses', 'default', '--grid', '4', '--json'] },
   // Liver preset, simulated liver basis, routed to the metabolite fit by the spectrum (water-suppressed Philips).
-  {
-    name: 'fit-liver-sdat-ws',
-    args: ['fit', `${X}/philips/spant_philips_spar_sdat_WS.SDAT`, '--out', '{out}'],
-  },
+  { name: 'fit-liver-sdat-ws', args: ['fit', SDAT_WS, ...OUT] },
   // Water–fat, single TE: water-unsuppressed Philips and the 7 T water reference.
-  {
-    name: 'waterfat-sdat-w',
-    args: ['fit', `${X}/philips/spant_philips_spar_sdat_W.SDAT`, '--out', '{out}'],
-  },
-  {
-    name: 'waterfat-nifti-wref',
-    args: ['fit', `${X}/nifti_mrs_7T_steam_fmrib/wref_raw.nii.gz`, '--json', '--out', '{out}'],
-  },
+  { name: 'waterfat-sdat-w', args: ['fit', SDAT_W, ...OUT] },
+  { name: 'waterfat-nifti-wref', args: ['fit', `${X}/nifti_mrs_7T_steam_fmrib/wref_raw.nii.gz`, '--json', ...OUT] },
   // Water–fat series of two real files (TE 30 and 135 ms), forced to the water–fat analysis.
   {
     name: 'waterfat-series-real',
     args: [
-      'fit',
-      `${X}/philips/tarquin_svs_30_ref.SDAT`,
-      `${X}/philips/tarquin_svs_135_ref.SDAT`,
-      '--series',
-      '--water-suppression',
-      'off',
-      '--out',
-      '{out}',
+      ...['fit', `${X}/philips/tarquin_svs_30_ref.SDAT`, `${X}/philips/tarquin_svs_135_ref.SDAT`],
+      ...['--series', '--water-suppression', 'off', ...OUT],
     ],
   },
   // A 5-TE HISTO series in one NIfTI-MRS, simulated with a fixed seed, then fitted.
-  {
-    name: 'simulate-histo',
-    args: ['simulate', '--water-fat', '--n', '1', '--seed', '4', '--out', '{out}'],
-  },
-  {
-    name: 'waterfat-series-histo',
-    args: ['fit', '{snap}/simulate-histo/out/subject-0001.nii.gz', '--out', '{out}'],
-  },
-  // Quantify and classify with the shipped models: a 3 T PRESS TE 30 liver-protocol file, with water reference.
-  {
-    name: 'quantify-sdat',
-    args: [
-      'quantify',
-      `${X}/philips/spant_philips_spar_sdat_WS.SDAT`,
-      '--water',
-      `${X}/philips/spant_philips_spar_sdat_W.SDAT`,
-      '--allow-failed',
-      '--out',
-      '{out}',
-    ],
-  },
+  { name: 'simulate-histo', args: ['simulate', '--water-fat', '--n', '1', '--seed', '4', ...OUT] },
+  { name: 'waterfat-series-histo', args: ['fit', '{snap}/simulate-histo/out/subject-0001.nii.gz', ...OUT] },
+  // Quantify and classify with the shipped models: a 3 T PRESS TE 30 file (with water reference), a batch.
+  { name: 'quantify-sdat', args: ['quantify', SDAT_WS, '--water', SDAT_W, '--allow-failed', ...OUT] },
   {
     name: 'quantify-batch-json',
     args: [
-      'quantify',
-      `${X}/philips/spant_philips_spar_sdat_WS.SDAT`,
-      `${CH}/datasets_LCModel/dataset1.RAW`,
-      '--sw',
-      '4000',
-      '--frequency',
-      '123.2',
-      '--te',
-      '30',
-      '--allow-failed',
-      '--json',
-      '--out',
-      '{out}',
+      ...['quantify', SDAT_WS, `${DS}/dataset1.RAW`, '--sw', '4000', '--frequency', '123.2', '--te', '30'],
+      ...['--allow-failed', '--json', ...OUT],
     ],
   },
-  {
-    name: 'classify-sdat',
-    args: ['classify', `${X}/philips/spant_philips_spar_sdat_WS.SDAT`, '--allow-failed', '--out', '{out}'],
-  },
+  { name: 'classify-sdat', args: ['classify', SDAT_WS, '--allow-failed', ...OUT] },
   {
     name: 'classify-batch',
-    args: [
-      'classify',
-      `${X}/philips/spant_philips_spar_sdat_WS.SDAT`,
-      `${X}/siemens/suspect_SVS_30.rda`,
-      '--force',
-      '--allow-failed',
-      '--json',
-      '--out',
-      '{out}',
-    ],
+    args: ['classify', SDAT_WS, `${X}/siemens/suspect_SVS_30.rda`, '--force', '--allow-failed', '--json', ...OUT],
   },
 ];
 

@@ -5,13 +5,7 @@ import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { type FitOptions, type FitResult, Fitter } from '../fit/fit.js';
 import { LIVER_FIT_OPTIONS } from '../fit/liver-options.js';
-import {
-  ISMRM2016_SCALING,
-  liverScaling,
-  type Quantification,
-  quantify,
-  type ScalingOptions,
-} from '../fit/quantify.js';
+import { ISMRM2016_SCALING, liverScaling, quantify, type ScalingOptions } from '../fit/quantify.js';
 import { appendSimulatedComponents, LIPIDS_BRAIN } from '../fit/simulated-components.js';
 import { fitStatus, type ResultStatus } from '../fit/status.js';
 import {
@@ -24,22 +18,14 @@ import { fitWaterReference } from '../fit/water-reference.js';
 import { readLcmBasis } from '../io/lcmodel/basis.js';
 import { inputName } from '../io/mrs-file.js';
 import { type AnalysisInput, readSpectrum } from './input.js';
-import type { AnalysisOptions, AnalysisStatus } from './options.js';
+import type { MetaboliteFitOutcome } from '../report/fit-files.js';
+import type { AnalysisOptions } from './options.js';
 
 /** A metabolite fit of one spectrum: the fit, its quantification, and how the analysis was chosen. */
-export interface MetaboliteAnalysis extends AnalysisStatus {
+export interface MetaboliteAnalysis extends MetaboliteFitOutcome {
   kind: 'metabolites';
-  file: string;
-  /** How the analysis was chosen, in words (fit/water-fat/detect.ts decisionText, or "asked for"). */
-  analysis: string;
   /** The water-suppression decision; undefined with --basis or another preset (the user asked for this fit). */
   waterSuppression?: SuppressionDecision;
-  /** The water reference's name, when one was given. */
-  waterReference?: string;
-  fit: FitResult;
-  quantification: Quantification;
-  /** The spectrum that was fitted. */
-  fid: Fid;
 }
 
 const cache = new Map<string, { basis: BasisSet; fitter: Fitter }>();

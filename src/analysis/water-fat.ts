@@ -2,11 +2,11 @@ import type { Fid } from '../core/fid.js';
 import { ambiguityReason, decisionText, type SuppressionDecision } from '../fit/water-fat/detect.js';
 import { referenceWaterFat, type ReferencingResult } from '../fit/water-fat/referencing.js';
 import { type RelaxationChoice, relaxationFor, seriesT1 } from '../fit/water-fat/relaxation.js';
-import type { EccMode, SelfEccReport } from '../fit/water-fat/self-ecc.js';
+import type { EccMode } from '../fit/water-fat/self-ecc.js';
 import { fitSeries, type SeriesResult } from '../fit/water-fat/series.js';
-import type { FatModelKind, WaterFatResult } from '../fit/water-fat/water-fat-fit.js';
-import { fitWaterLines, type WaterLinesReport } from '../fit/water-fat/water-lines.js';
-import type { AnalysisStatus } from './options.js';
+import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
+import { fitWaterLines } from '../fit/water-fat/water-lines.js';
+import type { WaterFatOutcome, WaterFatSeriesOutcome } from '../report/water-fat-files.js';
 
 /** Options of the water–fat analysis of water-unsuppressed body spectra. */
 export interface WaterFatAnalysisOptions {
@@ -24,33 +24,16 @@ export interface WaterFatAnalysisOptions {
   ecc?: EccMode;
 }
 
-interface WaterFatCommon extends AnalysisStatus {
-  file: string;
-  /** How the analysis was chosen, in words. */
-  analysis: string;
-  waterSuppression: SuppressionDecision;
-  notes: string[];
-  /** The spectra that were fitted, one per echo. */
-  spectra: Fid[];
-}
-
 /** One water-unsuppressed spectrum: signal fat fraction, and PDFF with literature (or given) relaxation. */
-export interface WaterFatAnalysis extends WaterFatCommon {
-  kind: 'water-fat';
-  result: WaterFatResult;
-  echoTime?: number;
-  /** What the PDFF was corrected with, in words. */
-  relaxation: string;
-  waterLines: WaterLinesReport;
-  eddyCurrentCorrection: SelfEccReport;
+export interface WaterFatAnalysis extends WaterFatOutcome {
+  waterSuppression: SuppressionDecision;
   /** The file's preprocessing record (NIfTI-MRS ProcessingApplied) and the eddy-current correction's note. */
   preprocessing: unknown[];
 }
 
 /** A multi-echo series: T2-corrected PDFF from a joint fit of every echo. */
-export interface WaterFatSeriesAnalysis extends WaterFatCommon {
-  kind: 'water-fat-series';
-  series: SeriesResult;
+export interface WaterFatSeriesAnalysis extends WaterFatSeriesOutcome {
+  waterSuppression: SuppressionDecision;
 }
 
 /**

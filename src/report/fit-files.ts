@@ -17,7 +17,7 @@ export interface MetaboliteFitOutcome {
   file: string;
   status: Status;
   statusReasons: string[];
-  /** How the analysis was chosen, in words. */
+  /** How the analysis was chosen, in words (fit/water-fat/detect.ts decisionText, or "asked for"). */
   analysis: string;
   fit: FitResult;
   quantification: Quantification;

@@ -21,21 +21,25 @@ interface Common {
   file: string;
   status: Status;
   statusReasons: string[];
+  /** How the analysis was chosen, in words. */
   analysis: string;
   notes: string[];
   /** The spectra that were fitted, one per echo (the report's acquisition table). */
   spectra: Fid[];
 }
 
+/** One water-unsuppressed spectrum: the fit, its TE, and what the PDFF was corrected with. */
 export interface WaterFatOutcome extends Common {
   kind: 'water-fat';
   result: WaterFatResult;
   echoTime?: number;
+  /** What the PDFF was corrected with, in words. */
   relaxation: string;
   waterLines: WaterLinesReport;
   eddyCurrentCorrection: SelfEccReport;
 }
 
+/** A multi-echo series: the joint fit and each echo's fit. */
 export interface WaterFatSeriesOutcome extends Common {
   kind: 'water-fat-series';
   series: SeriesResult;

@@ -4,6 +4,7 @@ import { parseSequenceKind } from '../../core/acquisition.js';
 import { formatValueSd } from '../../core/format.js';
 import { LivermrsError, UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
+import { msToSeconds } from '../../io/header-values.js';
 import type { AnalysisJob, AnalysisJobFailure, AnalysisJobOutput } from '../../analysis/batch.js';
 import type { AnalysisOptions, Preset } from '../../analysis/options.js';
 import type { ShapedSolver } from '../../physics/basis.js';
@@ -195,8 +196,6 @@ function suppressionMode(o: FitCliOptions): 'auto' | 'on' | 'off' | undefined {
   return fromAnalysis ?? ws;
 }
 
-const sec = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
-
 function choice<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
   if (!allowed.includes(v as T)) throw new UsageError(`${name}: '${v}' is not one of ${allowed.join(', ')}`);
@@ -233,10 +232,10 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
         opts.tissue === undefined
           ? undefined
           : (await import('../../fit/water-fat/relaxation.js')).parseTissue(opts.tissue),
-      waterT2: sec(opts.t2Water),
-      fatT2: sec(opts.t2Fat),
-      waterT1: sec(opts.t1Water),
-      fatT1: sec(opts.t1Fat),
+      waterT2: msToSeconds(opts.t2Water),
+      fatT2: msToSeconds(opts.t2Fat),
+      waterT1: msToSeconds(opts.t1Water),
+      fatT1: msToSeconds(opts.t1Fat),
     },
     ecc: choice('--ecc', opts.ecc, ['auto', 'off'] as const),
     pulses: opts.pulses,

@@ -105,7 +105,13 @@ const CASES = [
       ...['--allow-failed', '--json', ...OUT],
     ],
   },
+  // With the water reference: reference deconvolution before the network, and without it (--no-deconvolve).
+  {
+    name: 'quantify-sdat-no-deconvolve',
+    args: ['quantify', SDAT_WS, '--water', SDAT_W, '--no-deconvolve', '--allow-failed', '--json'],
+  },
   { name: 'classify-sdat', args: ['classify', SDAT_WS, '--allow-failed', ...OUT] },
+  { name: 'classify-sdat-water', args: ['classify', SDAT_WS, '--water', SDAT_W, '--force', '--json', ...OUT] },
   {
     name: 'classify-batch',
     args: ['classify', SDAT_WS, `${X}/siemens/suspect_SVS_30.rda`, '--force', '--allow-failed', '--json', ...OUT],

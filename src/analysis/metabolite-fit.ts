@@ -69,10 +69,10 @@ async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSe
         }
       : {};
     const timing = { sequence, echoTime: fid.echoTime, mixingTime: acq.mixingTime };
-    if (o.pulses && o.shapedSolver) {
-      // The shaped systems over the caller's parallel solver, into the process cache that liverBasis reads.
-      const { simulateLineListsAsync } = await import('../physics/basis.js');
-      await simulateLineListsAsync(liverProtocol(fid, timing), undefined, shaped, o.shapedSolver);
+    if (o.pulses && (o.shapedThreads ?? 1) > 1) {
+      // The shaped systems over worker threads by slice position, into the process cache that liverBasis reads.
+      const { simulateLineListsParallel } = await import('../physics/basis-parallel.js');
+      await simulateLineListsParallel(liverProtocol(fid, timing), undefined, shaped, o.shapedThreads);
     }
     basis = liverBasis(fid, timing, undefined, shaped);
   }

@@ -1,5 +1,4 @@
 import type { SequenceKind } from '../core/acquisition.js';
-import type { ShapedSolver } from '../physics/basis.js';
 import type { Status } from '../fit/status.js';
 import type { WaterSuppressionMode } from '../fit/water-fat/detect.js';
 import type { RelaxationChoice } from '../fit/water-fat/relaxation.js';
@@ -47,8 +46,8 @@ export interface AnalysisOptions extends HeaderValues {
   /** Positions per slice direction with `pulses` (default 64). */
   grid?: number;
   /**
-   * With `pulses`: a parallel solver for the shaped systems (e.g. a worker pool); without it they are simulated
-   * in this thread. Not sent to batch workers (a function does not cross threads).
+   * With `pulses`: worker threads for the shaped systems (physics/basis-parallel.ts; default 1, this thread).
+   * Batch fits leave it at 1: they already run one file per core.
    */
-  shapedSolver?: ShapedSolver;
+  shapedThreads?: number;
 }

@@ -7,7 +7,6 @@ import { withOutputDir } from '../../io/atomic.js';
 import { msToSeconds } from '../../io/header-values.js';
 import type { AnalysisJob, AnalysisJobFailure, AnalysisJobOutput } from '../../analysis/batch.js';
 import type { AnalysisOptions, Preset } from '../../analysis/options.js';
-import type { ShapedSolver } from '../../physics/basis.js';
 import { parseNumber, parseRange } from '../options.js';
 import { statusText } from './quantify.js';
 
@@ -268,7 +267,9 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
   const { toJson } = await import('../../io/json.js');
   const results: (AnalysisJobOutput | AnalysisJobFailure)[] = [];
   if (jobs.length === 1) {
-    results.push(await withShapedPool(jobs[0], runAnalysisJob));
+    // One fit in the main thread: with --pulses, the shaped systems over every core (a batch runs one file per core).
+    const single = { ...jobs[0], options: { ...jobOptions, shapedThreads: availableParallelism() } };
+    results.push(await runAnalysisJob(opts.pulses ? single : jobs[0]));
   } else {
     results.push(
       ...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length), !opts.json)),
@@ -324,25 +325,6 @@ function cliSummary(s: Record<string, unknown>): string {
   }
   const w = ((s.warnings as string[] | undefined) ?? []).length;
   return `${status}${w ? `, ${w} warning${w > 1 ? 's' : ''}` : ''}${analysis}`;
-}
-
-/**
- * One fit in the main thread with --pulses: the shaped systems over worker threads by slice position
- * (batch fits already run one file per core).
- */
-async function withShapedPool<T>(job: AnalysisJob, run: (job: AnalysisJob) => Promise<T>): Promise<T> {
-  if (!job.options.pulses || availableParallelism() <= 1) return run(job);
-  // The pool starts on the first shaped system (not at all when the basis is cached or no basis is simulated).
-  let pool: Promise<import('../shaped-pool.js').ShapedPool> | undefined;
-  const shapedSolver: ShapedSolver = async (sequence, shapedJobs) => {
-    pool ??= import('../shaped-pool.js').then((m) => new m.ShapedPool());
-    return (await pool).solve(sequence, shapedJobs);
-  };
-  try {
-    return await run({ ...job, options: { ...job.options, shapedSolver } });
-  } finally {
-    if (pool) await (await pool).close();
-  }
 }
 
 /** Fits the jobs on worker threads, one job per thread at a time; results in job order. */

@@ -12,6 +12,11 @@ import {
   WATER_PPM,
 } from '../../physics/chemistry.js';
 import { type ReferencingOptions, type ReferencingResult, referenceWaterFat } from './referencing.js';
+import {
+  type LineshapeModel,
+  type ReferenceLineshapeReport,
+  refineWithReferenceLineshape,
+} from './reference-lineshape.js';
 
 /**
  * The water–fat fit of a water-unsuppressed (body) spectrum.
@@ -40,6 +45,8 @@ export interface WaterFatOptions {
   composition?: FatComposition;
   /** 1 (default) or 2 water lines (the second for eddy-current or motion asymmetry). */
   waterLines?: 1 | 2;
+  /** 'voigt' (default) or 'reference': the water line as every line's lineshape (reference-lineshape.ts). */
+  lineshape?: LineshapeModel;
   ppmRange?: [number, number];
   /** Baseline stiffness: effective dimensions per ppm (default 0.3); 0 = no baseline. */
   baselineEdPerPpm?: number;
@@ -88,6 +95,8 @@ export interface WaterFatResult {
   baselineShare?: number;
   fatModel: FatModelKind;
   composition0: FatComposition;
+  /** The lineshape model of the fit: Voigt, or the water line as reference lineshape (with its report). */
+  lineshape: { model: LineshapeModel } | ReferenceLineshapeReport;
   fit?: FitResult;
 }
 
@@ -140,7 +149,10 @@ export class WaterFatFitter {
   /** Weights of each linear component on each FAT_PEAKS resonance (protons per unit amplitude). */
   private readonly peakWeights: number[][];
   private readonly fatIndex: number[];
-  private readonly waterIndex: number[];
+  readonly waterIndex: number[];
+  /** The rendered basis and the fit options (the reference lineshape refits with the basis times its kernel). */
+  readonly basis: BasisSet;
+  readonly fitOptions: FitOptions;
 
   constructor(
     header: Pick<Fid, 'points' | 'dwellTime' | 'spectrometerFrequency' | 'ppmReference' | 'nucleus'>,
@@ -196,6 +208,7 @@ export class WaterFatFitter {
       nucleus: header.nucleus,
       components,
     };
+    this.basis = basis;
     const ed = options.baselineEdPerPpm ?? 0.3;
     const fitOptions: FitOptions = {
       ppmRange: options.ppmRange ?? WATER_FAT_PPM_RANGE,
@@ -213,6 +226,7 @@ export class WaterFatFitter {
       // the physics (CL ≥ 4, ndb ≥ nmidb ≥ 0) is checked on the result.
       amplitudes: this.kind === 'chain' ? 'signed-refit' : 'nonnegative',
     };
+    this.fitOptions = fitOptions;
     this.fitter = new Fitter(basis, header, fitOptions);
   }
 
@@ -228,6 +242,7 @@ export class WaterFatFitter {
       referencing,
       fatModel: this.kind,
       composition0: this.composition,
+      lineshape: { model: 'voigt' },
     };
     if (!referencing.found) {
       status.fail(referencing.reason ?? 'no water or fat found');
@@ -239,7 +254,12 @@ export class WaterFatFitter {
       );
     }
     const shifted = shiftFid(fid, -referencing.shiftPpm);
-    const fit = this.fitter.fit(shifted);
+    let fit = this.fitter.fit(shifted);
+    if (this.options.lineshape === 'reference') {
+      const refined = refineWithReferenceLineshape(this, shifted, fit);
+      fit = refined.fit;
+      base.lineshape = refined.report;
+    }
     const K = fit.components.length;
     const a = fit.components.map((c) => c.amplitude);
     const cov = fit.covariance;

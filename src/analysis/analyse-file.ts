@@ -61,6 +61,7 @@ async function analyseSpectra(label: string, fids: Fid[], o: AnalyseFileOptions)
       return analyseWaterFat(label, fids, {
         fatModel: o.fatModel,
         waterLines: o.waterLines,
+        lineshape: o.lineshape,
         suppression,
         referencing: ref,
         ecc: o.ecc,

@@ -2,6 +2,7 @@ import type { SequenceKind } from '../core/acquisition.js';
 import type { Status } from '../fit/status.js';
 import type { WaterSuppressionMode } from '../fit/water-fat/detect.js';
 import type { RelaxationChoice } from '../fit/water-fat/relaxation.js';
+import type { LineshapeMode } from '../fit/water-fat/reference-lineshape.js';
 import type { EccMode } from '../fit/water-fat/self-ecc.js';
 import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
 import type { HeaderValues } from './input.js';
@@ -37,6 +38,8 @@ export interface AnalysisOptions extends HeaderValues {
   waterSuppression?: WaterSuppressionMode;
   fatModel?: FatModelKind;
   waterLines?: 1 | 2;
+  /** Water–fat fit: lineshape model (fit/water-fat/reference-lineshape.ts). */
+  lineshape?: LineshapeMode;
   /** Water-unsuppressed spectra: eddy-current correction from the spectrum's own water line (default auto). */
   ecc?: EccMode;
   /** Water–fat fit: relaxation for the single-TE PDFF (tissue table and/or the user's values). */

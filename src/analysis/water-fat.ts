@@ -2,6 +2,7 @@ import type { Fid } from '../core/fid.js';
 import { ambiguityReason, decisionText, type SuppressionDecision } from '../fit/water-fat/detect.js';
 import { referenceWaterFat, type ReferencingResult } from '../fit/water-fat/referencing.js';
 import { type RelaxationChoice, relaxationFor, seriesT1 } from '../fit/water-fat/relaxation.js';
+import type { LineshapeMode } from '../fit/water-fat/reference-lineshape.js';
 import type { EccMode } from '../fit/water-fat/self-ecc.js';
 import { fitSeries, type SeriesResult } from '../fit/water-fat/series.js';
 import type { FatModelKind } from '../fit/water-fat/water-fat-fit.js';
@@ -13,6 +14,8 @@ export interface WaterFatAnalysisOptions {
   fatModel?: FatModelKind;
   /** Single TE: undefined = auto (fit/water-fat/water-lines.ts); a series uses 1 unless 2 is given. */
   waterLines?: 1 | 2;
+  /** Single TE: lineshape model (fit/water-fat/reference-lineshape.ts); a series uses Voigt lines. */
+  lineshape?: LineshapeMode;
   /** Tissue and the user's relaxation values for the single-TE PDFF (fit/water-fat/relaxation.ts). */
   relaxation?: RelaxationChoice;
   /** A water reference given with a body spectrum: not needed (water is in the spectrum), said in the notes. */
@@ -63,7 +66,7 @@ export function analyseWaterFat(
       waterLines,
     } = fitWaterLines(
       fid,
-      { fatModel: o.fatModel, relaxation },
+      { fatModel: o.fatModel, relaxation, lineshape: o.lineshape },
       o.waterLines ?? 'auto',
       o.suppression.suppressed,
       o.referencing ?? referenceWaterFat(fid),

@@ -34,6 +34,7 @@ interface FitCliOptions {
   waterSuppression?: string;
   fatModel?: string;
   waterLines?: string;
+  lineshape?: string;
   ecc?: string;
   analysis?: string;
   tissue?: string;
@@ -115,6 +116,10 @@ export function register(program: Command): void {
     .option(
       '--water-lines <n>',
       'water–fat fit: auto | 1 | 2 water lines (auto, the default: the second is kept when it lowers the residual by 20 %)',
+    )
+    .option(
+      '--lineshape <model>',
+      "water–fat fit: voigt | reference | auto — Voigt lines, the water line as every line's lineshape (reference deconvolution), or (auto, the default) the reference kept when it lowers the Voigt residual by 20 %",
     )
     .option(
       '--tissue <name>',
@@ -225,6 +230,7 @@ async function runFitCommand(files: string[], opts: FitCliOptions): Promise<void
     waterSuppression: suppressionMode(opts),
     fatModel: choice('--fat-model', opts.fatModel, ['fixed', 'chain'] as const),
     waterLines: waterLines(opts.waterLines),
+    lineshape: choice('--lineshape', opts.lineshape, ['voigt', 'reference', 'auto'] as const),
     force: opts.force,
     relaxation: {
       tissue:

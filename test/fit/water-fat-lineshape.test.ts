@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Fid } from '../../src/core/fid.js';
+import { toFid } from '../../src/core/mrs-data.js';
 import { Rng } from '../../src/core/random.js';
 import { referenceWaterFat } from '../../src/fit/water-fat/referencing.js';
 import { WaterFatFitter } from '../../src/fit/water-fat/water-fat-fit.js';
@@ -109,24 +110,35 @@ describe('reference lineshape on the real water references', () => {
   const run = (fid: Fid, lineshape: 'voigt' | 'reference' | 'auto') =>
     fitWaterLines(fid, { lineshape }, 'auto', false, referenceWaterFat(fid), 'auto');
 
-  it('residual several-fold lower, fat fraction within its SD (Philips 3 T, 7 T STEAM)', () => {
-    for (const [f, maxRatio] of [
-      ['philips/spant_philips_spar_sdat_W.SDAT', 5.5],
-      ['nifti_mrs_7T_steam_fmrib/wref_raw.nii.gz', 5.5],
-    ] as const) {
-      const fid = file(f);
+  it('every real water reference: residual several-fold lower, fat fraction within its SD', () => {
+    const ge = (f: string) => {
+      const m = readMrsFile(join(EXTDATA, 'ge', `tarquin_${f}_1.5T_030_2000.7`));
+      if (!m.reference) throw new Error(`${f}: no reference frames`);
+      return toFid(m.reference, 0);
+    };
+    // [file, spectrum, residual/noise reached at most]. Measured (Voigt → reference): Philips 10.4 → 3.4,
+    // 7 T 13.3 → 4.1, 15.4 → 3.9, 14.0 → 4.1, GE 25.4 → 2.2, 24.9 → 2.1. What the brain references keep lies at
+    // the metabolites' lines outside the ±1.5 ppm band (NAA 2.0, creatine 3.0 ppm, ~1/4,000 of water), which a
+    // water–fat model has no component for.
+    const cases: [string, Fid, number][] = [
+      ['Philips W', file('philips/spant_philips_spar_sdat_W.SDAT'), 4],
+      ['7 T wref_raw', file('nifti_mrs_7T_steam_fmrib/wref_raw.nii.gz'), 4.5],
+      ['7 T quant_raw', file('nifti_mrs_7T_steam_fmrib/quant_raw.nii.gz'), 4.5],
+      ['7 T ecc', file('nifti_mrs_7T_steam_fmrib/ecc.nii.gz'), 4.5],
+      ['GE P1751', ge('P1751'), 3],
+      ['GE P1802', ge('P1802'), 3],
+    ];
+    for (const [name, fid, most] of cases) {
       const v = run(fid, 'voigt').result;
       const r = run(fid, 'reference').result;
       const rnV = v.fit?.quality.residualToNoise ?? 0;
       const rnR = r.fit?.quality.residualToNoise ?? Number.NaN;
-      // Measured: 10.4 → 4.8 (Philips), 13.3 → 4.5 (7 T): what is left lies at the brain metabolites' lines
-      // (NAA, creatine, choline, 1/4,000 of water), which a water–fat model has no component for.
-      expect(rnR, f).toBeLessThan(maxRatio);
-      expect(rnR, f).toBeLessThan(0.5 * rnV);
+      expect(rnR, name).toBeLessThan(most);
+      expect(rnR, name).toBeLessThan(0.35 * rnV);
       const a = v.signalFatFraction;
       const b = r.signalFatFraction;
-      if (!a || !b) throw new Error(`${f}: no fat fraction`);
-      expect(Math.abs(a.value - b.value), f).toBeLessThan(Math.hypot(a.sd, b.sd));
+      if (!a || !b) throw new Error(`${name}: no fat fraction`);
+      expect(Math.abs(a.value - b.value), name).toBeLessThan(Math.hypot(a.sd, b.sd));
       expect(r.lineshape.model).toBe('reference');
     }
   });

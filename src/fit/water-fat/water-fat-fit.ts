@@ -137,7 +137,8 @@ function misfitWhere(fit: FitResult): string {
       `largest at ${largestAt.toFixed(2)} ppm; the water line is not one Voigt (eddy currents, motion or shim)`
     );
   }
-  return 'lineshape or model mismatch';
+  // Elsewhere: where the largest misfit is tells what is missing (e.g. a brain water reference's NAA at 2.0 ppm).
+  return `lineshape or model mismatch, largest at ${largestAt.toFixed(2)} ppm`;
 }
 
 /** A prepared water–fat fitter for one data geometry (basis rendered, fitter built once). */

@@ -7,7 +7,7 @@
  *    (eddy-current correction and water-line choice on auto);
  * 2. simulated spectra drawn like `livermrs simulate --water-fat` (PDFF 2–95 %, T2s, 15–45 Hz Lorentzian lines,
  *    SNR 20–500, transmitter ±2 ppm, random phase, TE 30 ms) whose lines all carry one of the measured lineshapes of
- *    data/lineshapes.json (5–15 Hz FWHM, in place of the Gaussian), and a narrow-lined set (Lorentzian 3–10 Hz,
+ *    data/lineshapes.json (5–15 Hz FWHM, in place of the Gaussian; 15 spectra per PDFF), and a narrow-lined set (Lorentzian 3–10 Hz,
  *    where the lineshape dominates): error of the signal fat fraction against the truth (bias, SD, RMS), per
  *    PDFF and overall, residual over noise, and fit time.
  */
@@ -31,6 +31,8 @@ import { simulateWaterFatLineshape } from '../src/simulate/water-fat-lineshape.j
 const X = 'test/extdata';
 const TE = 0.03;
 const MODES: LineshapeMode[] = ['voigt', 'reference', 'auto'];
+/** Spectra per measured lineshape and PDFF (five lineshapes: 15 per PDFF, 120 per set). */
+const REPEATS = 3;
 const r2 = (x: number) => Number(x.toFixed(2));
 
 /** The real water-unsuppressed spectra of test/extdata (the ISMRM .H2O files are summarised as one row). */
@@ -116,7 +118,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const byPdff: Record<string, unknown>[] = [];
     for (const pdff of [0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.95]) {
       const cell: Record<string, number[]> = { voigt: [], reference: [], auto: [] };
-      for (const measured of shapes) {
+      for (const measured of shapes.flatMap((m) => Array.from({ length: REPEATS }, () => m))) {
         const truth = { ...drawTruth(rng, 3, pdff), gaussianHz: 0 };
         if (set === 'narrow') {
           truth.waterLorentzHz = 3 + 7 * rng.uniform();

@@ -110,8 +110,8 @@ describe('reference lineshape on a known non-Voigt lineshape', () => {
 describe('reference lineshape against Voigt on simulated spectra with the measured lineshapes', () => {
   it('fat-fraction error no worse: SD and RMS at or below Voigt, bias within 0.2 points of it', () => {
     // The five measured lineshapes of data/lineshapes.json at PDFF 5, 30 and 70 %, narrow Lorentzian lines (3–10
-    // Hz, the lineshape 5–15 Hz dominates), SNR 100–400. Measured: Voigt bias +0.80, SD 1.80, RMS 1.91 points;
-    // reference +0.88, 1.10, 1.38 (the bench water-fat-lineshape covers PDFF 2–95 % and the cohort's widths).
+    // Hz, the lineshape 5–15 Hz dominates), SNR 100–400. Measured: Voigt bias +0.21, SD 0.73, RMS 0.73 points;
+    // reference +0.17, 0.30, 0.34 (the bench water-fat-lineshape covers PDFF 2–95 % and the cohort's widths).
     const shapes = [...builtinLineshapes('training'), ...builtinLineshapes('held-out')];
     const rng = new Rng(11);
     const err: Record<'voigt' | 'reference', number[]> = { voigt: [], reference: [] };

@@ -225,7 +225,7 @@ describe('fit CLI on real water references', () => {
     expect(res.relaxation).toMatch(
       /^T2 water\/fat 21\.1\/68 ms, T1 water\/fat 586\/382 ms with TR 2000 ms — marrow/,
     );
-    // The water line is the reference lineshape (kept by --lineshape auto): what misfit is left is not there.
+    // The water line is the reference lineshape (the default): what misfit is left is not there.
     expect(res.lineshape.model).toBe('reference');
     expect(res.statusReasons.join(' ')).toMatch(
       /residual is [\d.]+× the noise \(lineshape or model mismatch/,

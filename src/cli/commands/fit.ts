@@ -119,7 +119,7 @@ export function register(program: Command): void {
     )
     .option(
       '--lineshape <model>',
-      "water–fat fit: voigt | reference | auto — Voigt lines, the water line as every line's lineshape (reference deconvolution), or (auto, the default) the reference kept when it lowers the Voigt residual by 20 %",
+      "water–fat fit: reference | voigt | auto — the water line as every line's lineshape (reference deconvolution; the default), Voigt lines, or the reference kept only when it lowers a Voigt residual above 1.5× the noise by 20 %",
     )
     .option(
       '--tissue <name>',

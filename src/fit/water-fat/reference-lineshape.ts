@@ -1,5 +1,6 @@
 import type { Fid } from '../../core/fid.js';
 import { ifft } from '../../spectra/fft.js';
+import { envelopeFwhm } from '../../spectra/lineshape.js';
 import { type FitOptions, type FitResult, Fitter } from '../fit.js';
 import { WATER_PPM } from '../../physics/chemistry.js';
 import type { WaterFatFitter } from './water-fat-fit.js';
@@ -115,6 +116,7 @@ export function refineWithReferenceLineshape(
     }
     if (!gain) break;
   }
+  if (iterations > 0) setLinewidths(best, kernel, g.dwellTime);
   const f = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
   const residualToNoise = {
     voigt: first.quality.residualToNoise,
@@ -216,6 +218,32 @@ function refineKernel(
     im[m] = x * c0i + im[m] * c0r;
   }
   return { kernel: { re, im }, bandHz, reliableMs: 1000 * reliable * dt };
+}
+
+/**
+ * The engine reports each group's Lorentzian width only; with the kernel the lines are k(t)·e^{−πγt}, so their
+ * FWHM (real part of the spectrum, spectra/lineshape.ts envelopeFwhm) replaces it: the widths reported and judged
+ * (the 60 Hz status limit) are those of the fitted lines.
+ */
+function setLinewidths(fit: FitResult, kernel: Kernel, dwellTime: number): void {
+  const n = kernel.re.length;
+  const widths: Record<string, number> = {};
+  for (const group of Object.keys(fit.linewidthsHz)) {
+    const gamma = fit.parameters.find((p) => p.name === `damping.${group}`)?.value ?? 0;
+    const env = new Float64Array(2 * n);
+    for (let m = 0; m < n; m++) {
+      const d = Math.exp(-Math.PI * gamma * m * dwellTime);
+      env[2 * m] = kernel.re[m] * d;
+      env[2 * m + 1] = kernel.im[m] * d;
+    }
+    widths[group] = envelopeFwhm(env, dwellTime);
+  }
+  fit.linewidthsHz = widths;
+  const first = Object.values(widths)[0];
+  if (first !== undefined) {
+    fit.quality.fwhmHz = first;
+    fit.quality.fwhmPpm = first / fit.settings.spectrometerFrequency;
+  }
 }
 
 function multiply(b: Float64Array, k: Kernel): Float64Array {

@@ -14,17 +14,19 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { drawTruth } from '../src/cli/simulate-water-fat.js';
 import type { Fid } from '../src/core/fid.js';
 import { toFid } from '../src/core/mrs-data.js';
 import { Rng } from '../src/core/random.js';
 import type { LineshapeMode } from '../src/fit/water-fat/reference-lineshape.js';
-import { referenceWaterFat, WATER_PPM } from '../src/fit/water-fat/referencing.js';
+import { referenceWaterFat } from '../src/fit/water-fat/referencing.js';
+import { WATER_PPM } from '../src/physics/chemistry.js';
 import { fitWaterLines, type WaterFatRun } from '../src/fit/water-fat/water-lines.js';
 import { readLcmRaw } from '../src/io/lcmodel/raw.js';
 import { readMrsFile } from '../src/io/mrs-file.js';
 import { analysableFids } from '../src/preproc/analysable.js';
+import { loadWaterFatCohort } from '../src/simulate/cohort-files.js';
 import { builtinLineshapes } from '../src/simulate/lineshape-files.js';
+import { drawWaterFatTruth } from '../src/simulate/water-fat-cohort.js';
 import { signalFatFraction } from '../src/simulate/water-fat.js';
 import { simulateWaterFatLineshape } from '../src/simulate/water-fat-lineshape.js';
 
@@ -34,6 +36,8 @@ const MODES: LineshapeMode[] = ['voigt', 'reference', 'auto'];
 /** Spectra per measured lineshape and PDFF (five lineshapes: 15 per PDFF, 120 per set). */
 const REPEATS = 3;
 const r2 = (x: number) => Number(x.toFixed(2));
+/** The built-in water–fat cohort (data/cohorts/water-fat/body.yaml): what `livermrs simulate --water-fat` draws. */
+const BODY = loadWaterFatCohort().cohort;
 
 /** The real water-unsuppressed spectra of test/extdata (the ISMRM .H2O files are summarised as one row). */
 function realFiles(): { name: string; fid: Fid }[] {
@@ -119,7 +123,7 @@ export async function run(): Promise<Record<string, unknown>> {
     for (const pdff of [0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.95]) {
       const cell: Record<string, number[]> = { voigt: [], reference: [], auto: [] };
       for (const measured of shapes.flatMap((m) => Array.from({ length: REPEATS }, () => m))) {
-        const truth = { ...drawTruth(rng, 3, pdff), gaussianHz: 0 };
+        const truth = { ...drawWaterFatTruth(BODY, rng, { repetitionTime: 3, pdff }), gaussianHz: 0 };
         if (set === 'narrow') {
           truth.waterLorentzHz = 3 + 7 * rng.uniform();
           truth.fatLorentzHz = 3 + 7 * rng.uniform();

@@ -89,12 +89,16 @@ export function sparseShrinkage(z: readonly number[]): SparseShrinkage {
   const phi = (x: number, v: number) => Math.exp((-0.5 * x * x) / v) / Math.sqrt(2 * Math.PI * v);
   let best = { ll: Number.NEGATIVE_INFINITY, nonNull: 0, tau2: TAU2_GRID[0] };
   if (usable.length > 0) {
-    for (const pi of NON_NULL_GRID) {
-      for (const tau2 of TAU2_GRID) {
+    const null0 = usable.map((x) => phi(x, 1));
+    for (const tau2 of TAU2_GRID) {
+      const slab = usable.map((x) => phi(x, 1 + tau2));
+      for (const pi of NON_NULL_GRID) {
         let ll = 0;
-        for (const x of usable) ll += Math.log((1 - pi) * phi(x, 1) + pi * phi(x, 1 + tau2));
-        // Strictly better only: ties keep the sparser, smaller model (the grid is scanned from π = 0 upward).
-        if (ll > best.ll + 1e-9) best = { ll, nonNull: pi, tau2 };
+        for (let k = 0; k < usable.length; k++) ll += Math.log((1 - pi) * null0[k] + pi * slab[k]);
+        // Strictly better only: ties keep the sparser (smaller π) and, at π = 0, the first τ².
+        if (ll > best.ll + 1e-9 || (Math.abs(ll - best.ll) <= 1e-9 && pi < best.nonNull)) {
+          best = { ll, nonNull: pi, tau2 };
+        }
       }
     }
   }

@@ -116,7 +116,7 @@ describe('log-ratio priors', () => {
       const g0 = Array.from({ length: 10 }, () => drawLn(rng, new Array(P).fill(0)));
       const g1 = Array.from({ length: 10 }, () => drawLn(rng, new Array(P).fill(0)));
       const est = estimateLogRatio([g0, g1], blocks);
-      const raw = est.z.map((z, k) => z * 1);
+      const raw = est.z;
       const shrunk = est.z.map((z, k) => z * est.factors[k]);
       kept += Math.sqrt(shrunk.reduce((a, v) => a + v * v, 0) / raw.reduce((a, v) => a + v * v, 0)) / R;
     }

@@ -117,12 +117,12 @@ export interface LogRatioEstimate {
   mu: [number[], number[]];
   /** SD of ln a, shared by both groups. */
   sigma: number[];
-  /** Correlation of ln a, pooled within groups, shrunk toward the block model; rounded, positive definite. */
+  /** Correlation of ln a, pooled within groups, shrunk in ilr coordinates; rounded, positive definite. */
   correlation: number[][];
   /** Standardised difference of each log-ratio coordinate, and the factor it was shrunk by. */
   z: number[];
   factors: number[];
-  /** Shrinkage intensity of the covariance toward the block model (0: the sample covariance, 1: the model). */
+  /** Shrinkage intensity of the ilr covariance toward its diagonal (0: the sample covariance, 1: the diagonal). */
   covarianceShrinkage: number;
   shrinkage: SparseShrinkage;
 }
@@ -138,14 +138,37 @@ function centred(groups: readonly (readonly (readonly number[])[])[]): number[][
 }
 
 /**
- * The pooled within-group covariance of ln a, shrunk toward a block model: within a block, ln a_i = t + e_i with
- * one shared total and independent compositions, taken as one correlation for every pair of the block (the
- * block's mean sample correlation, floored at 0) with the sample variances; no covariance between blocks.
- * The intensity is the Schäfer–Strimmer estimate (Stat Appl Genet Mol Biol 2005;4:32) λ* = Σ Var(s_ij) /
- * Σ (s_ij − t_ij)² over i ≠ j, raised until the rounded correlation is positive definite. With 10 patients per
- * group the sample covariance of 20 components is singular and its small eigenvalues, the composition
- * directions, are the least determined; the block model keeps them at the composition's own variance.
- * `noise` (variance of ln a from the fit, per component) is subtracted from the diagonal, at most down to 10 %.
+ * An orthonormal basis of ln a that separates composition from totals (isometric log-ratios, Egozcue et al.,
+ * Math Geol 2003;35:279): per block of p ≥ 2 components, p − 1 Helmert contrasts (component k against the mean of
+ * the components before it, normalised) and the normalised total 1ᵀx/√p; a block of one is its own coordinate.
+ * Row q of the P × P matrix is coordinate q.
+ */
+export function ilrBasis(blocks: Blocks, size: number): number[][] {
+  const rows: number[][] = [];
+  for (const b of blocks) {
+    for (let k = 1; k < b.length; k++) {
+      const row = new Array<number>(size).fill(0);
+      const norm = Math.sqrt(k * (k + 1));
+      for (let j = 0; j < k; j++) row[b[j]] = -1 / norm;
+      row[b[k]] = k / norm;
+      rows.push(row);
+    }
+    const total = new Array<number>(size).fill(0);
+    for (const i of b) total[i] = 1 / Math.sqrt(b.length);
+    rows.push(total);
+  }
+  return rows;
+}
+
+/**
+ * The pooled within-group covariance of ln a, shrunk in isometric log-ratio coordinates (ilrBasis): there the
+ * composition contrasts and the totals are separate coordinates, and the covariance is shrunk toward its own
+ * diagonal (Schäfer & Strimmer, Stat Appl Genet Mol Biol 2005;4:32, target D: λ* = Σ Var(s_qr) / Σ s_qr² over
+ * q ≠ r), so each composition's variance — the small eigenvalues that decide a composition difference, which a
+ * covariance of ln a shrunk as a whole misstates (1 − r for r ≈ 0.97) — is kept as measured. λ is raised until the
+ * rounded correlation of ln a is positive definite. With 10 patients per group the sample covariance of 20
+ * components is singular; the shrunk one is not. `noise` (variance of ln a from the fit, per component) is
+ * subtracted from the diagonal of ln a's covariance first, at most down to 10 %.
  */
 export function shrunkLogCovariance(
   groups: readonly (readonly (readonly number[])[])[],
@@ -158,44 +181,38 @@ export function shrunkLogCovariance(
   const p = c[0].length;
   const S: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   for (const r of c) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) S[i][j] += (r[i] * r[j]) / dof;
-  for (let i = 0; i < p; i++) S[i][i] = Math.max(S[i][i] - (noise?.[i] ?? 0), 0.1 * S[i][i], 1e-12);
-  const blockOf = new Array<number>(p).fill(-1);
-  blocks.forEach((b, k) => {
-    for (const i of b) blockOf[i] = k;
-  });
-  const sd = S.map((row, i) => Math.sqrt(row[i]));
-  const blockCorr = blocks.map((b) => {
-    let s = 0;
-    let n = 0;
-    for (const i of b)
-      for (const j of b)
-        if (i !== j) {
-          s += S[i][j] / (sd[i] * sd[j]);
-          n++;
-        }
-    return n ? Math.min(0.999, Math.max(0, s / n)) : 0;
-  });
-  const T = S.map((row, i) =>
-    row.map((v, j) =>
-      i === j ? v : blockOf[i] >= 0 && blockOf[i] === blockOf[j] ? blockCorr[blockOf[i]] * sd[i] * sd[j] : 0,
-    ),
+  const reduce = S.map((row, i) => Math.min(noise?.[i] ?? 0, 0.9 * row[i]));
+  for (let i = 0; i < p; i++) S[i][i] = Math.max(S[i][i] - reduce[i], 1e-12);
+  // ilr coordinates of the centred rows, and their covariance (A S Aᵀ).
+  const A = ilrBasis(blocks, p);
+  const u = c.map((r) => A.map((a) => a.reduce((s, v, i) => s + v * r[i], 0)));
+  const Su = A.map((a) =>
+    A.map((b) => a.reduce((s, v, i) => s + v * S[i].reduce((t, w, j) => t + w * b[j], 0), 0)),
   );
   let num = 0;
   let den = 0;
-  for (let i = 0; i < p; i++)
-    for (let j = 0; j < p; j++) {
-      if (i === j) continue;
+  for (let q = 0; q < p; q++)
+    for (let r = 0; r < p; r++) {
+      if (q === r) continue;
       let wbar = 0;
-      for (const r of c) wbar += (r[i] * r[j]) / N;
+      for (const x of u) wbar += (x[q] * x[r]) / N;
       let vw = 0;
-      for (const r of c) vw += (r[i] * r[j] - wbar) ** 2;
+      for (const x of u) vw += (x[q] * x[r] - wbar) ** 2;
       num += (N / dof ** 2) * (vw / (N - 1));
-      den += (S[i][j] - T[i][j]) ** 2;
+      den += Su[q][r] ** 2;
     }
   let lambda = den > 0 ? Math.min(1, Math.max(0, num / den)) : 1;
-  const sigma = sd;
   for (;;) {
-    const cov = S.map((row, i) => row.map((v, j) => (1 - lambda) * v + lambda * T[i][j]));
+    const shrunk = Su.map((row, q) => row.map((v, r) => (q === r ? v : (1 - lambda) * v)));
+    // Back to ln a: Aᵀ Su* A (A is orthogonal).
+    const cov = Array.from({ length: p }, (_, i) =>
+      Array.from({ length: p }, (_, j) => {
+        let v = 0;
+        for (let q = 0; q < p; q++) for (let r = 0; r < p; r++) v += A[q][i] * shrunk[q][r] * A[r][j];
+        return v;
+      }),
+    );
+    const sigma = cov.map((row, i) => Math.sqrt(row[i]));
     const correlation = cov.map((row, i) =>
       row.map((v, j) => (i === j ? 1 : Number((v / (sigma[i] * sigma[j])).toFixed(4)))),
     );
@@ -262,8 +279,8 @@ export function estimateLogRatio(
  * (shrunkLogCovariance) and the raw ('raw', classical LDA) or sparsely shrunk ('shrunk', estimateLogRatio)
  * difference of the group means; the score of x is wᵀ(x − (m₀ + m₁)/2), the log-odds of the two Gaussians at
  * equal priors. LDA is invariant under the invertible linear map to log-ratio coordinates; the log-ratio
- * structure enters through the covariance's block model and, with 'shrunk', the difference's coordinates. No
- * density of the amplitudes is needed, only their first two moments.
+ * structure enters through the covariance's shrinkage in ilr coordinates and, with 'shrunk', the difference's
+ * coordinates. No density of the amplitudes is needed, only their first two moments.
  */
 export interface LdaModel {
   weights: number[];

@@ -591,7 +591,7 @@ export function shrinkDifferencesWhitened(
  * re-estimated in log-ratio coordinates (logratio-priors.ts estimateLogRatio: the lipids against their
  * geometric-mean total, the metabolites against theirs, plus the two log totals; the group difference shrunk by
  * a sparse empirical-Bayes rule across these coordinates; one spread and one correlation for both groups, the
- * covariance shrunk toward one shared total per block), then mapped back: lognormal marginals with the mean and
+ * covariance shrunk in isometric log-ratio coordinates toward their diagonal), then mapped back: lognormal marginals with the mean and
  * SD of ln a, and the correlation of ln a as the group's copula. The fit noise (CRLB/a)² is subtracted from each
  * variance of ln a. Components with a zero fit (no logarithm) keep their estimated family, shrunk per component
  * (shrinkDifferences), and are left out of the copula. Returns the factor of each log-ratio coordinate.

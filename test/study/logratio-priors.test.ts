@@ -11,6 +11,7 @@ import {
   fitShrinkageLda,
   fromLogRatio,
   gaussianBayesAuc,
+  ilrBasis,
   ldaScores,
   logRatioSize,
   sparseShrinkage,
@@ -62,6 +63,21 @@ describe('log-ratio coordinates', () => {
     for (const [k, v] of y2.entries()) expect(v - y[k]).toBeCloseTo(k === 5 ? 1 : 0, 12);
     // A singleton block is its own coordinate.
     expect(toLogRatio([2, 5], [[0], [1]])).toEqual([2, 5]);
+  });
+
+  it('has an orthonormal isometric basis whose composition rows are contrasts and whose total row is 1/√p', () => {
+    const A = ilrBasis(blocks, P);
+    expect(A).toHaveLength(P);
+    for (let q = 0; q < P; q++)
+      for (let r = 0; r < P; r++) {
+        const d = A[q].reduce((s, v, i) => s + v * A[r][i], 0);
+        expect(d).toBeCloseTo(q === r ? 1 : 0, 12);
+      }
+    // Rows 0–3: lipid contrasts (sum 0, no metabolite weight); row 4: the lipid total; row 8: the metabolites'.
+    for (let q = 0; q < 4; q++) expect(A[q].reduce((s, v) => s + v, 0)).toBeCloseTo(0, 12);
+    expect(A[4].slice(0, 5)).toEqual(new Array(5).fill(1 / Math.sqrt(5)));
+    expect(A[8].slice(5)).toEqual(new Array(4).fill(1 / 2));
+    expect(A[0].slice(0, 2)).toEqual([-1 / Math.SQRT2, 1 / Math.SQRT2]);
   });
 });
 

@@ -18,7 +18,7 @@
  * Writes bench/results/study-information.json (truth-hbv, and its figure) or study-information-<truth>.json.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../src/io/atomic.js';
@@ -153,7 +153,8 @@ function experiment(truthName: string): Experiment {
     }
     return out;
   };
-  return { truthName: truth.file, run, seconds };
+  // The cohort file relative to the repository (records do not name the machine's paths).
+  return { truthName: relative(root, truth.file), run, seconds };
 }
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;

@@ -231,6 +231,8 @@ function minEigen(m: number[][]): number {
  * coordinates shrunk by sparseShrinkage (each coordinate's standard error from its pooled within-group SD), the
  * clr part re-centred, mapped back to ln a and split about the n-weighted pooled mean; one spread and one
  * correlation for both groups (shrunkLogCovariance: ten patients per group cannot tell two covariances apart).
+ * The SDs of ln a are those of the shrunk covariance: shrinking the ilr off-diagonals changes the diagonal of ln a
+ * too, so a marginal SD is not the sample SD of that component.
  */
 export function estimateLogRatio(
   groups: readonly [readonly (readonly number[])[], readonly (readonly number[])[]],

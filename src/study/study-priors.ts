@@ -11,6 +11,7 @@ import {
   VARIANCE_FLOOR,
 } from '../simulate/priors.js';
 import { symmetricEigen } from '../linalg/eigen.js';
+import { type Blocks, estimateLogRatio } from './logratio-priors.js';
 import type { SpectrumFit } from './fit-features.js';
 import type { AmplitudeMode, NuisanceMode } from './settings.js';
 
@@ -48,7 +49,9 @@ export interface StudyPriorsOptions {
   /**
    * Group differences of the amplitude distributions: as estimated ('separate', the paper's reading) or shrunk
    * toward the pooled estimate by how well the prior patients determine them ('shrunk', see shrinkDifferences),
-   * or by an empirical-Bayes prior on the differences shared by all components ('eb', see shrinkDifferencesEb).
+   * or by an empirical-Bayes prior on the differences shared by all components ('eb', see shrinkDifferencesEb),
+   * or in whitened coordinates ('whitened'), or estimated afresh in log-ratio coordinates ('logratio', see
+   * applyLogRatioPriors).
    */
   amplitudes?: AmplitudeMode;
   /**
@@ -152,6 +155,8 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     shrinkDifferencesEb(cohort, patients, o.groups, o.components);
   } else if (o.amplitudes === 'whitened') {
     shrinkDifferencesWhitened(cohort, patients, o.groups, o.components);
+  } else if (o.amplitudes === 'logratio') {
+    applyLogRatioPriors(cohort, patients, o.groups, o.components);
   }
   for (const g of o.groups) keepSnrPositive(cohort.groups[g].nuisance);
   // Never hand the simulator a cohort that would not read back.
@@ -579,4 +584,56 @@ export function shrinkDifferencesWhitened(
     };
   });
   return factors;
+}
+
+/**
+ * `amplitudes: 'logratio'`: the amplitude priors of every component that is positive in all prior patients
+ * re-estimated in log-ratio coordinates (logratio-priors.ts estimateLogRatio: the lipids against their
+ * geometric-mean total, the metabolites against theirs, plus the two log totals; the group difference shrunk by
+ * a sparse empirical-Bayes rule across these coordinates; one spread and one correlation for both groups, the
+ * covariance shrunk in isometric log-ratio coordinates toward their diagonal), then mapped back: lognormal marginals with the mean and
+ * SD of ln a, and the correlation of ln a as the group's copula. The fit noise (CRLB/a)² is subtracted from each
+ * variance of ln a. Components with a zero fit (no logarithm) keep their estimated family, shrunk per component
+ * (shrinkDifferences), and are left out of the copula. Returns the factor of each log-ratio coordinate.
+ */
+export function applyLogRatioPriors(
+  cohort: Cohort,
+  patients: readonly PriorPatient[],
+  groups: readonly string[],
+  components: readonly string[],
+): number[] {
+  if (groups.length !== 2) return [];
+  const members = groups.map((g) => patients.filter((p) => p.group === g));
+  if (members.some((m) => m.length < 3)) return [];
+  const positive = components
+    .map((c, k) => ({ c, k }))
+    .filter(({ k }) => members.every((m) => m.every((p) => p.fit.amplitudes[k] > 0)));
+  const others = components.filter((c) => !positive.some((x) => x.c === c));
+  if (others.length) shrinkDifferences(cohort, patients, groups, others);
+  if (positive.length < 2) return [];
+  const classOf = componentClassifier();
+  const blocks: Blocks = (['lipid', 'metabolite'] as const)
+    .map((cls) => positive.flatMap(({ c }, i) => (classOf(c) === cls ? [i] : [])))
+    .filter((b) => b.length > 0);
+  const rows = members.map((m) => m.map((p) => positive.map(({ k }) => Math.log(p.fit.amplitudes[k]))));
+  const all = members.flat();
+  const noise = positive.map(
+    ({ k }) =>
+      all.reduce(
+        (s, p) => s + (Number.isFinite(p.fit.crlb[k]) ? (p.fit.crlb[k] / p.fit.amplitudes[k]) ** 2 : 0),
+        0,
+      ) / all.length,
+  );
+  const est = estimateLogRatio([rows[0], rows[1]], blocks, noise);
+  groups.forEach((g, gi) => {
+    const group = cohort.groups[g];
+    positive.forEach(({ c }, i) => {
+      group.amplitudes[c] = { dist: 'lognormal', mu: round6(est.mu[gi][i]), sigma: round6(est.sigma[i]) };
+    });
+    group.correlation = {
+      components: positive.map(({ c }) => c),
+      matrix: est.correlation.map((r) => [...r]),
+    };
+  });
+  return est.factors;
 }

@@ -150,6 +150,8 @@ export function register(program: Command): void {
         shrunk: 'James-Stein per component',
         whitened: 'James-Stein in coordinates whitened by the pooled covariance',
         eb: 'empirical Bayes across components, CRLB-floored',
+        logratio:
+          'lipids and metabolites against their totals, sparse empirical Bayes across log-ratios, pooled correlation',
       })}`,
       parseChoice('--amplitudes', AMPLITUDE_MODES),
       STUDY_DEFAULTS.amplitudes,

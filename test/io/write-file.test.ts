@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -94,5 +94,7 @@ describe('writeNiftiMrsFile (single precision, zlib off the main thread)', () =>
     await expect(writeNiftiMrsFile(join(tmp, 'g.nii'), bad, { gzip: true })).rejects.toThrow(
       'non-finite sample at complex index 550000',
     );
+    // Nothing half-written is left behind.
+    expect(existsSync(join(tmp, 'g.nii'))).toBe(false);
   });
 });

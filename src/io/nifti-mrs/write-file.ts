@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -77,6 +78,10 @@ export async function writeNiftiMrsFile(
       await pipeline(source, createGzip({ ...NIFTI_GZIP, ...options.zlib, chunkSize: PIECE }), file);
     else await pipeline(source, file);
   } catch (err) {
+    // Nothing half-written stays behind: wait until the stream has closed its file (it may still be opening it
+    // when the samples fail), then remove it.
+    if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
+    await rm(path, { force: true });
     throw new LivermrsError(`${path}: cannot write (${(err as Error).message})`, { cause: err });
   }
 }

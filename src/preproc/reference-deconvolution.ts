@@ -1,7 +1,8 @@
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { envelopeFwhm } from '../spectra/lineshape.js';
-import { hlsvd } from './hlsvd.js';
+import { shiftFidInPlace } from '../spectra/shift.js';
+import { hlsvd, subtractComponents } from './hlsvd.js';
 
 /**
  * Reference deconvolution with a water reference (QUALITY: de Graaf et al., MRM 1990;13:343; Morris et al.,
@@ -107,25 +108,21 @@ export function deconvolutionFilter(
       expected: 'a water-unsuppressed spectrum of the same voxel',
     });
   }
+  // The line's components moved by −f_top and divided by w(0) (its modulus and phase), summed on the data's grid.
+  const m = Math.sqrt(m0);
+  const phase0 = Math.atan2(w0i, w0r);
   const w = new Float64Array(2 * points);
-  for (const c of line) {
-    const decay = Math.exp(-Math.PI * c.dampingHz * dwellTime);
-    const rot = 2 * Math.PI * (c.frequencyHz - top.frequencyHz) * dwellTime;
-    const zr = decay * Math.cos(rot);
-    const zi = decay * Math.sin(rot);
-    // a e^{iφ} / w(0)
-    const ar0 = c.amplitude * Math.cos(c.phase);
-    const ai0 = c.amplitude * Math.sin(c.phase);
-    let ar = (ar0 * w0r + ai0 * w0i) / m0;
-    let ai = (ai0 * w0r - ar0 * w0i) / m0;
-    for (let n = 0; n < points; n++) {
-      w[2 * n] += ar;
-      w[2 * n + 1] += ai;
-      const nr = ar * zr - ai * zi;
-      ai = ar * zi + ai * zr;
-      ar = nr;
-    }
-  }
+  subtractComponents(
+    w,
+    dwellTime,
+    line.map((c) => ({
+      ...c,
+      frequencyHz: c.frequencyHz - top.frequencyHz,
+      amplitude: c.amplitude / m,
+      phase: c.phase - phase0,
+    })),
+    +1,
+  );
   removeCentreFrequency(w, dwellTime);
   const waterFwhmHz = envelopeFwhm(w, dwellTime);
   const lorentzHz = 1 / (Math.PI * (opts.waterT2 ?? LIVER_WATER_T2_3T));
@@ -194,16 +191,8 @@ function removeCentreFrequency(w: Float64Array, dwellTime: number): void {
     num += mag2 * t * ph;
     den += mag2 * t * t;
   }
-  const omega = den > 0 ? num / den : 0;
-  for (let k = 0; k < n; k++) {
-    const a = -omega * k * dwellTime;
-    const c = Math.cos(a);
-    const s = Math.sin(a);
-    const re = w[2 * k];
-    const im = w[2 * k + 1];
-    w[2 * k] = re * c - im * s;
-    w[2 * k + 1] = re * s + im * c;
-  }
+  // A phase slope ω is a shift of ω/2π Hz: removed as spectra/shift.ts removes any shift.
+  shiftFidInPlace(w, dwellTime, den > 0 ? num / den / (2 * Math.PI) : 0);
 }
 
 /** |w| below which c is 1, and above which c is fully applied. */

@@ -89,18 +89,17 @@ async function modelInputs<C extends QuantifyModelMetadata | ClassifyModelMetada
   inputs: AnalysisInput[],
   o: NetworkAnalysisOptions,
   bundle: LoadedBundle<C>,
-): Promise<{ fids: Fid[]; prepared: NetworkInput[]; checks: InputCheck[] }> {
+): Promise<{ fids: Fid[]; waterFid?: Fid; prepared: NetworkInput[]; checks: InputCheck[] }> {
   const read = readOptionsOf(o);
   const fids = inputs.map((f) => readSingleFid(f, read));
+  const waterFid = o.water ? readSingleFid(o.water, read) : undefined;
   // Reference deconvolution (preproc/reference-deconvolution.ts) with the voxel's water reference.
   const water =
-    o.water && o.deconvolve !== false
-      ? { fid: readSingleFid(o.water, read), source: inputName(o.water) }
-      : undefined;
+    o.water && waterFid && o.deconvolve !== false ? { fid: waterFid, source: inputName(o.water) } : undefined;
   const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, inputName(inputs[i]), water));
   // Inside what the network was trained for? The model's guard (or its cohorts' SNR/linewidth range).
   const checks = fids.map((fid, i) => checkInput(bundle, fid, prepared[i], o.force));
-  return { fids, prepared, checks };
+  return { fids, waterFid, prepared, checks };
 }
 
 /** qCNN amplitudes with predicted SDs (widened by the input guard), and mmol/kg with a water reference. */
@@ -110,12 +109,12 @@ export async function quantifyFiles(
 ): Promise<NetworkAnalyses<QuantifyFileResult>> {
   const bundle = readBundle(o.model ?? defaultModelsDir(), 'quantify');
   const model = modelName(bundle);
-  const { fids, prepared, checks } = await modelInputs(inputs, o, bundle);
+  const { fids, waterFid, prepared, checks } = await modelInputs(inputs, o, bundle);
   const answers = (await quantifyWithBundle(bundle, prepared, o.threads ?? 1)).map((r, i) => ({
     ...r,
     sd: r.sd.map((x) => x * checks[i].sdFactor),
   }));
-  const water = o.water ? fitWaterReference(readSingleFid(o.water, readOptionsOf(o))) : undefined;
+  const water = waterFid ? fitWaterReference(waterFid) : undefined;
   const results = answers.map((r, i) =>
     qcnnQuantification(r, fids[i], {
       file: inputName(inputs[i]),

@@ -216,6 +216,12 @@ export interface DeconvolutionOptions {
   waterT2?: number;
 }
 
+/**
+ * The filters made from each water reference, by the data grid and T2 they were made for: one reference serves
+ * a batch of spectra and both networks, and its HLSVD runs once.
+ */
+const filters = new WeakMap<Fid, Map<string, DeconvolutionFilter>>();
+
 /** `fid` multiplied by the deconvolution filter of `water` (a new Fid; the input is not changed). */
 export function referenceDeconvolve(
   fid: Fid,
@@ -223,7 +229,12 @@ export function referenceDeconvolve(
   source = '<water reference>',
   opts: DeconvolutionOptions = {},
 ): { fid: Fid; correction: ReferenceDeconvolution } {
-  const { filter, info } = deconvolutionFilter(water, fid.points, fid.dwellTime, source, opts);
+  const made = filters.get(water) ?? new Map<string, DeconvolutionFilter>();
+  filters.set(water, made);
+  const key = `${fid.points}:${fid.dwellTime}:${opts.waterT2 ?? ''}:${source}`;
+  const found = made.get(key) ?? deconvolutionFilter(water, fid.points, fid.dwellTime, source, opts);
+  made.set(key, found);
+  const { filter, info } = found;
   const data = new Float64Array(2 * fid.points);
   for (let n = 0; n < fid.points; n++) {
     const re = fid.data[2 * n];
@@ -231,5 +242,5 @@ export function referenceDeconvolve(
     data[2 * n] = re * filter[2 * n] - im * filter[2 * n + 1];
     data[2 * n + 1] = re * filter[2 * n + 1] + im * filter[2 * n];
   }
-  return { fid: { ...fid, data }, correction: info };
+  return { fid: { ...fid, data }, correction: { ...info } };
 }

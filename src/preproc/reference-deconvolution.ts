@@ -41,6 +41,11 @@ export interface ReferenceDeconvolution {
   reference: string;
 }
 
+/** One line saying what a deconvolution did, for the reports and the browser page. */
+export function describeDeconvolution(d: ReferenceDeconvolution): string {
+  return `the water lineshape of ${d.reference} (FWHM ${d.waterFwhmHz.toFixed(1)} Hz) replaced by a Gaussian of ${d.gaussHz.toFixed(1)} Hz × water T2 (${d.lorentzHz.toFixed(1)} Hz); departure from it ${d.nonVoigt.toFixed(3)} RMS, phase up to ${d.maxPhaseRad.toFixed(2)} rad removed`;
+}
+
 /** The largest amplification c may apply at any time point. */
 export const MAX_GAIN = 4;
 

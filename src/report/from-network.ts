@@ -2,6 +2,7 @@ import { LIVERMRS_VERSION } from '../core/version.js';
 import type { Fid } from '../core/fid.js';
 import { componentGroup } from '../networks/interpret.js';
 import type { ClassifyFileResult, InputRecord, QuantifyFileResult } from '../networks/results.js';
+import { describeDeconvolution } from '../preproc/reference-deconvolution.js';
 import { autoPhasedReal, spectrumOf } from '../spectra/display.js';
 import { acquisitionTable } from './acquisition.js';
 import { formatValueSd } from './round.js';
@@ -37,12 +38,7 @@ function spectrumBlock(fid: Fid, window: [number, number], file: string, model: 
 function notesBlocks(notes: readonly string[], input?: InputRecord): ReportBlock[] {
   const entries: [string, string][] = notes.map((n, i) => [`note ${i + 1}`, n]);
   const d = input?.referenceDeconvolution;
-  if (d) {
-    entries.push([
-      'reference deconvolution',
-      `water lineshape of ${d.reference} (FWHM ${d.waterFwhmHz.toFixed(1)} Hz) replaced by a Gaussian of ${d.gaussHz.toFixed(1)} Hz × water T2 (${d.lorentzHz.toFixed(1)} Hz); departure from it ${d.nonVoigt.toFixed(3)} RMS, phase up to ${d.maxPhaseRad.toFixed(2)} rad removed`,
-    ]);
-  }
+  if (d) entries.push(['reference deconvolution', describeDeconvolution(d)]);
   if (input?.canonical) {
     entries.push([
       'canonical frame (1.3 ppm lipid peak)',

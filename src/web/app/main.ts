@@ -27,6 +27,7 @@ import {
 } from '../../networks/contract.js';
 import { checkWithGuard, type GuardModel } from '../../networks/guard.js';
 import { type NetworkInput, networkInput } from '../../networks/input.js';
+import { describeDeconvolution } from '../../preproc/reference-deconvolution.js';
 import type { TrainingRecord } from '../../networks/bundle.js';
 import {
   checkTrainingRange,
@@ -217,9 +218,7 @@ async function analyse(files: File[]): Promise<Analysis> {
     const input = networkInput(fid, qcnn.meta.preprocessing, { source: primary.name, waterReference });
     const d = input.referenceDeconvolution;
     if (d) {
-      result.notes.push(
-        `reference deconvolution: the water lineshape of ${d.reference} (FWHM ${d.waterFwhmHz.toFixed(1)} Hz) replaced by a Gaussian of ${d.gaussHz.toFixed(1)} Hz × water T2 (${d.lorentzHz.toFixed(1)} Hz)`,
-      );
+      result.notes.push(`reference deconvolution: ${describeDeconvolution(d)}`);
     }
     const check = rangeCheck(qcnn, fid, input, force);
     result.quantStatus = check;

@@ -26,7 +26,7 @@ import { auc } from '../src/networks/classification-metrics.js';
 import { linePlot } from '../src/report/svg-plot.js';
 import { loadCohort, loadCohortBasis } from '../src/simulate/cohort-files.js';
 import { componentClassifier, SpectrumGenerator } from '../src/simulate/generator.js';
-import type { SpectrumFit } from '../src/study/fit-features.js';
+import { exactFit } from '../src/study/fit-features.js';
 import { oracleProbabilities } from '../src/study/oracle.js';
 import { type Blocks, fitShrinkageLda, ldaScores } from '../src/study/logratio-priors.js';
 import { type AmplitudeMode, estimateStudyPriors } from '../src/study/study-priors.js';
@@ -104,18 +104,7 @@ function experiment(truthName: string): Experiment {
       const seed = repeatSeed(seed0, r);
       const priorRows = groups.map((_, gi) => Array.from({ length: n }, (_, i) => draw(seed, gi, i)));
       const prior = groups.flatMap((g, gi) =>
-        priorRows[gi].map((row) => {
-          const fit: SpectrumFit = {
-            amplitudes: cols.map((c) => row[c]),
-            crlb: cols.map(() => 0),
-            columns: {},
-            sd: {},
-            converged: true,
-            seconds: 0,
-            warnings: [],
-          };
-          return { group: g, fit };
-        }),
+        priorRows[gi].map((row) => ({ group: g, fit: exactFit(cols.map((c) => row[c])) })),
       );
       const testRows = groups.flatMap((_, gi) =>
         Array.from({ length: nTest }, (_, i) => draw(seed, gi, n + i)),

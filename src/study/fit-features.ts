@@ -36,6 +36,22 @@ export interface SpectrumFit {
   status?: ResultStatus;
 }
 
+/**
+ * A "fit" that returns given amplitudes exactly (no CRLB, no nuisance columns): the plug-in analyses of the
+ * prior estimators on true amplitudes (bench/study-information.ts).
+ */
+export function exactFit(amplitudes: number[]): SpectrumFit {
+  return {
+    amplitudes,
+    crlb: amplitudes.map(() => 0),
+    columns: {},
+    sd: {},
+    converged: true,
+    seconds: 0,
+    warnings: [],
+  };
+}
+
 /** The fit settings of the virtual study (docs/validation.md): the liver preset with the changes listed there. */
 export const STUDY_FIT_OPTIONS: FitOptions = {
   ...LIVER_FIT_OPTIONS,

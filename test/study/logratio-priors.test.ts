@@ -4,7 +4,7 @@ import { auc } from '../../src/networks/classification-metrics.js';
 import { loadCohort } from '../../src/simulate/cohort-files.js';
 import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { loadCohortBasis } from '../../src/simulate/cohort-files.js';
-import type { SpectrumFit } from '../../src/study/fit-features.js';
+import { exactFit } from '../../src/study/fit-features.js';
 import {
   type Blocks,
   estimateLogRatio,
@@ -167,16 +167,7 @@ describe('log-ratio priors', () => {
     const patients = groups.flatMap((g, gi) =>
       Array.from({ length: 10 }, (_, i) => {
         gen.sampleParameters(7, gi, i, row, 0);
-        const fit: SpectrumFit = {
-          amplitudes: cols.map((c) => row[c]),
-          crlb: cols.map(() => 0),
-          columns: {},
-          sd: {},
-          converged: true,
-          seconds: 0,
-          warnings: [],
-        };
-        return { group: g, fit };
+        return { group: g, fit: exactFit(cols.map((c) => row[c])) };
       }),
     );
     const template = {

@@ -340,7 +340,7 @@ async function runBatch(
   showProgress: boolean,
 ): Promise<(AnalysisJobOutput | AnalysisJobFailure)[]> {
   const { runAnalysisJobs } = await import('../../analysis/batch.js');
-  const { withProgress } = await import('../progress.js');
+  const { withProgress } = await import('../../parallel/progress.js');
   // A bar on a terminal only (logs and pipes keep their one line per file).
   const bar = showProgress && jobs.length >= 4 && process.stderr.isTTY === true;
   return withProgress('fit', jobs.length, (p) => runAnalysisJobs(jobs, threads, () => p.tick()), {

@@ -293,7 +293,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   const { metricsJson, predictionsCsv, quantificationCsv } = await import('../../study/study-output.js');
   const { studyReport } = await import('../../study/study-report.js');
   const { writeReport } = await import('../../report/write.js');
-  const { withProgress } = await import('../progress.js');
+  const { withProgress } = await import('../../parallel/progress.js');
   const { toJson } = await import('../../io/json.js');
   const { runStudy } = await import('../../study/study-runner.js');
   const { headline, headlineText, pairedText, paperCounts, summariseStudy } = await import(

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatDuration, withProgress } from '../../src/cli/progress.js';
+import { formatDuration, withProgress } from '../../src/parallel/progress.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import { bundleScript } from '../helpers/bundle.js';
 
@@ -109,7 +109,7 @@ describe('Ctrl-C in a real process', () => {
   }
 
   const SOURCE = `
-import { withProgress } from './src/cli/progress.ts';
+import { withProgress } from './src/parallel/progress.ts';
 import { withOutputDir } from './src/io/atomic.ts';
 import { reportError } from './src/cli/program.ts';
 const [target, staged] = process.argv.slice(2);

@@ -1,3 +1,5 @@
+import { UsageError } from '../core/errors.js';
+import { FORMAT_IDS, type FormatId } from './format-ids.js';
 import type { ReadMrsOptions } from './read.js';
 
 /**
@@ -22,5 +24,35 @@ export function readOptionsOf(h: HeaderValues): ReadMrsOptions {
     dwellTime: h.sw ? 1 / h.sw : undefined,
     spectrometerFrequency: h.frequency,
     echoTime: msToSeconds(h.te),
+  };
+}
+
+/**
+ * What `info` and `convert` accept for files that lack header values: a forced reader and the values in the
+ * command line's units (`dwell` in seconds is the alternative to `sw`).
+ */
+export interface ReadFileOptions {
+  format?: string;
+  sw?: number;
+  dwell?: number;
+  frequency?: number;
+  te?: number;
+  ppmReference?: number;
+}
+
+/** The readers' options from ReadFileOptions, refusing an unknown reader and `sw` with `dwell`. */
+export function readMrsOptionsFrom(o: ReadFileOptions): ReadMrsOptions {
+  if (o.format !== undefined && !FORMAT_IDS.includes(o.format as FormatId)) {
+    throw new UsageError(`--format: unknown reader '${o.format}' (expected one of ${FORMAT_IDS.join(', ')})`);
+  }
+  if (o.sw !== undefined && o.dwell !== undefined)
+    throw new UsageError('--sw and --dwell: give one, not both');
+  const h = readOptionsOf(o);
+  return {
+    format: o.format as FormatId | undefined,
+    dwellTime: o.dwell ?? h.dwellTime,
+    spectrometerFrequency: h.spectrometerFrequency,
+    echoTime: h.echoTime,
+    ppmReference: o.ppmReference,
   };
 }

@@ -29,3 +29,4 @@ export {
   type PlotOptions,
 } from './svg-plot.js';
 export { fitConcentrationTable, fitSection, fitSpectrumInput } from './from-fit.js';
+export { fileInfoJson, fileInfoText } from './file-info.js';

@@ -1,5 +1,6 @@
 import { gzipSync } from 'fflate';
 import { InputError } from '../../core/errors.js';
+import type { NiftiDataType } from '../format-ids.js';
 import {
   checkMrsData,
   DEFAULT_DIM_TAGS,
@@ -323,7 +324,7 @@ export interface EncodeNiftiMrsOptions {
    * Sample type on disk. Default: the source file's type when it was NIfTI-MRS, else complex64 when every value
    * is exactly a 32-bit float (then nothing is lost) and complex128 otherwise: the writer never rounds data.
    */
-  dataType?: 'complex64' | 'complex128';
+  dataType?: NiftiDataType;
   /** NIfTI-1 instead of the (preferred) NIfTI-2 header. */
   nifti1?: boolean;
 }

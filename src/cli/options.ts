@@ -55,3 +55,20 @@ export function choicesHelp<T extends string>(choices: readonly T[], meaning: Re
   if (items.length < 3) return items.join(' or ');
   return `${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`;
 }
+
+/** `a, b, c or d`, each item followed by its meaning in parentheses when `meaning` gives one. */
+export function orList(items: readonly string[], meaning: Record<string, string> = {}): string {
+  const named = items.map((i) => (meaning[i] ? `${i} (${meaning[i]})` : i));
+  return named.length < 2 ? named.join('') : `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}`;
+}
+
+/** Option parser for one of `choices`, case-insensitive: `--name: 'v' is not WHAT (expected a, b or c)`. */
+export function parseLowerChoice<T extends string>(name: string, choices: readonly T[], what: string) {
+  return (value: string): T => {
+    const v = value.toLowerCase();
+    if (!(choices as readonly string[]).includes(v)) {
+      throw new UsageError(`${name}: '${value}' is not ${what} (expected ${orList(choices)})`);
+    }
+    return v as T;
+  };
+}

@@ -11,6 +11,7 @@ export * from './basis-protocol.js';
 export * from './basis-simulation.js';
 export * from './batch.js';
 export * from './convert-file.js';
+export * from './fit-request.js';
 export * from './input.js';
 export * from './metabolite-fit.js';
 export * from './networks.js';

@@ -1,6 +1,8 @@
 import type { SequenceKind } from '../core/acquisition.js';
+import type { BaselineKind } from '../fit/baseline.js';
+import type { ModelName } from '../fit/fit.js';
 import type { Status } from '../fit/status.js';
-import type { WaterSuppressionMode } from '../fit/water-fat/detect.js';
+import type { Analysis, WaterSuppressionMode } from '../fit/water-fat/detect.js';
 import type { RelaxationChoice } from '../fit/water-fat/relaxation.js';
 import type { LineshapeMode } from '../fit/water-fat/reference-lineshape.js';
 import type { EccMode } from '../fit/water-fat/self-ecc.js';
@@ -13,8 +15,29 @@ export interface AnalysisStatus {
   statusReasons: string[];
 }
 
+/**
+ * The choices of the analysis options, each listed once (this module has no runtime imports, so the command line
+ * takes its help and its checks from here at start-up). Each list's type is the option's type.
+ */
 /** Window, model and scaling defaults: the liver protocol, the ISMRM 2016 fitting challenge, or generic. */
-export type Preset = 'liver' | 'ismrm2016' | 'generic';
+export const PRESETS = ['liver', 'ismrm2016', 'generic'] as const;
+export type Preset = (typeof PRESETS)[number];
+export const BASELINES = ['spline', 'poly', 'gaussian'] as const satisfies readonly BaselineKind[];
+export const LINE_MODELS = ['voigt', 'lorentzian'] as const satisfies readonly ModelName[];
+/** The noise of the CRLB: the fit residual or a signal-free region. */
+export const NOISE_SOURCES = ['residual', 'region'] as const;
+export const WATER_SUPPRESSION_MODES = [
+  'auto',
+  'on',
+  'off',
+] as const satisfies readonly WaterSuppressionMode[];
+/** The analysis a spectrum gets, forced: metabolites means water-suppressed, water-fat unsuppressed. */
+export const ANALYSIS_KINDS = ['metabolites', 'water-fat'] as const satisfies readonly Analysis[];
+export const FAT_MODELS = ['fixed', 'chain'] as const satisfies readonly FatModelKind[];
+/** Water lines of the water–fat fit: auto (the second kept when it lowers the residual), one or two. */
+export const WATER_LINE_CHOICES = ['auto', '1', '2'] as const;
+export const LINESHAPE_MODES = ['reference', 'voigt', 'auto'] as const satisfies readonly LineshapeMode[];
+export const ECC_MODES = ['auto', 'off'] as const satisfies readonly EccMode[];
 
 /**
  * Options of analyseFile (the `livermrs fit` options, in its units: ms, Hz, MHz). Header values a file lacks
@@ -25,14 +48,14 @@ export interface AnalysisOptions extends HeaderValues {
   basis?: string;
   preset: Preset;
   ppm?: [number, number];
-  baseline?: 'spline' | 'poly' | 'gaussian';
+  baseline?: (typeof BASELINES)[number];
   baselineEd?: number;
   baselineOrder?: number;
-  model?: 'voigt' | 'lorentzian';
+  model?: (typeof LINE_MODELS)[number];
   reference?: string;
   addLipids?: boolean;
   waterConcentration?: number;
-  noise?: 'residual' | 'region';
+  noise?: (typeof NOISE_SOURCES)[number];
   /** Sequence when the header does not say (or to override it). */
   sequence?: SequenceKind;
   waterSuppression?: WaterSuppressionMode;

@@ -30,3 +30,5 @@ export {
 } from './svg-plot.js';
 export { fitConcentrationTable, fitSection, fitSpectrumInput } from './from-fit.js';
 export { fileInfoJson, fileInfoText } from './file-info.js';
+export { analysisSummaryLine, statusLine, statusText } from './status-line.js';
+export { classifyReport, classifyText, quantifyReport, quantifyText } from './from-network.js';

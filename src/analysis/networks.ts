@@ -1,3 +1,4 @@
+import { LivermrsError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { fitWaterReference } from '../fit/water-reference.js';
 import type { OutputDir } from '../io/atomic.js';
@@ -229,4 +230,22 @@ async function writeBatchSummary<R extends { file: string; status: string; statu
   }));
   dir.write('summary.csv', batchSummaryCsv(entries));
   await writeReportInto(dir, batchSummaryReport(command, entries), { svg: false, png: false });
+}
+
+/**
+ * The error of a quantify or classify run when any answer is `failed` (exit code 1 as documented: failure),
+ * raised after every answer was printed and written; undefined when none failed or `allowFailed` (batch scripts
+ * that read the statuses themselves).
+ */
+export function failedAnswersError(
+  task: 'quantify' | 'classify',
+  results: readonly { file: string; status: string; statusReasons: string[] }[],
+  allowFailed = false,
+): LivermrsError | undefined {
+  const failed = results.filter((r) => r.status === 'failed');
+  if (failed.length === 0 || allowFailed) return undefined;
+  const first = failed[0];
+  return new LivermrsError(
+    `${task}: ${failed.length} of ${results.length} answer${results.length === 1 ? '' : 's'} failed (${first.file}: ${first.statusReasons.join('; ') || 'no reason given'}${failed.length > 1 ? '; …' : ''}); --allow-failed exits 0`,
+  );
 }

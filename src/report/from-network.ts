@@ -6,7 +6,7 @@ import { describeDeconvolution } from '../preproc/reference-deconvolution.js';
 import { autoPhasedReal, spectrumOf } from '../spectra/display.js';
 import { acquisitionTable } from './acquisition.js';
 import { formatValueSd } from './round.js';
-import { statusLine } from './status-line.js';
+import { statusLine, statusText } from './status-line.js';
 import type { ConcentrationTableInput, ReportBlock, ReportInput, SpectrumFigureInput } from './types.js';
 
 /**
@@ -184,4 +184,28 @@ export function classifyReport(
     meta: reportMeta(r.model, fid, opts),
     sections: [{ heading: 'cCNN classification', blocks }],
   };
+}
+
+/** The text summary of a quantify answer: file, model, unit, status, notes and one line per component. */
+export function quantifyText(r: QuantifyFileResult): string {
+  let text = `${r.file}  (${r.model}; ${r.unit})  ${statusText(r)}\n`;
+  for (const n of r.notes) text += `  note: ${n}\n`;
+  for (const c of r.components) {
+    const value = c.concentration ?? c.amplitude;
+    const sd = c.concentrationSd ?? c.sd;
+    text += `  ${c.name.padEnd(6)} ${value.toPrecision(4).padStart(10)} ± ${sd.toPrecision(3).padStart(8)}  (${Number.isFinite(c.sdPercent) ? c.sdPercent.toFixed(0) : '∞'}%)\n`;
+  }
+  if (r.fatFraction)
+    text += `  fat fraction ${r.fatFraction.percent.toFixed(2)} ± ${r.fatFraction.sd.toFixed(2)} %\n`;
+  return text;
+}
+
+/** The text summary of a classify answer: file, probability of the positive class, decision, status, notes. */
+export function classifyText(r: ClassifyFileResult): string {
+  let text =
+    r.probability === null
+      ? `${r.file}: ${statusText(r)}\n`
+      : `${r.file}: P(${r.positiveClass}) = ${r.probability.toFixed(3)} -> ${r.predicted}  ${statusText(r)}\n`;
+  for (const n of r.notes) text += `  note: ${n}\n`;
+  return text;
 }

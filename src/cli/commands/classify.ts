@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { withOutputDir } from '../../io/atomic.js';
 import { printJson } from '../options.js';
-import { type ModelInputOptions, modelInputOptions, exitIfFailed, statusText } from './quantify.js';
+import { type ModelInputOptions, modelInputOptions } from './quantify.js';
 
 interface ClassifyOptions extends ModelInputOptions {
   out?: string;
@@ -35,21 +35,16 @@ Examples:
     )
     .action(async (files: string[], opts: ClassifyOptions) => {
       // onnxruntime-node, the readers and the report code load here, not at start-up.
-      const { classifyFiles, writeClassifyOutputs } = await import('../../analysis/networks.js');
+      const { classifyFiles, failedAnswersError, writeClassifyOutputs } = await import(
+        '../../analysis/networks.js'
+      );
+      const { classifyText } = await import('../../report/from-network.js');
       const analyses = await classifyFiles(files, opts);
       const out = analyses.results;
       if (opts.out) await withOutputDir(opts.out, (dir) => writeClassifyOutputs(dir, analyses));
       if (opts.json) printJson(out.length === 1 ? out[0] : out);
-      else {
-        for (const r of out) {
-          process.stdout.write(
-            r.probability === null
-              ? `${r.file}: ${statusText(r)}\n`
-              : `${r.file}: P(${r.positiveClass}) = ${r.probability.toFixed(3)} -> ${r.predicted}  ${statusText(r)}\n`,
-          );
-          for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
-        }
-      }
-      exitIfFailed('classify', out, opts.allowFailed);
+      else for (const r of out) process.stdout.write(classifyText(r));
+      const failed = failedAnswersError('classify', out, opts.allowFailed);
+      if (failed) throw failed;
     });
 }

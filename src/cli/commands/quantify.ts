@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { LivermrsError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import { LIVER_DEFAULTS, toMs } from '../../core/acquisition.js';
 import { parseNumber, printJson } from '../options.js';
@@ -42,29 +41,17 @@ Examples:
     )
     .action(async (files: string[], opts: QuantifyOptions) => {
       // onnxruntime-node, the readers and the report code load here, not at start-up.
-      const { quantifyFiles, writeQuantifyOutputs } = await import('../../analysis/networks.js');
+      const { failedAnswersError, quantifyFiles, writeQuantifyOutputs } = await import(
+        '../../analysis/networks.js'
+      );
+      const { quantifyText } = await import('../../report/from-network.js');
       const analyses = await quantifyFiles(files, opts);
       const out = analyses.results;
       if (opts.out) await withOutputDir(opts.out, (dir) => writeQuantifyOutputs(dir, analyses));
       if (opts.json) printJson(out.length === 1 ? out[0] : out);
-      else {
-        for (const r of out) {
-          process.stdout.write(`${r.file}  (${r.model}; ${r.unit})  ${statusText(r)}\n`);
-          for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
-          for (const c of r.components) {
-            const value = c.concentration ?? c.amplitude;
-            const sd = c.concentrationSd ?? c.sd;
-            process.stdout.write(
-              `  ${c.name.padEnd(6)} ${value.toPrecision(4).padStart(10)} ± ${sd.toPrecision(3).padStart(8)}  (${Number.isFinite(c.sdPercent) ? c.sdPercent.toFixed(0) : '∞'}%)\n`,
-            );
-          }
-          if (r.fatFraction)
-            process.stdout.write(
-              `  fat fraction ${r.fatFraction.percent.toFixed(2)} ± ${r.fatFraction.sd.toFixed(2)} %\n`,
-            );
-        }
-      }
-      exitIfFailed('quantify', out, opts.allowFailed);
+      else for (const r of out) process.stdout.write(quantifyText(r));
+      const failed = failedAnswersError('quantify', out, opts.allowFailed);
+      if (failed) throw failed;
     });
 }
 
@@ -118,26 +105,4 @@ export function modelInputOptions(cmd: Command, stem: 'qcnn' | 'ccnn'): Command 
       'exit 0 even when an answer is failed (default: exit 1 after writing every answer)',
     )
     .option('--threads <k>', 'onnxruntime threads', parseNumber('--threads', { min: 1, integer: true }), 1);
-}
-
-/**
- * Exit code 1 (as documented: failure) when any answer is `failed`, after every answer was printed and
- * written; `--allow-failed` keeps exit 0 for batch scripts that read the statuses themselves.
- */
-export function exitIfFailed(
-  task: 'quantify' | 'classify',
-  results: readonly { file: string; status: string; statusReasons: string[] }[],
-  allowFailed = false,
-): void {
-  const failed = results.filter((r) => r.status === 'failed');
-  if (failed.length === 0 || allowFailed) return;
-  const first = failed[0];
-  throw new LivermrsError(
-    `${task}: ${failed.length} of ${results.length} answer${results.length === 1 ? '' : 's'} failed (${first.file}: ${first.statusReasons.join('; ') || 'no reason given'}${failed.length > 1 ? '; …' : ''}); --allow-failed exits 0`,
-  );
-}
-
-/** STATUS (reasons), for the one-line summaries. */
-export function statusText(r: { status: string; statusReasons: string[] }): string {
-  return `${r.status.toUpperCase()}${r.statusReasons.length ? ` (${r.statusReasons.join('; ')})` : ''}`;
 }

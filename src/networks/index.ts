@@ -9,7 +9,9 @@
  * - bundle.ts, read-spectrum.ts: bundle I/O, the shipped models, one FID per file;
  * - onnx-inference.ts: running a bundle with onnxruntime-node; results.ts: what quantify/classify report;
  * - architectures.ts, qcnn.ts, ccnn.ts, training.ts, training-data.ts, cohorts.ts: the networks and their
- *   training on simulated spectra; calibration.ts, classification-metrics.ts: the cCNN's calibration and metrics.
+ *   training on simulated spectra; calibration.ts, classification-metrics.ts: the cCNN's calibration and metrics;
+ * - train-from-cohorts.ts, train-options.ts: a network trained from cohort names (`livermrs train`), its choices
+ *   and defaults.
  *
  * It depends on the simulator, the fitter's water–fat check, nn/ and the readers, and on nothing of study/,
  * web/, report/ or cli/. The browser app imports contract.ts, input.ts and interpret.ts directly: this index
@@ -107,3 +109,10 @@ export {
 } from './results.js';
 export { type SimulatedSource, type SpectrumBlock, simulateBlock } from './training-data.js';
 export { type NetworkTrainOptions, streamSeeds } from './training.js';
+export {
+  type TrainedNetwork,
+  type TrainRequest,
+  trainFromCohorts,
+  trainSummary,
+} from './train-from-cohorts.js';
+export * from './train-options.js';

@@ -49,7 +49,7 @@ describe('CLI start-up', () => {
   it('loads only the registration code of the commands, not the toolkit behind them', () => {
     // Heavy folders: the simulator, fitter, networks, readers and reports load inside command actions.
     const heavy = local.filter((f) =>
-      /^src\/(fit|simulate|nn|spectra|preproc\/(?!landmarks)|report\/(?!style)|study\/(?!settings)|networks\/(?!architectures))/.test(
+      /^src\/(fit|simulate|nn|spectra|preproc\/(?!landmarks)|report\/(?!style)|study\/(?!settings)|networks\/(?!architectures|train-options))/.test(
         f,
       ),
     );

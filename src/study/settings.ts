@@ -87,3 +87,20 @@ export const ABSENT_SETTINGS = {
   trainRealism: RealismLevel;
   priorAmplitudes: PriorAmplitudeMode;
 };
+
+/**
+ * Defaults of `livermrs study` (= `npm start`): the study's, with 3 repeats and a qCNN of the quantification
+ * comparison trained on twice the spectra, to finish within 15 minutes on 2 free cores; patients drawn from
+ * the truth-hbv cohort with the hbv-lc cohort as template.
+ */
+export const STUDY_COMMAND_DEFAULTS = {
+  repeats: 3,
+  seed: 1,
+  truth: 'truth-hbv',
+  template: 'hbv-lc',
+  trainSpectra: STUDY_DEFAULTS.trainSpectra,
+  epochs: STUDY_DEFAULTS.epochs,
+  quantSpectra: STUDY_DEFAULTS.quantSpectra,
+  quantTrainSpectra: 2 * STUDY_DEFAULTS.trainSpectra,
+  bootstrap: ABSENT_SETTINGS.bootstrapResamples,
+} as const;

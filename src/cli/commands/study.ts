@@ -1,79 +1,29 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { REALISM_LEVELS, type RealismLevel } from '../../core/acquisition.js';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { parseSequenceKind } from '../../core/acquisition.js';
-import { InputError, UsageError } from '../../core/errors.js';
-import { withOutputDir, writeFileAtomic } from '../../io/atomic.js';
-import type { LoadedCohort } from '../../simulate/cohort-files.js';
+import { REALISM_LEVELS } from '../../core/acquisition.js';
+import { UsageError } from '../../core/errors.js';
 import { ARCHITECTURES } from '../../networks/architectures.js';
-import type { StudyDescription } from '../../study/study-output.js';
 import {
   ABSENT_SETTINGS,
   AMPLITUDE_MODES,
-  type AmplitudeMode,
   CALIBRATION_MODES,
-  type CalibrationMode,
   CCNN_HEADS,
-  type CcnnHead,
   CORRELATION_MODES,
-  type CorrelationMode,
   NUISANCE_MODES,
-  type NuisanceMode,
   PRIOR_AMPLITUDE_MODES,
-  type PriorAmplitudeMode,
+  STUDY_COMMAND_DEFAULTS,
   STUDY_DEFAULTS,
 } from '../../study/settings.js';
-import type { ArmName, Patient, RepeatResult, StudySettings } from '../../study/virtual-study.js';
+import type { StudyRequest } from '../../study/study-request.js';
+import type { RepeatResult } from '../../study/virtual-study.js';
 import { choicesHelp, parseChoice, parseNumber, printJson } from '../options.js';
 
-interface StudyOptions {
-  repeats: number;
-  seed: number;
-  truth: string;
-  template: string;
-  trainSpectra: number;
-  epochs: number;
-  quantSpectra: number;
-  quantRepeats: number;
-  quantTrainSpectra: number;
-  threads: number;
-  nuisance: NuisanceMode;
-  amplitudes: AmplitudeMode;
-  correlation: CorrelationMode;
-  realism: RealismLevel;
-  trainRealism: RealismLevel;
-  bootstrap: number;
-  priorAmplitudes: PriorAmplitudeMode;
-  calibration: CalibrationMode;
-  ccnnHead: CcnnHead;
-  members: number;
-  architecture: string;
-  manifest?: string;
-  positive?: string;
-  sw?: number;
-  frequency?: number;
-  te?: number;
-  sequence?: string;
-  out: string;
-  resume?: boolean;
-  shard?: { index: number; count: number };
+interface StudyOptions extends StudyRequest {
   json?: boolean;
   quiet?: boolean;
 }
-
-/**
- * Defaults of `livermrs study` (= `npm start`): the study's (study/settings.ts), with 3 repeats and a qCNN of the
- * quantification comparison trained on twice the spectra, to finish within 15 minutes on 2 free cores.
- */
-export const STUDY_CLI_DEFAULTS = {
-  repeats: 3,
-  trainSpectra: STUDY_DEFAULTS.trainSpectra,
-  epochs: STUDY_DEFAULTS.epochs,
-  quantSpectra: STUDY_DEFAULTS.quantSpectra,
-  quantTrainSpectra: 2 * STUDY_DEFAULTS.trainSpectra,
-};
 
 export function register(program: Command): void {
   program
@@ -88,32 +38,41 @@ export function register(program: Command): void {
       '--repeats <R>',
       'repeats with fresh patients',
       parseNumber('--repeats', { min: 1, integer: true }),
-      STUDY_CLI_DEFAULTS.repeats,
+      STUDY_COMMAND_DEFAULTS.repeats,
     )
-    .option('--seed <S>', 'master seed', parseNumber('--seed', { min: 0, integer: true }), 1)
-    .option('--truth <name|file>', 'hidden truth cohort the patients are drawn from', 'truth-hbv')
+    .option(
+      '--seed <S>',
+      'master seed',
+      parseNumber('--seed', { min: 0, integer: true }),
+      STUDY_COMMAND_DEFAULTS.seed,
+    )
+    .option(
+      '--truth <name|file>',
+      'hidden truth cohort the patients are drawn from',
+      STUDY_COMMAND_DEFAULTS.truth,
+    )
     .option(
       '--template <name|file>',
       'cohort for what the fits cannot give (baseline prior); never the truth',
-      'hbv-lc',
+      STUDY_COMMAND_DEFAULTS.template,
     )
     .option(
       '--train-spectra <N>',
       'simulated training spectra per network per repeat',
       parseNumber('--train-spectra', { min: 256, integer: true }),
-      STUDY_CLI_DEFAULTS.trainSpectra,
+      STUDY_COMMAND_DEFAULTS.trainSpectra,
     )
     .option(
       '--epochs <E>',
       'epochs (slices of fresh spectra)',
       parseNumber('--epochs', { min: 1, integer: true }),
-      STUDY_CLI_DEFAULTS.epochs,
+      STUDY_COMMAND_DEFAULTS.epochs,
     )
     .option(
       '--quant-spectra <M>',
       'held-out spectra of the qCNN vs NLLS comparison (0: skip)',
       parseNumber('--quant-spectra', { min: 0, integer: true }),
-      STUDY_CLI_DEFAULTS.quantSpectra,
+      STUDY_COMMAND_DEFAULTS.quantSpectra,
     )
     .option(
       '--quant-repeats <Q>',
@@ -125,7 +84,7 @@ export function register(program: Command): void {
       '--quant-train-spectra <N>',
       'training spectra of the qCNN in the comparison repeats (at least --train-spectra)',
       parseNumber('--quant-train-spectra', { min: 256, integer: true }),
-      STUDY_CLI_DEFAULTS.quantTrainSpectra,
+      STUDY_COMMAND_DEFAULTS.quantTrainSpectra,
     )
     .option(
       '--threads <K>',
@@ -181,7 +140,7 @@ export function register(program: Command): void {
       '--bootstrap <B>',
       'train the cCNN on spectra from B bootstrap resamples of the prior patients (0: the point estimate)',
       parseNumber('--bootstrap', { min: 0, max: 64, integer: true }),
-      0,
+      STUDY_COMMAND_DEFAULTS.bootstrap,
     )
     .option(
       '--prior-amplitudes <mode>',
@@ -260,7 +219,7 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  livermrs study --out out/study                           # npm start: ${STUDY_CLI_DEFAULTS.repeats} repeats
+  livermrs study --out out/study                           # npm start: ${STUDY_COMMAND_DEFAULTS.repeats} repeats
   nice livermrs study --repeats 50 --train-spectra 30000 --out out/study50 --resume
   livermrs study --manifest patients.csv --out out/real    # your spectra: file,group,role[,water]
 
@@ -274,175 +233,43 @@ models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
 }
 
 async function runStudyCommand(o: StudyOptions): Promise<void> {
-  for (const [flag, v] of [
-    ['--positive', o.positive],
-    ['--sw', o.sw],
-    ['--frequency', o.frequency],
-    ['--te', o.te],
-    ['--sequence', o.sequence],
-  ] as const) {
-    if (v !== undefined && !o.manifest) throw new UsageError(`${flag} needs --manifest`);
-  }
   // The study's simulator, fitter, networks and report load here, not at start-up.
-  const { defaultBasisForCohort } = await import('../../simulate/cohort-basis.js');
-  const { loadCohort, loadCohortBasis } = await import('../../simulate/cohort-files.js');
-  const { formatCohort } = await import('../../simulate/cohort-schema.js');
-  const { manifestDesign, parseManifest } = await import('../../study/manifest.js');
-  const { loadManifestPatients, readManifestSpectra } = await import('../../study/manifest-spectra.js');
-  const { writeBundle } = await import('../../networks/bundle.js');
-  const { metricsJson, predictionsCsv, quantificationCsv } = await import('../../study/study-output.js');
-  const { studyReport } = await import('../../study/study-report.js');
-  const { writeReport } = await import('../../report/write.js');
-  const { withProgress } = await import('../../parallel/progress.js');
-  const { toJson } = await import('../../io/json.js');
-  const { runStudy } = await import('../../study/study-runner.js');
-  const { headline, headlineText, pairedText, paperCounts, summariseStudy } = await import(
-    '../../study/study-summary.js'
+  const { repeatLine, studyClosingLines, studySettings, studySetup } = await import(
+    '../../study/study-request.js'
   );
-  const { ARM_LABELS, ARM_SHORT, DEFAULT_SETTINGS } = await import('../../study/virtual-study.js');
-  const templateLoaded = loadCohort(o.template);
-  let template = templateLoaded.cohort;
-  let basis = loadCohortBasis(templateLoaded);
-  let truth: LoadedCohort | undefined;
-  let patients: Patient[] | undefined;
-  let design = DEFAULT_SETTINGS.design;
-  let desc: StudyDescription;
-  const notes: string[] = [];
-  const warnings: string[] = [];
-  if (o.manifest) {
-    // Everything about the manifest and its spectra is checked before any work (exit 2 with every finding).
-    const manifest = parseManifest(readManifestText(o.manifest), resolve(o.manifest), {
-      positive: o.positive,
-      sw: o.sw,
-      frequency: o.frequency,
-      te: o.te,
-      sequence: o.sequence === undefined ? undefined : parseSequenceKind(o.sequence),
-    });
-    const spectra = readManifestSpectra(manifest);
-    const loaded = loadManifestPatients(manifest, template, spectra);
-    warnings.push(...manifest.warnings);
-    patients = loaded.patients;
-    template = loaded.template;
-    basis = defaultBasisForCohort(template);
-    design = manifestDesign(manifest);
-    notes.push(...loaded.notes);
-    desc = {
-      mode: 'manifest',
-      source: manifest.file,
-      template: templateLoaded.file,
-      components: basis.names,
-    };
-  } else {
-    truth = loadCohort(o.truth);
-    // The acquisition protocol is not hidden: the template takes the truth's protocol and basis.
-    template = { ...structuredClone(template), protocol: truth.cohort.protocol, basis: truth.cohort.basis };
-    basis = loadCohortBasis(truth);
-    for (const g of design.groups) {
-      if (!truth.cohort.groups[g]) {
-        throw new InputError(`no group '${g}'`, {
-          file: truth.file,
-          field: 'groups',
-          expected: `the groups ${design.groups.join(' and ')}`,
-        });
-      }
-    }
-    desc = { mode: 'virtual', source: truth.file, template: templateLoaded.file, components: basis.names };
-  }
-  desc.command = `livermrs ${process.argv.slice(2).join(' ')}`;
-  const threads = Math.max(1, o.threads);
-  const settings: StudySettings = {
-    ...DEFAULT_SETTINGS,
-    design,
-    repeats: o.manifest ? 1 : o.repeats,
-    seed: o.seed,
-    trainSpectra: o.trainSpectra,
-    epochs: o.epochs,
-    quantSpectra: o.quantSpectra,
-    quantRepeats: o.quantRepeats,
-    quantTrainSpectra: Math.max(o.quantTrainSpectra, o.trainSpectra),
-    qcnn: { ...DEFAULT_SETTINGS.qcnn, architecture: o.architecture },
-    ccnn: { architecture: o.architecture, members: o.members },
-    nuisance: o.nuisance,
-    amplitudes: o.amplitudes,
-    correlation: o.correlation,
-    realism: o.realism,
-    trainRealism: o.trainRealism,
-    bootstrapResamples: o.bootstrap,
-    ccnnHead: o.ccnnHead,
-    priorAmplitudes: o.priorAmplitudes,
-    ccnnCalibration: o.calibration,
-    threads: { torch: 1, simulation: Math.max(1, threads - 1), fit: threads },
-  };
+  const { writeRepeatFiles, writeStudyFiles } = await import('../../study/study-files.js');
+  const { withProgress } = await import('../../parallel/progress.js');
+  const { runStudy } = await import('../../study/study-runner.js');
+  const { headline, summariseStudy } = await import('../../study/study-summary.js');
+  const setup = studySetup(o, `livermrs ${process.argv.slice(2).join(' ')}`);
+  const { design, desc } = setup;
+  const settings = studySettings(o, design);
   const out = o.out;
   mkdirSync(join(out, 'repeats'), { recursive: true });
-  const { readDoneRepeats, repeatFile, storedRepeat } = await import('../../study/store.js');
+  const { readDoneRepeats } = await import('../../study/store.js');
   const done = o.resume ? readDoneRepeats(out, settings) : [];
   let log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
   const say = (msg: string) => {
     if (!o.quiet && !o.json) log(`study: ${msg}`);
   };
   if (done.length) say(`resuming: ${done.length} repeat(s) already in ${join(out, 'repeats')}`);
-  for (const n of notes) say(n);
-  for (const w of warnings) say(`warning: ${w}`);
+  for (const n of setup.notes) say(n);
+  for (const w of setup.warnings) say(`warning: ${w}`);
   const t0 = performance.now();
-  const write = async (results: RepeatResult[]) => {
-    const metrics = metricsJson(desc, settings, results, {
-      notes,
-      warnings,
-      // This invocation's wall time; a resumed or merged run's work is repeatSeconds (all repeats, any shard).
-      wallSeconds: (performance.now() - t0) / 1000,
-      repeatSeconds: results.reduce((s, r) => s + r.seconds.total, 0),
-    });
-    writeFileAtomic(join(out, 'metrics.json'), `${toJson(metrics)}\n`);
-    writeFileAtomic(join(out, 'predictions.csv'), predictionsCsv(results, basis.names));
-    const q = results.find((r) => r.quantification)?.quantification;
-    if (q) writeFileAtomic(join(out, 'quantification.csv'), quantificationCsv(q));
-    await writeReport(
-      out,
-      studyReport({
-        title: `livermrs study: ${desc.mode === 'virtual' ? `virtual patients from ${truth?.cohort.name}` : desc.source}`,
-        meta: [
-          ['command', desc.command ?? ''],
-          ...(desc.mode === 'manifest'
-            ? []
-            : ([['repeats', `${results.length} of ${settings.repeats}`]] as [string, string][])),
-          ['training spectra per network', String(settings.trainSpectra)],
-          [
-            'design',
-            `${design.groups[0]} ${design.prior[0]} prior + ${design.test[0]} test; ${design.groups[1]} ${design.prior[1]} prior + ${design.test[1]} test`,
-          ],
-        ],
-        summary: metrics.summary,
-        repeats: results,
-        quantification: q,
-        notes,
-        warnings,
-        ...(desc.mode === 'manifest'
-          ? {
-              manifest: {
-                groups: design.groups,
-                protocol: protocolText(template.protocol),
-                trainSpectra: settings.trainSpectra,
-                components: basis.names.length,
-              },
-            }
-          : {}),
-      }),
-      { png: false },
-    );
-  };
+  const write = (results: RepeatResult[]) =>
+    writeStudyFiles(out, setup, settings, results, (performance.now() - t0) / 1000);
   const results = await withProgress(
     'study',
     settings.repeats,
     async (p) => {
       log = (line) => p.log(line);
       p.update(done.length);
-      const all = await runStudy({
+      return runStudy({
         settings,
-        template,
-        basis,
-        truth: truth?.cohort,
-        patients,
+        template: setup.template,
+        basis: setup.basis,
+        truth: setup.truth?.cohort,
+        patients: setup.patients,
         done,
         signal: p.signal,
         shard: o.shard,
@@ -451,36 +278,12 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
             say(`repeat ${e.repeat}: ${e.stage}: ${e.message}`);
         },
         onRepeat: async (r, all) => {
-          const name = String(r.repeat).padStart(3, '0');
-          writeFileAtomic(join(out, repeatFile(r.repeat)), `${toJson(storedRepeat(settings, r))}\n`);
-          const yaml = formatCohort(
-            r.priors.cohort,
-            `priors estimated in repeat ${r.repeat} of livermrs study`,
-          );
-          writeFileAtomic(join(out, 'repeats', `${name}-priors.yaml`), yaml);
-          if (r.repeat === 1) {
-            writeFileAtomic(join(out, 'priors.yaml'), yaml);
-            if (r.networks) {
-              const nets = r.networks;
-              await withOutputDir(join(out, 'models'), (dir) => {
-                writeBundle(dir, nets.qcnn.net, nets.qcnn.model, { name: 'qCNN (study repeat 1)' });
-                writeBundle(dir, nets.ccnn.net, nets.ccnn.model, { name: 'cCNN (study repeat 1)' });
-              });
-            }
-          }
+          await writeRepeatFiles(out, settings, r);
           await write(all);
-          const line = Object.entries(r.arms)
-            .map(([a, m]) =>
-              m
-                ? `${ARM_LABELS[a as ArmName]} ${paperCounts(m).sensitivity}, ${paperCounts(m).specificity}, AUC ${m.auc.toFixed(2)}`
-                : '',
-            )
-            .join('; ');
-          say(`repeat ${r.repeat} done in ${r.seconds.total.toFixed(0)} s: ${line}`);
+          say(`repeat ${r.repeat} done in ${r.seconds.total.toFixed(0)} s: ${repeatLine(r)}`);
           p.update(all.length);
         },
       });
-      return all;
     },
     { quiet: o.quiet || o.json, unit: 'repeats' },
   );
@@ -497,46 +300,16 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
       groups: { negative: design.groups[0], positive: design.groups[1] },
       summary,
       headline: headline(summary, results),
-      ...(desc.mode === 'manifest' && results[0] ? { intervals: armIntervals(results[0]), warnings } : {}),
+      ...(desc.mode === 'manifest' && results[0]
+        ? { intervals: armIntervals(results[0]), warnings: setup.warnings }
+        : {}),
     });
-  } else if (desc.mode === 'manifest' && results[0]) {
-    const { armIntervals } = await import('../../study/small-sample.js');
-    const [neg, pos] = design.groups;
-    const pc = (x: number) => `${Math.round(100 * x)}%`;
-    for (const [arm, iv] of Object.entries(armIntervals(results[0]))) {
-      if (!iv) continue;
-      say(
-        `${ARM_LABELS[arm as ArmName]}: ${pos} called ${pos} ${iv.sensitivity.k}/${iv.sensitivity.n} (95% CI ${pc(iv.sensitivity.low)}–${pc(iv.sensitivity.high)}), ` +
-          `${neg} called ${neg} ${iv.specificity.k}/${iv.specificity.n} (${pc(iv.specificity.low)}–${pc(iv.specificity.high)}), ` +
-          `AUC ${iv.auc.value.toFixed(2)} (bootstrap 95% CI ${iv.auc.low.toFixed(2)}–${iv.auc.high.toFixed(2)})`,
-      );
-    }
-    say(`report: ${join(out, 'report.html')}`);
-  } else {
-    for (const a of summary.arms) {
-      say(
-        `${ARM_LABELS[a.arm]}: sensitivity ${a.counts.sensitivity}, specificity ${a.counts.specificity}, accuracy ${a.counts.accuracy} (medians)`,
-      );
-    }
-    // The headline: per method the pooled AUC with its interval and the gaps to both bounds.
-    for (const line of headlineText(headline(summary, results), (arm) => ARM_LABELS[arm])) say(line);
-    for (const line of pairedText(summary.paired, (arm) => ARM_SHORT[arm])) say(line);
-    say(`report: ${join(out, 'report.html')}`);
-    say(`${results.length} repeat(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${out}`);
+    return;
   }
-}
-
-/** `127.76 MHz, PRESS TE 30 ms, 2000 Hz, 1024 points` for the manifest report's method text. */
-function protocolText(p: LoadedCohort['cohort']['protocol']): string {
-  const seq = p.sequence ? `${String(p.sequence).toUpperCase()} ` : '';
-  return `${p.spectrometerFrequency} MHz, ${seq}TE ${p.echoTime ?? '?'} ms, ${p.spectralWidth} Hz, ${p.points} points`;
-}
-
-function readManifestText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError('cannot read the manifest', { file: path, expected: 'a CSV file' }, { cause: err });
+  for (const line of studyClosingLines(setup, results, summary)) say(line);
+  say(`report: ${join(out, 'report.html')}`);
+  if (desc.mode !== 'manifest' || !results[0]) {
+    say(`${results.length} repeat(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${out}`);
   }
 }
 

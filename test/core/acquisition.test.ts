@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LIVER_DEFAULTS, toMs } from '../../src/core/acquisition.js';
 import { liverProtocol } from '../../src/fit/liver.js';
 import { DEFAULT_PROTOCOL, resolveTiming } from '../../src/physics/protocol.js';
-import { protocolFromOptions } from '../../src/cli/commands/basis.js';
+import { protocolFromOptions } from '../../src/analysis/basis-protocol.js';
 import { WATER_FAT_GRID } from '../../src/simulate/water-fat.js';
 
 const pick = (keys: string[]) =>

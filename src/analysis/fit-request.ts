@@ -1,8 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { parseSequenceKind } from '../core/acquisition.js';
-import { UsageError } from '../core/errors.js';
+import { LivermrsError, UsageError } from '../core/errors.js';
 import { parseTissue } from '../fit/water-fat/relaxation.js';
 import { msToSeconds } from '../io/header-values.js';
-import type { AnalysisJob } from './batch.js';
+import { withProgress } from '../parallel/progress.js';
+import {
+  type AnalysisJob,
+  type AnalysisJobFailure,
+  type AnalysisJobOutput,
+  runAnalysisJob,
+  runAnalysisJobs,
+} from './batch.js';
 import { pairedWaterFile } from './input.js';
 import type {
   ANALYSIS_KINDS,
@@ -132,4 +140,51 @@ export function fitJobs(files: string[], o: FitRequest): { options: AnalysisOpti
         render,
       }));
   return { options, jobs };
+}
+
+/** The jobs of a fit request and their results, in job order. */
+export interface FitRun {
+  jobs: AnalysisJob[];
+  results: (AnalysisJobOutput | AnalysisJobFailure)[];
+}
+
+/**
+ * Runs a fit request over `files`: one job in this thread (with `pulses`, its shaped systems over every core),
+ * several on `jobs` worker threads (default: every core, at most one per job), one job per thread at a time.
+ * `progress`: a bar on a terminal for batches of 4 or more (logs and pipes keep their one line per file).
+ */
+export async function runFitRequest(
+  files: string[],
+  o: FitRequest & { jobs?: number },
+  progress = false,
+): Promise<FitRun> {
+  const { options, jobs } = fitJobs(files, o);
+  if (jobs.length === 1) {
+    const single = { ...jobs[0], options: { ...options, shapedThreads: availableParallelism() } };
+    return { jobs, results: [await runAnalysisJob(o.pulses ? single : jobs[0])] };
+  }
+  const threads = o.jobs ?? Math.min(availableParallelism(), jobs.length);
+  const bar = progress && jobs.length >= 4 && process.stderr.isTTY === true;
+  const results = await withProgress(
+    'fit',
+    jobs.length,
+    (p) => runAnalysisJobs(jobs, threads, () => p.tick()),
+    {
+      quiet: !bar,
+      unit: 'files',
+    },
+  );
+  return { jobs, results };
+}
+
+/**
+ * The failures of a run: the messages of all but the last, and an error with the last one's message and the
+ * highest exit code of all (undefined when every job succeeded).
+ */
+export function fitFailures(results: FitRun['results']): { earlier: string[]; error?: LivermrsError } {
+  const failed = results.filter((r): r is AnalysisJobFailure => 'error' in r);
+  if (failed.length === 0) return { earlier: [] };
+  const error = new LivermrsError(failed[failed.length - 1].error);
+  Object.defineProperty(error, 'exitCode', { value: Math.max(...failed.map((f) => f.code)) });
+  return { earlier: failed.slice(0, -1).map((f) => f.error), error };
 }

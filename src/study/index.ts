@@ -18,6 +18,7 @@ export {
   type StudyRequest,
   type StudySetup,
   studyClosingLines,
+  studyJson,
   studySettings,
   studySetup,
 } from './study-request.js';

@@ -246,3 +246,16 @@ export function studyClosingLines(
   lines.push(...pairedText(summary.paired, (arm) => ARM_SHORT[arm]));
   return lines;
 }
+
+/** What `livermrs study --json` prints: the folder, the groups, the summary and headline, a manifest's intervals. */
+export function studyJson(out: string, setup: StudySetup, results: RepeatResult[], summary: StudySummary) {
+  const { design, desc, warnings } = setup;
+  return {
+    out,
+    repeats: results.length,
+    groups: { negative: design.groups[0], positive: design.groups[1] },
+    summary,
+    headline: headline(summary, results),
+    ...(desc.mode === 'manifest' && results[0] ? { intervals: armIntervals(results[0]), warnings } : {}),
+  };
+}

@@ -1,6 +1,5 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import type { AnalysisJob, AnalysisJobFailure, AnalysisJobOutput } from '../../analysis/batch.js';
+import type { AnalysisJobOutput } from '../../analysis/batch.js';
 import type { FitRequest } from '../../analysis/fit-request.js';
 import {
   ANALYSIS_KINDS,
@@ -15,7 +14,7 @@ import {
   WATER_SUPPRESSION_MODES,
 } from '../../analysis/options.js';
 import { SEQUENCE_KINDS } from '../../core/acquisition.js';
-import { LivermrsError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { withOutputDir } from '../../io/atomic.js';
 import { orList, parseChoice, parseNumber, parseRange } from '../options.js';
 
@@ -176,20 +175,8 @@ components on the ppm axis, phase-corrected), fit.svg (spectrum, fit, residual, 
 
 async function runFitCommand(files: string[], opts: FitRequest & { jobs?: number }): Promise<void> {
   // The fitter, readers and report code load here, not at start-up (batch mode runs them in workers).
-  const { fitJobs } = await import('../../analysis/fit-request.js');
-  const { options, jobs } = fitJobs(files, opts);
-  const { runAnalysisJob } = await import('../../analysis/batch.js');
-  const { toJson } = await import('../../io/json.js');
-  const results: (AnalysisJobOutput | AnalysisJobFailure)[] = [];
-  if (jobs.length === 1) {
-    // One fit in the main thread: with --pulses, the shaped systems over every core (a batch runs one file per core).
-    const single = { ...jobs[0], options: { ...options, shapedThreads: availableParallelism() } };
-    results.push(await runAnalysisJob(opts.pulses ? single : jobs[0]));
-  } else {
-    results.push(
-      ...(await runBatch(jobs, opts.jobs ?? Math.min(availableParallelism(), jobs.length), !opts.json)),
-    );
-  }
+  const { fitFailures, runFitRequest } = await import('../../analysis/fit-request.js');
+  const { jobs, results } = await runFitRequest(files, opts, !opts.json);
   const ok = results.filter((r): r is AnalysisJobOutput => 'files' in r);
   const batch = jobs.length > 1;
   if (opts.out && (ok.length > 0 || batch)) {
@@ -197,34 +184,14 @@ async function runFitCommand(files: string[], opts: FitRequest & { jobs?: number
     await withOutputDir(opts.out, (dir) => writeAnalysisOutputs(dir, results, files, batch));
   }
   if (opts.json) {
+    const { toJson } = await import('../../io/json.js');
     const summaries = results.map((r) => ('files' in r ? r.summary : { file: r.file, error: r.error }));
-    process.stdout.write(`${toJson(jobs.length === 1 ? summaries[0] : summaries)}\n`);
+    process.stdout.write(`${toJson(batch ? summaries : summaries[0])}\n`);
   } else {
     const { analysisSummaryLine } = await import('../../report/status-line.js');
     for (const r of ok) process.stderr.write(`fit: ${r.file}: ${analysisSummaryLine(r.summary)}\n`);
   }
-  const failed = results.filter((r): r is AnalysisJobFailure => 'error' in r);
-  if (failed.length > 0) {
-    for (const f of failed.slice(0, -1)) process.stderr.write(`livermrs: ${f.error}\n`);
-    const last = failed[failed.length - 1];
-    const err = new LivermrsError(last.error);
-    Object.defineProperty(err, 'exitCode', { value: Math.max(...failed.map((f) => f.code)) });
-    throw err;
-  }
-}
-
-/** Fits the jobs on worker threads, one job per thread at a time; results in job order. */
-async function runBatch(
-  jobs: AnalysisJob[],
-  threads: number,
-  showProgress: boolean,
-): Promise<(AnalysisJobOutput | AnalysisJobFailure)[]> {
-  const { runAnalysisJobs } = await import('../../analysis/batch.js');
-  const { withProgress } = await import('../../parallel/progress.js');
-  // A bar on a terminal only (logs and pipes keep their one line per file).
-  const bar = showProgress && jobs.length >= 4 && process.stderr.isTTY === true;
-  return withProgress('fit', jobs.length, (p) => runAnalysisJobs(jobs, threads, () => p.tick()), {
-    quiet: !bar,
-    unit: 'files',
-  });
+  const { earlier, error } = fitFailures(results);
+  for (const message of earlier) process.stderr.write(`livermrs: ${message}\n`);
+  if (error) throw error;
 }

@@ -234,13 +234,13 @@ models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
 
 async function runStudyCommand(o: StudyOptions): Promise<void> {
   // The study's simulator, fitter, networks and report load here, not at start-up.
-  const { repeatLine, studyClosingLines, studySettings, studySetup } = await import(
+  const { repeatLine, studyClosingLines, studyJson, studySettings, studySetup } = await import(
     '../../study/study-request.js'
   );
   const { writeRepeatFiles, writeStudyFiles } = await import('../../study/study-files.js');
   const { withProgress } = await import('../../parallel/progress.js');
   const { runStudy } = await import('../../study/study-runner.js');
-  const { headline, summariseStudy } = await import('../../study/study-summary.js');
+  const { summariseStudy } = await import('../../study/study-summary.js');
   const setup = studySetup(o, `livermrs ${process.argv.slice(2).join(' ')}`);
   const { design, desc } = setup;
   const settings = studySettings(o, design);
@@ -293,17 +293,7 @@ async function runStudyCommand(o: StudyOptions): Promise<void> {
   await write(results);
   const summary = summariseStudy(results);
   if (o.json) {
-    const { armIntervals } = await import('../../study/small-sample.js');
-    printJson({
-      out,
-      repeats: results.length,
-      groups: { negative: design.groups[0], positive: design.groups[1] },
-      summary,
-      headline: headline(summary, results),
-      ...(desc.mode === 'manifest' && results[0]
-        ? { intervals: armIntervals(results[0]), warnings: setup.warnings }
-        : {}),
-    });
+    printJson(studyJson(out, setup, results, summary));
     return;
   }
   for (const line of studyClosingLines(setup, results, summary)) say(line);

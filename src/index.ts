@@ -59,7 +59,18 @@ export {
   type QuantifyFileOptions,
   type WaterFatAnalysis,
   type WaterFatSeriesAnalysis,
+  convertFile,
+  type ConvertOptions,
+  fitJobs,
+  type FitRequest,
+  runFitRequest,
+  simulateBasisRequest,
+  type BasisRequest,
+  writeBasisFiles,
 } from './analysis/index.js';
+export { trainFromCohorts, type TrainRequest } from './networks/train-from-cohorts.js';
+export { writeCohortDataset, writeWaterFatDataset } from './simulate/dataset-files.js';
+export { estimatePriorsFromFits } from './simulate/priors-files.js';
 export { readMrsFile, readMrsInput, type MrsInput } from './io/mrs-file.js';
 export {
   parseModelMetadata,

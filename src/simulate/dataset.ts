@@ -37,6 +37,8 @@ export interface Dataset {
    * running simulation fills them as its chunks finish.
    */
   truthRows?: string[];
+  /** True when realism distortions were applied (the spectra then leave the cohort's signal model). */
+  distorted?: boolean;
 }
 
 export interface DatasetRequest {
@@ -108,6 +110,7 @@ export function startDataset(req: DatasetRequest): DatasetRun {
     dwellTime: basis.dwellTime,
     spectrometerFrequency: basis.spectrometerFrequency,
     ppmReference: basis.ppmReference,
+    distorted: req.realism !== undefined,
     count: total,
   };
   const rows = req.truthRows ? new Array<string>(total) : undefined;
@@ -259,6 +262,9 @@ export function datasetToMrs32(ds: Dataset): MrsData32 {
         groups: ds.groups,
         perGroup: ds.perGroup,
         seed: ds.seed,
+        // The part of the signal model a fit needs to hold it (fit/liver-options.ts cohortFitOptions); absent
+        // when realism distortions took the spectra out of that model.
+        ...(ds.distorted ? {} : { signalModel: { baseline: ds.cohort.model.baseline } }),
       },
     },
     source: { format: 'NIfTI-MRS', file: '<simulation>', dataType: 'complex64' },

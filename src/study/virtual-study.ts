@@ -19,7 +19,7 @@ import {
 } from '../networks/classification-metrics.js';
 import { cohortGrid, cohortProtocol } from '../networks/cohorts.js';
 import { inputPipeline } from '../networks/input.js';
-import { predictQcnn, type QcnnModel } from '../networks/qcnn.js';
+import { predictQcnn, type QcnnModel, type TrainedQcnn } from '../networks/qcnn.js';
 import {
   ARMS,
   type ArmContext,
@@ -336,56 +336,19 @@ export async function runRepeat(
 
   // 4. Every arm scores the patients.
   say('classify', 'classifying the test patients');
-  const pipeline = t.training.source.pipeline;
-  const inputs = networkInputs(patients, pipeline);
-  const inputLength = pipeline.model.points;
-  const priorIdx = patients.flatMap((p, i) => (p.role === 'prior' ? [i] : []));
-  const testIdx = patients.flatMap((p, i) => (p.role === 'test' ? [i] : []));
-  const scoring: ArmContext = {
-    ...t,
-    patients,
-    priorIdx,
-    testIdx,
-    priorLabels: priorIdx.map((i) => patients[i].label),
-    classPrior: s.classPrior ?? designPrior(s.design),
-    components: ctx.components.length,
-    nlls: Float64Array.from(fitted.fits.flatMap((f) => f.amplitudes)),
-    inputs,
-    inputLength,
-    qcnn: await predictQcnn(q.net, q.model, inputs),
-    ccnn: { net: c.net, model: c.model, logits: await ccnnLogits(c.net, inputs, inputLength) },
-  };
+  const scoring = await armContext(t, patients, fitted.fits, q, c);
   const scores: Partial<Record<ArmName, ArmScores>> = {};
   for (const arm of arms) scores[arm.name] = await arm.score(scoring);
   const metrics = armMetrics(
     scores,
-    testIdx.map((i) => patients[i].label),
+    scoring.testIdx.map((i) => patients[i].label),
     scoring.priorLabels,
   );
   clock.lap('classify');
 
-  // 5. Quantification: qCNN vs NLLS on a held-out simulated set.
-  let quantification: QuantComparison | undefined;
-  if (quantRepeat) {
-    say('quantification', `qCNN vs NLLS on ${s.quantSpectra} simulated spectra`);
-    quantification = await compareQuantification({
-      cohort: ctx.truth?.cohort ?? priors.cohort,
-      source: ctx.truth ? 'truth' : 'priors',
-      basis: ctx.basis,
-      groups: s.design.groups,
-      components: ctx.components,
-      spectra: s.quantSpectra,
-      seed: seed + 2,
-      qcnn: q,
-      pipeline,
-      fitSetup: nllsSetup(ctx, s.fitOptions),
-      threads: s.threads,
-      realism: heldOutRealism(s.realism ?? 'none'),
-      signal: ctx.signal,
-      onProgress: (done, total) => say('quantification', `NLLS ${done}/${total}`),
-    });
-    clock.lap('quantification');
-  }
+  // 5. Quantification: qCNN vs NLLS on a held-out simulated set (the first quantRepeats repeats).
+  const quantification = quantRepeat ? await heldOutQuantification(t, q) : undefined;
+  if (quantification) clock.lap('quantification');
   const last = (h: { validationLoss?: number }[]) => h[h.length - 1]?.validationLoss;
   return {
     repeat,
@@ -472,6 +435,59 @@ function trainingContext(
     say,
     progress: (stage) => (e) =>
       say(stage, `epoch ${e.epoch + 1}: validation loss ${e.validationLoss?.toFixed(3)}`),
+  };
+}
+
+/**
+ * The qCNN against NLLS on held-out spectra (seed + 2) from the truth cohort (virtual studies) or, without one,
+ * the repeat's priors (quant-comparison.ts).
+ */
+function heldOutQuantification(t: TrainingContext, q: TrainedQcnn): Promise<QuantComparison> {
+  const { settings: s, study: ctx } = t;
+  t.say('quantification', `qCNN vs NLLS on ${s.quantSpectra} simulated spectra`);
+  return compareQuantification({
+    cohort: ctx.truth?.cohort ?? t.training.source.cohort,
+    source: ctx.truth ? 'truth' : 'priors',
+    basis: ctx.basis,
+    groups: s.design.groups,
+    components: ctx.components,
+    spectra: s.quantSpectra,
+    seed: t.seed + 2,
+    qcnn: q,
+    pipeline: t.training.source.pipeline,
+    fitSetup: nllsSetup(ctx, s.fitOptions),
+    threads: s.threads,
+    realism: heldOutRealism(s.realism ?? 'none'),
+    signal: ctx.signal,
+    onProgress: (done, total) => t.say('quantification', `NLLS ${done}/${total}`),
+  });
+}
+
+/** What every arm scores from: the patients, their fits, the networks' outputs and every patient's input. */
+async function armContext(
+  t: TrainingContext,
+  patients: readonly Patient[],
+  fits: readonly SpectrumFit[],
+  q: TrainedQcnn,
+  c: TrainedCcnn,
+): Promise<ArmContext> {
+  const pipeline = t.training.source.pipeline;
+  const inputs = networkInputs(patients, pipeline);
+  const inputLength = pipeline.model.points;
+  const priorIdx = patients.flatMap((p, i) => (p.role === 'prior' ? [i] : []));
+  return {
+    ...t,
+    patients,
+    priorIdx,
+    testIdx: patients.flatMap((p, i) => (p.role === 'test' ? [i] : [])),
+    priorLabels: priorIdx.map((i) => patients[i].label),
+    classPrior: t.settings.classPrior ?? designPrior(t.settings.design),
+    components: t.study.components.length,
+    nlls: Float64Array.from(fits.flatMap((f) => f.amplitudes)),
+    inputs,
+    inputLength,
+    qcnn: await predictQcnn(q.net, q.model, inputs),
+    ccnn: { net: c.net, model: c.model, logits: await ccnnLogits(c.net, inputs, inputLength) },
   };
 }
 

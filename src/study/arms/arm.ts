@@ -39,7 +39,7 @@ export interface ArmContext extends TrainingContext {
   priorLabels: readonly number[];
   /** The class prior every arm decides under. */
   classPrior: number;
-  /** Components of the amplitudes, in the order of the rows of nlls and qcnn. */
+  /** Number of amplitude components: the row length of nlls and of the qCNN values (StudyContext.components order). */
   components: number;
   /** Every patient's NLLS amplitudes, [patients, components] row-major. */
   nlls: Float64Array;

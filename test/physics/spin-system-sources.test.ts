@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinSpinSystems } from '../../src/physics/index.js';
 import { EXTDATA } from '../paths.js';
+import { readMat } from './matlab-v5.js';
 import {
   compareInvariants,
   concatTables,
+  fidaParts,
   fragmentTable,
   invariants,
   readTarquin,
@@ -130,4 +133,73 @@ describe('spin systems against TARQUIN 3 T basis CSVs (an independent tabulation
       );
     });
   }
+});
+
+describe('spin systems against FID-A spinSystems.mat, which Asc, NAAG and GSH-Tkac2008 cite', () => {
+  const fida = readMat(join(DIR, 'fida_spinSystems.mat'));
+
+  it('reads the 34 FID-A systems (MAT-file level 5, compressed struct arrays)', () => {
+    expect(fida.size).toBe(34);
+    // As scipy.io.loadmat reads them: NAAG has three parts; its aspartyl H2 couples to H3a/H3b/NH.
+    const naag = fidaParts(fida.get('sysNAAG'));
+    expect([...naag.keys()]).toEqual(['NAAG_acetyl', 'NAAG_aspartyl', 'NAAG_glu']);
+    const asp = naag.get('NAAG_aspartyl') as SpinTable;
+    expect(asp.spins.map((x) => x.ppm)).toEqual([4.607, 2.721, 2.519, 8.26]);
+    expect([...asp.couplings.entries()].sort()).toEqual([
+      ['0,1', 4.412],
+      ['0,2', 9.515],
+      ['0,3', 7.32],
+      ['1,2', -15.91],
+    ]);
+  });
+
+  const cases: [string, string, string[], boolean][] = [
+    // our molecule, FID-A variable, its parts, exchangeable protons compared
+    ['Asc', 'sysAsc', ['Asc'], true],
+    ['NAAG', 'sysNAAG', ['NAAG_acetyl', 'NAAG_aspartyl', 'NAAG_glu'], true],
+    // Tkac 2008 cysteine with the glycine CH2 (FID-A puts both in GSH_cyst) and the glutamate part; the NH
+    // protons are Govindaraju's (FID-A's GSH_glyc repeats the glycine CH2 with the NH; counted once here).
+    ['GSH-Tkac2008', 'sysGSH_v2', ['GSH_cyst', 'GSH_glut'], false],
+  ];
+
+  it('every molecule with a fragment that cites FID-A is compared here', () => {
+    const citing = lib.names().filter((n) => lib.get(n).fragments.some((f) => f.source.includes('FID-A')));
+    expect(citing.sort()).toEqual(cases.map((c) => c[0]).sort());
+  });
+
+  for (const [name, variable, parts, exchangeable] of cases) {
+    it(`${name}: shifts and couplings as in FID-A ${variable} ${parts.join(' + ')}`, () => {
+      const o = ours(name, { cites: 'FID-A', exchangeable });
+      expect(o.count).toBeGreaterThan(0);
+      const all = fidaParts(fida.get(variable));
+      const theirs = concatTables(parts.map((p) => all.get(p) as SpinTable));
+      expect(compareInvariants(invariants(o.table), invariants(theirs), PPM_TOL, HZ_TOL)).toEqual([]);
+    });
+  }
+});
+
+describe('glycogen against the LCModel liver-1 peak definitions it cites', () => {
+  it('Glyc H2-H6: the seven glycg peaks of liver-1 (3.82-3.40 ppm, FWHM 0.09 ppm, equal amplitude)', () => {
+    // lcmodel_simulated_peaks.csv: CHSIMU strings "name @ ppm+-tol FWHM=fwhm<max+-tol AMP=a". liver-1 holds
+    // several glycogen variants; the one with seven peaks and FWHM .09 is the one the YAML cites.
+    const rows = readFileSync(join(DIR, 'lcmodel_simulated_peaks.csv'), 'utf8')
+      .split(/\r?\n/)
+      .flatMap((l) => {
+        const m = /^liver-1,(\d+),"glycg(\d) @ ([\d.]+)\+-[\d.]+ FWHM=([\d.]+)<[^"]* AMP=([\d.]+)/.exec(l);
+        return m ? [{ peak: Number(m[2]), ppm: Number(m[3]), fwhm: Number(m[4]), amp: Number(m[5]) }] : [];
+      });
+    const narrow = rows.filter((r) => r.fwhm === 0.09);
+    const seven = narrow.slice(
+      narrow.findIndex((r) => r.peak === 1),
+      narrow.findIndex((r) => r.peak === 7) + 1,
+    );
+    expect(seven.map((r) => r.ppm)).toEqual([3.82, 3.75, 3.68, 3.61, 3.54, 3.47, 3.4]);
+    expect(new Set(seven.map((r) => r.amp))).toEqual(new Set([1]));
+    const envelope = lib.get('Glyc').fragments.find((f) => f.label === 'H2-H6 envelope');
+    expect(envelope?.fwhmPpm).toBe(0.09);
+    expect(envelope?.spins.map((s) => s.ppm)).toEqual(seven.map((r) => r.ppm));
+    // Equal amplitude: the 6 ring and CH2 protons spread evenly over the seven peaks.
+    for (const s of envelope?.spins ?? []) expect(s.protons).toBeCloseTo(6 / 7, 12);
+    expect(envelope?.couplings).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Fragment, Nucleus } from '../../src/physics/index.js';
+import type { MatValue } from './matlab-v5.js';
 
 /**
  * Other tools' spin-system tables (test/extdata/spin_systems) and a comparison that does not depend on how a
@@ -169,4 +170,32 @@ export function readTarquin(path: string): SpinTable {
     block.push(idx);
   }
   return t;
+}
+
+/**
+ * One FID-A spin system (simulationTools/metabolites/spinSystems.mat): a struct array, one element per
+ * uncoupled part, with `shifts` (ppm, one per proton) and `J` (Hz, upper triangle), read by matlab-v5.ts.
+ */
+export function fidaParts(value: MatValue | undefined): Map<string, SpinTable> {
+  if (value?.kind !== 'struct') throw new Error('FID-A spin system: expected a struct array');
+  const out = new Map<string, SpinTable>();
+  for (const item of value.items) {
+    const shifts = item.shifts;
+    const j = item.J;
+    const name = item.name;
+    if (shifts?.kind !== 'numeric' || j?.kind !== 'numeric' || name?.kind !== 'char') {
+      throw new Error('FID-A spin system: expected numeric shifts and J and a char name');
+    }
+    const n = shifts.data.length;
+    const couplings = new Map<string, number>();
+    // Column-major n × n: J(i, k) = data[i + k n]; FID-A fills the upper triangle.
+    for (let i = 0; i < n; i++) {
+      for (let k = i + 1; k < n; k++) {
+        const hz = j.data[i + k * n] || j.data[k + i * n];
+        if (hz) couplings.set(key(i, k), hz);
+      }
+    }
+    out.set(name.text, { spins: shifts.data.map((ppm) => ({ nucleus: '1H' as Nucleus, ppm })), couplings });
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE } from '../paths.js';
+import { readLcmCoord } from '../../src/io/lcmodel/coord.js';
+import { EXTDATA, REFERENCE } from '../paths.js';
 
 /**
  * The other tools' results on the ISMRM 2016 challenge (test/reference/ismrm2016) come as LCModel's own .table
@@ -156,5 +157,24 @@ describe('FSL-MRS and spant tables of the ISMRM 2016 challenge', () => {
       const ratio = Number(tidy.find((t) => Number(t.dataset) === n && t.metabolite === 'Glu')?.ratio_to_tCr);
       if (Number(r.tCr) > 0) expect(ratio).toBeCloseTo(Number(r.Glu) / Number(r.tCr), 6);
     }
+  });
+});
+
+describe("livermrs' LCModel reader against LCModel's own table", () => {
+  it('readLcmCoord gives, row by row, the concentration table LCModel printed in the .TABLE of the same fit', () => {
+    // test/extdata/lcmodel/suspect_svs_97: one LCModel 6.3-1B brain fit written as .TABLE and .COORD.
+    const table = readConcTable(join(EXTDATA, 'lcmodel', 'suspect_svs_97.TABLE'));
+    const file = join(EXTDATA, 'lcmodel', 'suspect_svs_97.COORD');
+    const coord = readLcmCoord(readFileSync(file, 'utf8'), file);
+    expect(table.rows.size).toBe(37);
+    expect(coord.ratioReference).toBe(table.reference);
+    expect(coord.table.map((r) => r.name)).toEqual([...table.rows.keys()]);
+    for (const r of coord.table) {
+      expect({ conc: r.concentration, sd: r.sdPercent, ratio: r.ratio }, r.name).toEqual(
+        table.rows.get(r.name),
+      );
+    }
+    // As printed: 2HG 2.88E-02 at 88%, ratio 0.115.
+    expect(coord.table[0]).toEqual({ name: '2HG', concentration: 0.0288, sdPercent: 88, ratio: 0.115 });
   });
 });

@@ -13,7 +13,7 @@ import {
   challengeProtocol,
   readChallengeBasis,
 } from '../physics/challenge-correlation.js';
-import { type DenseStep, normalisedDenseFid } from '../physics/dense-reference.js';
+import { denseSteamSteps, normalisedDenseFid } from '../physics/dense-reference.js';
 
 const io = captureStdio();
 
@@ -107,16 +107,8 @@ describe('livermrs basis', () => {
     // plain 2^4 density-matrix reference of the physics tests, pulse-acquire and STEAM TE 20 / TM 10 ms.
     const lac = [{ ppm: 4.0974 }, { ppm: 1.3142 }, { ppm: 1.3142 }, { ppm: 1.3142 }];
     const j: [number, number, number][] = [1, 2, 3].map((k) => [0, k, 6.933]);
-    const steamSteps: DenseStep[] = [
-      { pulse: 90, keep: -1 },
-      { delay: 0.01 },
-      { pulse: 90, keep: 0 },
-      { delay: 0.01 },
-      { pulse: 90, keep: 1 },
-      { delay: 0.01 },
-    ];
     const lacFid = normalisedDenseFid(lac, j, mhz, ref, [{ pulse: 90, keep: 1 }], points, dwell);
-    const lacSteam = normalisedDenseFid(lac, j, mhz, ref, steamSteps, points, dwell);
+    const lacSteam = normalisedDenseFid(lac, j, mhz, ref, denseSteamSteps(0.02, 0.01), points, dwell);
     expect(maxDiff(fid.fids[fid.names.indexOf('Lac')], lacFid)).toBeLessThan(1e-6);
     expect(maxDiff(steam.fids[steam.names.indexOf('Lac')], lacSteam)).toBeLessThan(1e-6);
     // Singlets refocus fully: water is 2 protons at the receiver frequency, a constant FID; total creatine

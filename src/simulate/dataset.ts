@@ -11,12 +11,13 @@ import { basisOnProtocol, SpectrumGenerator } from './generator.js';
 import type { DatasetChunk } from './jobs.js';
 import type { Realism } from './realism.js';
 import { type PendingSimulationPool, SimulationPool } from './worker-pool.js';
+import type { SpectralGrid } from '../core/grid.js';
 
 /**
  * A simulated data set: `perGroup` spectra of each group, stored group after group (spectrum i belongs to group
  * ⌊i / perGroup⌋ and is its number i mod perGroup), with every parameter of every spectrum.
  */
-export interface Dataset {
+export interface Dataset extends SpectralGrid {
   cohort: Cohort;
   groups: string[];
   perGroup: number;
@@ -27,10 +28,6 @@ export interface Dataset {
   params: Float64Array;
   /** Time-domain FIDs (float32), count × 2·points, interleaved complex. */
   fids: Float32Array;
-  points: number;
-  dwellTime: number;
-  spectrometerFrequency: number;
-  ppmReference: number;
   count: number;
   /**
    * The lines of truth.csv after its header, when simulateDataset was asked to format them (truthRows); a

@@ -1,3 +1,4 @@
+import { diagnosticMessages } from '../fit/diagnostics.js';
 import type { WaterFatResult } from '../fit/water-fat/water-fat-fit.js';
 import type { AnalysisResult } from './analyse-file.js';
 import type { MetaboliteAnalysis } from './metabolite-fit.js';
@@ -31,7 +32,7 @@ function metaboliteJson(a: MetaboliteAnalysis): Record<string, unknown> {
     waterReference: a.waterReference ?? null,
     settings: r.settings,
     quality: r.quality,
-    warnings: [...r.warnings, ...q.warnings],
+    warnings: diagnosticMessages([...r.warnings, ...q.warnings]),
     parameters: r.parameters,
     linewidthsHz: r.linewidthsHz,
     components: r.components,
@@ -59,7 +60,7 @@ function echoJson(r: WaterFatResult): Record<string, unknown> {
       : {}),
     quality: fit?.quality ?? null,
     parameters: fit?.parameters ?? null,
-    warnings: fit?.warnings ?? [],
+    warnings: diagnosticMessages(fit?.warnings ?? []),
   };
 }
 

@@ -2,6 +2,7 @@ import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { type BaselineDesign, type BaselineOptions, buildBaseline, evaluateBaseline } from './baseline.js';
+import type { Diagnostic } from './diagnostics.js';
 import { amplitudeCovariance, combinedVariance, correlationMatrix, covariance, parameterSd } from './crlb.js';
 import { FftWork } from './fft-work.js';
 import { emitRows, type FitGrid, gatherWindow, makeGrid } from './grid.js';
@@ -168,7 +169,8 @@ export interface FitResult {
   /** Lineshape FWHM (Hz) per damping group. */
   linewidthsHz: Record<string, number>;
   quality: FitQuality;
-  warnings: string[];
+  /** What the fit noticed about its result (fit/diagnostics.ts: diagnosticMessage gives the sentence). */
+  warnings: Diagnostic[];
   spectra: FitSpectra;
   settings: {
     model: ModelName;
@@ -207,7 +209,7 @@ export class Fitter {
   readonly baseline: BaselineDesign;
   readonly solver: VarproSolver;
   readonly combinations: Combination[];
-  readonly prepWarnings: string[];
+  readonly prepWarnings: Diagnostic[];
   readonly resampling: string;
   private readonly fftw: FftWork;
   private readonly win: Float64Array;
@@ -420,7 +422,7 @@ export class Fitter {
     const resVar = solver.rss / Math.max(1, g.rows - dof);
     const useRegion = o.noise === 'region' && noise !== undefined;
     if (o.noise === 'region' && !noise) {
-      warnings.push('no signal-free region in the spectral range: the CRLB uses the residual noise');
+      warnings.push({ code: 'no-noise-region' });
     }
     const sigma2 = useRegion ? noise.sd * noise.sd : resVar;
     const cov = covariance(solver, sigma2);
@@ -658,7 +660,7 @@ export class Fitter {
   }
 
   private addWarnings(
-    warnings: string[],
+    warnings: Diagnostic[],
     res: { converged: boolean; iterations: number },
     theta: Float64Array,
     components: ComponentResult[],
@@ -667,28 +669,34 @@ export class Fitter {
     spectra: FitSpectra,
     metab: Float64Array,
   ): void {
-    if (!res.converged) warnings.push(`the fit did not converge in ${res.iterations} iterations`);
+    if (!res.converged) warnings.push({ code: 'not-converged', iterations: res.iterations });
     this.model.params.forEach((p, i) => {
       // Residual-water lines are nuisance terms: one that narrows or drifts to a bound just carries little signal.
       if (p.role === 'phase0' || p.role === 'water-frequency' || p.role === 'water-damping') return;
       const span = p.upper - p.lower;
       const atLower = theta[i] <= p.lower + 1e-4 * span && p.lower !== 0;
       const atUpper = theta[i] >= p.upper - 1e-4 * span;
-      if (atLower || atUpper) warnings.push(`${p.name} is at its ${atUpper ? 'upper' : 'lower'} bound`);
+      if (atLower || atUpper) {
+        const side = atUpper ? 'upper' : 'lower';
+        warnings.push({
+          code: 'at-bound',
+          parameter: p.name,
+          side,
+          ...(p.group !== undefined ? { group: p.group } : {}),
+        });
+      }
     });
-    const uncertain = components.filter((c) => c.amplitude > 0 && c.crlbPercent > 50).map((c) => c.name);
+    const uncertain = components
+      .filter((c) => c.amplitude > 0 && c.crlbPercent > CRLB_WARN_PERCENT)
+      .map((c) => c.name);
     if (uncertain.length > 0) {
-      warnings.push(
-        `CRLB above 50% for ${uncertain.join(', ')}: not quantifiable at this SNR and linewidth (report sums or ratios with their CRLB)`,
-      );
+      warnings.push({ code: 'crlb-high', components: uncertain, limitPercent: CRLB_WARN_PERCENT });
     }
     if (components.every((c) => c.amplitude === 0)) {
-      warnings.push('no component was fitted above zero: the basis does not describe the data');
+      warnings.push({ code: 'no-signal' });
     }
     if (noiseSd && residualSd > 1.2 * noiseSd) {
-      warnings.push(
-        `the residual is ${(residualSd / noiseSd).toFixed(1)}× the noise: the model misses signal (unmodelled components such as lipids, artefacts or a poor basis)`,
-      );
+      warnings.push({ code: 'residual-high', ratio: residualSd / noiseSd });
     }
     let bMax = 0;
     let mMax = 0;
@@ -697,12 +705,13 @@ export class Fitter {
       mMax = Math.max(mMax, Math.abs(metab[2 * j]));
     }
     if (mMax > 0 && bMax > 0.5 * mMax) {
-      warnings.push(
-        `the baseline reaches ${((100 * bMax) / mMax).toFixed(0)}% of the largest fitted peak: broad signals are being absorbed by it`,
-      );
+      warnings.push({ code: 'baseline-large', percent: (100 * bMax) / mMax });
     }
   }
 }
+
+/** CRLB (% of the amplitude) above which a component is reported as not quantifiable. */
+const CRLB_WARN_PERCENT = 50;
 
 /** Residual SD over noise SD above which the fit is restarted from the next start of the global stage. */
 const RESTART_RESIDUAL = 1.2;

@@ -41,7 +41,8 @@ function metaboliteJson(a: MetaboliteAnalysis): Record<string, unknown> {
       reference: q.reference ?? null,
       unit: q.unit ?? null,
       rows: q.components,
-      water: q.water ?? null,
+      // The water reference's own warnings as sentences, in their place (they are diagnostics in memory).
+      water: q.water ? { ...q.water, warnings: diagnosticMessages(q.water.warnings) } : null,
       fatFraction: q.fatFraction ?? null,
       scaling: q.scaling ?? null,
     },

@@ -94,21 +94,32 @@ const settings = z.strictObject({
   basisEchoTime: z.number().optional(),
 });
 
+/** Optional plain numbers by name (the water scaling's constants). */
+function optionalNumbers<K extends string>(keys: readonly K[]): Record<K, z.ZodOptional<z.ZodNumber>> {
+  return Object.fromEntries(keys.map((k) => [k, z.number().optional()])) as Record<
+    K,
+    z.ZodOptional<z.ZodNumber>
+  >;
+}
+
+/** fit/quantify.ts ScalingOptions and the factor it gave. */
 const scaling = z.strictObject({
   waterConcentration: z.number(),
   unit: z.string(),
-  waterProtons: z.number().optional(),
-  basisScale: z.number().optional(),
-  echoTime: z.number().optional(),
-  repetitionTime: z.number().optional(),
-  waterT1: z.number().optional(),
-  waterT2: z.number().optional(),
-  metaboliteT1: z.number().optional(),
-  metaboliteT2: z.number().optional(),
-  lipidT1: z.number().optional(),
-  lipidT2: z.number().optional(),
-  waterAttenuation: z.number().optional(),
-  metaboliteRelaxationCorrection: z.number().optional(),
+  ...optionalNumbers([
+    'waterProtons',
+    'basisScale',
+    'echoTime',
+    'repetitionTime',
+    'waterT1',
+    'waterT2',
+    'metaboliteT1',
+    'metaboliteT2',
+    'lipidT1',
+    'lipidT2',
+    'waterAttenuation',
+    'metaboliteRelaxationCorrection',
+  ]),
   note: z.string().optional(),
   factor: num,
 });

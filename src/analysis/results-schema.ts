@@ -14,8 +14,8 @@ import { toJson } from '../io/json.js';
  * Version: RESULTS_SCHEMA_VERSION, kept here and not in the files. A `schemaVersion` field would change the bytes
  * of every results.json written so far (and the files of a run before and after a change must compare equal,
  * scripts/output-snapshot.mjs); the kind is told by the `kind` field (fit) or by the fields themselves (quantify:
- * `unit` and `components`; classify: `positiveClass`). Raise the version, and say what changed in
- * docs/formats.md, when a field is renamed, removed or changes meaning; adding an optional field keeps it.
+ * `unit` and `components`; classify: `positiveClass`). The schemas are strict (an unknown field is an error, as
+ * a missing one is), so any change of fields raises the version; say what changed in docs/formats.md.
  */
 export const RESULTS_SCHEMA_VERSION = 1;
 

@@ -7,6 +7,7 @@ import { type FitOptions, type FitResult, Fitter } from '../fit/fit.js';
 import { type CohortBaselineShape, cohortFitOptions, LIVER_FIT_OPTIONS } from '../fit/liver-options.js';
 import { ISMRM2016_SCALING, liverScaling, quantify, type ScalingOptions } from '../fit/quantify.js';
 import { appendSimulatedComponents, LIPIDS_BRAIN } from '../fit/simulated-components.js';
+import type { Diagnostic } from '../fit/diagnostics.js';
 import { fitStatus, type ResultStatus } from '../fit/status.js';
 import {
   ambiguityReason,
@@ -30,8 +31,8 @@ export interface MetaboliteAnalysis extends MetaboliteFitOutcome {
 
 const cache = new Map<string, { basis: BasisSet; fitter: Fitter }>();
 
-async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSet; warnings: string[] }> {
-  const warnings: string[] = [];
+async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSet; warnings: Diagnostic[] }> {
+  const warnings: Diagnostic[] = [];
   let basis: BasisSet;
   if (o.basis) {
     let text: string;
@@ -55,9 +56,11 @@ async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSe
       );
     }
     if (fid.echoTime === undefined) {
-      warnings.push(
-        `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE ${toMs(LIVER_DEFAULTS.echoTime)} ms`,
-      );
+      warnings.push({
+        code: 'echo-time-unknown',
+        sequence,
+        assumedEchoTimeMs: toMs(LIVER_DEFAULTS.echoTime),
+      });
     }
     // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
     const { liverBasis, liverProtocol } = await import('../fit/liver.js');
@@ -191,7 +194,7 @@ export async function fitMetabolites(
     fid.ppmReference,
   ]);
   let entry = cache.get(key);
-  const prepWarnings: string[] = [];
+  const prepWarnings: Diagnostic[] = [];
   if (!entry) {
     const { basis, warnings } = await loadBasis(o, fid);
     prepWarnings.push(...warnings);

@@ -85,7 +85,7 @@ describe('low-SNR liver spectra', () => {
           // The metabolites that cannot be quantified are named.
           if (snr === 10)
             expect(
-              r.warnings.some((w) => w.startsWith('CRLB above 50%')),
+              r.warnings.some((w) => w.code === 'crlb-high' && w.limitPercent === 50),
               name,
             ).toBe(true);
         }

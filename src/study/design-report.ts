@@ -43,7 +43,7 @@ export function designTable(r: StudyDesignResult): string {
 /** The sentence saying what the numbers are. */
 export function designLegend(r: StudyDesignResult): string {
   return (
-    `Expected AUC ± standard error over ${r.repeats} simulated studies per size (in brackets: 2.5–97.5 % of one ` +
+    `Expected AUC ± standard error over ${r.repeats} simulated studies per size (in parentheses: 2.5–97.5 % of one ` +
     `study's AUC); ${r.groups[1]} against ${r.groups[0]}, ${r.testPerGroup} + ${r.testPerGroup} test patients ` +
     'per study, prior patients with their true amplitudes (a perfect quantifier).'
   );

@@ -391,12 +391,14 @@ function judge(result: StudyDesignResult, failures: Record<string, string>): voi
     doubt(
       `only ${result.repeats} studies per size: the intervals (normal approximation, percentiles) are rough`,
     );
+  // The oracle does not depend on n: one reason for all sizes where it is at chance.
+  const chance = result.rows.filter((r) => r.aucs.oracle.low <= 0.5 && r.aucs.oracle.high >= 0.5);
+  if (chance.length)
+    doubt(
+      `the oracle's interval contains 0.5 (n = ${chance.map((r) => r.priorPerGroup).join(', ')}): the truth's groups do not differ in their amplitudes, and no number of patients helps`,
+    );
   for (const row of result.rows) {
     const o = row.aucs.oracle;
-    if (o.low <= 0.5 && o.high >= 0.5)
-      doubt(
-        `n = ${row.priorPerGroup}: the oracle's interval contains 0.5 — the truth's groups do not differ in their amplitudes, and no number of patients helps`,
-      );
     for (const m of result.methods) {
       const a = row.aucs[m];
       // No method can beat the truth's own densities on average; a clear excess means a broken truth or method.

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseSequenceKind } from '../../core/acquisition.js';
-import { InputError, UsageError } from '../../core/errors.js';
+import { InputError, ReportedError, UsageError } from '../../core/errors.js';
 import { withOutputDir, writeFileAtomic } from '../../io/atomic.js';
 import type { LoadedCohort } from '../../simulate/cohort-files.js';
 import { ARCHITECTURES } from '../../networks/architectures.js';
@@ -291,12 +291,13 @@ models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
         command: `livermrs ${process.argv.slice(2).join(' ')}`,
         log: quiet ? undefined : (line) => process.stderr.write(`study: ${line}\n`),
       });
-      if (opts.json) return printJson({ ...r, files });
-      process.stdout.write(designText(r));
+      if (opts.json) printJson({ ...r, files });
+      else process.stdout.write(designText(r));
       if (!quiet)
         process.stderr.write(
           `study: design in ${r.seconds} s (${r.cpuSeconds} s CPU) -> ${files.join(', ')}\n`,
         );
+      if (r.status === 'failed') throw new ReportedError(1); // the reasons are in the status line
     });
 }
 

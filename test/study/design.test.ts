@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { formatCsv } from '../../src/io/csv.js';
 import { buildReport } from '../../src/report/html.js';
 import { loadCohort, loadCohortBasis } from '../../src/simulate/cohort-files.js';
+import { SpectrumGenerator } from '../../src/simulate/generator.js';
 import { normalCdf } from '../../src/simulate/special.js';
 import { type DesignTruth, designGroups, studyDesign, summariseAucs } from '../../src/study/design.js';
 import { designCsv, designFigureSvg, designJson, designReport } from '../../src/study/design-report.js';
@@ -188,4 +190,36 @@ describe('livermrs study --design', () => {
       expect(io.err).toMatch(message);
     }
   });
+});
+
+describe('livermrs study --design --truth <priors file from livermrs priors>', () => {
+  const io = captureStdio();
+  it("a site's estimated priors as the truth: 300 + 300 patients of truth-hbv give back its oracle", async () => {
+    // A truth.csv-like table of known values (group, every parameter column), as `livermrs simulate` writes.
+    const t = truthOf('truth-hbv');
+    const gen = new SpectrumGenerator(t.cohort, t.basis);
+    const rows = gen.groups.flatMap((g, gi) =>
+      Array.from({ length: 300 }, (_, i) => {
+        const row = new Float64Array(gen.layout.size);
+        gen.sampleParameters(17, gi, i, row);
+        return [g, ...row];
+      }),
+    );
+    const csv = join(dir, 'first-patients.csv');
+    writeFileSync(csv, formatCsv(['group', ...gen.layout.columns], rows));
+    const priors = join(dir, 'my-priors.yaml');
+    expect(await runCli(['priors', '--fits', csv, '--template', 'truth-hbv', '--out', priors])).toBe(0);
+    const out = join(dir, 'mine');
+    const args = ['study', '--design', '10', '--repeats', '40', '--design-methods', 'lda'];
+    expect(await runCli([...args, '--truth', priors, '--out', out, '--json'])).toBe(0);
+    const r = JSON.parse(io.out);
+    expect(r.truth).toBe(priors);
+    expect(r.groups).toEqual(['LC', 'LC-HCC']);
+    // truth-hbv's own oracle on these settings is 0.895 (docs/study.md); priors from 300 patients per group are
+    // close to it (measured 0.916: their chance differences add a little separation, about 20 components × 2/300
+    // to the squared Mahalanobis distance, and the estimated correlations more).
+    expect(Math.abs(r.rows[0].aucs.oracle.mean - 0.895)).toBeLessThan(0.03);
+    expect(r.rows[0].aucs.lda.mean).toBeLessThan(r.rows[0].aucs.oracle.mean);
+    expect(r.files).toContain(join(out, 'design.json'));
+  }, 60_000);
 });

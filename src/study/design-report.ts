@@ -99,12 +99,12 @@ export function designFigureSvg(r: StudyDesignResult): string {
     {
       width: 720,
       height: 420,
-      title: `Expected AUC against prior patients per group (${r.truth}; ${r.repeats} studies per size; bands: 95 % interval of the expected AUC)`,
+      title: `Expected AUC against prior patients per group: ${r.truth}, ${r.repeats} studies per size`,
       xLabel: 'prior patients per group (log scale)',
       xScale: 'log2',
       xTicks: x,
       xRange,
-      yLabel: `AUC on ${r.testPerGroup} + ${r.testPerGroup} test patients`,
+      yLabel: `AUC on ${r.testPerGroup} + ${r.testPerGroup} test patients (bands: 95 % interval)`,
       yRange: [yLow, yHigh],
     },
   );

@@ -195,3 +195,11 @@ export { quantifyWithBundle, classifyWithBundle, prepareForBundle } from './netw
 export { ManifestError, parseManifest } from './study/manifest.js';
 export { readManifestSpectra } from './study/manifest-spectra.js';
 export { clopperPearson } from './study/small-sample.js';
+export {
+  DESIGN_METHODS,
+  studyDesign,
+  type StudyDesignOptions,
+  type StudyDesignResult,
+} from './study/design.js';
+export { designText, writeDesign } from './study/design-report.js';
+export { runDesign, type DesignRunOptions } from './study/design-run.js';

@@ -11,6 +11,7 @@ benchmarks.networks = () => import('./networks.js').then((m) => m.run());
 benchmarks['water-fat'] = () => import('./water-fat.js').then((m) => m.run());
 benchmarks['water-fat-ecc'] = () => import('./water-fat-ecc.js').then((m) => m.run());
 benchmarks['water-fat-lineshape'] = () => import('./water-fat-lineshape.js').then((m) => m.run());
+benchmarks['water-fat-marrow-lcmodel'] = () => import('./water-fat-marrow-lcmodel.js').then((m) => m.run());
 benchmarks['water-fat-routing'] = () => import('./water-fat-routing.js').then((m) => m.run());
 benchmarks['basis-shaped'] = () => import('./basis-shaped.js').then((m) => m.run());
 benchmarks.linalg = () => import('./linalg.js').then((m) => m.run());

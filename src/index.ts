@@ -36,9 +36,14 @@ export {
   classifyFiles,
   quantifyFile,
   quantifyFiles,
+  parseResultsJson,
+  readResultsJson,
   readSpectra,
   readSpectrum,
+  RESULTS_SCHEMA_VERSION,
+  RESULTS_SCHEMAS,
   resultsJson,
+  resultsJsonText,
   runAnalysisJobs,
   SHIPPED_MODEL_WARNING,
   writeClassifyOutputs,
@@ -57,6 +62,8 @@ export {
   type NetworkAnalysisOptions,
   type Preset,
   type QuantifyFileOptions,
+  type ResultsJson,
+  type ResultsKind,
   type WaterFatAnalysis,
   type WaterFatSeriesAnalysis,
   convertFile,
@@ -199,3 +206,11 @@ export { quantifyWithBundle, classifyWithBundle, prepareForBundle } from './netw
 export { ManifestError, parseManifest } from './study/manifest.js';
 export { readManifestSpectra } from './study/manifest-spectra.js';
 export { clopperPearson } from './study/small-sample.js';
+export {
+  DESIGN_METHODS,
+  studyDesign,
+  type StudyDesignOptions,
+  type StudyDesignResult,
+} from './study/design.js';
+export { designText, writeDesign } from './study/design-report.js';
+export { runDesign, type DesignRunOptions } from './study/design-run.js';

@@ -2,7 +2,7 @@ import { LivermrsError } from '../core/errors.js';
 import { siblingModule, WorkerPool, type WorkerTask } from '../parallel/pool.js';
 import { analyseFile, analyseSeries } from './analyse-file.js';
 import type { AnalysisOptions } from './options.js';
-import { resultsJson } from './results-json.js';
+import { resultsJson, resultsJsonFile } from './results-json.js';
 
 /**
  * analyseFile over many files, on worker threads (one file per thread at a time): each job returns its output
@@ -38,7 +38,9 @@ export async function runAnalysisJob(job: AnalysisJob): Promise<AnalysisJobOutpu
   const result = job.series
     ? await analyseSeries(job.series, options, job.file)
     : await analyseFile(job.file, options);
+  // Rendered, results.json is checked against its schema as it is written; the object alone (`fit --json`) too.
   const files = job.render === false ? {} : (await import('./outputs.js')).analysisFiles(result);
+  if (job.render === false) resultsJsonFile(result);
   return { file: job.file, files, summary: resultsJson(result) };
 }
 

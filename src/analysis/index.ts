@@ -18,5 +18,6 @@ export * from './networks.js';
 export * from './options.js';
 export * from './outputs.js';
 export * from './results-json.js';
+export * from './results-schema.js';
 export * from './water-fat.js';
 export * from './write-outputs.js';

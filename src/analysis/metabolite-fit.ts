@@ -4,9 +4,10 @@ import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { type FitOptions, type FitResult, Fitter } from '../fit/fit.js';
-import { LIVER_FIT_OPTIONS } from '../fit/liver-options.js';
+import { type CohortBaselineShape, cohortFitOptions, LIVER_FIT_OPTIONS } from '../fit/liver-options.js';
 import { ISMRM2016_SCALING, liverScaling, quantify, type ScalingOptions } from '../fit/quantify.js';
 import { appendSimulatedComponents, LIPIDS_BRAIN } from '../fit/simulated-components.js';
+import type { Diagnostic } from '../fit/diagnostics.js';
 import { fitStatus, type ResultStatus } from '../fit/status.js';
 import {
   ambiguityReason,
@@ -30,8 +31,8 @@ export interface MetaboliteAnalysis extends MetaboliteFitOutcome {
 
 const cache = new Map<string, { basis: BasisSet; fitter: Fitter }>();
 
-async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSet; warnings: string[] }> {
-  const warnings: string[] = [];
+async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSet; warnings: Diagnostic[] }> {
+  const warnings: Diagnostic[] = [];
   let basis: BasisSet;
   if (o.basis) {
     let text: string;
@@ -55,9 +56,11 @@ async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSe
       );
     }
     if (fid.echoTime === undefined) {
-      warnings.push(
-        `echo time unknown (give --te): the liver basis is simulated for ${sequence.toUpperCase()} TE ${toMs(LIVER_DEFAULTS.echoTime)} ms`,
-      );
+      warnings.push({
+        code: 'echo-time-unknown',
+        sequence,
+        assumedEchoTimeMs: toMs(LIVER_DEFAULTS.echoTime),
+      });
     }
     // The spin-physics engine (and its YAML/zod spin-system files) loads only when the liver basis is simulated.
     const { liverBasis, liverProtocol } = await import('../fit/liver.js');
@@ -95,6 +98,47 @@ export function fitOptionsFor(o: AnalysisOptions): FitOptions {
   }
   if (o.noise) base.noise = o.noise;
   return base;
+}
+
+/**
+ * The signal model a spectrum simulated by livermrs declares in its header (livermrs_simulation.signalModel,
+ * written by simulate/dataset.ts unless realism distortions were applied), and its cohort's name.
+ */
+function simulatedSignalModel(fid: Fid): { cohort: string; model: CohortBaselineShape } | undefined {
+  const sim = fid.meta?.simulation as { cohort?: unknown; signalModel?: { baseline?: unknown } } | undefined;
+  const b = sim?.signalModel?.baseline as { knotsPpm?: unknown; fwhmPpm?: unknown } | undefined;
+  if (!b || !Array.isArray(b.knotsPpm) || typeof b.fwhmPpm !== 'number') return undefined;
+  const knots = b.knotsPpm.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  if (knots.length !== b.knotsPpm.length || knots.length === 0 || !(b.fwhmPpm > 0)) return undefined;
+  return {
+    cohort: typeof sim?.cohort === 'string' ? sim.cohort : 'unnamed',
+    model: { baseline: { knotsPpm: knots, fwhmPpm: b.fwhmPpm } },
+  };
+}
+
+/**
+ * The fitter's options for one spectrum: those of the preset and the user's choices, except that a spectrum
+ * livermrs simulated (its header says so) is fitted with the model that made it — the liver defaults with the
+ * cohort's Gaussian-line baseline (fit/liver-options.ts cohortFitOptions) — when the user chose no baseline,
+ * window, model or basis: fit and simulator then share one definition of the signal (docs/fit.md).
+ */
+function fitModelFor(o: AnalysisOptions, fid: Fid): { options: FitOptions; note?: string } {
+  const sim = simulatedSignalModel(fid);
+  const userModel =
+    o.basis !== undefined ||
+    o.preset !== 'liver' ||
+    o.baseline !== undefined ||
+    o.baselineEd !== undefined ||
+    o.baselineOrder !== undefined ||
+    o.ppm !== undefined ||
+    o.model !== undefined;
+  if (!sim || userModel) return { options: fitOptionsFor(o) };
+  const options = cohortFitOptions(sim.model);
+  if (o.noise) options.noise = o.noise;
+  return {
+    options,
+    note: `fit model: the signal model of cohort ${sim.cohort} (Gaussian-line baseline), as the file's livermrs_simulation header declares`,
+  };
 }
 
 function scalingFor(o: AnalysisOptions, fid: Fid): ScalingOptions {
@@ -140,13 +184,21 @@ export async function fitMetabolites(
   decision: SuppressionDecision | undefined,
   water?: AnalysisInput,
 ): Promise<MetaboliteAnalysis> {
-  const key = JSON.stringify([o, fid.points, fid.dwellTime, fid.spectrometerFrequency, fid.ppmReference]);
+  const model = fitModelFor(o, fid);
+  const key = JSON.stringify([
+    o,
+    model.options,
+    fid.points,
+    fid.dwellTime,
+    fid.spectrometerFrequency,
+    fid.ppmReference,
+  ]);
   let entry = cache.get(key);
-  const prepWarnings: string[] = [];
+  const prepWarnings: Diagnostic[] = [];
   if (!entry) {
     const { basis, warnings } = await loadBasis(o, fid);
     prepWarnings.push(...warnings);
-    entry = { basis, fitter: new Fitter(basis, fid, fitOptionsFor(o)) };
+    entry = { basis, fitter: new Fitter(basis, fid, model.options) };
     cache.set(key, entry);
   }
   const result = entry.fitter.fit(fid);
@@ -168,7 +220,10 @@ export async function fitMetabolites(
     file,
     status: st.status,
     statusReasons: st.reasons,
-    analysis: decision ? decisionText(decision) : 'metabolite fit (asked for: --basis or --preset)',
+    analysis: [
+      decision ? decisionText(decision) : 'metabolite fit (asked for: --basis or --preset)',
+      ...(model.note ? [model.note] : []),
+    ].join('; '),
     waterSuppression: decision,
     waterReference: water === undefined ? undefined : inputName(water),
     fit: result,

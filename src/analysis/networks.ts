@@ -4,7 +4,7 @@ import { fitWaterReference } from '../fit/water-reference.js';
 import type { OutputDir } from '../io/atomic.js';
 import { msToSeconds } from '../io/header-values.js';
 import { inputName } from '../io/mrs-file.js';
-import { toJson } from '../io/json.js';
+import { resultsJsonText } from './results-schema.js';
 import { outputFolders } from '../io/output-names.js';
 import { defaultModelsDir, type LoadedBundle, modelName, readBundle } from '../networks/bundle.js';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../networks/contract.js';
@@ -196,7 +196,7 @@ export async function writeQuantifyOutputs(
 ): Promise<void> {
   const stems = outputFolders(a.results.map((r) => r.file));
   for (const [i, r] of a.results.entries()) {
-    dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
+    dir.write(`${stems[i]}/results.json`, resultsJsonText('quantify', r));
     dir.write(`${stems[i]}/concentrations.csv`, quantificationCsv(r));
     await writeReportInto(dir, quantifyReport(r, a.fids[i], a.report), { subdir: stems[i] });
   }
@@ -207,7 +207,7 @@ export async function writeQuantifyOutputs(
 export async function writeClassifyOutputs(dir: OutputDir, a: ClassifyAnalyses): Promise<void> {
   const stems = outputFolders(a.results.map((r) => r.file));
   for (const [i, r] of a.results.entries()) {
-    dir.write(`${stems[i]}/results.json`, `${toJson(r)}\n`);
+    dir.write(`${stems[i]}/results.json`, resultsJsonText('classify', r));
     await writeReportInto(dir, classifyReport(r, a.fids[i], a.negativeClass, a.report), { subdir: stems[i] });
   }
   if (a.results.length > 1) await writeBatchSummary(dir, 'classify', a.results, stems, classifyNumbers);

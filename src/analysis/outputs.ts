@@ -1,8 +1,7 @@
-import { toJson } from '../io/json.js';
 import { fitConcentrationsCsv, fitReport, fitSpectraCsv } from '../report/fit-files.js';
 import { waterFatCsv, waterFatReport } from '../report/water-fat-files.js';
 import type { AnalysisResult } from './analyse-file.js';
-import { resultsJson } from './results-json.js';
+import { resultsJsonFile } from './results-json.js';
 
 /**
  * The output files of one analysis as text, by name (the caller writes them, atomically: io/atomic.ts):
@@ -10,7 +9,7 @@ import { resultsJson } from './results-json.js';
  * fit water-fat.csv, report.html and fit.svg (when the report has a figure). Rendering lives in src/report/.
  */
 export function analysisFiles(r: AnalysisResult): Record<string, string> {
-  const json = `${toJson(resultsJson(r))}\n`;
+  const json = resultsJsonFile(r);
   if (r.kind === 'metabolites') {
     const report = fitReport(r);
     return {

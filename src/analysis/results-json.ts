@@ -1,19 +1,30 @@
+import { diagnosticMessages } from '../fit/diagnostics.js';
 import type { WaterFatResult } from '../fit/water-fat/water-fat-fit.js';
 import type { AnalysisResult } from './analyse-file.js';
 import type { MetaboliteAnalysis } from './metabolite-fit.js';
+import { type ResultsInput, resultsJsonText } from './results-schema.js';
 import type { WaterFatAnalysis, WaterFatSeriesAnalysis } from './water-fat.js';
+
+type FitResultsInput = ResultsInput<'metabolites' | 'water-fat' | 'water-fat-series'>;
 
 /**
  * The object written as results.json and printed by `fit --json`, one shape per kind (metabolites, water-fat,
- * water-fat-series; docs/formats.md). Failed results carry no numbers.
+ * water-fat-series; docs/formats.md, schemas in results-schema.ts). Failed results carry no numbers.
  */
-export function resultsJson(r: AnalysisResult): Record<string, unknown> {
+export function resultsJson(r: AnalysisResult): FitResultsInput {
   if (r.kind === 'metabolites') return metaboliteJson(r);
   if (r.kind === 'water-fat') return waterFatJson(r);
   return seriesJson(r);
 }
 
-function metaboliteJson(a: MetaboliteAnalysis): Record<string, unknown> {
+/** The text of results.json, checked against the schema of its kind (results-schema.ts). */
+export function resultsJsonFile(r: AnalysisResult): string {
+  if (r.kind === 'metabolites') return resultsJsonText('metabolites', metaboliteJson(r));
+  if (r.kind === 'water-fat') return resultsJsonText('water-fat', waterFatJson(r));
+  return resultsJsonText('water-fat-series', seriesJson(r));
+}
+
+function metaboliteJson(a: MetaboliteAnalysis): ResultsInput<'metabolites'> {
   const r = a.fit;
   const q = a.quantification;
   const n = r.components.length;
@@ -31,7 +42,7 @@ function metaboliteJson(a: MetaboliteAnalysis): Record<string, unknown> {
     waterReference: a.waterReference ?? null,
     settings: r.settings,
     quality: r.quality,
-    warnings: [...r.warnings, ...q.warnings],
+    warnings: diagnosticMessages([...r.warnings, ...q.warnings]),
     parameters: r.parameters,
     linewidthsHz: r.linewidthsHz,
     components: r.components,
@@ -40,7 +51,8 @@ function metaboliteJson(a: MetaboliteAnalysis): Record<string, unknown> {
       reference: q.reference ?? null,
       unit: q.unit ?? null,
       rows: q.components,
-      water: q.water ?? null,
+      // The water reference's own warnings as sentences, in their place (they are diagnostics in memory).
+      water: q.water ? { ...q.water, warnings: diagnosticMessages(q.water.warnings) } : null,
       fatFraction: q.fatFraction ?? null,
       scaling: q.scaling ?? null,
     },
@@ -49,7 +61,7 @@ function metaboliteJson(a: MetaboliteAnalysis): Record<string, unknown> {
 }
 
 /** One echo's fit as results.json lists it (the fit's spectra left out; failed: numbers as null). */
-function echoJson(r: WaterFatResult): Record<string, unknown> {
+function echoJson(r: WaterFatResult): ResultsInput<'water-fat-series'>['echoes'][number] {
   const { fit, ...rest } = r;
   const failed = r.status.status === 'failed';
   return {
@@ -59,11 +71,11 @@ function echoJson(r: WaterFatResult): Record<string, unknown> {
       : {}),
     quality: fit?.quality ?? null,
     parameters: fit?.parameters ?? null,
-    warnings: fit?.warnings ?? [],
+    warnings: diagnosticMessages(fit?.warnings ?? []),
   };
 }
 
-function waterFatJson(a: WaterFatAnalysis): Record<string, unknown> {
+function waterFatJson(a: WaterFatAnalysis): ResultsInput<'water-fat'> {
   return {
     file: a.file,
     kind: 'water-fat',
@@ -80,7 +92,7 @@ function waterFatJson(a: WaterFatAnalysis): Record<string, unknown> {
   };
 }
 
-function seriesJson(a: WaterFatSeriesAnalysis): Record<string, unknown> {
+function seriesJson(a: WaterFatSeriesAnalysis): ResultsInput<'water-fat-series'> {
   const s = a.series;
   const ok = a.status !== 'failed';
   return {

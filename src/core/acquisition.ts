@@ -1,5 +1,6 @@
 import { InputError } from './errors.js';
 import { DEFAULT_PPM_REFERENCE, type Fid } from './fid.js';
+import type { MrsHeader, SpectralGrid } from './grid.js';
 
 /**
  * The acquisition: what a spectrum was measured with. Every reader fills it (through the NIfTI-MRS header keys
@@ -14,12 +15,8 @@ export type SequenceKind = 'press' | 'steam' | 'slaser' | 'fid';
 
 export const SEQUENCE_KINDS: readonly SequenceKind[] = ['press', 'steam', 'slaser', 'fid'];
 
-export interface Acquisition {
+export interface Acquisition extends SpectralGrid {
   nucleus: string;
-  spectrometerFrequency: number;
-  dwellTime: number;
-  points: number;
-  ppmReference: number;
   sequence?: SequenceKind;
   /** The vendor's sequence name the kind was read from, e.g. '*svs_st', 'PROBE-P'. */
   sequenceName?: string;
@@ -130,14 +127,7 @@ const num = (v: unknown): number | undefined => {
  * its NIfTI-MRS key.
  */
 export function acquisitionFrom(
-  header: {
-    nucleus: string;
-    spectrometerFrequency: number;
-    dwellTime: number;
-    ppmReference: number;
-    echoTime?: number;
-    repetitionTime?: number;
-  },
+  header: MrsHeader,
   points: number,
   extension: Record<string, unknown> = {},
   transientsInFile = 1,

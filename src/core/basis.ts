@@ -1,4 +1,5 @@
 import type { ComplexArray } from './complex.js';
+import type { SpectralGrid } from './grid.js';
 
 /**
  * A basis set: one FID per component, all on the same time grid and in the internal convention of fid.ts.
@@ -6,13 +7,9 @@ import type { ComplexArray } from './complex.js';
  * to the number of protons it represents per molecule, so fitted amplitudes are in molecule units relative to
  * other components.
  */
-export interface BasisSet {
+export interface BasisSet extends SpectralGrid {
   names: string[];
   fids: ComplexArray[];
-  points: number;
-  dwellTime: number;
-  spectrometerFrequency: number;
-  ppmReference: number;
   nucleus: string;
   /** Lorentzian FWHM (Hz) already applied to the basis FIDs, 0 for ideal lines. */
   linewidthHz?: number;

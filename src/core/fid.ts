@@ -1,5 +1,6 @@
 import type { Acquisition } from './acquisition.js';
 import type { ComplexArray } from './complex.js';
+import type { SpectralGrid } from './grid.js';
 
 /**
  * The internal convention of livermrs (every reader converts into it, every writer out of it).
@@ -20,16 +21,9 @@ import type { ComplexArray } from './complex.js';
  */
 export const DEFAULT_PPM_REFERENCE = 4.65;
 
-export interface Fid {
+export interface Fid extends SpectralGrid {
   /** Interleaved complex samples, length 2 * points. */
   data: ComplexArray;
-  points: number;
-  /** Seconds between samples (1 / spectral width). */
-  dwellTime: number;
-  /** Spectrometer (Larmor) frequency in MHz, e.g. 123.2 (Siemens 3T) or 127.76. */
-  spectrometerFrequency: number;
-  /** Chemical shift (ppm) at the receiver centre frequency. */
-  ppmReference: number;
   /** e.g. '1H'. */
   nucleus: string;
   echoTime?: number;

@@ -8,6 +8,7 @@ export * from './basis.js';
 export * from './complex.js';
 export * from './errors.js';
 export * from './fid.js';
+export * from './grid.js';
 export * from './mrs-data.js';
 export * from './random.js';
 export * from './version.js';

@@ -1,5 +1,6 @@
 import { type AcquisitionField, acquisitionFrom } from './acquisition.js';
 import { InputError } from './errors.js';
+import type { MrsHeader } from './grid.js';
 import { DEFAULT_PPM_REFERENCE, type Fid } from './fid.js';
 
 /**
@@ -41,20 +42,6 @@ export const DEFAULT_DIM_TAGS: readonly DimTag[] = ['DIM_COIL', 'DIM_DYN', 'DIM_
 export interface MrsDim {
   tag: DimTag;
   size: number;
-}
-
-/** The acquisition values every consumer needs, in livermrs units (s, MHz, ppm). */
-export interface MrsHeader {
-  /** Spectrometer (Larmor) frequency in MHz. */
-  spectrometerFrequency: number;
-  /** Seconds between samples. */
-  dwellTime: number;
-  /** e.g. '1H'. */
-  nucleus: string;
-  /** Chemical shift (ppm) at the receiver centre frequency (see core/fid.ts). */
-  ppmReference: number;
-  echoTime?: number;
-  repetitionTime?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { LcmCoord } from '../io/lcmodel/coord.js';
 import { type FitOptions, type FitResult, Fitter } from './fit.js';
+import type { SpectralGrid } from '../core/grid.js';
 
 /**
  * Refits the phased real spectrum stored in an LCModel .COORD file. The COORD axis is LCModel's zero-filled
@@ -9,11 +10,7 @@ import { type FitOptions, type FitResult, Fitter } from './fit.js';
  * its bins fall on the COORD points (ppm reference solved from the first point), and only the real part is
  * fitted (the imaginary part is not in the file). `basisFor` receives the grid and returns the basis on it.
  */
-export interface CoordGrid {
-  points: number;
-  dwellTime: number;
-  spectrometerFrequency: number;
-  ppmReference: number;
+export interface CoordGrid extends SpectralGrid {
   nucleus: string;
 }
 

@@ -2,6 +2,7 @@ import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { type BaselineDesign, type BaselineOptions, buildBaseline, evaluateBaseline } from './baseline.js';
+import type { Diagnostic } from './diagnostics.js';
 import { amplitudeCovariance, combinedVariance, correlationMatrix, covariance, parameterSd } from './crlb.js';
 import { FftWork } from './fft-work.js';
 import { emitRows, type FitGrid, gatherWindow, makeGrid } from './grid.js';
@@ -168,7 +169,8 @@ export interface FitResult {
   /** Lineshape FWHM (Hz) per damping group. */
   linewidthsHz: Record<string, number>;
   quality: FitQuality;
-  warnings: string[];
+  /** What the fit noticed about its result (fit/diagnostics.ts: diagnosticMessage gives the sentence). */
+  warnings: Diagnostic[];
   spectra: FitSpectra;
   settings: {
     model: ModelName;
@@ -185,6 +187,19 @@ export interface FitResult {
     basisSequence?: string;
     basisEchoTime?: number;
   };
+}
+
+/** What the uncertainty step gives the report step (Fitter.uncertainty). */
+interface Uncertainty {
+  /** Noise variance used for the CRLB, and where it came from. */
+  sigma2: number;
+  source: FitQuality['crlbNoiseSource'];
+  /** Covariance of the amplitudes (components × components). */
+  ampCov: Float64Array;
+  /** SD of each nonlinear parameter (internal units). */
+  parameterSd: Float64Array;
+  components: ComponentResult[];
+  combined: CombinedResult[];
 }
 
 /** Header of the data a Fitter is built for. */
@@ -207,7 +222,7 @@ export class Fitter {
   readonly baseline: BaselineDesign;
   readonly solver: VarproSolver;
   readonly combinations: Combination[];
-  readonly prepWarnings: string[];
+  readonly prepWarnings: Diagnostic[];
   readonly resampling: string;
   private readonly fftw: FftWork;
   private readonly win: Float64Array;
@@ -343,18 +358,21 @@ export class Fitter {
     }
   }
 
+  /** One spectrum: solve, then the uncertainty of the solution, then the report of both. */
   private run(rows: Float64Array, noise: NoiseEstimate | undefined, t0: number): FitResult {
-    const o = this.options;
-    const solver = this.solver;
-    const model = this.model;
-    const g = this.grid;
     const warnings = [...this.prepWarnings];
-    solver.setData(rows);
-    let dataNorm = 0;
-    for (let i = 0; i < rows.length; i++) dataNorm += rows[i] * rows[i];
-    if (!(dataNorm > 0)) {
-      throw new InputError('the data are zero in the fit window', { field: 'data', expected: 'a spectrum' });
-    }
+    const res = this.solve(rows, noise);
+    const u = this.uncertainty(noise, warnings);
+    return this.report(res, u, noise, warnings, t0);
+  }
+
+  /**
+   * The priors of this fit: the caller's (on named parameters), the width priors of the damping groups the fit
+   * has, and weak default priors on the residual-water lines.
+   */
+  private priors(): Prior[] {
+    const o = this.options;
+    const model = this.model;
     const priors: Prior[] = (o.priors ?? []).map((p) => {
       const index = model.params.findIndex((q) => q.name === p.param);
       if (index < 0) {
@@ -383,9 +401,27 @@ export class Fitter {
     model.params.forEach((p, index) => {
       if (priors.some((q) => q.index === index)) return;
       if (p.role === 'water-frequency')
-        priors.push({ index, mean: p.init, sd: 0.15 * g.spectrometerFrequency });
+        priors.push({ index, mean: p.init, sd: 0.15 * this.grid.spectrometerFrequency });
       if (p.role === 'water-damping') priors.push({ index, mean: p.init, sd: 40 });
     });
+    return priors;
+  }
+
+  /**
+   * The solve step: Levenberg–Marquardt (from the global stage's starts when asked for), the signed refit or
+   * re-solve of the amplitudes when asked for. Leaves the solver at the solution.
+   */
+  private solve(rows: Float64Array, noise: NoiseEstimate | undefined): VarproResult {
+    const o = this.options;
+    const solver = this.solver;
+    const g = this.grid;
+    solver.setData(rows);
+    let dataNorm = 0;
+    for (let i = 0; i < rows.length; i++) dataNorm += rows[i] * rows[i];
+    if (!(dataNorm > 0)) {
+      throw new InputError('the data are zero in the fit window', { field: 'data', expected: 'a spectrum' });
+    }
+    const priors = this.priors();
     solver.priors = [];
     solver.setSignedAmplitudes(false);
     const global = o.globalStart ?? false;
@@ -408,24 +444,31 @@ export class Fitter {
         converged: res.converged && refit.converged,
       };
     }
-    const theta = res.theta;
     if (o.amplitudes === 'signed' || o.amplitudes === 'signed-refit') {
       solver.setSignedAmplitudes(true);
-      solver.evaluate(theta);
+      solver.evaluate(res.theta);
     }
+    return res;
+  }
+
+  /**
+   * The uncertainty step at the solver's solution: the noise σ² of the CRLB (the residual's, over the degrees of
+   * freedom, or the signal-free regions'), the covariance, and each component's and sum's amplitude with its CRLB.
+   */
+  private uncertainty(noise: NoiseEstimate | undefined, warnings: Diagnostic[]): Uncertainty {
+    const o = this.options;
+    const solver = this.solver;
+    const g = this.grid;
     // Degrees of freedom: θ, the passive linear columns and the baseline's effective dimension.
-    const K = model.nonnegColumns;
+    const K = this.model.nonnegColumns;
     const passive = solver.coef.reduce((s, v, i) => s + (solver.free[i] === 1 || v > 0 ? 1 : 0), 0);
     const dof = solver.nParams + passive + this.baseline.effectiveDimension * (g.complexRows ? 2 : 1);
     const resVar = solver.rss / Math.max(1, g.rows - dof);
     const useRegion = o.noise === 'region' && noise !== undefined;
-    if (o.noise === 'region' && !noise) {
-      warnings.push('no signal-free region in the spectral range: the CRLB uses the residual noise');
-    }
+    if (o.noise === 'region' && !noise) warnings.push({ code: 'no-noise-region' });
     const sigma2 = useRegion ? noise.sd * noise.sd : resVar;
     const cov = covariance(solver, sigma2);
     const ampCov = amplitudeCovariance(cov, K);
-    const psd = parameterSd(cov);
     const components: ComponentResult[] = this.names.map((name, k) => {
       const amplitude = solver.coef[k];
       const crlb = Math.sqrt(Math.max(0, ampCov[k * K + k]));
@@ -452,6 +495,28 @@ export class Fitter {
         crlbPercent: percent(crlb, amplitude),
       };
     });
+    return {
+      sigma2,
+      source: useRegion ? 'region' : 'residual',
+      ampCov,
+      parameterSd: parameterSd(cov),
+      components,
+      combined,
+    };
+  }
+
+  /** The report step: window spectra, quality measures, parameters in report units and the warnings. */
+  private report(
+    res: VarproResult,
+    u: Uncertainty,
+    noise: NoiseEstimate | undefined,
+    warnings: Diagnostic[],
+    t0: number,
+  ): FitResult {
+    const o = this.options;
+    const model = this.model;
+    const g = this.grid;
+    const theta = res.theta;
     const spectra = this.spectra(theta);
     const residualSd = realSd(spectra.residual);
     const noiseSd = noise?.sd;
@@ -463,21 +528,21 @@ export class Fitter {
     const lw = model.linewidths(theta);
     const firstGroup = this.groups.includes('metabolite') ? 'metabolite' : (Object.keys(lw)[0] ?? '');
     const fwhmHz = lw[firstGroup] ?? Object.values(lw)[0] ?? 0;
-    const parameters = this.reportParameters(theta, psd);
-    this.addWarnings(warnings, res, theta, components, residualSd, noiseSd, spectra, metab);
+    const parameters = this.reportParameters(theta, u.parameterSd);
+    this.addWarnings(warnings, res, theta, u.components, residualSd, noiseSd, spectra, metab);
     const seconds = (performance.now() - t0) / 1000;
     return {
-      components,
-      combined,
-      correlation: correlationMatrix(ampCov, K),
-      covariance: ampCov,
+      components: u.components,
+      combined: u.combined,
+      correlation: correlationMatrix(u.ampCov, model.nonnegColumns),
+      covariance: u.ampCov,
       parameters,
       linewidthsHz: lw,
       quality: {
         residualSd,
         noiseSd,
-        crlbNoiseSd: Math.sqrt(sigma2),
-        crlbNoiseSource: useRegion ? 'region' : 'residual',
+        crlbNoiseSd: Math.sqrt(u.sigma2),
+        crlbNoiseSource: u.source,
         residualToNoise: noiseSd ? residualSd / noiseSd : undefined,
         snr,
         fwhmHz,
@@ -658,7 +723,7 @@ export class Fitter {
   }
 
   private addWarnings(
-    warnings: string[],
+    warnings: Diagnostic[],
     res: { converged: boolean; iterations: number },
     theta: Float64Array,
     components: ComponentResult[],
@@ -667,28 +732,34 @@ export class Fitter {
     spectra: FitSpectra,
     metab: Float64Array,
   ): void {
-    if (!res.converged) warnings.push(`the fit did not converge in ${res.iterations} iterations`);
+    if (!res.converged) warnings.push({ code: 'not-converged', iterations: res.iterations });
     this.model.params.forEach((p, i) => {
       // Residual-water lines are nuisance terms: one that narrows or drifts to a bound just carries little signal.
       if (p.role === 'phase0' || p.role === 'water-frequency' || p.role === 'water-damping') return;
       const span = p.upper - p.lower;
       const atLower = theta[i] <= p.lower + 1e-4 * span && p.lower !== 0;
       const atUpper = theta[i] >= p.upper - 1e-4 * span;
-      if (atLower || atUpper) warnings.push(`${p.name} is at its ${atUpper ? 'upper' : 'lower'} bound`);
+      if (atLower || atUpper) {
+        const side = atUpper ? 'upper' : 'lower';
+        warnings.push({
+          code: 'at-bound',
+          parameter: p.name,
+          side,
+          ...(p.group !== undefined ? { group: p.group } : {}),
+        });
+      }
     });
-    const uncertain = components.filter((c) => c.amplitude > 0 && c.crlbPercent > 50).map((c) => c.name);
+    const uncertain = components
+      .filter((c) => c.amplitude > 0 && c.crlbPercent > CRLB_WARN_PERCENT)
+      .map((c) => c.name);
     if (uncertain.length > 0) {
-      warnings.push(
-        `CRLB above 50% for ${uncertain.join(', ')}: not quantifiable at this SNR and linewidth (report sums or ratios with their CRLB)`,
-      );
+      warnings.push({ code: 'crlb-high', components: uncertain, limitPercent: CRLB_WARN_PERCENT });
     }
     if (components.every((c) => c.amplitude === 0)) {
-      warnings.push('no component was fitted above zero: the basis does not describe the data');
+      warnings.push({ code: 'no-signal' });
     }
     if (noiseSd && residualSd > 1.2 * noiseSd) {
-      warnings.push(
-        `the residual is ${(residualSd / noiseSd).toFixed(1)}× the noise: the model misses signal (unmodelled components such as lipids, artefacts or a poor basis)`,
-      );
+      warnings.push({ code: 'residual-high', ratio: residualSd / noiseSd });
     }
     let bMax = 0;
     let mMax = 0;
@@ -697,12 +768,13 @@ export class Fitter {
       mMax = Math.max(mMax, Math.abs(metab[2 * j]));
     }
     if (mMax > 0 && bMax > 0.5 * mMax) {
-      warnings.push(
-        `the baseline reaches ${((100 * bMax) / mMax).toFixed(0)}% of the largest fitted peak: broad signals are being absorbed by it`,
-      );
+      warnings.push({ code: 'baseline-large', percent: (100 * bMax) / mMax });
     }
   }
 }
+
+/** CRLB (% of the amplitude) above which a component is reported as not quantifiable. */
+const CRLB_WARN_PERCENT = 50;
 
 /** Residual SD over noise SD above which the fit is restarted from the next start of the global stage. */
 const RESTART_RESIDUAL = 1.2;

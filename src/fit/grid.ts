@@ -1,5 +1,6 @@
 import { InputError } from '../core/errors.js';
 import { binFrequencyHz, type Fid } from '../core/fid.js';
+import type { SpectralGrid } from '../core/grid.js';
 
 /**
  * The geometry shared by the data, the model and the baseline: FID length and zero-filled FFT length, the
@@ -7,12 +8,8 @@ import { binFrequencyHz, type Fid } from '../core/fid.js';
  * values become the real rows the least-squares problem works on: interleaved (re, im) per bin, or the real
  * part only (for data that exist only as a phased real spectrum, e.g. an LCModel .COORD file).
  */
-export interface FitGrid {
-  points: number;
+export interface FitGrid extends SpectralGrid {
   fftSize: number;
-  dwellTime: number;
-  spectrometerFrequency: number;
-  ppmReference: number;
   /** First window bin (fftshifted index) and number of bins. */
   binStart: number;
   bins: number;

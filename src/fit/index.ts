@@ -2,6 +2,12 @@
 export { type BaselineKind, type BaselineOptions, buildBaseline, DEFAULT_BASELINE } from './baseline.js';
 export { type CoordGrid, coordGrid, fitCoord } from './coord-fit.js';
 export {
+  type Diagnostic,
+  type DiagnosticCode,
+  diagnosticMessage,
+  diagnosticMessages,
+} from './diagnostics.js';
+export {
   type CombinedResult,
   type ComponentResult,
   type DataHeader,

@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.js';
+import type { Diagnostic } from './diagnostics.js';
 import type { FitResult } from './fit.js';
 import type { WaterReference } from './water-reference.js';
 
@@ -111,7 +112,7 @@ export interface Quantification {
   water?: WaterReference & { attenuation: number };
   fatFraction?: { percent: number; sd: number; fatSignal: number; waterSignal: number; lipids: string[] };
   scaling?: ScalingOptions & { factor: number };
-  warnings: string[];
+  warnings: Diagnostic[];
 }
 
 export interface QuantifyOptions {
@@ -128,7 +129,7 @@ export function attenuation(te?: number, tr?: number, t1?: number, t2?: number):
 }
 
 export function quantify(fit: FitResult, opts: QuantifyOptions = {}): Quantification {
-  const warnings: string[] = [];
+  const warnings: Diagnostic[] = [];
   const names = fit.components.map((c) => c.name);
   const K = names.length;
   const all = [
@@ -159,7 +160,7 @@ export function quantify(fit: FitResult, opts: QuantifyOptions = {}): Quantifica
       });
     }
     if (!(ref.amplitude > 0)) {
-      warnings.push(`the reference ${ref.name} was fitted as zero: ratios are undefined (reported as null)`);
+      warnings.push({ code: 'reference-zero', reference: ref.name });
     } else {
       all.forEach((c, i) => {
         const r = c.amplitude / ref.amplitude;
@@ -180,7 +181,7 @@ export function quantify(fit: FitResult, opts: QuantifyOptions = {}): Quantifica
     const w = opts.water;
     warnings.push(...w.warnings);
     if (!(w.area > 0)) {
-      warnings.push('the water reference area is zero: no concentrations');
+      warnings.push({ code: 'water-area-zero' });
       return out;
     }
     const rW = s.waterAttenuation ?? attenuation(s.echoTime, s.repetitionTime, s.waterT1, s.waterT2);
@@ -206,7 +207,7 @@ export function quantify(fit: FitResult, opts: QuantifyOptions = {}): Quantifica
     if (lipids.length > 0) {
       const missing = lipids.filter((c) => c.protons === undefined).map((c) => c.name);
       if (missing.length) {
-        warnings.push(`no proton count for ${missing.join(', ')}: fat fraction not computed`);
+        warnings.push({ code: 'no-protons', components: missing });
       } else {
         const rF = attenuation(s.echoTime, s.repetitionTime, s.lipidT1, s.lipidT2);
         const weights = names.map((n) => {
@@ -228,7 +229,7 @@ export function quantify(fit: FitResult, opts: QuantifyOptions = {}): Quantifica
       }
     }
   } else if (opts.water && !s) {
-    warnings.push('a water reference was given without scaling constants: no concentrations');
+    warnings.push({ code: 'no-scaling' });
   }
   return out;
 }

@@ -2,6 +2,7 @@ import type { BasisSet } from '../core/basis.js';
 import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { chirpZPlan, fft } from '../spectra/fft.js';
+import type { Diagnostic } from './diagnostics.js';
 
 /**
  * Puts a basis set on the data's time grid.
@@ -24,7 +25,7 @@ export interface ResampleResult {
   basis: BasisSet;
   /** What was done, for provenance. */
   method: 'identity' | 'truncate' | 'zero-fill' | 'interpolate';
-  warnings: string[];
+  warnings: Diagnostic[];
 }
 
 export type DataGrid = Pick<
@@ -33,7 +34,7 @@ export type DataGrid = Pick<
 >;
 
 export function resampleBasis(basis: BasisSet, data: DataGrid, file = '<basis>'): ResampleResult {
-  const warnings: string[] = [];
+  const warnings: Diagnostic[] = [];
   if (basis.nucleus && data.nucleus && basis.nucleus !== data.nucleus) {
     throw new InputError(`basis nucleus ${basis.nucleus} differs from the data's ${data.nucleus}`, {
       file,
@@ -80,9 +81,11 @@ export function resampleBasis(basis: BasisSet, data: DataGrid, file = '<basis>')
   } else {
     method = 'interpolate';
     if (mhzRel > 0.005) {
-      warnings.push(
-        `basis simulated at ${basis.spectrometerFrequency.toFixed(3)} MHz used for ${data.spectrometerFrequency.toFixed(3)} MHz data: shifts are mapped, J-coupling patterns are not re-simulated`,
-      );
+      warnings.push({
+        code: 'basis-field-mismatch',
+        basisMhz: basis.spectrometerFrequency,
+        dataMhz: data.spectrometerFrequency,
+      });
     }
     const interpolate = interpolator(basis, data);
     fids = basis.fids.map(interpolate);
@@ -96,9 +99,12 @@ export function resampleBasis(basis: BasisSet, data: DataGrid, file = '<basis>')
     }));
     const bad = tail.filter((t) => t.ratio > 0.01).map((t) => t.name);
     if (bad.length > 0) {
-      warnings.push(
-        `basis FIDs are shorter than the data (${(basis.points * basis.dwellTime).toFixed(3)} s < ${(data.points * data.dwellTime).toFixed(3)} s) and have not decayed for ${bad.join(', ')}: zero-filled`,
-      );
+      warnings.push({
+        code: 'basis-short',
+        basisSeconds: basis.points * basis.dwellTime,
+        dataSeconds: data.points * data.dwellTime,
+        components: bad,
+      });
     }
   }
   return {

@@ -1,3 +1,5 @@
+import { type Diagnostic, diagnosticMessage } from './diagnostics.js';
+
 /**
  * Whether a result can be trusted: `ok`, `doubtful` (numbers given, with the reasons to doubt them) or
  * `failed` (no numbers: the reasons say why). Every fit, quantification and classification carries one.
@@ -58,7 +60,7 @@ export const STATUS_LIMITS = Object.freeze({
 interface FitLike {
   quality: { residualToNoise?: number; snr: number; converged: boolean };
   components: { amplitude: number }[];
-  warnings: string[];
+  warnings: readonly Diagnostic[];
 }
 
 /**
@@ -83,8 +85,7 @@ export function fitStatus(fit: FitLike, s = new StatusBuilder()): StatusBuilder 
   if (fit.components.every((c) => !(c.amplitude > 0))) s.fail('no component was fitted above zero');
   qualityStatus(fit.quality, s);
   for (const w of fit.warnings) {
-    if (/at its (upper|lower) bound/.test(w)) s.doubt(w);
-    if (/baseline reaches/.test(w)) s.doubt(w);
+    if (w.code === 'at-bound' || w.code === 'baseline-large') s.doubt(diagnosticMessage(w));
   }
   return s;
 }

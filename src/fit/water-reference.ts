@@ -1,5 +1,6 @@
 import type { BasisSet } from '../core/basis.js';
 import type { Fid } from '../core/fid.js';
+import type { Diagnostic } from './diagnostics.js';
 import { Fitter } from './fit.js';
 
 /**
@@ -14,7 +15,7 @@ export interface WaterReference {
   firstPoint: number;
   fwhmHz: number;
   ppm: number;
-  warnings: string[];
+  warnings: Diagnostic[];
 }
 
 export interface WaterReferenceOptions {
@@ -56,9 +57,7 @@ export function fitWaterReference(fid: Fid, opts: WaterReferenceOptions = {}): W
   const area = r.components[0].amplitude;
   const firstPoint = Math.hypot(fid.data[0], fid.data[1]);
   if (area > 0 && Math.abs(firstPoint / area - 1) > 0.15) {
-    warnings.push(
-      `water reference: fitted area differs from |FID(0)| by ${(100 * (firstPoint / area - 1)).toFixed(0)}% (non-Voigt lineshape or other signals?)`,
-    );
+    warnings.push({ code: 'water-area-mismatch', percent: 100 * (firstPoint / area - 1) });
   }
   return {
     area,

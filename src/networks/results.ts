@@ -1,4 +1,5 @@
 import type { Fid } from '../core/fid.js';
+import { diagnosticMessages } from '../fit/diagnostics.js';
 import type { FitResult } from '../fit/fit.js';
 import { liverScaling, quantify } from '../fit/quantify.js';
 import type { ResultStatus, Status } from '../fit/status.js';
@@ -159,7 +160,7 @@ export function qcnnQuantification(
         : {}),
     })),
     fatFraction: q.fatFraction && !failed ? { percent: q.fatFraction.percent, sd: q.fatFraction.sd } : null,
-    warnings: q.warnings,
+    warnings: diagnosticMessages(q.warnings),
     ...(opts.input ? { input: opts.input } : {}),
   };
 }

@@ -7,15 +7,14 @@ import {
   semiLaserSequence,
   steamSequence,
 } from './sequences.js';
+import type { SpectralGrid } from '../core/grid.js';
 
 /**
  * An acquisition protocol: what a basis set is simulated and sampled for. Times in seconds.
  * PRESS uses te1 and te2 (or te, split equally); STEAM uses te and tm; semi-LASER ('slaser') uses te (four
  * refocusing pulses at TE/8, 3TE/8, 5TE/8, 7TE/8); 'fid' is pulse-acquire.
  */
-export interface Protocol {
-  /** Spectrometer (1H Larmor) frequency, MHz. */
-  spectrometerFrequency: number;
+export interface Protocol extends SpectralGrid {
   sequence: 'press' | 'steam' | 'slaser' | 'fid';
   /** PRESS first echo time (90 to first 180 is te1/2), s. */
   te1?: number;
@@ -25,11 +24,6 @@ export interface Protocol {
   te?: number;
   /** STEAM mixing time, s (default 0.01). */
   tm?: number;
-  /** Dwell time, s (1 / spectral width). */
-  dwellTime: number;
-  points: number;
-  /** Chemical shift at the receiver frequency, ppm. */
-  ppmReference: number;
 }
 
 /**

@@ -51,6 +51,17 @@ export function analysableFids(mrs: MrsData): Fid[] {
     }
     return echoSeries(mrs) as Fid[];
   }
+  const simulated = mrs.extension.livermrs_simulation;
+  if (simulated !== undefined && fidCount(mrs) > 1) {
+    // livermrs simulate stores one patient per DIM_DYN entry: averaging them as transients would mix patients.
+    throw new InputError(
+      `holds ${fidCount(mrs)} simulated spectra (one patient per entry), not transients of one`,
+      {
+        file,
+        expected: 'one spectrum per file (livermrs simulate --per-file writes them so)',
+      },
+    );
+  }
   const { data, report } = combineAndAverage(mrs);
   const n = fidCount(data);
   if (n !== 1) {
@@ -70,5 +81,7 @@ export function fidWithProvenance(data: MrsData, index = 0): Fid {
   const fid = toFid(data, index);
   const applied = data.extension.ProcessingApplied;
   if (Array.isArray(applied) && applied.length > 0) fid.meta = { ...fid.meta, processing: applied };
+  const simulated = data.extension.livermrs_simulation;
+  if (simulated !== null && typeof simulated === 'object') fid.meta = { ...fid.meta, simulation: simulated };
   return fid;
 }

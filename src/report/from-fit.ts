@@ -1,3 +1,4 @@
+import { diagnosticMessages } from '../fit/diagnostics.js';
 import type { FitResult } from '../fit/fit.js';
 import type { Quantification } from '../fit/quantify.js';
 import { formatValueSd } from './round.js';
@@ -86,7 +87,7 @@ export function fitConcentrationTable(
     unit: opts.unit ?? scaledQ?.unit ?? (values ? 'mmol/kg' : 'a.u. (basis amplitude)'),
     uncertaintyLabel: 'CRLB',
     rows: [...r.components.map((c) => row(c, c.group)), ...r.combined.map((c) => row(c, 'sums'))],
-    warnings: r.warnings,
+    warnings: diagnosticMessages(r.warnings),
     note: `Fit quality: SNR ${r.quality.snr.toFixed(1)}, linewidth ${r.quality.fwhmHz.toFixed(1)} Hz, residual/noise ${
       r.quality.residualToNoise?.toFixed(2) ?? 'n/a'
     }, ${r.quality.converged ? 'converged' : 'NOT converged'} after ${r.quality.iterations} iterations.`,

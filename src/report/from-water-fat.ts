@@ -1,3 +1,4 @@
+import { diagnosticMessages } from '../fit/diagnostics.js';
 import type { SeriesResult } from '../fit/water-fat/series.js';
 import type { ValueSd, WaterFatResult } from '../fit/water-fat/water-fat-fit.js';
 import { fitSpectrumInput } from './from-fit.js';
@@ -83,7 +84,7 @@ export function waterFatSection(
         sdPercent: p.area > 0 ? (100 * p.sd) / p.area : Number.POSITIVE_INFINITY,
         group: 'fat',
       })),
-      warnings: r.fit.warnings,
+      warnings: diagnosticMessages(r.fit.warnings),
     },
   });
   return { heading, blocks };

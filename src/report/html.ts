@@ -103,6 +103,8 @@ function blockHtml(b: ReportBlock, figs: FigureCollector): string {
       return dataTableHtml(b.input);
     case 'text':
       return `<p>${escapeXml(b.text)}</p>`;
+    case 'figure':
+      return figs.add(b.id, b.title, b.svg);
     case 'warnings':
       return warningsHtml(b.warnings);
   }

@@ -50,6 +50,8 @@ export interface Trace {
   offset?: number;
   /** Leave out of the legend even when labelled. */
   hideInLegend?: boolean;
+  /** A shaded band from low to high at each x (an interval around the trace), drawn under it in its colour. */
+  band?: { low: ArrayLike<number>; high: ArrayLike<number>; opacity?: number };
 }
 
 export interface Axis {
@@ -246,6 +248,8 @@ function axisTransform(axis: Axis): (v: number) => number {
 function* traceY(t: Trace): Iterable<number> {
   const off = t.offset ?? 0;
   for (let i = 0; i < t.y.length; i++) yield t.y[i] + off;
+  for (const side of t.band ? [t.band.low, t.band.high] : [])
+    for (let i = 0; i < side.length; i++) yield side[i] + off;
 }
 
 function* traceX(t: Trace): Iterable<number> {
@@ -394,6 +398,7 @@ export class Frame {
     const n = Math.min(t.x.length, t.y.length);
     const mode = t.mode ?? 'line';
     const out: string[] = [];
+    if (t.band) out.push(this.band(t, color));
     if (mode !== 'markers') {
       const parts: string[] = [];
       let pen = false;
@@ -429,6 +434,21 @@ export class Frame {
       }
     }
     return out.join('');
+  }
+
+  /** The band of a trace as one filled polygon (high left to right, then low back); x where either side is not finite is skipped. */
+  band(t: Trace, color: string): string {
+    const b = t.band;
+    if (!b) return '';
+    const off = t.offset ?? 0;
+    const n = Math.min(t.x.length, b.low.length, b.high.length);
+    const idx: number[] = [];
+    for (let i = 0; i < n; i++)
+      if (Number.isFinite(t.x[i]) && Number.isFinite(b.low[i]) && Number.isFinite(b.high[i])) idx.push(i);
+    if (idx.length < 2) return '';
+    const pt = (i: number, y: number) => `${n2(this.px(t.x[i]))},${n2(this.py(y + off))}`;
+    const points = [...idx.map((i) => pt(i, b.high[i])), ...[...idx].reverse().map((i) => pt(i, b.low[i]))];
+    return `<polygon class="band" points="${points.join(' ')}" fill="${color}" fill-opacity="${b.opacity ?? 0.18}" stroke="none"/>`;
   }
 
   refLine(r: RefLine): string {

@@ -171,6 +171,8 @@ export type ReportBlock =
   | { kind: 'keyValue'; title?: string; entries: [string, string | number][] }
   | { kind: 'table'; input: DataTableInput }
   | { kind: 'text'; text: string }
+  /** A figure drawn by the caller (a standalone SVG, e.g. from svg-plot's linePlot). */
+  | { kind: 'figure'; id: string; title: string; svg: string }
   | { kind: 'warnings'; warnings: string[] };
 
 /** A plain table (e.g. one row per file of a batch); a row's first cell may link to another page. */

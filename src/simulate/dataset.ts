@@ -11,12 +11,13 @@ import { basisOnProtocol, SpectrumGenerator } from './generator.js';
 import type { DatasetChunk } from './jobs.js';
 import type { Realism } from './realism.js';
 import { type PendingSimulationPool, SimulationPool } from './worker-pool.js';
+import type { SpectralGrid } from '../core/grid.js';
 
 /**
  * A simulated data set: `perGroup` spectra of each group, stored group after group (spectrum i belongs to group
  * ⌊i / perGroup⌋ and is its number i mod perGroup), with every parameter of every spectrum.
  */
-export interface Dataset {
+export interface Dataset extends SpectralGrid {
   cohort: Cohort;
   groups: string[];
   perGroup: number;
@@ -27,16 +28,14 @@ export interface Dataset {
   params: Float64Array;
   /** Time-domain FIDs (float32), count × 2·points, interleaved complex. */
   fids: Float32Array;
-  points: number;
-  dwellTime: number;
-  spectrometerFrequency: number;
-  ppmReference: number;
   count: number;
   /**
    * The lines of truth.csv after its header, when simulateDataset was asked to format them (truthRows); a
    * running simulation fills them as its chunks finish.
    */
   truthRows?: string[];
+  /** True when realism distortions were applied (the spectra then leave the cohort's signal model). */
+  distorted?: boolean;
 }
 
 export interface DatasetRequest {
@@ -108,6 +107,7 @@ export function startDataset(req: DatasetRequest): DatasetRun {
     dwellTime: basis.dwellTime,
     spectrometerFrequency: basis.spectrometerFrequency,
     ppmReference: basis.ppmReference,
+    distorted: req.realism !== undefined,
     count: total,
   };
   const rows = req.truthRows ? new Array<string>(total) : undefined;
@@ -259,6 +259,9 @@ export function datasetToMrs32(ds: Dataset): MrsData32 {
         groups: ds.groups,
         perGroup: ds.perGroup,
         seed: ds.seed,
+        // The part of the signal model a fit needs to hold it (fit/liver-options.ts cohortFitOptions); absent
+        // when realism distortions took the spectra out of that model.
+        ...(ds.distorted ? {} : { signalModel: { baseline: ds.cohort.model.baseline } }),
       },
     },
     source: { format: 'NIfTI-MRS', file: '<simulation>', dataType: 'complex64' },

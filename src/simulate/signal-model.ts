@@ -6,6 +6,7 @@ import { fft, ifft, isPowerOfTwo } from '../spectra/fft.js';
 import type { ParameterLayout } from './parameters.js';
 import type { Distortion, DistortionApplier } from './realism.js';
 import { addNormalBlock } from './ziggurat.js';
+import type { SpectralGrid } from '../core/grid.js';
 
 /**
  * The liver signal model (equations in docs/simulation.md):
@@ -25,12 +26,7 @@ import { addNormalBlock } from './ziggurat.js';
  * of exp()/cos() per point, each component stops where its envelope has decayed below 1e-9 of its start (far
  * below float32 resolution), one FFT per spectrum, and no allocation per spectrum.
  */
-export interface SimulationGrid {
-  points: number;
-  dwellTime: number;
-  spectrometerFrequency: number;
-  ppmReference: number;
-}
+export type SimulationGrid = SpectralGrid;
 
 /** Where the SNR is measured: the maximum of the real, phased, noise-free spectrum within ppm ± halfWidthPpm. */
 export interface SnrPeak {

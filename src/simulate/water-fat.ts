@@ -4,6 +4,7 @@ import type { Rng } from '../core/random.js';
 import { attenuation } from '../fit/quantify.js';
 import { FAT_PEAKS, type FatComposition, LIVER_FAT, peakProtons, WATER_PPM } from '../physics/chemistry.js';
 import { LIVER_DEFAULTS } from '../core/acquisition.js';
+import type { SpectralGrid } from '../core/grid.js';
 
 /**
  * Water-unsuppressed body spectra (liver, bone marrow, fatty tissue) with known truth, computed in the time
@@ -43,12 +44,7 @@ export interface WaterFatTruth {
   eddyCurrent?: { phaseRad: number; tauS: number };
 }
 
-export interface WaterFatGrid {
-  points: number;
-  dwellTime: number;
-  spectrometerFrequency: number;
-  ppmReference: number;
-}
+export type WaterFatGrid = SpectralGrid;
 
 export const WATER_FAT_GRID: WaterFatGrid = {
   points: LIVER_DEFAULTS.points,

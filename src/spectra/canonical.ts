@@ -1,6 +1,7 @@
 import FFT from 'fft.js';
 import { fft, ifft, isPowerOfTwo } from './fft.js';
 import { parabolicOffset, shiftFidInPlace } from './shift.js';
+import type { SpectralGrid } from '../core/grid.js';
 
 /**
  * The canonical frame of a liver spectrum: frequency and zero-order phase referenced on the methylene lipid peak
@@ -30,12 +31,8 @@ export const DEFAULT_CANONICAL_FRAME: CanonicalFrameSettings = {
   searchPpm: 0.45,
 };
 
-export interface CanonicalGrid {
-  points: number;
-  dwellTime: number;
-  spectrometerFrequency: number;
-  ppmReference: number;
-}
+/** The grid a canonical spectrum is made on. */
+export type CanonicalGrid = SpectralGrid;
 
 /** What the canonical step measured and removed. */
 export interface CanonicalCorrection {

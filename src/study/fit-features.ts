@@ -1,5 +1,6 @@
 import { Matrix, solve } from 'ml-matrix';
 import { dot, gramRows } from '../linalg/index.js';
+import type { Diagnostic } from '../fit/diagnostics.js';
 import type { FitOptions, FitResult } from '../fit/fit.js';
 import { LIVER_FIT_OPTIONS } from '../fit/liver.js';
 import { fitStatus, type ResultStatus } from '../fit/status.js';
@@ -31,7 +32,7 @@ export interface SpectrumFit {
   sd: Record<string, number>;
   converged: boolean;
   seconds: number;
-  warnings: string[];
+  warnings: Diagnostic[];
   /** The fit's status (fit/status.ts): a failed fit is left out of the priors. */
   status?: ResultStatus;
 }

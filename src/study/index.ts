@@ -8,6 +8,9 @@
 export { ManifestError, manifestDesign, parseManifest } from './manifest.js';
 export { loadManifestPatients, readManifestSpectra } from './manifest-spectra.js';
 export { bootstrapAucInterval, clopperPearson } from './small-sample.js';
+export { DESIGN_METHODS, studyDesign, type StudyDesignResult } from './design.js';
+export { designText, writeDesign } from './design-report.js';
+export { runDesign } from './design-run.js';
 export { METRICS_SCHEMA, metricsJson, predictionsCsv, quantificationCsv } from './study-output.js';
 export { STUDY_COMMAND_DEFAULTS, STUDY_DEFAULTS } from './settings.js';
 export { writeRepeatFiles, writeStudyFiles } from './study-files.js';

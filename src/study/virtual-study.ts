@@ -1,37 +1,38 @@
 import type { BasisSet } from '../core/basis.js';
-import { InputError, NumericalError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { Rng } from '../core/random.js';
 import type { FitOptions } from '../fit/fit.js';
 import type { ResultStatus } from '../fit/status.js';
 import type { Network } from '../nn/engine.js';
-import type { EpochReport } from '../nn/trainer.js';
 import type { Cohort } from '../simulate/cohort-schema.js';
 import { makeDistribution } from '../simulate/distributions.js';
 import type { SpectrumGenerator } from '../simulate/generator.js';
 import { heldOutRealism, trainingRealism } from '../simulate/lineshape-files.js';
 import type { RealismLevel } from '../simulate/realism.js';
-import { architecture, type QcnnLayout } from '../networks/architectures.js';
-import { fitTemperature, logit, sigmoid } from '../networks/calibration.js';
-import { type CcnnModel, ccnnFeatures, ccnnLogits, trainCcnn } from '../networks/ccnn.js';
-import { fitFeatureHead, predictFeatureHead } from './ccnn-head.js';
-import { type ClassificationMetrics, classificationMetrics } from '../networks/classification-metrics.js';
-import { cohortGrid, cohortProtocol } from '../networks/cohorts.js';
-import { classifyConcentrations, trainConcentrationClassifier } from './conventional.js';
-import { STUDY_FIT_OPTIONS } from './fit-features.js';
-import { type FitSetup, fitMany } from './fit-pool.js';
-import { inputPipeline, type ModelProtocol, networkInput } from '../networks/input.js';
-import { oracleProbabilities } from './oracle.js';
-import { predictQcnn, type QcnnModel, trainQcnn } from '../networks/qcnn.js';
-import { compareQuantification, type QuantComparison } from './quant-comparison.js';
+import type { QcnnLayout } from '../networks/architectures.js';
+import { type CcnnModel, ccnnLogits, type TrainedCcnn } from '../networks/ccnn.js';
 import {
-  type AmplitudeMode,
-  bootstrapStudyPriors,
-  estimateStudyPriors,
-  type NuisanceMode,
-  type StudyPriors,
-  type StudyPriorsOptions,
-} from './study-priors.js';
+  type ClassificationMetrics,
+  classificationMetrics,
+  youdenThreshold,
+} from '../networks/classification-metrics.js';
+import { cohortGrid, cohortProtocol } from '../networks/cohorts.js';
+import { inputPipeline } from '../networks/input.js';
+import { predictQcnn, type QcnnModel, type TrainedQcnn } from '../networks/qcnn.js';
+import {
+  ARMS,
+  type ArmContext,
+  type ArmName,
+  type ArmScores,
+  STUDY_ARMS,
+  type TrainingContext,
+} from './arms/index.js';
+import { type SpectrumFit, STUDY_FIT_OPTIONS } from './fit-features.js';
+import { compareQuantification, type QuantComparison } from './quant-comparison.js';
+import { amplitudeColumns, estimateRepeatPriors, fitPatients, nllsSetup } from './repeat-priors.js';
+import { networkInputs, trainRepeatCcnn, trainRepeatQcnn } from './repeat-networks.js';
+import type { AmplitudeMode, NuisanceMode, StudyPriors } from './study-priors.js';
 import {
   type CalibrationMode,
   type CcnnHead,
@@ -40,7 +41,6 @@ import {
   STUDY_DEFAULTS,
   type StudyDesign,
 } from './settings.js';
-import { youdenThreshold } from '../networks/classification-metrics.js';
 
 /**
  * The virtual clinical study (Bae et al. 2025's design; docs/study.md): a hidden truth cohort draws patients of
@@ -53,23 +53,8 @@ import { youdenThreshold } from '../networks/classification-metrics.js';
  */
 export { PAPER_DESIGN, type StudyDesign } from './settings.js';
 
-export type ArmName = 'ccnn' | 'conventional' | 'qcnnLogistic' | 'spectralBound' | 'oracle';
-export const ARMS: ArmName[] = ['ccnn', 'conventional', 'qcnnLogistic', 'spectralBound', 'oracle'];
-/** Short names for figure axes. */
-export const ARM_SHORT: Record<ArmName, string> = {
-  ccnn: 'cCNN',
-  conventional: 'NLLS+LR',
-  qcnnLogistic: 'qCNN+LR',
-  spectralBound: 'cCNN(truth)',
-  oracle: 'Oracle',
-};
-export const ARM_LABELS: Record<ArmName, string> = {
-  ccnn: 'cCNN',
-  conventional: 'NLLS + logistic regression',
-  qcnnLogistic: 'qCNN + logistic regression',
-  spectralBound: 'Spectral bound (cCNN trained on the truth cohort)',
-  oracle: 'Oracle (true amplitudes)',
-};
+export { ARM_LABELS, ARM_SHORT, ARMS, type ArmName } from './arms/index.js';
+export { nllsSetup } from './repeat-priors.js';
 
 export interface StudySettings {
   design: StudyDesign;
@@ -241,7 +226,7 @@ export interface StudyContext {
    * settings, not on a repeat's patients, so it is trained once (by the first repeat that needs it, seeded from
    * the study's master seed) and scores every repeat's test patients.
    */
-  bound?: { network?: Promise<Awaited<ReturnType<typeof trainCcnn>>>; seed: number };
+  bound?: { network?: Promise<TrainedCcnn>; seed: number };
 }
 
 /** Seed of repeat r (1-based) of a study seeded with `seed`. */
@@ -309,7 +294,12 @@ export function designPrior(d: StudyDesign): number {
   return pos / (pos + d.prior[0] + d.test[0]);
 }
 
-/** One repeat of the study on the given patients (virtual or real). */
+/**
+ * One repeat of the study on the given patients (virtual or real): NLLS fits, priors, the networks trained on
+ * the priors' spectra, then every arm (arms/) scoring the patients from what these stages made once, and the
+ * quantification comparison. Each network is seeded from the repeat's seed (qCNN seed, cCNN seed + 1, held-out
+ * quantification set seed + 2, bootstrap resamples seed + 4), so a repeat's results do not depend on the arms run.
+ */
 export async function runRepeat(
   ctx: StudyContext,
   s: StudySettings,
@@ -317,348 +307,58 @@ export async function runRepeat(
   repeat: number,
   seed: number,
 ): Promise<RepeatResult> {
-  const seconds: Record<string, number> = {};
-  const t0 = performance.now();
-  let tStage = t0;
-  const lap = (name: string) => {
-    const now = performance.now();
-    seconds[name] = (now - tStage) / 1000;
-    tStage = now;
-  };
+  const clock = stageClock();
   const say = (stage: string, message: string) => ctx.onEvent?.({ repeat, stage, message });
-  const groups = s.design.groups;
-  const template = ctx.template;
-  const grid = cohortGrid(template);
-  const protocol: ModelProtocol = cohortProtocol(template);
-  const pipeline = inputPipeline(grid);
-  const K = ctx.components.length;
 
   // 1. NLLS fits of every patient (prior patients feed the priors; test patients the conventional pipeline).
   say('nlls', `fitting ${patients.length} spectra`);
-  const fitSetup = nllsSetup(ctx, s.fitOptions);
-  const fids = new Float64Array(patients.length * 2 * grid.points);
-  patients.forEach((p, i) => {
-    fids.set(p.fid.data, i * 2 * grid.points);
-  });
-  const fits = await fitMany(fitSetup, fids, patients.length, { threads: s.threads.fit, signal: ctx.signal });
-  lap('nlls');
-
+  const fitted = await fitPatients(ctx, s, patients);
+  clock.lap('nlls');
   // 2. Priors from the prior patients' fits.
   say('priors', 'estimating priors from the prior patients');
-  const priorIdx = patients.map((p, i) => (p.role === 'prior' ? i : -1)).filter((i) => i >= 0);
-  const signedFits =
-    s.priorAmplitudes === 'signed'
-      ? await fitMany(
-          nllsSetup(ctx, { ...s.fitOptions, amplitudes: 'signed' }),
-          priorIdx.reduce(
-            (out, i, j) => {
-              const n = 2 * grid.points;
-              out.set(fids.subarray(n * i, n * (i + 1)), n * j);
-              return out;
-            },
-            new Float64Array(priorIdx.length * 2 * grid.points),
-          ),
-          priorIdx.length,
-          { threads: s.threads.fit, signal: ctx.signal },
-        )
-      : undefined;
-  const priorsOptions: StudyPriorsOptions = {
-    priorAmplitudes: s.priorAmplitudes ?? 'nonnegative',
-    template,
-    components: ctx.components,
-    nuisance: s.nuisance,
-    amplitudes: s.amplitudes,
-    correlation: s.correlation ?? 'group',
-    name: `study-repeat-${repeat}-priors`,
-    groups,
-    ...(s.nuisance === 'transductive'
-      ? { unlabelled: patients.flatMap((p, i) => (p.role === 'test' ? [fits[i]] : [])) }
-      : {}),
-  };
-  const truthColumns =
-    s.priorSource === 'truth' && ctx.truth
-      ? amplitudeColumns(ctx.truth.generator, ctx.components)
-      : undefined;
-  const priorPatients = priorIdx.map((i, j) => ({
-    group: patients[i].group,
-    // Diagnostic (virtual studies): the prior patients' true amplitudes with no fit noise, nuisance from the fit.
-    fit: truthColumns
-      ? {
-          ...fits[i],
-          amplitudes: truthColumns.map((c) => (patients[i].truth as Float64Array)[c]),
-          crlb: truthColumns.map(() => 0),
-        }
-      : fits[i],
-    ...(signedFits ? { signed: signedFits[j] } : {}),
-  }));
-  // A prior patient whose fit failed (no component above zero) says nothing about its group: left out of the
-  // priors, with the reason kept in its result.
-  const excluded = new Map<number, string>();
-  priorIdx.forEach((i) => {
-    const st = fits[i].status;
-    if (st?.status === 'failed') excluded.set(i, `NLLS fit failed: ${st.reasons.join('; ')}`);
-  });
-  for (const g of groups) {
-    const left = priorIdx.filter((i) => patients[i].group === g && !excluded.has(i)).length;
-    if (left < 2) {
-      throw new NumericalError(
-        `the NLLS fits of ${g}'s prior patients failed for all but ${left}: ${priorIdx
-          .filter((i) => excluded.has(i) && patients[i].group === g)
-          .map((i) => `${patients[i].id} (${excluded.get(i)})`)
-          .join(', ')}`,
-      );
-    }
-  }
-  const usedPriorPatients = priorPatients.filter((_, j) => !excluded.has(priorIdx[j]));
-  const priors = estimateStudyPriors(usedPriorPatients, priorsOptions);
-  lap('priors');
+  const estimated = await estimateRepeatPriors(ctx, s, patients, fitted, repeat);
+  const priors = estimated.priors;
+  clock.lap('priors');
 
-  // 3. Networks trained on spectra simulated from the priors.
-  const source = {
-    cohort: priors.cohort,
-    basis: ctx.basis,
-    groups,
-    targets: ctx.components,
-    pipeline,
-    threads: s.threads.simulation,
-    realism: trainingRealism(s.trainRealism ?? 'none'),
-  };
-
-  const common = {
-    source,
-    protocol,
-    spectra: s.trainSpectra,
-    epochs: s.epochs,
-    validation: s.validationSpectra,
-    threads: s.threads.torch,
-    signal: ctx.signal,
-  };
-  const progress = (stage: string) => (e: EpochReport) =>
-    say(stage, `epoch ${e.epoch + 1}: validation loss ${e.validationLoss?.toFixed(3)}`);
+  // 3. Networks trained on spectra simulated from the priors, then what an arm alone needs (the spectral bound).
+  const t = trainingContext(ctx, s, priors, seed, say);
   const quantRepeat = s.quantSpectra > 0 && repeat <= s.quantRepeats;
-  const qSpectra = quantRepeat ? (s.quantTrainSpectra ?? s.trainSpectra) : s.trainSpectra;
-  say('qcnn', `training the qCNN on ${qSpectra} simulated spectra`);
-  const q = await trainQcnn({
-    ...common,
-    spectra: qSpectra,
-    architecture: architecture(s.qcnn.architecture),
-    layout: s.qcnn.layout,
-    seed,
-    onEpoch: progress('qcnn'),
-  });
-  lap('qcnn');
-  say('ccnn', `training the cCNN on ${s.trainSpectra} simulated spectra`);
-  // Bootstrap priors for the cCNN: resamples of the prior patients, each estimated as the point priors are.
-  const boot =
-    (s.bootstrapResamples ?? 0) > 0
-      ? bootstrapStudyPriors(usedPriorPatients, priorsOptions, s.bootstrapResamples ?? 0, seed + 4)
-      : undefined;
-  const c = await trainCcnn({
-    ...common,
-    ...(boot ? { source: { ...source, cohort: boot.cohort, groups: boot.groups, labels: boot.labels } } : {}),
-    architecture: architecture(s.ccnn.architecture),
-    members: s.ccnn.members,
-    seed: seed + 1,
-    onEpoch: progress('ccnn'),
-  });
-  lap('ccnn');
-  // 3b. The spectral bound: the same cCNN (architecture, spectra, epochs), trained on spectra from the truth
-  // cohort itself; once per run (ctx.bound), since it does not depend on the repeat's patients.
-  let bound: Awaited<ReturnType<typeof trainCcnn>> | undefined;
-  if (s.spectralBound && ctx.truth) {
-    const holder = ctx.bound ?? { seed: seed + 3 };
-    if (!holder.network) {
-      say('bound', `training the spectral-bound cCNN on ${s.trainSpectra} spectra from the truth cohort`);
-      holder.network = trainCcnn({
-        ...common,
-        source: { ...source, cohort: ctx.truth.cohort },
-        architecture: architecture(s.ccnn.architecture),
-        members: s.ccnn.members,
-        seed: holder.seed,
-        onEpoch: progress('bound'),
-      });
-    }
-    bound = await holder.network;
-    lap('spectralBound');
+  const q = await trainRepeatQcnn(t, quantRepeat ? (s.quantTrainSpectra ?? s.trainSpectra) : s.trainSpectra);
+  clock.lap('qcnn');
+  const c = await trainRepeatCcnn(t, estimated);
+  clock.lap('ccnn');
+  const arms = STUDY_ARMS.filter((arm) => arm.applies?.(t) ?? true);
+  for (const arm of arms) {
+    if (!arm.train) continue;
+    await arm.train(t);
+    clock.lap(arm.name);
   }
 
-  // 4. Classify the test patients.
+  // 4. Every arm scores the patients.
   say('classify', 'classifying the test patients');
-  const L = pipeline.model.points;
-  const inputs = new Float32Array(patients.length * 2 * L);
-  const norms = new Float64Array(patients.length);
-  patients.forEach((p, i) => {
-    const prep = networkInput(p.fid, pipeline, { source: p.id });
-    inputs.set(prep.input, i * 2 * L);
-    norms[i] = prep.norm;
-  });
-  const block = { n: patients.length, inputs, norms };
-  const qPred = await predictQcnn(q.net, q.model, block);
-  const cLogits = await ccnnLogits(c.net, block, L);
-  const prior = s.classPrior ?? designPrior(s.design);
-  const shift = logit(prior) - logit(c.model.trainingPrior);
-  const testIdx = patients.map((p, i) => (p.role === 'test' ? i : -1)).filter((i) => i >= 0);
-  const labels = testIdx.map((i) => patients[i].label);
-  const priorLabels = priorIdx.map((i) => patients[i].label);
-  const trainPrior = priorLabels.reduce((a, b) => a + b, 0) / priorLabels.length;
-  const lrShift = logit(prior) - logit(trainPrior);
-  const rowsOf = (values: ArrayLike<number>, idx: number[]) =>
-    idx.map((i) => Array.from({ length: K }, (_, k) => values[i * K + k]));
-  const nllsValues = Float64Array.from(fits.flatMap((f) => f.amplitudes));
-  const probs: Partial<Record<ArmName, number[]>> = {};
-  // Each arm's probabilities for the prior patients too, from models that did not train on them (the cCNN never
-  // saw their spectra; the regressions predict each out of fold): the Youden threshold is chosen on them.
-  const priorProbs: Partial<Record<ArmName, number[]>> = {};
-  // Temperature from the simulated validation set is in the network; 'prior-patients' refits it on the real,
-  // labelled prior patients (whose spectra the cCNN never saw, though their fits shaped its priors).
-  const priorTemperature =
-    s.ccnnCalibration === 'prior-patients'
-      ? fitTemperature(
-          priorLabels,
-          priorIdx.map((i) => cLogits[i]),
-        )
-      : 1;
-  const ccnnProb = (i: number) => sigmoid(cLogits[i] / priorTemperature + shift);
-  probs.ccnn = testIdx.map(ccnnProb);
-  priorProbs.ccnn = priorIdx.map(ccnnProb);
-  if (bound) {
-    const bLogits = await ccnnLogits(bound.net, block, L);
-    const bShift = logit(prior) - logit(bound.model.trainingPrior);
-    const boundProb = (i: number) => sigmoid(bLogits[i] + bShift);
-    probs.spectralBound = testIdx.map(boundProb);
-    priorProbs.spectralBound = priorIdx.map(boundProb);
-  }
-  // A classifier trained on the prior patients: its test probabilities (under the class prior) and its
-  // out-of-fold probabilities for the prior patients themselves.
-  const heldOut = (fitPredict: (train: number[], predict: number[]) => number[]) =>
-    heldOutPredictions(priorIdx, priorLabels, testIdx, (train, predict) =>
-      fitPredict(train, predict).map((p) => sigmoid(logit(p) + lrShift)),
-    );
-  const regression = (values: ArrayLike<number>) =>
-    heldOut((train, predict) =>
-      classifyConcentrations(
-        trainConcentrationClassifier(
-          rowsOf(values, train),
-          train.map((i) => patients[i].label),
-        ),
-        rowsOf(values, predict),
-      ),
-    );
-  if (s.ccnnHead === 'features') {
-    // The cCNN's decision refitted on the prior patients from its logit and trunk features (ccnn-head.ts).
-    const f = await ccnnFeatures(c.net, block, L);
-    const head = heldOut((train, predict) =>
-      predictFeatureHead(
-        fitFeatureHead(
-          cLogits,
-          f.features,
-          f.width,
-          patients.length,
-          train,
-          train.map((i) => patients[i].label),
-        ),
-        cLogits,
-        f.features,
-        f.width,
-        predict,
-      ),
-    );
-    probs.ccnn = head.test;
-    priorProbs.ccnn = head.outOfFold;
-  }
-  const conv = regression(nllsValues);
-  probs.conventional = conv.test;
-  priorProbs.conventional = conv.outOfFold;
-  const qlr = regression(qPred.values);
-  probs.qcnnLogistic = qlr.test;
-  priorProbs.qcnnLogistic = qlr.outOfFold;
-  if (ctx.truth) {
-    const gen = ctx.truth.generator;
-    const samplers = {
-      negative: gen.samplers[gen.groups.indexOf(groups[0])],
-      positive: gen.samplers[gen.groups.indexOf(groups[1])],
-    };
-    const oracleOf = (idx: number[]) =>
-      oracleProbabilities(
-        samplers,
-        idx.map((i) => patients[i].truth as Float64Array),
-        prior,
-      );
-    probs.oracle = oracleOf(testIdx);
-    priorProbs.oracle = oracleOf(priorIdx);
-  }
-  const arms: Partial<Record<ArmName, ClassificationMetrics>> = {};
-  const youden: NonNullable<RepeatResult['youden']> = {};
-  for (const arm of ARMS) {
-    const p = probs[arm];
-    if (!p) continue;
-    arms[arm] = classificationMetrics(labels, p);
-    const pp = priorProbs[arm];
-    if (pp) {
-      const threshold = youdenThreshold(priorLabels, pp);
-      if (Number.isFinite(threshold))
-        youden[arm] = { threshold, ...classificationMetrics(labels, p, threshold) };
-    }
-  }
-  lap('classify');
+  const scoring = await armContext(t, patients, fitted.fits, q, c);
+  const scores: Partial<Record<ArmName, ArmScores>> = {};
+  for (const arm of arms) scores[arm.name] = await arm.score(scoring);
+  const metrics = armMetrics(
+    scores,
+    scoring.testIdx.map((i) => patients[i].label),
+    scoring.priorLabels,
+  );
+  clock.lap('classify');
 
-  const truthIdx = ctx.truth ? amplitudeColumns(ctx.truth.generator, ctx.components) : undefined;
-  const patientResults: PatientResult[] = patients.map((p, i) => {
-    const t = testIdx.indexOf(i);
-    const probabilities: Partial<Record<ArmName, number>> = {};
-    if (t >= 0) for (const arm of ARMS) if (probs[arm]) probabilities[arm] = (probs[arm] as number[])[t];
-    return {
-      id: p.id,
-      group: p.group,
-      label: p.label,
-      role: p.role,
-      probabilities,
-      nlls: fits[i].amplitudes,
-      nllsCrlb: fits[i].crlb,
-      ...(fits[i].status ? { nllsStatus: fits[i].status } : {}),
-      ...(excluded.has(i) ? { excludedFromPriors: excluded.get(i) } : {}),
-      ccnnLogit: cLogits[i],
-      qcnn: Array.from(qPred.values.subarray(i * K, (i + 1) * K)),
-      qcnnSd: Array.from(qPred.sd.subarray(i * K, (i + 1) * K)),
-      ...(p.truth && truthIdx ? { truth: truthIdx.map((j) => (p.truth as Float64Array)[j]) } : {}),
-    };
-  });
-
-  // 5. Quantification: qCNN vs NLLS on a held-out simulated set.
-  let quantification: QuantComparison | undefined;
-  if (quantRepeat) {
-    const from = ctx.truth?.cohort ?? priors.cohort;
-    say('quantification', `qCNN vs NLLS on ${s.quantSpectra} simulated spectra`);
-    quantification = await compareQuantification({
-      cohort: from,
-      source: ctx.truth ? 'truth' : 'priors',
-      basis: ctx.basis,
-      groups,
-      components: ctx.components,
-      spectra: s.quantSpectra,
-      seed: seed + 2,
-      qcnn: q,
-      pipeline,
-      fitSetup,
-      threads: s.threads,
-      realism: heldOutRealism(s.realism ?? 'none'),
-      signal: ctx.signal,
-      onProgress: (done, total) => say('quantification', `NLLS ${done}/${total}`),
-    });
-    lap('quantification');
-  }
-  seconds.total = (performance.now() - t0) / 1000;
+  // 5. Quantification: qCNN vs NLLS on a held-out simulated set (the first quantRepeats repeats).
+  const quantification = quantRepeat ? await heldOutQuantification(t, q) : undefined;
+  if (quantification) clock.lap('quantification');
   const last = (h: { validationLoss?: number }[]) => h[h.length - 1]?.validationLoss;
   return {
     repeat,
     seed,
-    classPrior: prior,
-    arms,
-    youden,
-    patients: patientResults,
+    classPrior: scoring.classPrior,
+    ...metrics,
+    patients: patientResults(ctx, scoring, scores, fitted.fits, estimated.excluded),
     priors,
     priorAccuracy: ctx.truth
-      ? priorAccuracy(ctx.truth.cohort, priors.cohort, groups, ctx.components)
+      ? priorAccuracy(ctx.truth.cohort, priors.cohort, s.design.groups, ctx.components)
       : undefined,
     qcnn: {
       epochs: q.history.length,
@@ -672,66 +372,180 @@ export async function runRepeat(
       bestEpoch: Number(c.model.training.bestEpoch),
       seconds: c.seconds,
       calibration: c.model.calibration,
-      priorPatientTemperature: priorTemperature,
+      priorPatientTemperature: scores.ccnn?.temperature ?? 1,
     },
     quantification,
-    seconds,
+    seconds: clock.total(),
     ...(ctx.keepNetworks === repeat
       ? { networks: { qcnn: { net: q.net, model: q.model }, ccnn: { net: c.net, model: c.model } } }
       : {}),
   };
 }
 
-/**
- * Predictions of a classifier trained on the prior patients: for the test patients (trained on all prior
- * patients) and for each prior patient out of fold (up to 10 folds, patient j in fold j mod folds;
- * leave-one-out for ≤ 10 patients). `fitPredict(train, predict)` takes patient indices.
- */
-export function heldOutPredictions(
-  priorIdx: readonly number[],
-  priorLabels: readonly number[],
-  testIdx: readonly number[],
-  fitPredict: (train: number[], predict: number[]) => number[],
-): { test: number[]; outOfFold: number[] } {
-  const folds = Math.min(priorIdx.length, 10);
-  const outOfFold = new Array<number>(priorIdx.length);
-  for (let f = 0; f < folds; f++) {
-    const fold = priorIdx.map((_, j) => j).filter((j) => j % folds === f);
-    const rest = priorIdx.map((_, j) => j).filter((j) => j % folds !== f);
-    if (new Set(rest.map((j) => priorLabels[j])).size < 2) continue;
-    const p = fitPredict(
-      rest.map((j) => priorIdx[j]),
-      fold.map((j) => priorIdx[j]),
-    );
-    fold.forEach((j, q) => {
-      outOfFold[j] = p[q];
-    });
-  }
-  return { test: fitPredict([...priorIdx], [...testIdx]), outOfFold };
-}
-
-/** Fitter setup for the study's basis and grid. */
-export function nllsSetup(ctx: Pick<StudyContext, 'template' | 'basis'>, options: FitOptions): FitSetup {
-  const grid = cohortGrid(ctx.template);
+/** Seconds per stage of a repeat, each lap timing the stage since the previous one. */
+function stageClock(): { lap: (stage: string) => void; total: () => Record<string, number> } {
+  const seconds: Record<string, number> = {};
+  const t0 = performance.now();
+  let last = t0;
   return {
-    basis: ctx.basis,
-    header: { ...grid, nucleus: '1H' },
-    options,
-    context: {
-      ppmReference: grid.ppmReference,
-      spectrometerFrequency: grid.spectrometerFrequency,
-      points: grid.points,
-      waterPpm: ctx.template.model.waterPpm,
-      snrPeak: ctx.template.model.snrPeak,
+    lap: (stage) => {
+      const now = performance.now();
+      seconds[stage] = (now - last) / 1000;
+      last = now;
+    },
+    total: () => {
+      seconds.total = (performance.now() - t0) / 1000;
+      return seconds;
     },
   };
 }
 
-function amplitudeColumns(gen: SpectrumGenerator, components: readonly string[]): number[] {
-  return components.map((c) => {
-    const j = gen.layout.indexOf(c);
-    if (j < 0) throw new InputError(`the truth cohort has no component '${c}'`, { file: gen.cohort.name });
-    return j;
+/** What the repeat's networks train with: spectra simulated from its priors, with the study's settings. */
+function trainingContext(
+  ctx: StudyContext,
+  s: StudySettings,
+  priors: StudyPriors,
+  seed: number,
+  say: (stage: string, message: string) => void,
+): TrainingContext {
+  const grid = cohortGrid(ctx.template);
+  const source = {
+    cohort: priors.cohort,
+    basis: ctx.basis,
+    groups: s.design.groups,
+    targets: ctx.components,
+    pipeline: inputPipeline(grid),
+    threads: s.threads.simulation,
+    realism: trainingRealism(s.trainRealism ?? 'none'),
+  };
+  return {
+    settings: s,
+    study: ctx,
+    seed,
+    training: {
+      source,
+      protocol: cohortProtocol(ctx.template),
+      spectra: s.trainSpectra,
+      epochs: s.epochs,
+      validation: s.validationSpectra,
+      threads: s.threads.torch,
+      signal: ctx.signal,
+    },
+    bound: ctx.bound ?? { seed: seed + 3 },
+    say,
+    progress: (stage) => (e) =>
+      say(stage, `epoch ${e.epoch + 1}: validation loss ${e.validationLoss?.toFixed(3)}`),
+  };
+}
+
+/**
+ * The qCNN against NLLS on held-out spectra (seed + 2) from the truth cohort (virtual studies) or, without one,
+ * the repeat's priors (quant-comparison.ts).
+ */
+function heldOutQuantification(t: TrainingContext, q: TrainedQcnn): Promise<QuantComparison> {
+  const { settings: s, study: ctx } = t;
+  t.say('quantification', `qCNN vs NLLS on ${s.quantSpectra} simulated spectra`);
+  return compareQuantification({
+    cohort: ctx.truth?.cohort ?? t.training.source.cohort,
+    source: ctx.truth ? 'truth' : 'priors',
+    basis: ctx.basis,
+    groups: s.design.groups,
+    components: ctx.components,
+    spectra: s.quantSpectra,
+    seed: t.seed + 2,
+    qcnn: q,
+    pipeline: t.training.source.pipeline,
+    fitSetup: nllsSetup(ctx, s.fitOptions),
+    threads: s.threads,
+    realism: heldOutRealism(s.realism ?? 'none'),
+    signal: ctx.signal,
+    onProgress: (done, total) => t.say('quantification', `NLLS ${done}/${total}`),
+  });
+}
+
+/** What every arm scores from: the patients, their fits, the networks' outputs and every patient's input. */
+async function armContext(
+  t: TrainingContext,
+  patients: readonly Patient[],
+  fits: readonly SpectrumFit[],
+  q: TrainedQcnn,
+  c: TrainedCcnn,
+): Promise<ArmContext> {
+  const pipeline = t.training.source.pipeline;
+  const inputs = networkInputs(patients, pipeline);
+  const inputLength = pipeline.model.points;
+  const priorIdx = patients.flatMap((p, i) => (p.role === 'prior' ? [i] : []));
+  return {
+    ...t,
+    patients,
+    priorIdx,
+    testIdx: patients.flatMap((p, i) => (p.role === 'test' ? [i] : [])),
+    priorLabels: priorIdx.map((i) => patients[i].label),
+    classPrior: t.settings.classPrior ?? designPrior(t.settings.design),
+    components: t.study.components.length,
+    nlls: Float64Array.from(fits.flatMap((f) => f.amplitudes)),
+    inputs,
+    inputLength,
+    qcnn: await predictQcnn(q.net, q.model, inputs),
+    ccnn: { net: c.net, model: c.model, logits: await ccnnLogits(c.net, inputs, inputLength) },
+  };
+}
+
+/**
+ * Each arm's metrics on the test patients at the paper's 0.5, and at the threshold that maximised Youden's J on
+ * its held-out probabilities of the prior patients (absent when it has none or no finite threshold).
+ */
+function armMetrics(
+  scores: Partial<Record<ArmName, ArmScores>>,
+  labels: readonly number[],
+  priorLabels: readonly number[],
+): Pick<RepeatResult, 'arms' | 'youden'> {
+  const arms: Partial<Record<ArmName, ClassificationMetrics>> = {};
+  const youden: NonNullable<RepeatResult['youden']> = {};
+  for (const arm of ARMS) {
+    const p = scores[arm]?.test;
+    if (!p) continue;
+    arms[arm] = classificationMetrics(labels, p);
+    const pp = scores[arm]?.outOfFold;
+    if (pp) {
+      const threshold = youdenThreshold(priorLabels, pp);
+      if (Number.isFinite(threshold))
+        youden[arm] = { threshold, ...classificationMetrics(labels, p, threshold) };
+    }
+  }
+  return { arms, youden };
+}
+
+/** Every patient's record: NLLS fit, network outputs, each arm's probability (test patients), truth. */
+function patientResults(
+  ctx: StudyContext,
+  a: ArmContext,
+  scores: Partial<Record<ArmName, ArmScores>>,
+  fits: readonly SpectrumFit[],
+  excluded: ReadonlyMap<number, string>,
+): PatientResult[] {
+  const K = a.components;
+  const truthIdx = ctx.truth ? amplitudeColumns(ctx.truth.generator, ctx.components) : undefined;
+  return a.patients.map((p, i) => {
+    const t = a.testIdx.indexOf(i);
+    const probabilities: Partial<Record<ArmName, number>> = {};
+    if (t >= 0)
+      for (const arm of ARMS) if (scores[arm]) probabilities[arm] = (scores[arm] as ArmScores).test[t];
+    return {
+      id: p.id,
+      group: p.group,
+      label: p.label,
+      role: p.role,
+      probabilities,
+      nlls: fits[i].amplitudes,
+      nllsCrlb: fits[i].crlb,
+      ...(fits[i].status ? { nllsStatus: fits[i].status } : {}),
+      ...(excluded.has(i) ? { excludedFromPriors: excluded.get(i) } : {}),
+      ccnnLogit: a.ccnn.logits[i],
+      qcnn: Array.from(a.qcnn.values.subarray(i * K, (i + 1) * K)),
+      qcnnSd: Array.from(a.qcnn.sd.subarray(i * K, (i + 1) * K)),
+      ...(p.truth && truthIdx ? { truth: truthIdx.map((j) => (p.truth as Float64Array)[j]) } : {}),
+    };
   });
 }
 

@@ -62,6 +62,66 @@ describe('ISMRM 2016 fitting challenge', () => {
     }
   });
 
+  it('water-scaled concentrations and CRLBs of datasets 1-23 follow FSL-MRS dataset by dataset', () => {
+    // FSL-MRS 2.4.11 on the same RAW/H2O pairs and basis (test/reference/ismrm2016/tidy). FSL-MRS applies its
+    // own default water and relaxation constants rather than the challenge README's, so its mM differ from
+    // ours by one unit factor (measured 1.10 for every metabolite); what must agree dataset by dataset is the
+    // metabolite-to-water scaling, i.e. both fits and the water reference area.
+    const rows = readFileSync(`${REFERENCE}/ismrm2016/tidy/fslmrs_2.4.11_ismrm2016.csv`, 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.split(','));
+    const fsl = (n: number, m: string, col: number) =>
+      m.split('+').reduce((a, x) => a + Number(rows.find((r) => Number(r[0]) === n && r[1] === x)?.[col]), 0);
+    const ratios = new Map<string, number[]>();
+    const crlbRatios = new Map<string, number[]>();
+    for (let n = 1; n <= 23; n++) {
+      const water = fitWaterReference(raw(`${CHALLENGE}/datasets_LCModel/dataset${n}.H2O`));
+      const q = quantify(results.get(n) as FitResult, { water, scaling: ISMRM2016_SCALING });
+      for (const m of ['Cr+PCr', 'NAA+NAAG', 'Glu', 'Ins', 'NAA']) {
+        const c = q.components.find((x) => x.name === m);
+        ratios.set(m, [...(ratios.get(m) ?? []), (c?.concentration as number) / fsl(n, m, 3)]);
+        if (!m.includes('+'))
+          crlbRatios.set(m, [...(crlbRatios.get(m) ?? []), (c?.crlbPercent as number) / fsl(n, m, 4)]);
+      }
+    }
+    const unit = median([...ratios.values()].flat());
+    // Measured 1.101 (median over 5 metabolites × 23 datasets).
+    expect(unit).toBeGreaterThan(1.07);
+    expect(unit).toBeLessThan(1.13);
+    for (const m of ['Cr+PCr', 'NAA+NAAG', 'Glu']) {
+      // Measured: every dataset within −3% / +7% of the common factor for these three.
+      for (const r of ratios.get(m) as number[]) expect(Math.abs(r / unit - 1), m).toBeLessThan(0.08);
+    }
+    // %CRLB from the same Fisher information: measured median ratio to FSL-MRS Glu 1.05, Ins 1.11, NAA 1.15.
+    for (const [m, r] of crlbRatios) {
+      expect(median(r), m).toBeGreaterThan(0.9);
+      expect(median(r), m).toBeLessThan(1.25);
+    }
+  });
+
+  it('%CRLB of datasets 1-23 is of the size of the %SD LCModel prints', () => {
+    // LCModel 6.3-1N tables (tidy copy, checked against the .table files in test/io/reference-tables.test.ts).
+    // LCModel's water-scaled concentrations are not compared: its total creatine stays at 5.3-6.2 over the
+    // datasets where FSL-MRS ranges 7.7-10.7 mM and livermrs follows it within 8%, a dataset-dependent factor
+    // of 1.4-1.9 that neither of the two agreeing tools shows.
+    const rows = readFileSync(`${REFERENCE}/ismrm2016/tidy/lcmodel_6.3-1N_ismrm2016.csv`, 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.split(','));
+    const sd = (n: number, m: string) => Number(rows.find((r) => Number(r[0]) === n && r[1] === m)?.[3]);
+    for (const m of ['Cr+PCr', 'NAA+NAAG', 'Glu', 'Glu+Gln']) {
+      const r: number[] = [];
+      for (let n = 1; n <= 23; n++) {
+        const c = quantify(results.get(n) as FitResult).components.find((x) => x.name === m);
+        r.push((c?.crlbPercent as number) / sd(n, m));
+      }
+      // Measured medians: Cr+PCr 1.22, NAA+NAAG 1.34, Glu 0.96, Glu+Gln 1.00 (LCModel prints whole percents).
+      expect(median(r), m).toBeGreaterThan(0.75);
+      expect(median(r), m).toBeLessThan(1.5);
+    }
+  });
+
   it('datasets 24-28 (lipids, artefacts) give finite results with a warning, never all zeros', () => {
     for (let n = 24; n <= 28; n++) {
       const r = results.get(n) as FitResult;
@@ -78,7 +138,7 @@ describe('ISMRM 2016 fitting challenge', () => {
     }
     // The clean datasets fit down to the noise without fit-quality warnings (minor metabolites may carry the
     // CRLB > 50% note).
-    const quality = (r: FitResult) => r.warnings.filter((w) => !w.startsWith('CRLB above'));
+    const quality = (r: FitResult) => r.warnings.filter((w) => w.code !== 'crlb-high');
     expect(quality(results.get(1) as FitResult)).toEqual([]);
     expect((results.get(1) as FitResult).quality.residualToNoise).toBeLessThan(1.1);
   });

@@ -48,16 +48,26 @@ describe('livermrs fit (CLI, end to end)', () => {
     );
   });
 
-  it('fits a livermrs simulate spectrum down to its noise with --baseline gaussian, lipids within 3 CRLB', () => {
+  it('fits a livermrs simulate spectrum with the cohort model its header names, down to its noise, lipids within 3 CRLB', () => {
     const run = (args: string[]) => {
       const r = spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
     };
     const sims = join(out, 'sims');
-    run(['simulate', '--cohort', 'hbv-lc-hcc', '--n', '1', '--seed', '5', '--out', sims]);
-    run(['fit', join(sims, 'spectra.nii.gz'), '--baseline', 'gaussian', '--out', join(out, 'sim-fit')]);
+    run(['simulate', '--cohort', 'hbv-lc-hcc', '--n', '2', '--seed', '5', '--per-file', '--out', sims]);
+    // The set itself holds one patient per entry: fitting it whole would average patients.
+    const whole = spawnSync(
+      process.execPath,
+      ['dist/src/cli/main.js', 'fit', join(sims, 'spectra.nii.gz'), '--out', join(out, 'x')],
+      { encoding: 'utf8' },
+    );
+    expect(whole.status).toBe(2);
+    expect(whole.stderr).toContain('holds 2 simulated spectra (one patient per entry)');
+    // No option: the file's header names the cohort's signal model, and the fit takes it.
+    run(['fit', join(sims, 'spectra', 'LC-HCC_001.nii.gz'), '--out', join(out, 'sim-fit')]);
     const res = JSON.parse(readFileSync(join(out, 'sim-fit', 'results.json'), 'utf8')) as {
       status: string;
+      analysis: string;
       settings: { baseline: { kind: string } };
       quality: { residualToNoise: number };
       components: { name: string; amplitude: number; crlb: number }[];
@@ -66,6 +76,7 @@ describe('livermrs fit (CLI, end to end)', () => {
     const cols = head.split(',');
     const truth = (c: string) => Number(row.split(',')[cols.indexOf(c)]);
     expect(res.settings.baseline.kind).toBe('gaussian');
+    expect(res.analysis).toContain('the signal model of cohort hbv-lc-hcc');
     expect(res.status).toBe('ok');
     expect(res.quality.residualToNoise).toBeLessThan(1.3);
     for (const name of ['L09', 'L13', 'L21', 'L28', 'L53']) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { type CoordGrid, fitCoord } from '../../src/fit/coord-fit.js';
+import { diagnosticMessage } from '../../src/fit/diagnostics.js';
 import { LIVER_FIT_OPTIONS, liverBasis } from '../../src/fit/liver.js';
 import { readLcmCoord } from '../../src/io/lcmodel/coord.js';
 import { EXTDATA } from '../paths.js';
@@ -69,7 +70,9 @@ describe('refit of the LCModel liver spectrum', () => {
     // No fit-quality warnings; the full basis notes its unquantifiable metabolites (CRLB > 50%) at SNR 24.
     expect(r.warnings).toEqual([]);
     expect(full.warnings).toHaveLength(1);
-    expect(full.warnings[0]).toMatch(/^CRLB above 50% for .*Cho/);
+    const crlb = full.warnings[0];
+    expect(crlb.code === 'crlb-high' && crlb.components).toContain('Cho');
+    expect(diagnosticMessage(crlb)).toMatch(/^CRLB above 50% for .*Cho/);
     // LCModel: FWHM 0.297 ppm; ours is the model lineshape FWHM of the lipid group.
     expect(Math.abs(r.linewidthsHz.lipid / (liver.fwhmPpm ?? 0) / 123.23 - 1)).toBeLessThan(0.1);
   });

@@ -11,6 +11,21 @@ export interface DenseSpin {
 }
 export type DenseStep = { pulse: number; keep: number } | { delay: number };
 
+/**
+ * STEAM as dense steps: 90° (keep coherence −1), TE/2, 90° (keep 0: the crushers of the mixing period), TM,
+ * 90° (keep +1), TE/2 to the echo.
+ */
+export function denseSteamSteps(te: number, tm: number): DenseStep[] {
+  return [
+    { pulse: 90, keep: -1 },
+    { delay: te / 2 },
+    { pulse: 90, keep: 0 },
+    { delay: tm },
+    { pulse: 90, keep: 1 },
+    { delay: te / 2 },
+  ];
+}
+
 interface CMat {
   re: Float64Array;
   im: Float64Array;

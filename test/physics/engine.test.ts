@@ -9,7 +9,7 @@ import {
 } from '../../src/physics/index.js';
 import { totalSpinDecomposition } from '../../src/physics/spin-operators.js';
 import { renderLines } from '../../src/spectra/render.js';
-import { type DenseStep, normalisedDenseFid } from './dense-reference.js';
+import { type DenseStep, denseSteamSteps, normalisedDenseFid } from './dense-reference.js';
 
 const MHZ = 127.76;
 const REF = 4.65;
@@ -157,14 +157,7 @@ describe('engine against an independent dense simulation', () => {
     {
       name: 'STEAM TE 20 TM 10 ms',
       engine: steamSequence(0.02, 0.01),
-      dense: [
-        { pulse: 90, keep: -1 },
-        { delay: 0.01 },
-        { pulse: 90, keep: 0 },
-        { delay: 0.01 },
-        { pulse: 90, keep: 1 },
-        { delay: 0.01 },
-      ],
+      dense: denseSteamSteps(0.02, 0.01),
     },
   ];
   for (const c of cases) {

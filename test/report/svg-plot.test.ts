@@ -54,6 +54,27 @@ describe('svg-plot', () => {
     expect(path.match(/M/g)?.length).toBe(2);
   });
 
+  it('a band is one polygon from high (left to right) back along low, under its line, skipping non-finite x', () => {
+    const f = new Frame({ left: 0, top: 0, width: 100, height: 100 }, { range: [0, 2] }, { range: [0, 1] });
+    const band = f.band(
+      { x: [0, 1, 2], y: [0.5, 0.5, 0.5], band: { low: [0.4, Number.NaN, 0.2], high: [0.6, 0.7, 0.8] } },
+      '#123456',
+    );
+    // x 0 → 0 px, x 2 → 100 px; y 0.6 → 40 px, 0.8 → 20 px, 0.2 → 80 px, 0.4 → 60 px.
+    expect(band).toBe(
+      '<polygon class="band" points="0,40 100,20 100,80 0,60" fill="#123456" fill-opacity="0.18" stroke="none"/>',
+    );
+    const drawn = f.trace({ x: [0, 2], y: [0.5, 0.5], band: { low: [0.4, 0.2], high: [0.6, 0.8] } }, '#000');
+    expect(drawn.indexOf('<polygon')).toBe(0);
+    expect(drawn).toContain('<path');
+    // Without a y range the band widens the axis to hold it.
+    const auto = new Frame({ left: 0, top: 0, width: 100, height: 100 }, {}, {}, [
+      { x: [0, 1], y: [0.5, 0.5], band: { low: [0, 0], high: [1, 1] } },
+    ]);
+    expect(auto.yRange[0]).toBeLessThan(0);
+    expect(auto.yRange[1]).toBeGreaterThan(1);
+  });
+
   it('linePlot (compact options): reversed axis with the largest value on the left, legend, escaped labels', () => {
     const svg = linePlot(
       [

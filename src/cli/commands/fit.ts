@@ -160,7 +160,7 @@ Examples:
   livermrs fit dataset1.RAW --water dataset1.H2O --basis press3T_30ms.BASIS --preset ismrm2016 \\
       --sw 4000 --frequency 123.2 --te 30 --out out/ds1
   livermrs fit scan.rda --pulses default --grid 32 --out out/scan-shaped
-  livermrs fit sims/hcc/spectra.nii.gz --baseline gaussian --out out/sims   # livermrs simulate output
+  livermrs fit sims/hcc/spectra/*.nii.gz --out out/sims   # livermrs simulate --per-file output: the cohort's fit model
   livermrs fit datasets/*.RAW --water auto --basis press3T_30ms.BASIS --preset ismrm2016 \\
       --sw 4000 --frequency 123.2 --out out/challenge --json
 

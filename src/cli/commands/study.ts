@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { REALISM_LEVELS } from '../../core/acquisition.js';
-import { UsageError } from '../../core/errors.js';
+import { ReportedError, UsageError } from '../../core/errors.js';
 import { ARCHITECTURES } from '../../networks/architectures.js';
 import {
   ABSENT_SETTINGS,
@@ -23,6 +23,8 @@ import { choicesHelp, parseChoice, parseNumber, printJson } from '../options.js'
 interface StudyOptions extends StudyRequest {
   json?: boolean;
   quiet?: boolean;
+  design?: string | boolean;
+  designMethods?: string;
 }
 
 export function register(program: Command): void {
@@ -213,6 +215,11 @@ export function register(program: Command): void {
       'run only shard I of N (repeats r with (r-1) mod N = I-1), e.g. one job of a Slurm or Kubernetes array; merge with --resume',
       parseShard,
     )
+    .option(
+      '--design [sizes]',
+      'instead of the study, how many prior patients a site needs: expected AUC of each method against prior patients per group (default 10,20,40,80; 200 studies each unless --repeats) for --truth (a built-in truth or your priors from livermrs priors); no spectra; writes design.json, design.csv, design.html',
+    )
+    .option('--design-methods <list>', 'with --design: methods (separate, whitened/pooled, logratio, lda, …)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress messages')
     .addHelpText(
@@ -222,13 +229,34 @@ Examples:
   livermrs study --out out/study                           # npm start: ${STUDY_COMMAND_DEFAULTS.repeats} repeats
   nice livermrs study --repeats 50 --train-spectra 30000 --out out/study50 --resume
   livermrs study --manifest patients.csv --out out/real    # your spectra: file,group,role[,water]
+  livermrs study --design --truth my-priors.yaml --out out/design   # prior patients a site needs (10,20,40,80)
 
 Writes (updated after every repeat): metrics.json (schema livermrs-study v1), predictions.csv (per patient and
 repeat), quantification.csv, report.html, priors.yaml (repeat 1), repeats/NNN.json and repeats/NNN-priors.yaml,
 models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
     )
-    .action(async (opts: StudyOptions) => {
-      await runStudyCommand(opts);
+    .action(async (opts: StudyOptions, cmd: Command) => {
+      if (opts.design === undefined) return runStudyCommand(opts);
+      if (opts.manifest)
+        throw new UsageError('--design takes --truth (a cohort or priors file), not --manifest');
+      const { runDesign } = await import('../../study/design-run.js');
+      const { designText } = await import('../../study/design-report.js');
+      const quiet = opts.quiet || opts.json;
+      const { result: r, files } = await runDesign({
+        ...opts,
+        sizes: opts.design,
+        methods: opts.designMethods,
+        repeats: cmd.getOptionValueSource('repeats') === 'default' ? undefined : opts.repeats,
+        command: `livermrs ${process.argv.slice(2).join(' ')}`,
+        log: quiet ? undefined : (line) => process.stderr.write(`study: ${line}\n`),
+      });
+      if (opts.json) printJson({ ...r, files });
+      else process.stdout.write(designText(r));
+      if (!quiet)
+        process.stderr.write(
+          `study: design in ${r.seconds} s (${r.cpuSeconds} s CPU) -> ${files.join(', ')}\n`,
+        );
+      if (r.status === 'failed') throw new ReportedError(1); // the reasons are in the status line
     });
 }
 

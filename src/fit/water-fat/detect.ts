@@ -1,4 +1,5 @@
 import type { Fid } from '../../core/fid.js';
+import { metabolitePatternScore } from './metabolite-pattern.js';
 import { type ReferencingResult, referenceWaterFat } from './referencing.js';
 import { routingFeatures, type RoutingFeatures } from './routing-features.js';
 import { WaterFatFitter } from './water-fat-fit.js';
@@ -19,6 +20,10 @@ import { WaterFatFitter } from './water-fat-fit.js';
  *    left at ≤ MAX_WATER_FAT_MISFIT × the noise with water in phase with fat means water and fat only (intact);
  *    ≥ MIN_SUPPRESSED_MISFIT × the noise, or water out of phase, means something else is there (suppressed); in
  *    between is ambiguous (the water–fat fit when water is seen in phase with fat, else the metabolite fit).
+ *    Before any of these, metabolite-shaped lines in that residual (metabolite-pattern.ts) at
+ *    ≥ MIN_METABOLITE_PATTERN noise SDs mean suppressed: a low-SNR suppressed liver whose metabolites each
+ *    stay below the noise leaves a region RMS of 1.5–2.5× the noise, within reach of marrow with eddy currents,
+ *    but its lines add up (ambiguous when the RMS alone would have said intact).
  *
  * The metabolite region, not the whole residual, is judged because a water or fat line shape the model misses
  * (eddy currents, shim) leaves its misfit at the lines, not between them (test/fit/water-fat-routing.test.ts,
@@ -33,6 +38,8 @@ export const SUPPRESSED_WATER_RATIO = 300;
 export const MAX_PHASE_DEG = 40;
 export const MAX_WATER_FAT_MISFIT = 2.2;
 export const MIN_SUPPRESSED_MISFIT = 2.6;
+/** Noise-only spectra score ≤ 4.6 (metabolite-pattern.ts); suppressed liver cohorts' median 38. */
+export const MIN_METABOLITE_PATTERN = 5.5;
 
 /**
  * Kept for callers that only have the referencing result (the networks' guard): the water share of the water +
@@ -59,7 +66,7 @@ export interface SuppressionDecision {
   /** One sentence: what decided, with the numbers. */
   evidence?: string;
   /** The spectrum's features (spectrum decisions with a FID). */
-  features?: RoutingFeatures & { waterFatMisfit?: number };
+  features?: RoutingFeatures & { waterFatMisfit?: number; metabolitePattern?: number };
 }
 
 const fitters = new Map<string, WaterFatFitter>();
@@ -78,7 +85,7 @@ export function waterFatMisfit(
   fid: Fid,
   ref: ReferencingResult,
   noiseSd: number,
-): { misfit: number; region: number } | undefined {
+): { misfit: number; region: number; pattern: number } | undefined {
   if (!ref.found) return undefined;
   const key = [fid.points, fid.dwellTime, fid.spectrometerFrequency, fid.ppmReference, fid.nucleus].join();
   let fitter = fitters.get(key);
@@ -101,7 +108,10 @@ export function waterFatMisfit(
       nr++;
     }
   }
+  const widths = fit.linewidthsHz;
+  const fwhm = Math.min(40, Math.max(6, widths.fat ?? widths.water ?? 15));
   return {
+    pattern: metabolitePatternScore(ppm, r, noiseSd, fwhm, fid.spectrometerFrequency, METABOLITE_REGION_PPM),
     misfit: Math.sqrt(ss / ppm.length) / noiseSd,
     region: nr > 0 ? Math.sqrt(sr / nr) / noiseSd : Math.sqrt(ss / ppm.length) / noiseSd,
   };
@@ -118,17 +128,23 @@ export function decideFromSpectrum(fid: Fid, ref: ReferencingResult): Suppressio
   const dp = f.phaseDifferenceDeg;
   const outOfPhase = dp !== undefined && Math.abs(dp) > MAX_PHASE_DEG;
   const phase = dp !== undefined ? `, water ${Math.abs(dp).toFixed(0)}° out of phase with fat` : '';
+  let pattern: number | undefined;
   const make = (suppressed: boolean, evidence: string, ambiguous = false, misfit?: number) => ({
     ...base,
     suppressed,
     analysis: (suppressed ? 'metabolites' : 'water-fat') as Analysis,
     evidence,
     ...(ambiguous ? { ambiguous: true } : {}),
-    features: { ...f, ...(misfit !== undefined ? { waterFatMisfit: misfit } : {}) },
+    features: {
+      ...f,
+      ...(misfit !== undefined ? { waterFatMisfit: misfit } : {}),
+      ...(pattern !== undefined ? { metabolitePattern: pattern } : {}),
+    },
   });
   const fatSeen = dp !== undefined;
   const fitted = () => {
     const m = waterFatMisfit(fid, ref, f.noiseSd);
+    pattern = m?.pattern;
     const text = m
       ? `, the water–fat model leaves ${m.region.toFixed(1)}× the noise at ${METABOLITE_REGION_PPM[0].toFixed(1)}–${METABOLITE_REGION_PPM[1].toFixed(1)} ppm`
       : ', no water–fat pattern';
@@ -147,7 +163,10 @@ export function decideFromSpectrum(fid: Fid, ref: ReferencingResult): Suppressio
   if (f.metaboliteDetected && f.waterToMetabolite <= SUPPRESSED_WATER_RATIO) return make(true, ratio);
   const { m, text: fitText } = fitted();
   const misfit = m?.region;
-  const text = `${ratio}${fitText}${phase}`;
+  const patternSeen = pattern !== undefined && pattern >= MIN_METABOLITE_PATTERN;
+  const patternText = patternSeen ? `, metabolite-shaped lines ${pattern?.toFixed(1)} noise SDs` : '';
+  const text = `${ratio}${fitText}${patternText}${phase}`;
+  if (patternSeen) return make(true, text, misfit !== undefined && misfit <= MAX_WATER_FAT_MISFIT, misfit);
   if (misfit !== undefined && misfit <= MAX_WATER_FAT_MISFIT && !outOfPhase)
     return make(false, text, false, misfit);
   if (misfit === undefined || misfit >= MIN_SUPPRESSED_MISFIT || outOfPhase)

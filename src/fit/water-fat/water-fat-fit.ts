@@ -1,6 +1,7 @@
 import type { BasisSet } from '../../core/basis.js';
 import type { Fid } from '../../core/fid.js';
 import { type FitOptions, type FitResult, Fitter } from '../fit.js';
+import { diagnosticMessage } from '../diagnostics.js';
 import { attenuation } from '../quantify.js';
 import { qualityStatus, type ResultStatus, STATUS_LIMITS, StatusBuilder } from '../status.js';
 import {
@@ -402,10 +403,10 @@ export class WaterFatFitter {
       status.doubt(`linewidth ${width.toFixed(0)} Hz (iron, motion or shimming?)`);
     }
     for (const w of fit.warnings) {
-      if (!/at its (upper|lower) bound/.test(w)) continue;
-      if (/\.fat\b/.test(w) && !present(out.fat)) continue;
-      if (/\.water2?\b/.test(w) && !present(out.water)) continue;
-      status.doubt(w);
+      if (w.code !== 'at-bound') continue;
+      if (w.group === 'fat' && !present(out.fat)) continue;
+      if ((w.group === 'water' || w.group === 'water2') && !present(out.water)) continue;
+      status.doubt(diagnosticMessage(w));
     }
   }
 }

@@ -3,6 +3,7 @@ import { parseJsonObject } from './json.js';
 import { amplitudeIntegral, peakB1Hz, type RfPulse } from './pulse.js';
 import { GAMMA_1H_HZ_PER_T } from './pta.js';
 import type { ShapedPulseStep, ShapedSequence, ShapedStep } from './sequence.js';
+import type { SpectralGrid } from '../../core/grid.js';
 
 /**
  * FSL-MRS's JSON sequence description (fsl_mrs_sim; docs/user_docs/seq_file_params.rst of FSL-MRS): top-level
@@ -19,12 +20,8 @@ import type { ShapedPulseStep, ShapedSequence, ShapedStep } from './sequence.js'
  * next pulse's axis becomes that pulse's prephase. Other areas are crushers, which the coherence selection
  * already stands for.
  */
-export interface FslSequence {
+export interface FslSequence extends SpectralGrid {
   sequence: ShapedSequence;
-  spectrometerFrequency: number;
-  ppmReference: number;
-  points: number;
-  dwellTime: number;
   name: string;
   description: string;
 }
@@ -179,10 +176,7 @@ export function readFslSequence(text: string, file = 'sequence.json', couplingSt
 }
 
 /** Writes a shaped sequence as an FSL-MRS sequence description (Hz RF units, Hz/m gradients, metres). */
-export function writeFslSequence(
-  sequence: ShapedSequence,
-  protocol: { spectrometerFrequency: number; ppmReference: number; points: number; dwellTime: number },
-): string {
+export function writeFslSequence(sequence: ShapedSequence, protocol: SpectralGrid): string {
   const pulses = sequence.steps.filter((s): s is ShapedPulseStep => s.kind === 'pulse');
   const delays: number[] = [];
   sequence.steps.forEach((s, i) => {

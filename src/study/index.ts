@@ -13,6 +13,7 @@ export { designText, writeDesign } from './design-report.js';
 export { runDesign } from './design-run.js';
 export { METRICS_SCHEMA, metricsJson, predictionsCsv, quantificationCsv } from './study-output.js';
 export { STUDY_COMMAND_DEFAULTS, STUDY_DEFAULTS } from './settings.js';
+export { runStudyRequest, type StudyRunIo } from './study-command.js';
 export { writeRepeatFiles, writeStudyFiles } from './study-files.js';
 export { studyReport } from './study-report.js';
 export {

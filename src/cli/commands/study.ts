@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { REALISM_LEVELS } from '../../core/acquisition.js';
 import { ReportedError, UsageError } from '../../core/errors.js';
@@ -17,7 +15,6 @@ import {
   STUDY_DEFAULTS,
 } from '../../study/settings.js';
 import type { StudyRequest } from '../../study/study-request.js';
-import type { RepeatResult } from '../../study/virtual-study.js';
 import { choicesHelp, parseChoice, parseNumber, printJson } from '../options.js';
 
 interface StudyOptions extends StudyRequest {
@@ -262,73 +259,10 @@ models/ (qCNN and cCNN of repeat 1: .onnx, .json, .training.json, .lmnn).`,
 
 async function runStudyCommand(o: StudyOptions): Promise<void> {
   // The study's simulator, fitter, networks and report load here, not at start-up.
-  const { repeatLine, studyClosingLines, studyJson, studySettings, studySetup } = await import(
-    '../../study/study-request.js'
-  );
-  const { writeRepeatFiles, writeStudyFiles } = await import('../../study/study-files.js');
-  const { withProgress } = await import('../../parallel/progress.js');
-  const { runStudy } = await import('../../study/study-runner.js');
-  const { summariseStudy } = await import('../../study/study-summary.js');
-  const setup = studySetup(o, `livermrs ${process.argv.slice(2).join(' ')}`);
-  const { design, desc } = setup;
-  const settings = studySettings(o, design);
-  const out = o.out;
-  mkdirSync(join(out, 'repeats'), { recursive: true });
-  const { readDoneRepeats } = await import('../../study/store.js');
-  const done = o.resume ? readDoneRepeats(out, settings) : [];
-  let log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
-  const say = (msg: string) => {
-    if (!o.quiet && !o.json) log(`study: ${msg}`);
-  };
-  if (done.length) say(`resuming: ${done.length} repeat(s) already in ${join(out, 'repeats')}`);
-  for (const n of setup.notes) say(n);
-  for (const w of setup.warnings) say(`warning: ${w}`);
-  const t0 = performance.now();
-  const write = (results: RepeatResult[]) =>
-    writeStudyFiles(out, setup, settings, results, (performance.now() - t0) / 1000);
-  const results = await withProgress(
-    'study',
-    settings.repeats,
-    async (p) => {
-      log = (line) => p.log(line);
-      p.update(done.length);
-      return runStudy({
-        settings,
-        template: setup.template,
-        basis: setup.basis,
-        truth: setup.truth?.cohort,
-        patients: setup.patients,
-        done,
-        signal: p.signal,
-        shard: o.shard,
-        onEvent: (e) => {
-          if (e.stage !== 'quantification' || !e.message.startsWith('NLLS '))
-            say(`repeat ${e.repeat}: ${e.stage}: ${e.message}`);
-        },
-        onRepeat: async (r, all) => {
-          await writeRepeatFiles(out, settings, r);
-          await write(all);
-          say(`repeat ${r.repeat} done in ${r.seconds.total.toFixed(0)} s: ${repeatLine(r)}`);
-          p.update(all.length);
-        },
-      });
-    },
-    { quiet: o.quiet || o.json, unit: 'repeats' },
-  );
-  log = (line) => process.stderr.write(`${line}\n`);
-  // Written after every new repeat; written here too so that a --resume with nothing left to run (merging
-  // shards) still leaves the metrics, predictions and report of all repeats.
-  await write(results);
-  const summary = summariseStudy(results);
-  if (o.json) {
-    printJson(studyJson(out, setup, results, summary));
-    return;
-  }
-  for (const line of studyClosingLines(setup, results, summary)) say(line);
-  say(`report: ${join(out, 'report.html')}`);
-  if (desc.mode !== 'manifest' || !results[0]) {
-    say(`${results.length} repeat(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${out}`);
-  }
+  const { runStudyRequest } = await import('../../study/study-command.js');
+  const command = `livermrs ${process.argv.slice(2).join(' ')}`;
+  const json = await runStudyRequest(o, { command, quiet: o.quiet, json: o.json });
+  if (o.json) printJson(json);
 }
 
 function parseShard(v: string): { index: number; count: number } {

@@ -44,6 +44,8 @@ const suppression = z.strictObject({
       fatToWater: num,
       noiseSd: num,
       waterFatMisfit: num.optional(),
+      /** Metabolite lines the water–fat fit leaves at 2.9–4.0 ppm, in noise SDs (metabolite-pattern.ts). */
+      metabolitePattern: num.optional(),
     })
     .optional(),
 });

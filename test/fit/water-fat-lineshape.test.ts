@@ -208,6 +208,6 @@ describe('reference lineshape on the real water references', () => {
     expect(res.waterLines.note).toMatch(/reference lineshape/);
     const bad = cli('--lineshape', 'gauss');
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--lineshape: 'gauss' is not one of voigt, reference, auto/);
+    expect(bad.stderr).toMatch(/--lineshape: 'gauss' is not one of reference, voigt, auto/);
   });
 });

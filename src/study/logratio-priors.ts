@@ -179,12 +179,35 @@ export function shrunkLogCovariance(
   const N = c.length;
   const dof = N - groups.length;
   const p = c[0].length;
-  const S: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  for (const r of c) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) S[i][j] += (r[i] * r[j]) / dof;
-  const reduce = S.map((row, i) => Math.min(noise?.[i] ?? 0, 0.9 * row[i]));
-  for (let i = 0; i < p; i++) S[i][i] = Math.max(S[i][i] - reduce[i], 1e-12);
-  // ilr coordinates of the centred rows, and their covariance (A S Aᵀ).
+  const S0: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (const r of c) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) S0[i][j] += (r[i] * r[j]) / dof;
   const A = ilrBasis(blocks, p);
+  // Taking the fit noise off the diagonal can leave S indefinite (noise near a component's whole spread, strong
+  // correlations); then even the diagonal target is not a covariance (correlations beyond ±1 came out in a
+  // truth-lipid study). The noise is then taken off by halves, down to none (S0 itself is a covariance).
+  for (const part of [1, 0.5, 0.25, 0]) {
+    const S = S0.map((row, i) =>
+      row.map((v, j) => (i === j ? Math.max(v - part * Math.min(noise?.[i] ?? 0, 0.9 * v), 1e-12) : v)),
+    );
+    const est = shrinkInIlr(S, c, A, N, dof);
+    if (part === 0 || est.valid) return est.result;
+  }
+  throw new Error('unreachable');
+}
+
+/** The shrinkage of S in ilr coordinates (see shrunkLogCovariance); `valid` when its correlation is one. */
+function shrinkInIlr(
+  S: number[][],
+  c: number[][],
+  A: number[][],
+  N: number,
+  dof: number,
+): {
+  valid: boolean;
+  result: { covariance: number[][]; correlation: number[][]; sigma: number[]; lambda: number };
+} {
+  const p = S.length;
+  // ilr coordinates of the centred rows, and their covariance (A S Aᵀ).
   const u = c.map((r) => A.map((a) => a.reduce((s, v, i) => s + v * r[i], 0)));
   const Su = A.map((a) =>
     A.map((b) => a.reduce((s, v, i) => s + v * S[i].reduce((t, w, j) => t + w * b[j], 0), 0)),
@@ -216,7 +239,8 @@ export function shrunkLogCovariance(
     const correlation = cov.map((row, i) =>
       row.map((v, j) => (i === j ? 1 : Number((v / (sigma[i] * sigma[j])).toFixed(4)))),
     );
-    if (minEigen(correlation) > 1e-4 || lambda >= 1) return { covariance: cov, correlation, sigma, lambda };
+    const valid = sigma.every((x) => x > 0) && minEigen(correlation) > 1e-4;
+    if (valid || lambda >= 1) return { valid, result: { covariance: cov, correlation, sigma, lambda } };
     lambda = Math.min(1, lambda + 0.05);
   }
 }

@@ -105,6 +105,19 @@ describe('sparse empirical-Bayes shrinkage', () => {
 });
 
 describe('log-ratio priors', () => {
+  it('give a correlation matrix even when the fit noise is near a component’s whole spread', () => {
+    // Lipids that share their total (r ≈ 0.985) and fit noise at 95 % of lipid 0's variance: taken off the
+    // diagonal in full it leaves no covariance (a truth-lipid study stopped on a correlation of −2.5).
+    const rng = new Rng(5);
+    const g0 = Array.from({ length: 10 }, () => drawLn(rng, new Array(P).fill(0)));
+    const g1 = Array.from({ length: 10 }, () => drawLn(rng, composition(0.1)));
+    const noise = [0.95 * 0.65, 0, 0.6, 0, 0, 0, 0, 0, 0];
+    const est = estimateLogRatio([g0, g1], blocks, noise);
+    for (const s of est.sigma) expect(s).toBeGreaterThan(0);
+    for (const row of est.correlation) for (const v of row) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+    expect(est.correlation.every((row, i) => row.every((v, j) => v === est.correlation[j][i]))).toBe(true);
+  });
+
   it('recover a difference that lies only in one composition direction and pool one correlation', () => {
     const rng = new Rng(11);
     const truth = composition(0.15); // 1.5 composition SDs; the lipid total spreads 8× as much

@@ -3,6 +3,7 @@ import { InputError } from '../core/errors.js';
 import type { Fid } from '../core/fid.js';
 import { chirpZPlan, fft } from '../spectra/fft.js';
 import type { Diagnostic } from './diagnostics.js';
+import { gridOf } from '../core/grid.js';
 
 /**
  * Puts a basis set on the data's time grid.
@@ -111,10 +112,7 @@ export function resampleBasis(basis: BasisSet, data: DataGrid, file = '<basis>')
     basis: {
       ...basis,
       fids,
-      points: data.points,
-      dwellTime: data.dwellTime,
-      spectrometerFrequency: data.spectrometerFrequency,
-      ppmReference: data.ppmReference,
+      ...gridOf(data),
       meta: { ...(basis.meta ?? {}), resampled: method },
     },
     method,

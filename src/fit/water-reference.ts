@@ -2,6 +2,7 @@ import type { BasisSet } from '../core/basis.js';
 import type { Fid } from '../core/fid.js';
 import type { Diagnostic } from './diagnostics.js';
 import { Fitter } from './fit.js';
+import { gridOf } from '../core/grid.js';
 
 /**
  * Water reference area: the unsuppressed water FID fitted with one Voigt singlet (the same lineshape model
@@ -35,10 +36,7 @@ export function fitWaterReference(fid: Fid, opts: WaterReferenceOptions = {}): W
   const basis: BasisSet = {
     names: ['H2O'],
     fids: [unit],
-    points: fid.points,
-    dwellTime: fid.dwellTime,
-    spectrometerFrequency: fid.spectrometerFrequency,
-    ppmReference: fid.ppmReference,
+    ...gridOf(fid),
     nucleus: fid.nucleus,
     components: { H2O: { protons: 2, group: 'water' } },
   };

@@ -6,7 +6,7 @@ import { fft, ifft, isPowerOfTwo } from '../spectra/fft.js';
 import type { ParameterLayout } from './parameters.js';
 import type { Distortion, DistortionApplier } from './realism.js';
 import { addNormalBlock } from './ziggurat.js';
-import type { SpectralGrid } from '../core/grid.js';
+import { gridOf, type SpectralGrid } from '../core/grid.js';
 
 /**
  * The liver signal model (equations in docs/simulation.md):
@@ -107,12 +107,7 @@ export class SignalModel {
     if (layout.baselineKnots !== settings.baseline.knotsPpm.length) {
       throw new RangeError('the parameter layout and the baseline shape have different knot counts');
     }
-    this.grid = {
-      points: basis.points,
-      dwellTime: basis.dwellTime,
-      spectrometerFrequency: basis.spectrometerFrequency,
-      ppmReference: basis.ppmReference,
-    };
+    this.grid = gridOf(basis);
     this.layout = layout;
     this.settings = settings;
     const n = basis.points;

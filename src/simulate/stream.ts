@@ -7,6 +7,7 @@ import type { CanonicalFrameSettings } from '../spectra/canonical.js';
 import { channelCount, cropBins, defaultPreprocess, type PreprocessConfig } from './preprocess.js';
 import type { Realism } from './realism.js';
 import { SimulationPool } from './worker-pool.js';
+import { gridOf } from '../core/grid.js';
 
 /**
  * Training batches for the networks, simulated on the fly by a worker pool:
@@ -72,14 +73,7 @@ export interface TrainingStream extends AsyncIterableIterator<TrainingBatch> {
 export function trainingBatches(opts: StreamOptions): TrainingStream {
   const groups = opts.groups ?? Object.keys(opts.cohort.groups);
   const basis = basisOnProtocol(opts.basis, opts.cohort);
-  const preprocess =
-    opts.preprocess ??
-    defaultPreprocess({
-      points: basis.points,
-      dwellTime: basis.dwellTime,
-      spectrometerFrequency: basis.spectrometerFrequency,
-      ppmReference: basis.ppmReference,
-    });
+  const preprocess = opts.preprocess ?? defaultPreprocess(gridOf(basis));
   const targetNames = opts.targets ?? basis.names;
   const threads = opts.threads ?? availableParallelism();
   const queue = Math.max(2, opts.queue ?? 2 * threads);

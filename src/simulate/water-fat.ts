@@ -5,6 +5,7 @@ import { attenuation } from '../fit/quantify.js';
 import { FAT_PEAKS, type FatComposition, LIVER_FAT, peakProtons, WATER_PPM } from '../physics/chemistry.js';
 import { LIVER_DEFAULTS } from '../core/acquisition.js';
 import type { SpectralGrid } from '../core/grid.js';
+import { gridOf } from '../core/grid.js';
 
 /**
  * Water-unsuppressed body spectra (liver, bone marrow, fatty tissue) with known truth, computed in the time
@@ -131,10 +132,7 @@ export function simulateWaterFat(
     if (sdTime > 0) for (let j = 0; j < data.length; j++) data[j] += sdTime * rng.normal();
     return {
       data,
-      points: grid.points,
-      dwellTime: grid.dwellTime,
-      spectrometerFrequency: grid.spectrometerFrequency,
-      ppmReference: grid.ppmReference,
+      ...gridOf(grid),
       nucleus: '1H',
       echoTime: echoTimes[i],
       repetitionTime: truth.repetitionTime,

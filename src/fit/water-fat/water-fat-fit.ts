@@ -18,6 +18,7 @@ import {
   type ReferenceLineshapeReport,
   refineWithReferenceLineshape,
 } from './reference-lineshape.js';
+import { gridOf } from '../../core/grid.js';
 
 /**
  * The water–fat fit of a water-unsuppressed (body) spectrum.
@@ -203,10 +204,7 @@ export class WaterFatFitter {
     const basis: BasisSet = {
       names,
       fids,
-      points: header.points,
-      dwellTime: header.dwellTime,
-      spectrometerFrequency: header.spectrometerFrequency,
-      ppmReference: header.ppmReference,
+      ...gridOf(header),
       nucleus: header.nucleus,
       components,
     };

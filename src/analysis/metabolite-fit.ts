@@ -83,9 +83,12 @@ async function loadBasis(o: AnalysisOptions, fid: Fid): Promise<{ basis: BasisSe
   return { basis, warnings };
 }
 
-/** The fitter's options for a preset and the user's choices (window, model, baseline, noise). */
-export function fitOptionsFor(o: AnalysisOptions): FitOptions {
-  const base: FitOptions = o.preset === 'liver' ? { ...LIVER_FIT_OPTIONS } : { ppmRange: [0.2, 4.2] };
+/** The fitter's options: a preset's (or the given ones) with the user's choices (window, model, baseline, noise). */
+export function fitOptionsFor(
+  o: AnalysisOptions,
+  preset: FitOptions = o.preset === 'liver' ? LIVER_FIT_OPTIONS : { ppmRange: [0.2, 4.2] },
+): FitOptions {
+  const base: FitOptions = { ...preset };
   if (o.ppm) base.ppmRange = o.ppm;
   if (o.model) base.model = o.model;
   if (o.baseline || o.baselineEd !== undefined || o.baselineOrder !== undefined) {
@@ -133,10 +136,8 @@ function fitModelFor(o: AnalysisOptions, fid: Fid): { options: FitOptions; note?
     o.ppm !== undefined ||
     o.model !== undefined;
   if (!sim || userModel) return { options: fitOptionsFor(o) };
-  const options = cohortFitOptions(sim.model);
-  if (o.noise) options.noise = o.noise;
   return {
-    options,
+    options: fitOptionsFor(o, cohortFitOptions(sim.model)),
     note: `fit model: the signal model of cohort ${sim.cohort} (Gaussian-line baseline), as the file's livermrs_simulation header declares`,
   };
 }

@@ -185,14 +185,15 @@ export function shrunkLogCovariance(
   // Taking the fit noise off the diagonal can leave S indefinite (noise near a component's whole spread, strong
   // correlations); then even the diagonal target is not a covariance (correlations beyond ±1 came out in a
   // truth-lipid study). The noise is then taken off by halves, down to none (S0 itself is a covariance).
-  for (const part of [1, 0.5, 0.25, 0]) {
-    const S = S0.map((row, i) =>
+  const noiseOff = (part: number) =>
+    S0.map((row, i) =>
       row.map((v, j) => (i === j ? Math.max(v - part * Math.min(noise?.[i] ?? 0, 0.9 * v), 1e-12) : v)),
     );
-    const est = shrinkInIlr(S, c, A, N, dof);
-    if (part === 0 || est.valid) return est.result;
+  for (const part of [1, 0.5, 0.25]) {
+    const est = shrinkInIlr(noiseOff(part), c, A, N, dof);
+    if (est.valid) return est.result;
   }
-  throw new Error('unreachable');
+  return shrinkInIlr(noiseOff(0), c, A, N, dof).result;
 }
 
 /** The shrinkage of S in ilr coordinates (see shrunkLogCovariance); `valid` when its correlation is one. */

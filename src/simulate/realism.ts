@@ -27,6 +27,13 @@ export interface RealismConfig {
     measuredShare: number;
     shoulders: [number, number];
     shoulderOffsetHz: [number, number];
+    /**
+     * Parametric lines only: the Lorentzian part of each line's FWHM, drawn once per spectrum (0: a Gaussian line,
+     * 1: a Lorentzian; between: the Voigt of that width, Olivero & Longbothum 1977). A voxel's B0 distribution
+     * runs from Gaussian-like (smooth macroscopic gradients) to Lorentzian (microscopic susceptibility
+     * inclusions, static dephasing: Yablonskiy & Haacke MRM 1994;32:749). Absent: Lorentzian lines.
+     */
+    lorentzShare?: [number, number];
   };
   eddy: { probability: number; amplitudeRad: [number, number]; tauMs: [number, number] };
   humps: {
@@ -102,7 +109,13 @@ export interface Distortion {
   /** Lineshape in place of the Gaussian: a measured one (index) or a parametric one (shoulders). */
   lineshape?:
     | { kind: 'measured'; index: number; fwhmHz: number }
-    | { kind: 'shoulders'; fwhmHz: number; lines: { weight: number; offsetHz: number; widthHz: number }[] };
+    | {
+        kind: 'shoulders';
+        fwhmHz: number;
+        /** Lorentzian part of each line's FWHM (absent: 1, Lorentzian lines). */
+        lorentzShare?: number;
+        lines: { weight: number; offsetHz: number; widthHz: number }[];
+      };
   eddy?: { amplitudeRad: number; tauS: number };
   humps: { ppm: number; fwhmPpm: number; areaOfL13: number }[];
   water?: { areaOfL13: number; widthHz: number; offsetHz: number; phaseDeg: number };
@@ -189,7 +202,22 @@ export function drawDistortion(r: Realism, rng: Rng, gaussHz: number): Distortio
   if (sh) d.shiftHz = shift;
   if (p0) d.phase0Deg = phase0;
   if (p1) d.phase1DegPerPpm = phase1;
+  // Voigt lines: 1 draw, only where the config asks for them (earlier configs keep their draws).
+  if (c.lineshape.lorentzShare) {
+    const share = uniform(rng, c.lineshape.lorentzShare);
+    if (d.lineshape?.kind === 'shoulders') d.lineshape.lorentzShare = share;
+  }
   return d;
+}
+
+/**
+ * The Lorentzian and Gaussian FWHMs of a Voigt line of FWHM `fwhm` whose Lorentzian part is `share` × fwhm:
+ * f_V ≈ 0.5346 f_L + √(0.2166 f_L² + f_G²) (Olivero & Longbothum, JQSRT 1977;17:233) solved for f_G.
+ */
+export function voigtWidths(fwhm: number, share: number): { lorentzHz: number; gaussHz: number } {
+  const fl = Math.min(1, Math.max(0, share)) * fwhm;
+  const rest = (fwhm - 0.5346 * fl) ** 2 - 0.2166 * fl * fl;
+  return { lorentzHz: fl, gaussHz: Math.sqrt(Math.max(0, rest)) };
 }
 
 /**
@@ -246,18 +274,22 @@ export function lineshapeEnvelope(
     }
     return out;
   }
-  // Σ_j w_j e^{-i2π δ_j t} e^{-π Γ_j t} / Σ_j w_j  (δ_j > 0: a shoulder at higher ppm, core/fid.ts)
+  // Σ_j w_j e^{-i2π δ_j t} V_j(t) / Σ_j w_j, V_j the Voigt envelope e^{-π f_L t} e^{-(π f_G t)²/(4 ln 2)} of the
+  // line's width (δ_j > 0: a shoulder at higher ppm, core/fid.ts)
   const total = d.lines.reduce((s, l) => s + l.weight, 0);
   for (const l of d.lines) {
-    const decay = Math.exp(-Math.PI * l.widthHz * dwellTime);
+    const { lorentzHz, gaussHz } = voigtWidths(l.widthHz, d.lorentzShare ?? 1);
+    const beta = (Math.PI * gaussHz * dwellTime) ** 2 / (4 * Math.LN2);
+    const decay = Math.exp(-Math.PI * lorentzHz * dwellTime);
     const ang = -2 * Math.PI * l.offsetHz * dwellTime;
     const sr = decay * Math.cos(ang);
     const si = decay * Math.sin(ang);
     let vr = l.weight / total;
     let vi = 0;
     for (let n = 0; n < points; n++) {
-      out[2 * n] += vr;
-      out[2 * n + 1] += vi;
+      const g = beta > 0 ? Math.exp(-beta * n * n) : 1;
+      out[2 * n] += g * vr;
+      out[2 * n + 1] += g * vi;
       const nvr = vr * sr - vi * si;
       vi = vr * si + vi * sr;
       vr = nvr;

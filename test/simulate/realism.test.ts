@@ -10,6 +10,7 @@ import {
   type Realism,
   type RealismConfig,
   TYPICAL_REALISM,
+  voigtWidths,
 } from '../../src/simulate/realism.js';
 import { envelopeFwhm } from '../../src/spectra/lineshape.js';
 import { readFileSync } from 'node:fs';
@@ -90,6 +91,58 @@ describe('realism: distortions beyond the cohort model', () => {
       const env = lineshapeEnvelope({ kind: 'measured', index, fwhmHz: 9 }, ls, 4096, 1 / 2000);
       expect(envelopeFwhm(env, 1 / 2000)).toBeGreaterThan(8.3);
       expect(envelopeFwhm(env, 1 / 2000)).toBeLessThan(9.7);
+    }
+  });
+
+  it('a parametric line runs from a Gaussian to a Lorentzian of its width (Voigt in between)', () => {
+    const dt = 1 / 2000;
+    const n = 4096;
+    const line = (share: number) =>
+      lineshapeEnvelope(
+        {
+          kind: 'shoulders',
+          fwhmHz: 12,
+          lorentzShare: share,
+          lines: [{ weight: 1, offsetHz: 0, widthHz: 12 }],
+        },
+        [],
+        n,
+        dt,
+      );
+    // Analytic envelopes: e^{-(π W t)²/(4 ln 2)} and e^{-π W t}.
+    const g = line(0);
+    const l = line(1);
+    for (const k of [10, 40, 80]) {
+      const t = k * dt;
+      expect(g[2 * k]).toBeCloseTo(Math.exp(-((Math.PI * 12 * t) ** 2) / (4 * Math.LN2)), 12);
+      expect(l[2 * k]).toBeCloseTo(Math.exp(-Math.PI * 12 * t), 12);
+      expect(g[2 * k + 1]).toBe(0);
+    }
+    // The Voigt keeps the FWHM it was asked for (Olivero & Longbothum: within 0.02 %; 1 % here for the grid).
+    for (const share of [0, 0.3, 0.7, 1]) expect(envelopeFwhm(line(share), dt)).toBeCloseTo(12, 0);
+    expect(Math.abs(envelopeFwhm(line(0.5), dt) - 12)).toBeLessThan(0.12);
+    const w = voigtWidths(10, 0.5);
+    expect(0.5346 * w.lorentzHz + Math.sqrt(0.2166 * w.lorentzHz ** 2 + w.gaussHz ** 2)).toBeCloseTo(10, 12);
+    // A config without lorentzShare draws as before (the Lorentzian lines of earlier versions).
+    const shoulders: RealismConfig = {
+      ...NO_REALISM,
+      lineshape: { probability: 1, measuredShare: 0, shoulders: [0.1, 0.2], shoulderOffsetHz: [5, 10] },
+    };
+    const voigt: RealismConfig = {
+      ...shoulders,
+      lineshape: { ...shoulders.lineshape, lorentzShare: [0, 1] },
+    };
+    for (let i = 0; i < 20; i++) {
+      const a = drawDistortion({ config: shoulders, lineshapes: [] }, Rng.stream(5, i), 10);
+      const b = drawDistortion({ config: voigt, lineshapes: [] }, Rng.stream(5, i), 10);
+      expect(a.lineshape?.kind === 'shoulders' && a.lineshape.lorentzShare).toBe(undefined);
+      const sb = b.lineshape?.kind === 'shoulders' ? b.lineshape.lorentzShare : -1;
+      expect(sb).toBeGreaterThanOrEqual(0);
+      expect(sb).toBeLessThanOrEqual(1);
+      expect({ ...b.lineshape, lorentzShare: undefined }).toEqual({
+        ...a.lineshape,
+        lorentzShare: undefined,
+      });
     }
   });
 

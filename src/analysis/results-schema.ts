@@ -244,7 +244,7 @@ const echoFields = {
       sidebands: z
         .strictObject({
           offsetHz: num,
-          lines: z.array(z.strictObject({ ppm: num, toWater: num, sd: num })),
+          lines: z.array(z.strictObject({ ppm: num, area: num, sd: num, toWater: num })),
         })
         .optional(),
       note: z.string(),

@@ -105,8 +105,8 @@ export interface NonFatLinesReport {
   extraWidthHz?: number;
   /** The lines fitted above zero: area in the units of the water amplitude, SD, and area over water's. */
   lines: { name: string; ppm: number; area: number; sd: number; toWater: number }[];
-  /** A water sideband pair: its distance from water (Hz) and the signed areas of its lines (per water). */
-  sidebands?: { offsetHz: number; lines: { ppm: number; toWater: number; sd: number }[] };
+  /** A water sideband pair: its distance from water (Hz) and its lines in the window (signed areas, as above). */
+  sidebands?: { offsetHz: number; lines: { ppm: number; area: number; sd: number; toWater: number }[] };
   note: string;
 }
 
@@ -321,7 +321,7 @@ export function fitNonFatLines(
   const sidebands = side
     ? {
         offsetHz: side.offsetHz,
-        lines: side.ppm.map((p, i) => ({ ppm: p, toWater: per(x[K + i]), sd: per(sdOf(K + i)) })),
+        lines: side.ppm.map((p, i) => ({ ppm: p, area: x[K + i], sd: sdOf(K + i), toWater: per(x[K + i]) })),
       }
     : undefined;
   const sideText = sidebands

@@ -10,6 +10,9 @@
  *    data/lineshapes.json (5–15 Hz FWHM, in place of the Gaussian; 15 spectra per PDFF), and a narrow-lined set (Lorentzian 3–10 Hz,
  *    where the lineshape dominates): error of the signal fat fraction against the truth (bias, SD, RMS), per
  *    PDFF and overall, residual over noise, and fit time.
+ *
+ * Both with the non-fat stage (fit/water-fat/non-fat-lines.ts): whether it was kept, the residual of the whole
+ * model, and on the real files the lines it fitted (per 10,000 of water).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -94,6 +97,18 @@ function summary(run: WaterFatRun) {
       : null,
     lineshape: r.lineshape.model,
     eccApplied: run.ecc.applied,
+    // The non-fat stage (fit/water-fat/non-fat-lines.ts): residual of the whole model when kept.
+    nonFatLines: r.nonFatLines
+      ? {
+          kept: r.nonFatLines.kept,
+          residualToNoise: r2(r.nonFatLines.residualToNoise.with ?? Number.NaN),
+          ...(r.nonFatLines.sidebands ? { sidebandHz: r2(r.nonFatLines.sidebands.offsetHz) } : {}),
+          lines: r.nonFatLines.lines.map((l) => ({
+            name: l.name,
+            perTenThousandOfWater: r2(1e4 * l.toWater),
+          })),
+        }
+      : null,
   };
 }
 
@@ -119,6 +134,9 @@ export async function run(): Promise<Record<string, unknown>> {
   for (const set of ['cohort', 'narrow'] as const) {
     const errors: Record<string, number[]> = { voigt: [], reference: [], auto: [] };
     const residuals: Record<string, number[]> = { voigt: [], reference: [], auto: [] };
+    // Residual of the whole model (with the non-fat lines when kept) and how often they were kept.
+    const residualsWhole: Record<string, number[]> = { voigt: [], reference: [], auto: [] };
+    const nonFatKept: Record<string, number> = { voigt: 0, reference: 0, auto: 0 };
     const byPdff: Record<string, unknown>[] = [];
     for (const pdff of [0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.95]) {
       const cell: Record<string, number[]> = { voigt: [], reference: [], auto: [] };
@@ -139,7 +157,11 @@ export async function run(): Promise<Record<string, unknown>> {
           const e = got === undefined ? 100 : got - want;
           cell[mode].push(e);
           errors[mode].push(e);
-          residuals[mode].push(r.result.fit?.quality.residualToNoise ?? Number.NaN);
+          const rn = r.result.fit?.quality.residualToNoise ?? Number.NaN;
+          residuals[mode].push(rn);
+          const nf = r.result.nonFatLines;
+          if (nf?.kept) nonFatKept[mode]++;
+          residualsWhole[mode].push(nf?.kept ? (nf.residualToNoise.with ?? rn) : rn);
         }
       }
       byPdff.push({
@@ -151,6 +173,8 @@ export async function run(): Promise<Record<string, unknown>> {
     sets[set] = {
       overall: Object.fromEntries(MODES.map((m) => [m, stats(errors[m])])),
       medianResidualToNoise: Object.fromEntries(MODES.map((m) => [m, med(residuals[m])])),
+      medianResidualToNoiseWithNonFatLines: Object.fromEntries(MODES.map((m) => [m, med(residualsWhole[m])])),
+      nonFatLinesKept: nonFatKept,
       byPdff,
     };
   }

@@ -233,6 +233,23 @@ const echoFields = {
     .nullable()
     .optional(),
   baselineShare: num.optional(),
+  /** Non-fat lines fitted to the residual with the water–fat fit held (fit/water-fat/non-fat-lines.ts). */
+  nonFatLines: z
+    .strictObject({
+      kept: z.boolean(),
+      residualToNoise: z.strictObject({ without: num.optional(), with: num.optional() }),
+      shiftPpm: num.optional(),
+      extraWidthHz: num.optional(),
+      lines: z.array(z.strictObject({ name: z.string(), ppm: num, area: num, sd: num, toWater: num })),
+      sidebands: z
+        .strictObject({
+          offsetHz: num,
+          lines: z.array(z.strictObject({ ppm: num, area: num, sd: num, toWater: num })),
+        })
+        .optional(),
+      note: z.string(),
+    })
+    .optional(),
   quality: quality.nullable(),
   parameters: z.array(parameter).nullable(),
   warnings: z.array(z.string()),

@@ -46,6 +46,8 @@ export function waterFatSection(
     ['fat', `${pm(r.fat, 4)} (FWHM ${r.fat?.fwhmHz.toFixed(1)} Hz)`],
     ['fat model', `${r.fatModel} (Hamilton 2011 triglyceride, 10 resonances)`],
     ['baseline share', `${(100 * (r.baselineShare ?? 0)).toFixed(1)}%`],
+    // Signal that is neither water nor fat, fitted to the residual with the water–fat fit held (not fat).
+    ...(r.nonFatLines ? [['non-fat lines', r.nonFatLines.note] as [string, string]] : []),
   ];
   if (r.composition) {
     entries.push(

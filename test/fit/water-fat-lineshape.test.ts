@@ -158,7 +158,7 @@ describe('reference lineshape on the real water references', () => {
     // [file, spectrum, residual/noise reached at most]. Measured (Voigt → reference): Philips 10.4 → 3.4,
     // 7 T 13.3 → 4.1, 15.4 → 3.9, 14.0 → 4.1, GE 25.4 → 2.2, 24.9 → 2.1. What the brain references keep lies at
     // the metabolites' lines outside the ±1.5 ppm band (NAA 2.0, creatine 3.0 ppm, ~1/4,000 of water), which a
-    // water–fat model has no component for.
+    // water–fat model has no component for (the non-fat stage fits them: water-fat-non-fat-lines.test.ts).
     const cases: [string, Fid, number][] = [
       ['Philips W', file('philips/spant_philips_spar_sdat_W.SDAT'), 4],
       ['7 T wref_raw', file('nifti_mrs_7T_steam_fmrib/wref_raw.nii.gz'), 4.5],

@@ -59,7 +59,8 @@ export interface ReferenceLineshapeReport {
   note: string;
 }
 
-interface Kernel {
+/** k(t) of the refined model (complex, one value per FID point); the Gaussian of the Voigt fit at the start. */
+export interface Kernel {
   re: Float64Array;
   im: Float64Array;
 }
@@ -69,7 +70,7 @@ export function refineWithReferenceLineshape(
   wf: WaterFatFitter,
   fid: Fid,
   first: FitResult,
-): { fit: FitResult; report: ReferenceLineshapeReport } {
+): { fit: FitResult; report: ReferenceLineshapeReport; kernel: Kernel } {
   const n = fid.points;
   const g = wf.fitter.grid;
   const param = (name: string) => first.parameters.find((p) => p.name === name)?.value ?? 0;
@@ -124,6 +125,7 @@ export function refineWithReferenceLineshape(
   };
   return {
     fit: best,
+    kernel,
     report: {
       model: 'reference',
       iterations,

@@ -13,7 +13,9 @@ import {
   WATER_PPM,
 } from '../../physics/chemistry.js';
 import { type ReferencingOptions, type ReferencingResult, referenceWaterFat } from './referencing.js';
+import { fitNonFatLines, NON_FAT_MAX_FAT_FRACTION, type NonFatLinesReport } from './non-fat-lines.js';
 import {
+  type Kernel,
   type LineshapeModel,
   type ReferenceLineshapeReport,
   refineWithReferenceLineshape,
@@ -53,6 +55,8 @@ export interface WaterFatOptions {
   /** Baseline stiffness: effective dimensions per ppm (default 0.3); 0 = no baseline. */
   baselineEdPerPpm?: number;
   referencing?: ReferencingOptions;
+  /** Non-fat lines fitted to the residual with the water–fat fit held (default true; non-fat-lines.ts). */
+  nonFatLines?: boolean;
   /** Relaxation for the single-TE PDFF (seconds); undefined fields = no correction for that term. */
   relaxation?: Relaxation;
 }
@@ -93,6 +97,8 @@ export interface WaterFatResult {
     unsaturation: ValueSd;
     polyunsaturation: ValueSd;
   };
+  /** Non-fat lines (brain metabolites, macromolecules) fitted to the residual, not counted as fat. */
+  nonFatLines?: NonFatLinesReport;
   /** Largest |baseline| over the largest fitted peak (real parts) in the window. */
   baselineShare?: number;
   fatModel: FatModelKind;
@@ -255,9 +261,11 @@ export class WaterFatFitter {
     }
     const shifted = shiftFid(fid, -referencing.shiftPpm);
     let fit = this.fitter.fit(shifted);
+    let kernel: Kernel | undefined;
     if (this.options.lineshape === 'reference') {
       const refined = refineWithReferenceLineshape(this, shifted, fit);
       fit = refined.fit;
+      kernel = refined.kernel;
       base.lineshape = refined.report;
     }
     const K = fit.components.length;
@@ -331,6 +339,29 @@ export class WaterFatFitter {
       }
     }
     if (this.kind === 'chain') out.composition = this.chainComposition(a, varOf, status);
+    // Non-fat lines in the residual, the water–fat fit held (non-fat-lines.ts): tried on water-dominated
+    // spectra whose residual is above the status limit; never part of the fat fraction.
+    const rn = fit.quality.residualToNoise;
+    const fatPercent = out.signalFatFraction?.value;
+    if (
+      (this.options.nonFatLines ?? true) &&
+      rn !== undefined &&
+      rn > STATUS_LIMITS.residualToNoise &&
+      fatPercent !== undefined &&
+      fatPercent < NON_FAT_MAX_FAT_FRACTION
+    ) {
+      out.nonFatLines = fitNonFatLines(
+        fit,
+        this.fitter.grid,
+        {
+          kernel,
+          gammaHz: param('damping.water'),
+          shiftHz: param('shift.water'),
+          gaussianHz: kernel ? 0 : param('gaussianFwhm'),
+        },
+        W,
+      );
+    }
     this.judge(fit, out, status);
     out.status = status.build();
     return out;
@@ -384,7 +415,17 @@ export class WaterFatFitter {
       status.fail('neither water nor fat was fitted above zero');
       return;
     }
-    qualityStatus(q, status, misfitWhere(fit));
+    // The residual judged is the whole model's: with the non-fat lines when they were kept (they explain signal
+    // that is neither water nor fat and change neither; non-fat-lines.ts).
+    const nf = out.nonFatLines?.kept ? out.nonFatLines : undefined;
+    const withLines = nf?.residualToNoise.with;
+    if (nf && withLines !== undefined) {
+      qualityStatus(
+        { ...q, residualToNoise: withLines },
+        status,
+        `with the non-fat lines; ${q.residualToNoise?.toFixed(1) ?? '–'}× without them, ${misfitWhere(fit)}`,
+      );
+    } else qualityStatus(q, status, misfitWhere(fit));
     if ((out.baselineShare ?? 0) > STATUS_LIMITS.baselineShare) {
       status.doubt(
         `the baseline carries ${(100 * (out.baselineShare ?? 0)).toFixed(0)}% of the fitted signal`,

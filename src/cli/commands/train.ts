@@ -116,7 +116,7 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  livermrs train --cohort hbv-lc,hbv-lc-hcc --kind qcnn --spectra 400000 --out models
+  livermrs train --cohort hbv-lc,hbv-lc-hcc --kind qcnn --spectra 800000 --out models
   livermrs train --cohort my-priors.yaml --kind ccnn --groups LC,LC-HCC --members 3 --out my-models`,
     )
     .action(async (opts: TrainOptions) => {

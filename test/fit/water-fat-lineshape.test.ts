@@ -15,6 +15,7 @@ import { signalFatFraction, simulateWaterFat, type WaterFatTruth } from '../../s
 import { simulateWaterFatLineshape } from '../../src/simulate/water-fat-lineshape.js';
 import { fidToSpectrum } from '../../src/spectra/fft.js';
 import { EXTDATA } from '../paths.js';
+import { LEAN_LIVER_TRUTH } from './water-fat-truth.js';
 
 /**
  * The water line as reference lineshape of the water–fat fit (fit/water-fat/reference-lineshape.ts): on a
@@ -23,20 +24,7 @@ import { EXTDATA } from '../paths.js';
  * the fat fraction stays within its SD.
  */
 const TE = 0.03;
-const TRUTH: WaterFatTruth = {
-  pdff: 0.1,
-  waterT2: 0.025,
-  fatT2: 0.06,
-  waterT1: 0.81,
-  fatT1: 0.38,
-  repetitionTime: 3,
-  waterLorentzHz: 5,
-  fatLorentzHz: 8,
-  gaussianHz: 0,
-  offsetPpm: 0.03,
-  phase0Deg: 30,
-  snr: 0,
-};
+const TRUTH = LEAN_LIVER_TRUTH;
 
 /** Every line with a main component and a broader shoulder 9 Hz below it (35 % of its area); SNR 300. */
 function twoComponentSpectrum(seed: number): Fid {

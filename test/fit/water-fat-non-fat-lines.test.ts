@@ -10,8 +10,9 @@ import { fitWaterLines } from '../../src/fit/water-fat/water-lines.js';
 import { readMrsFile } from '../../src/io/mrs-file.js';
 import { WATER_PPM } from '../../src/physics/chemistry.js';
 import { analysableFids } from '../../src/preproc/analysable.js';
-import { signalFatFraction, simulateWaterFat, type WaterFatTruth } from '../../src/simulate/water-fat.js';
+import { signalFatFraction, simulateWaterFat } from '../../src/simulate/water-fat.js';
 import { EXTDATA } from '../paths.js';
+import { LEAN_LIVER_TRUTH } from './water-fat-truth.js';
 
 /**
  * The non-fat stage of the water–fat fit (fit/water-fat/non-fat-lines.ts): lines that are neither water nor fat
@@ -20,20 +21,7 @@ import { EXTDATA } from '../paths.js';
  * such lines, and to ≤ 3× the noise on every real water reference of test/extdata.
  */
 const TE = 0.03;
-const TRUTH: WaterFatTruth = {
-  pdff: 0.1,
-  waterT2: 0.025,
-  fatT2: 0.06,
-  waterT1: 0.81,
-  fatT1: 0.38,
-  repetitionTime: 3,
-  waterLorentzHz: 5,
-  fatLorentzHz: 8,
-  gaussianHz: 0,
-  offsetPpm: 0.03,
-  phase0Deg: 30,
-  snr: 0,
-};
+const TRUTH = LEAN_LIVER_TRUTH;
 const SNR = 5000;
 
 /** A singlet of water's lineshape, phase and T2 at `ppm`: the noise-free water spectrum moved there. */

@@ -35,8 +35,9 @@ import {
  * silent failures: components of `ok` answers whose error exceeds 3 stated SDs (qCNN: its SD; NLLS: its CRLB),
  * as a share of the ok components and of the spectra with at least one; and the time of the canonical step and
  * the guard per spectrum. ROBUSTNESS_MODELS picks the models directory (default the shipped models),
- * ROBUSTNESS_NLLS=0 skips the NLLS arm, ROBUSTNESS_FAMILIES a comma list of families, ROBUSTNESS_SELF=full|phase
- * applies the self-reference deconvolution prototype first (self-deconvolution.ts; not part of quantify).
+ * ROBUSTNESS_NLLS=0 skips the NLLS arm, ROBUSTNESS_FAMILIES a comma list of families,
+ * ROBUSTNESS_SELF=full|phase|smooth-phase applies the self-reference deconvolution prototype first
+ * (self-deconvolution.ts; not part of quantify).
  */
 export interface Family {
   name: string;
@@ -256,15 +257,18 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     // What quantify does: input step and guard (timed), then the network.
     const t0 = performance.now();
-    // ROBUSTNESS_SELF=full|phase: the self-reference deconvolution prototype (self-deconvolution.ts) on the
-    // spectra without a water reference, before quantify's input step (docs/robustness.md §4).
+    // ROBUSTNESS_SELF=full|phase|smooth-phase: the self-reference deconvolution prototype (self-deconvolution.ts)
+    // on the spectra without a water reference, before quantify's input step (docs/robustness.md §4).
     const selfMode = process.env.ROBUSTNESS_SELF;
-    const self = selfMode === 'full' || selfMode === 'phase';
+    const self = selfMode === 'full' || selfMode === 'phase' || selfMode === 'smooth-phase';
     const lipidModels = basis.fids.filter((_, j) => /^L\d\d$/.test(basis.names[j]));
     const prepared = fids.map((f, i) =>
       prepareForBundle(
         self && !waters[i]
-          ? (selfDeconvolve(f, lipidModels, { phaseOnly: selfMode === 'phase' })?.fid ?? f)
+          ? (selfDeconvolve(f, lipidModels, {
+              phaseOnly: selfMode === 'phase',
+              smoothPhase: selfMode === 'smooth-phase',
+            })?.fid ?? f)
           : f,
         bundle,
         `${fam.name}-${i}`,

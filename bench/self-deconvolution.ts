@@ -11,15 +11,15 @@ import {
 
 /**
  * PROTOTYPE, NOT ADOPTED (docs/robustness.md §4, "Self-reference deconvolution"): it made every robustness family
- * worse; kept so that the measurement can be repeated (`ROBUSTNESS_SELF=full|phase` in robustness.ts).
+ * worse; kept so that the measurement can be repeated (ROBUSTNESS_SELF=full|phase|smooth-phase, robustness.ts).
  *
  * Self-reference deconvolution: the voxel's lineshape estimated from the water-suppressed spectrum alone, then
  * removed as the water reference's would be (reference-deconvolution.ts, envelopeFilter).
  *
  * The lipid lines of a liver spectrum share one lineshape: the model lines are the given basis FIDs (the
  * benchmark passes the cohort basis' lipid components) or, without them, FAT_PEAKS singlets in 0.5–3.0 ppm (0.9,
- * 1.3, 1.6, 2.02, 2.24, 2.75 ppm). Their spectrum is modelled, as LCModel models its basis (Provencher, MRM 1993;30:672: one
- * non-parametric lineshape convolved with every line, regularised for smoothness), as
+ * 1.3, 1.6, 2.02, 2.24, 2.75 ppm). Their spectrum is modelled, as LCModel models its basis (Provencher, MRM
+ * 1993;30:672: one non-parametric lineshape convolved with every line, regularised for smoothness), as
  *
  *   S(f) = Σ_j a_j (K ⊛ L_j)(f) + baseline(f),
  *
@@ -66,6 +66,12 @@ export interface SelfDeconvolutionOptions {
   baselineTerms?: number;
   /** Remove only k's phase, not its magnitude's departure from the Voigt (default false). */
   phaseOnly?: boolean;
+  /**
+   * Remove only a smooth phase φ(t) = p₂t² + p₃t³ fitted to k's phase where |k| ≥ 0.2 (weights |k|²; the linear
+   * term is the centre frequency, already removed): fewer degrees of freedom than phaseOnly (default
+   * false).
+   */
+  smoothPhase?: boolean;
 }
 
 export interface SelfKernel {
@@ -397,7 +403,10 @@ export function selfDeconvolutionFilter(
   const magnitude = Float64Array.from({ length: fid.points }, (_, n) =>
     Math.hypot(est.envelope[2 * n], est.envelope[2 * n + 1]),
   );
-  const made = envelopeFilter(est.envelope, fid.dwellTime, opts.phaseOnly ? magnitude : v);
+  const envelope = opts.smoothPhase
+    ? smoothPhaseEnvelope(est.envelope, magnitude, fid.dwellTime)
+    : est.envelope;
+  const made = envelopeFilter(envelope, fid.dwellTime, opts.phaseOnly || opts.smoothPhase ? magnitude : v);
   return {
     filter: made.filter,
     info: {
@@ -408,4 +417,35 @@ export function selfDeconvolutionFilter(
       residual: est.residual,
     },
   };
+}
+
+/** |k| e^{iφ(t)} with φ = p₂t² + p₃t³ fitted to k's unwrapped phase where |k| ≥ 0.2 (weights |k|²). */
+function smoothPhaseEnvelope(k: Float64Array, magnitude: Float64Array, dwellTime: number): Float64Array {
+  const G = new Float64Array(4);
+  const r = new Float64Array(2);
+  let prev = 0;
+  for (let n = 1; n < magnitude.length; n++) {
+    if (magnitude[n] < 0.2) break;
+    let ph = Math.atan2(k[2 * n + 1], k[2 * n]);
+    ph += 2 * Math.PI * Math.round((prev - ph) / (2 * Math.PI));
+    prev = ph;
+    const t = n * dwellTime;
+    const w = magnitude[n] ** 2;
+    const phi = [t * t, t * t * t];
+    for (let i = 0; i < 2; i++) {
+      r[i] += w * phi[i] * ph;
+      for (let j = 0; j < 2; j++) G[2 * i + j] += w * phi[i] * phi[j];
+    }
+  }
+  const det = G[0] * G[3] - G[1] * G[2];
+  const p2 = det > 0 ? (r[0] * G[3] - r[1] * G[1]) / det : 0;
+  const p3 = det > 0 ? (G[0] * r[1] - G[2] * r[0]) / det : 0;
+  const out = new Float64Array(k.length);
+  for (let n = 0; n < magnitude.length; n++) {
+    const t = n * dwellTime;
+    const ph = p2 * t * t + p3 * t * t * t;
+    out[2 * n] = magnitude[n] * Math.cos(ph);
+    out[2 * n + 1] = magnitude[n] * Math.sin(ph);
+  }
+  return out;
 }

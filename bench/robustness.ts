@@ -14,6 +14,7 @@ import { SpectrumGenerator } from '../src/simulate/generator.js';
 import { builtinLineshapes } from '../src/simulate/lineshape-files.js';
 import { Rng } from '../src/core/random.js';
 import { referenceDeconvolve } from '../src/preproc/reference-deconvolution.js';
+import { selfDeconvolve } from './self-deconvolution.js';
 import type { WaterReferenceInput } from '../src/networks/input.js';
 import {
   NO_REALISM,
@@ -34,7 +35,9 @@ import {
  * silent failures: components of `ok` answers whose error exceeds 3 stated SDs (qCNN: its SD; NLLS: its CRLB),
  * as a share of the ok components and of the spectra with at least one; and the time of the canonical step and
  * the guard per spectrum. ROBUSTNESS_MODELS picks the models directory (default the shipped models),
- * ROBUSTNESS_NLLS=0 skips the NLLS arm, ROBUSTNESS_FAMILIES a comma list of families.
+ * ROBUSTNESS_NLLS=0 skips the NLLS arm, ROBUSTNESS_FAMILIES a comma list of families,
+ * ROBUSTNESS_SELF=full|phase|smooth-phase applies the self-reference deconvolution prototype first
+ * (self-deconvolution.ts; not part of quantify).
  */
 export interface Family {
   name: string;
@@ -254,7 +257,24 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     // What quantify does: input step and guard (timed), then the network.
     const t0 = performance.now();
-    const prepared = fids.map((f, i) => prepareForBundle(f, bundle, `${fam.name}-${i}`, waters[i]));
+    // ROBUSTNESS_SELF=full|phase|smooth-phase: the self-reference deconvolution prototype (self-deconvolution.ts)
+    // on the spectra without a water reference, before quantify's input step (docs/robustness.md §4).
+    const selfMode = process.env.ROBUSTNESS_SELF;
+    const self = selfMode === 'full' || selfMode === 'phase' || selfMode === 'smooth-phase';
+    const lipidModels = basis.fids.filter((_, j) => /^L\d\d$/.test(basis.names[j]));
+    const prepared = fids.map((f, i) =>
+      prepareForBundle(
+        self && !waters[i]
+          ? (selfDeconvolve(f, lipidModels, {
+              phaseOnly: selfMode === 'phase',
+              smoothPhase: selfMode === 'smooth-phase',
+            })?.fid ?? f)
+          : f,
+        bundle,
+        `${fam.name}-${i}`,
+        waters[i],
+      ),
+    );
     const checks = fids.map((f, i) => checkInput(bundle, f, prepared[i]));
     const inputSeconds = (performance.now() - t0) / 1000;
     const pred = await quantifyWithBundle(bundle, prepared, 1);

@@ -165,26 +165,55 @@ export function deconvolutionFilter(
   const lorentzHz = 1 / (Math.PI * (opts.waterT2 ?? LIVER_WATER_T2_3T));
   const gaussHz = gaussianForVoigtFwhm(waterFwhmHz, lorentzHz);
   // A line narrower than the assumed T2 allows: its own width as the Lorentzian, no Gaussian.
-  const a = Math.PI * Math.min(lorentzHz, waterFwhmHz);
-  const b = (Math.PI * gaussHz) ** 2 / (4 * Math.LN2);
+  const lorentz = Math.min(lorentzHz, waterFwhmHz);
+  const made = envelopeFilter(w, dwellTime, voigtEnvelope(points, dwellTime, lorentz, gaussHz));
+  return {
+    filter: made.filter,
+    info: {
+      lorentzHz: lorentz,
+      gaussHz,
+      waterFwhmHz,
+      nonVoigt: made.nonVoigt,
+      maxPhaseRad: made.maxPhaseRad,
+      envelopeMs: made.envelopeMs,
+      components: line.length,
+      reference: source.split(/[\\/]/).pop() ?? source,
+    },
+  };
+}
+
+/** What envelopeFilter made: c(t) and how far the envelope was from its target. */
+export interface EnvelopeFilter {
+  filter: Float64Array;
+  nonVoigt: number;
+  maxPhaseRad: number;
+  envelopeMs: number;
+}
+
+/**
+ * c(t) = v(t) conj(w(t)) / max(|w(t)|², (v(t)/G)²) on w's samples, for a lineshape envelope w (interleaved
+ * complex, w(0) = 1, its centre frequency removed) and a real target v (v(0) = 1, e.g. voigtEnvelope); blended
+ * back to 1 where |w| has decayed. Shared by the water-reference and the self-reference deconvolution.
+ */
+export function envelopeFilter(w: Float64Array, dwellTime: number, target: Float64Array): EnvelopeFilter {
+  const points = w.length / 2;
   const filter = new Float64Array(2 * points);
   let rms = 0;
   let counted = 0;
   let maxPhase = 0;
   let envelopeEnd = 0;
   for (let n = 0; n < points; n++) {
-    const t = n * dwellTime;
     const wr = w[2 * n];
     const wi = w[2 * n + 1];
     const mag = Math.hypot(wr, wi);
-    const v = Math.exp(-a * t - b * t * t);
+    const v = target[n];
     if (mag >= TRUST_FROM) {
       rms += (mag - v) ** 2;
       counted++;
       maxPhase = Math.max(maxPhase, Math.abs(Math.atan2(wi, wr)));
       envelopeEnd = n;
     }
-    // Where the water line has decayed (|w| below TRUST_FROM … TRUST_FULL) c is blended back to 1.
+    // Where the envelope has decayed (|w| below TRUST_FROM … TRUST_FULL) c is blended back to 1.
     const trust = Math.min(1, Math.max(0, (mag - TRUST_FROM) / (TRUST_FULL - TRUST_FROM)));
     const den = Math.max(mag * mag, (v / MAX_GAIN) ** 2);
     const cr = den > 0 ? (v * wr) / den : 0;
@@ -194,17 +223,25 @@ export function deconvolutionFilter(
   }
   return {
     filter,
-    info: {
-      lorentzHz: a / Math.PI,
-      gaussHz,
-      waterFwhmHz,
-      nonVoigt: Math.sqrt(rms / Math.max(1, counted)),
-      maxPhaseRad: maxPhase,
-      envelopeMs: 1000 * envelopeEnd * dwellTime,
-      components: line.length,
-      reference: source.split(/[\\/]/).pop() ?? source,
-    },
+    nonVoigt: Math.sqrt(rms / Math.max(1, counted)),
+    maxPhaseRad: maxPhase,
+    envelopeMs: 1000 * envelopeEnd * dwellTime,
   };
+}
+
+/** The Voigt envelope e^{−π f_L t − (π f_G t)² / (4 ln 2)} (FWHM f_L, f_G in Hz) on `points` samples. */
+export function voigtEnvelope(
+  points: number,
+  dwellTime: number,
+  lorentzHz: number,
+  gaussHz: number,
+): Float64Array {
+  const a = Math.PI * lorentzHz;
+  const b = (Math.PI * gaussHz) ** 2 / (4 * Math.LN2);
+  return Float64Array.from({ length: points }, (_, n) => {
+    const t = n * dwellTime;
+    return Math.exp(-a * t - b * t * t);
+  });
 }
 
 /**
@@ -213,7 +250,7 @@ export function deconvolutionFilter(
  * symmetric line is a sum of several), so the largest one's frequency is not the line's; what is left is the
  * phase that is not a shift (eddy currents, asymmetry).
  */
-function removeCentreFrequency(w: Float64Array, dwellTime: number): void {
+export function removeCentreFrequency(w: Float64Array, dwellTime: number): void {
   const n = w.length / 2;
   let prev = 0;
   let num = 0;
@@ -271,7 +308,11 @@ export function referenceDeconvolve(
   const key = `${fid.points}:${fid.dwellTime}:${opts.waterT2 ?? ''}:${source}`;
   const found = made.get(key) ?? deconvolutionFilter(water, fid.points, fid.dwellTime, source, opts);
   made.set(key, found);
-  const { filter, info } = found;
+  return { fid: applyFilter(fid, found.filter), correction: { ...found.info } };
+}
+
+/** `fid` multiplied by c(t) (interleaved complex, fid.points samples): a new Fid. */
+export function applyFilter(fid: Fid, filter: Float64Array): Fid {
   const data = new Float64Array(2 * fid.points);
   for (let n = 0; n < fid.points; n++) {
     const re = fid.data[2 * n];
@@ -279,5 +320,5 @@ export function referenceDeconvolve(
     data[2 * n] = re * filter[2 * n] - im * filter[2 * n + 1];
     data[2 * n + 1] = re * filter[2 * n + 1] + im * filter[2 * n];
   }
-  return { fid: { ...fid, data }, correction: { ...info } };
+  return { ...fid, data };
 }

@@ -37,7 +37,8 @@ import {
  * the guard per spectrum. ROBUSTNESS_MODELS picks the models directory (default the shipped models),
  * ROBUSTNESS_NLLS=0 skips the NLLS arm, ROBUSTNESS_FAMILIES a comma list of families,
  * ROBUSTNESS_SELF=full|phase|smooth-phase applies the self-reference deconvolution prototype first
- * (self-deconvolution.ts; not part of quantify).
+ * (self-deconvolution.ts; not part of quantify), ROBUSTNESS_MODELS2 a second qCNN's directory, scored as a
+ * two-member deep ensemble with the first (not part of quantify yet; docs/robustness.md §3).
  */
 export interface Family {
   name: string;
@@ -191,6 +192,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const dir = process.env.ROBUSTNESS_MODELS ?? defaultModelsDir();
   const only = process.env.ROBUSTNESS_FAMILIES?.split(',');
   const bundle = readBundle(dir, 'quantify') as LoadedBundle<QuantifyModelMetadata>;
+  const dir2 = process.env.ROBUSTNESS_MODELS2;
+  const second = dir2 ? (readBundle(dir2, 'quantify') as LoadedBundle<QuantifyModelMetadata>) : undefined;
   const lc = loadCohort('hbv-lc');
   const cohort = combineCohorts([lc, loadCohort('hbv-lc-hcc')], 'hbv-lc+hbv-lc-hcc');
   const basis = loadCohortBasis(lc);
@@ -278,11 +281,31 @@ export async function run(): Promise<Record<string, unknown>> {
     const checks = fids.map((f, i) => checkInput(bundle, f, prepared[i]));
     const inputSeconds = (performance.now() - t0) / 1000;
     const pred = await quantifyWithBundle(bundle, prepared, 1);
+    const answers = pred.map((p, i) => ({
+      status: checks[i].status,
+      values: p.values,
+      sd: p.sd.map((x) => x * checks[i].sdFactor),
+    }));
+    if (second) {
+      // A deep ensemble of two qCNNs (Lakshminarayanan et al., NeurIPS 2017): the mean of the members, the
+      // variance the mixture's (mean of the members' variances plus the variance of their means), the status
+      // the worse of the two guards'. Each member's own input step, guard and SD widening.
+      const prepared2 = fids.map((f, i) => prepareForBundle(f, second, `${fam.name}-${i}`, waters[i]));
+      const checks2 = fids.map((f, i) => checkInput(second, f, prepared2[i]));
+      const pred2 = await quantifyWithBundle(second, prepared2, 1);
+      const rank = { ok: 0, doubtful: 1, failed: 2 } as const;
+      answers.forEach((a, i) => {
+        const b = pred2[i];
+        const sd2 = b.sd.map((x) => x * checks2[i].sdFactor);
+        a.sd = a.sd.map((s1, k) =>
+          Math.sqrt((s1 * s1 + sd2[k] * sd2[k]) / 2 + ((a.values[k] - b.values[k]) / 2) ** 2),
+        );
+        a.values = a.values.map((v, k) => (v + b.values[k]) / 2);
+        if (rank[checks2[i].status] > rank[a.status]) a.status = checks2[i].status;
+      });
+    }
     const q = emptyArm(K);
-    pred.forEach((p, i) => {
-      const sd = p.sd.map((x) => x * checks[i].sdFactor);
-      tally(q, checks[i].status, truths[i], p.values, sd);
-    });
+    for (const [i, a] of answers.entries()) tally(q, a.status, truths[i], a.values, a.sd);
     let nlls: ArmResult | undefined;
     let nllsSeconds = 0;
     if (withNlls) {
@@ -343,6 +366,7 @@ export async function run(): Promise<Record<string, unknown>> {
   }
   return {
     models: dir,
+    ...(dir2 ? { ensembleWith: dir2 } : {}),
     guard: bundle.guard ? 'model guard (guard.ts)' : 'NLLS SNR/linewidth range (training-range-check.ts)',
     canonicalFrame: bundle.contract.preprocessing.canonical ?? 'none',
     heldOutLineshapes: heldOut.map((l) => `${l.name}: ${l.source}`),

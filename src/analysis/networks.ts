@@ -6,10 +6,17 @@ import { msToSeconds } from '../io/header-values.js';
 import { inputName } from '../io/mrs-file.js';
 import { resultsJsonText } from './results-schema.js';
 import { outputFolders } from '../io/output-names.js';
-import { defaultModelsDir, type LoadedBundle, modelName, readBundle } from '../networks/bundle.js';
+import {
+  defaultModelsDir,
+  type LoadedBundle,
+  modelName,
+  readBundle,
+  readEnsemble,
+} from '../networks/bundle.js';
+import { ensembleAnswer, ensembleCheck, type MemberAnswer } from '../networks/ensemble.js';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../networks/contract.js';
 import { checkInput, type InputCheck } from '../networks/input-check.js';
-import type { NetworkInput } from '../networks/input.js';
+import type { NetworkInput, WaterReferenceInput } from '../networks/input.js';
 import { classifyWithBundle, prepareForBundle, quantifyWithBundle } from '../networks/onnx-inference.js';
 import { readSingleFid } from '../networks/read-spectrum.js';
 import {
@@ -90,17 +97,34 @@ async function modelInputs<C extends QuantifyModelMetadata | ClassifyModelMetada
   inputs: AnalysisInput[],
   o: NetworkAnalysisOptions,
   bundle: LoadedBundle<C>,
-): Promise<{ fids: Fid[]; waterFid?: Fid; prepared: NetworkInput[]; checks: InputCheck[] }> {
+): Promise<{
+  fids: Fid[];
+  waterFid?: Fid;
+  water?: WaterReferenceInput;
+  prepared: NetworkInput[];
+  checks: InputCheck[];
+}> {
   const read = readOptionsOf(o);
   const fids = inputs.map((f) => readSingleFid(f, read));
   const waterFid = o.water ? readSingleFid(o.water, read) : undefined;
   // Reference deconvolution (preproc/reference-deconvolution.ts) with the voxel's water reference.
   const water =
     o.water && waterFid && o.deconvolve !== false ? { fid: waterFid, source: inputName(o.water) } : undefined;
+  return { fids, waterFid, water, ...prepareAndCheck(fids, inputs, bundle, water, o.force) };
+}
+
+/** Each input prepared for one network and checked against what it was trained for. */
+function prepareAndCheck(
+  fids: Fid[],
+  inputs: AnalysisInput[],
+  bundle: LoadedBundle,
+  water: WaterReferenceInput | undefined,
+  force: boolean | undefined,
+): { prepared: NetworkInput[]; checks: InputCheck[] } {
   const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, inputName(inputs[i]), water));
   // Inside what the network was trained for? The model's guard (or its cohorts' SNR/linewidth range).
-  const checks = fids.map((fid, i) => checkInput(bundle, fid, prepared[i], o.force));
-  return { fids, waterFid, prepared, checks };
+  const checks = fids.map((fid, i) => checkInput(bundle, fid, prepared[i], force));
+  return { prepared, checks };
 }
 
 /** qCNN amplitudes with predicted SDs (widened by the input guard), and mmol/kg with a water reference. */
@@ -108,13 +132,30 @@ export async function quantifyFiles(
   inputs: AnalysisInput[],
   o: QuantifyFileOptions = {},
 ): Promise<NetworkAnalyses<QuantifyFileResult>> {
-  const bundle = readBundle(o.model ?? defaultModelsDir(), 'quantify');
-  const model = modelName(bundle);
-  const { fids, waterFid, prepared, checks } = await modelInputs(inputs, o, bundle);
-  const answers = (await quantifyWithBundle(bundle, prepared, o.threads ?? 1)).map((r, i) => ({
-    ...r,
-    sd: r.sd.map((x) => x * checks[i].sdFactor),
-  }));
+  // The qCNN and the further members of its deep ensemble, when there are any (networks/ensemble.ts).
+  const members = readEnsemble(o.model ?? defaultModelsDir(), 'quantify');
+  const bundle = members[0];
+  const model =
+    modelName(bundle) + (members.length > 1 ? ` (deep ensemble of ${members.length} networks)` : '');
+  const {
+    fids,
+    waterFid,
+    water: reference,
+    prepared,
+    checks: firstChecks,
+  } = await modelInputs(inputs, o, bundle);
+  const byInput = fids.map(() => ({ answers: [] as MemberAnswer[], checks: [] as InputCheck[] }));
+  for (const [j, member] of members.entries()) {
+    const run =
+      j === 0 ? { prepared, checks: firstChecks } : prepareAndCheck(fids, inputs, member, reference, o.force);
+    const out = await quantifyWithBundle(member, run.prepared, o.threads ?? 1);
+    out.forEach((r, i) => {
+      byInput[i].answers.push({ ...r, sd: r.sd.map((x) => x * run.checks[i].sdFactor) });
+      byInput[i].checks.push(run.checks[i]);
+    });
+  }
+  const answers = byInput.map((b) => ensembleAnswer(b.answers));
+  const checks = byInput.map((b) => ensembleCheck(b.checks));
   const water = waterFid ? fitWaterReference(waterFid) : undefined;
   const results = answers.map((r, i) =>
     qcnnQuantification(r, fids[i], {

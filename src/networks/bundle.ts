@@ -14,6 +14,8 @@ import {
   type ModelTask,
   parseContract,
   type QuantifyModelMetadata,
+  MAX_ENSEMBLE_MEMBERS,
+  memberPrefix,
 } from './contract.js';
 import type { InputPipeline, ModelProtocol } from './input.js';
 import { componentGroup } from './interpret.js';
@@ -130,8 +132,12 @@ export interface LoadedBundle<C extends ModelMetadata = ModelMetadata> {
 }
 
 /** Reads <dir>/<stem>.json (+ .training.json) and checks it against the contract's schema (contract.ts). */
-export function readBundle<T extends ModelTask>(dir: string, task: T): LoadedBundle<ContractOf<T>> {
-  const files = bundleFiles(task);
+export function readBundle<T extends ModelTask>(
+  dir: string,
+  task: T,
+  prefix = '',
+): LoadedBundle<ContractOf<T>> {
+  const files = bundleFiles(task, prefix);
   const onnx = join(dir, files.onnx);
   const jsonFile = join(dir, files.contract);
   for (const f of [onnx, jsonFile]) {
@@ -149,6 +155,16 @@ export function readBundle<T extends ModelTask>(dir: string, task: T): LoadedBun
   const guardFile = join(dir, files.guard);
   const guard = existsSync(guardFile) ? readGuard(guardFile, contract.preprocessing) : undefined;
   return { dir, onnx, contract, record, ...(guard ? { guard } : {}) };
+}
+
+/** The model and the further members of its deep ensemble beside it (member2-qcnn.*, …; contract.ts). */
+export function readEnsemble<T extends ModelTask>(dir: string, task: T): LoadedBundle<ContractOf<T>>[] {
+  const members = [readBundle(dir, task)];
+  for (let k = 2; k <= MAX_ENSEMBLE_MEMBERS; k++) {
+    if (!existsSync(join(dir, bundleFiles(task, memberPrefix(k)).contract))) break;
+    members.push(readBundle(dir, task, memberPrefix(k)));
+  }
+  return members;
 }
 
 function readGuard(file: string, prep: { points: number; channels: string[] }): GuardModel {

@@ -141,6 +141,13 @@ export const MODEL_FILES = { quantify: 'qcnn', classify: 'ccnn' } as const;
  *   <stem>.lmnn           the libtorch network with all of the above as metadata (to fine-tune or inspect)
  * Only the first two are needed to run a network; `prefix` comes before the stem.
  */
+/**
+ * Further members of a deep ensemble sit beside a model as member<k>-<stem>.* (k = 2, 3, …; networks/ensemble.ts):
+ * `quantify` and the browser page load every member they find and combine their answers.
+ */
+export const MAX_ENSEMBLE_MEMBERS = 8;
+export const memberPrefix = (k: number) => `member${k}-`;
+
 export function bundleFiles(task: ModelTask, prefix = '') {
   const stem = `${prefix}${MODEL_FILES[task]}`;
   return {

@@ -20,11 +20,14 @@ import {
   bundleFiles,
   type ClassifyModelMetadata,
   type ContractOf,
+  MAX_ENSEMBLE_MEMBERS,
+  memberPrefix,
   type ModelMetadata,
   type ModelTask,
   parseContract,
   type QuantifyModelMetadata,
 } from '../../networks/contract.js';
+import { ensembleAnswer, ensembleCheck, type MemberAnswer } from '../../networks/ensemble.js';
 import { checkWithGuard, type GuardModel } from '../../networks/guard.js';
 import { type NetworkInput, networkInput } from '../../networks/input.js';
 import { describeDeconvolution } from '../../preproc/reference-deconvolution.js';
@@ -67,8 +70,11 @@ ort.env.wasm.numThreads = globalThis.crossOriginIsolated
   : 1;
 ort.env.wasm.proxy = false;
 
-async function loadModel<T extends ModelTask>(task: T): Promise<LoadedModel<ContractOf<T>> | undefined> {
-  const files = bundleFiles(task);
+async function loadModel<T extends ModelTask>(
+  task: T,
+  prefix = '',
+): Promise<LoadedModel<ContractOf<T>> | undefined> {
+  const files = bundleFiles(task, prefix);
   const res = await fetch(`models/${files.contract}`, { cache: 'no-store' });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new LivermrsError(`models/${files.contract}: HTTP ${res.status}`);
@@ -114,13 +120,26 @@ function rangeCheck(
   return force && c.status === 'failed' ? { ...c, status: 'doubtful' } : c;
 }
 
+/** The qCNN's further deep-ensemble members (member2-qcnn.*, …), as the command line finds them. */
+async function loadMembers(): Promise<LoadedModel<QuantifyModelMetadata>[]> {
+  const members: LoadedModel<QuantifyModelMetadata>[] = [];
+  for (let k = 2; k <= MAX_ENSEMBLE_MEMBERS; k++) {
+    const m = await loadModel('quantify', memberPrefix(k));
+    if (!m) break;
+    members.push(m);
+  }
+  return members;
+}
+
 let qcnn: LoadedModel<QuantifyModelMetadata> | undefined;
+let qcnnMembers: LoadedModel<QuantifyModelMetadata>[] = [];
 let ccnn: LoadedModel<ClassifyModelMetadata> | undefined;
 
 const modelsReady = (async () => {
   const el = $('models');
   try {
     [qcnn, ccnn] = await Promise.all([loadModel('quantify'), loadModel('classify')]);
+    if (qcnn) qcnnMembers = await loadMembers();
     const describe = (m: LoadedModel<ModelMetadata> | undefined, label: string) =>
       m ? `${label}: ${m.meta.name ?? label}` : `${label}: not installed`;
     el.textContent = `Models — ${describe(qcnn, 'qCNN')}; ${describe(ccnn, 'cCNN')}. Threads: ${ort.env.wasm.numThreads}.`;
@@ -220,13 +239,38 @@ async function analyse(files: File[]): Promise<Analysis> {
     if (d) {
       result.notes.push(`reference deconvolution: ${describeDeconvolution(d)}`);
     }
-    const check = rangeCheck(qcnn, fid, input, force);
+    // Each member of the deep ensemble (one network when there are no members): its own input, check and
+    // widened SDs; then the ensemble's answer and status (networks/ensemble.ts), as the command line gives them.
+    const answers: MemberAnswer[] = [];
+    const memberChecks: (TrainingCheck & { sdFactor?: number })[] = [];
+    let firstRows: ConcentrationRow[] | undefined;
+    for (const m of [qcnn, ...qcnnMembers]) {
+      const x =
+        m === qcnn
+          ? input
+          : networkInput(fid, m.meta.preprocessing, { source: primary.name, waterReference });
+      const c = rangeCheck(m, fid, x, force);
+      memberChecks.push(c);
+      if (c.status === 'failed') continue;
+      const [rows] = quantifyOutputs(m.meta, await runModel(m, x), [x.norm]);
+      if (m === qcnn) firstRows = rows;
+      const f = c.sdFactor ?? 1;
+      answers.push({
+        components: rows.map((r) => r.name),
+        values: rows.map((r) => r.value),
+        sd: rows.map((r) => (r.sd ?? Number.NaN) * f),
+      });
+    }
+    const check = ensembleCheck(memberChecks);
     result.quantStatus = check;
     result.unit = qcnn.meta.targets.unit;
-    if (check.status !== 'failed') {
-      [result.rows] = quantifyOutputs(qcnn.meta, await runModel(qcnn, input), [input.norm]);
-      const f = check.sdFactor ?? 1;
-      result.rows = result.rows.map((r) => (r.sd !== undefined ? { ...r, sd: r.sd * f } : r));
+    if (check.status !== 'failed' && firstRows) {
+      const e = ensembleAnswer(answers);
+      result.rows = firstRows.map((r, k) => ({
+        ...r,
+        value: e.values[k],
+        ...(r.sd !== undefined ? { sd: e.sd[k] } : {}),
+      }));
     }
   }
   if (ccnn) {

@@ -4,7 +4,8 @@ import { Fitter } from '../src/fit/fit.js';
 import { LIVER_FIT_OPTIONS } from '../src/fit/liver-options.js';
 import { liverBasis } from '../src/fit/liver.js';
 import { fitStatus } from '../src/fit/status.js';
-import { defaultModelsDir, type LoadedBundle, readBundle } from '../src/networks/bundle.js';
+import { defaultModelsDir, type LoadedBundle, readBundle, readEnsemble } from '../src/networks/bundle.js';
+import { ensembleAnswer, ensembleCheck, type MemberAnswer, sameInput } from '../src/networks/ensemble.js';
 import { combineCohorts } from '../src/networks/cohorts.js';
 import type { QuantifyModelMetadata } from '../src/networks/contract.js';
 import { checkInput } from '../src/networks/input-check.js';
@@ -37,8 +38,8 @@ import {
  * the guard per spectrum. ROBUSTNESS_MODELS picks the models directory (default the shipped models),
  * ROBUSTNESS_NLLS=0 skips the NLLS arm, ROBUSTNESS_FAMILIES a comma list of families,
  * ROBUSTNESS_SELF=full|phase|smooth-phase applies the self-reference deconvolution prototype first
- * (self-deconvolution.ts; not part of quantify), ROBUSTNESS_MODELS2 a second qCNN's directory, scored as a
- * two-member deep ensemble with the first (not part of quantify yet; docs/robustness.md §3).
+ * (self-deconvolution.ts; not part of quantify), ROBUSTNESS_MODELS2 a further qCNN's directory, scored as one
+ * more member of the deep ensemble (the models directory's own members, member2-qcnn.* …, are always used).
  */
 export interface Family {
   name: string;
@@ -191,9 +192,12 @@ export async function run(): Promise<Record<string, unknown>> {
   const withNlls = process.env.ROBUSTNESS_NLLS !== '0';
   const dir = process.env.ROBUSTNESS_MODELS ?? defaultModelsDir();
   const only = process.env.ROBUSTNESS_FAMILIES?.split(',');
-  const bundle = readBundle(dir, 'quantify') as LoadedBundle<QuantifyModelMetadata>;
   const dir2 = process.env.ROBUSTNESS_MODELS2;
-  const second = dir2 ? (readBundle(dir2, 'quantify') as LoadedBundle<QuantifyModelMetadata>) : undefined;
+  const members = [
+    ...readEnsemble(dir, 'quantify'),
+    ...(dir2 ? [readBundle(dir2, 'quantify')] : []),
+  ] as LoadedBundle<QuantifyModelMetadata>[];
+  const bundle = members[0];
   const lc = loadCohort('hbv-lc');
   const cohort = combineCohorts([lc, loadCohort('hbv-lc-hcc')], 'hbv-lc+hbv-lc-hcc');
   const basis = loadCohortBasis(lc);
@@ -281,29 +285,30 @@ export async function run(): Promise<Record<string, unknown>> {
     const checks = fids.map((f, i) => checkInput(bundle, f, prepared[i]));
     const inputSeconds = (performance.now() - t0) / 1000;
     const pred = await quantifyWithBundle(bundle, prepared, 1);
-    const answers = pred.map((p, i) => ({
-      status: checks[i].status,
-      values: p.values,
-      sd: p.sd.map((x) => x * checks[i].sdFactor),
+    // The further members of the model's deep ensemble, as `quantify` runs them (networks/ensemble.ts): each
+    // its own input step, guard and SD widening; the mean, the mixture variance and the worst status.
+    const byInput = pred.map((p, i) => ({
+      answers: [{ ...p, sd: p.sd.map((x) => x * checks[i].sdFactor) }] as MemberAnswer[],
+      checks: [checks[i]],
     }));
-    if (second) {
-      // A deep ensemble of two qCNNs (Lakshminarayanan et al., NeurIPS 2017): the mean of the members, the
-      // variance the mixture's (mean of the members' variances plus the variance of their means), the status
-      // the worse of the two guards'. Each member's own input step, guard and SD widening.
-      const prepared2 = fids.map((f, i) => prepareForBundle(f, second, `${fam.name}-${i}`, waters[i]));
-      const checks2 = fids.map((f, i) => checkInput(second, f, prepared2[i]));
-      const pred2 = await quantifyWithBundle(second, prepared2, 1);
-      const rank = { ok: 0, doubtful: 1, failed: 2 } as const;
-      answers.forEach((a, i) => {
-        const b = pred2[i];
-        const sd2 = b.sd.map((x) => x * checks2[i].sdFactor);
-        a.sd = a.sd.map((s1, k) =>
-          Math.sqrt((s1 * s1 + sd2[k] * sd2[k]) / 2 + ((a.values[k] - b.values[k]) / 2) ** 2),
-        );
-        a.values = a.values.map((v, k) => (v + b.values[k]) / 2);
-        if (rank[checks2[i].status] > rank[a.status]) a.status = checks2[i].status;
+    let memberSeconds = 0;
+    for (const m of members.slice(1)) {
+      const t2 = performance.now();
+      const pm = sameInput(m.contract, bundle.contract)
+        ? prepared
+        : fids.map((f, i) => prepareForBundle(f, m, `${fam.name}-${i}`, waters[i]));
+      const cm = fids.map((f, i) => checkInput(m, f, pm[i]));
+      memberSeconds += (performance.now() - t2) / 1000;
+      const out = await quantifyWithBundle(m, pm, 1);
+      out.forEach((p, i) => {
+        byInput[i].answers.push({ ...p, sd: p.sd.map((x) => x * cm[i].sdFactor) });
+        byInput[i].checks.push(cm[i]);
       });
     }
+    const answers = byInput.map((b) => ({
+      ...ensembleAnswer(b.answers),
+      status: ensembleCheck(b.checks).status,
+    }));
     const q = emptyArm(K);
     for (const [i, a] of answers.entries()) tally(q, a.status, truths[i], a.values, a.sd);
     let nlls: ArmResult | undefined;
@@ -356,7 +361,7 @@ export async function run(): Promise<Record<string, unknown>> {
       spectra: n,
       qcnn: summary(q, reference?.qcnn),
       ...(nlls ? { nlls: summary(nlls, reference?.nlls), nllsMsPerSpectrum: (1000 * nllsSeconds) / n } : {}),
-      inputAndGuardMsPerSpectrum: (1000 * inputSeconds) / n,
+      inputAndGuardMsPerSpectrum: (1000 * (inputSeconds + memberSeconds)) / n,
     };
     out.push(entry);
     const f = (x: number | null) => (x === null ? '–' : x.toFixed(2));
@@ -366,7 +371,7 @@ export async function run(): Promise<Record<string, unknown>> {
   }
   return {
     models: dir,
-    ...(dir2 ? { ensembleWith: dir2 } : {}),
+    ensembleMembers: members.map((m) => m.onnx),
     guard: bundle.guard ? 'model guard (guard.ts)' : 'NLLS SNR/linewidth range (training-range-check.ts)',
     canonicalFrame: bundle.contract.preprocessing.canonical ?? 'none',
     heldOutLineshapes: heldOut.map((l) => `${l.name}: ${l.source}`),

@@ -13,7 +13,7 @@ import {
   readBundle,
   readEnsemble,
 } from '../networks/bundle.js';
-import { ensembleAnswer, ensembleCheck, type MemberAnswer } from '../networks/ensemble.js';
+import { ensembleAnswer, ensembleCheck, type MemberAnswer, sameInput } from '../networks/ensemble.js';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../networks/contract.js';
 import { checkInput, type InputCheck } from '../networks/input-check.js';
 import type { NetworkInput, WaterReferenceInput } from '../networks/input.js';
@@ -147,7 +147,11 @@ export async function quantifyFiles(
   const byInput = fids.map(() => ({ answers: [] as MemberAnswer[], checks: [] as InputCheck[] }));
   for (const [j, member] of members.entries()) {
     const run =
-      j === 0 ? { prepared, checks: firstChecks } : prepareAndCheck(fids, inputs, member, reference, o.force);
+      j === 0
+        ? { prepared, checks: firstChecks }
+        : sameInput(member.contract, bundle.contract)
+          ? { prepared, checks: fids.map((fid, i) => checkInput(member, fid, prepared[i], o.force)) }
+          : prepareAndCheck(fids, inputs, member, reference, o.force);
     const out = await quantifyWithBundle(member, run.prepared, o.threads ?? 1);
     out.forEach((r, i) => {
       byInput[i].answers.push({ ...r, sd: r.sd.map((x) => x * run.checks[i].sdFactor) });

@@ -51,3 +51,12 @@ export function ensembleCheck<C extends { status: keyof typeof RANK; reasons: st
   });
   return { ...first, status, reasons };
 }
+
+/**
+ * Do two members take the same input? Members trained on one protocol share their preprocessing (window,
+ * channels, normalisation, canonical frame), and then the input prepared once — its reference deconvolution and
+ * canonical frame included — serves them all; only the guard is each member's own.
+ */
+export function sameInput(a: { preprocessing: unknown }, b: { preprocessing: unknown }): boolean {
+  return JSON.stringify(a.preprocessing) === JSON.stringify(b.preprocessing);
+}

@@ -27,7 +27,7 @@ import {
   parseContract,
   type QuantifyModelMetadata,
 } from '../../networks/contract.js';
-import { ensembleAnswer, ensembleCheck, type MemberAnswer } from '../../networks/ensemble.js';
+import { ensembleAnswer, ensembleCheck, type MemberAnswer, sameInput } from '../../networks/ensemble.js';
 import { checkWithGuard, type GuardModel } from '../../networks/guard.js';
 import { type NetworkInput, networkInput } from '../../networks/input.js';
 import { describeDeconvolution } from '../../preproc/reference-deconvolution.js';
@@ -246,7 +246,7 @@ async function analyse(files: File[]): Promise<Analysis> {
     let firstRows: ConcentrationRow[] | undefined;
     for (const m of [qcnn, ...qcnnMembers]) {
       const x =
-        m === qcnn
+        m === qcnn || sameInput(m.meta, qcnn.meta)
           ? input
           : networkInput(fid, m.meta.preprocessing, { source: primary.name, waterReference });
       const c = rangeCheck(m, fid, x, force);

@@ -5,11 +5,11 @@ import { LIVER_FIT_OPTIONS } from '../src/fit/liver-options.js';
 import { liverBasis } from '../src/fit/liver.js';
 import { fitStatus } from '../src/fit/status.js';
 import { defaultModelsDir, type LoadedBundle, readBundle, readEnsemble } from '../src/networks/bundle.js';
-import { ensembleAnswer, ensembleCheck, type MemberAnswer, sameInput } from '../src/networks/ensemble.js';
+import { ensembleInputs, quantifyWithEnsemble } from '../src/networks/ensemble-run.js';
 import { combineCohorts } from '../src/networks/cohorts.js';
 import type { QuantifyModelMetadata } from '../src/networks/contract.js';
 import { checkInput } from '../src/networks/input-check.js';
-import { prepareForBundle, quantifyWithBundle } from '../src/networks/onnx-inference.js';
+import { prepareForBundle } from '../src/networks/onnx-inference.js';
 import { loadCohort, loadCohortBasis } from '../src/simulate/cohort-files.js';
 import { SpectrumGenerator } from '../src/simulate/generator.js';
 import { builtinLineshapes } from '../src/simulate/lineshape-files.js';
@@ -282,32 +282,18 @@ export async function run(): Promise<Record<string, unknown>> {
         waters[i],
       ),
     );
-    const checks = fids.map((f, i) => checkInput(bundle, f, prepared[i]));
+    // Every member's guard (networks/ensemble-run.ts, as `quantify` runs the model's deep ensemble): members of
+    // the same preprocessing share the prepared input.
+    const runs = ensembleInputs(
+      members,
+      fids,
+      { prepared, checks: fids.map((f, i) => checkInput(bundle, f, prepared[i])) },
+      (m) => fids.map((f, i) => prepareForBundle(f, m, `${fam.name}-${i}`, waters[i])),
+    );
     const inputSeconds = (performance.now() - t0) / 1000;
-    const pred = await quantifyWithBundle(bundle, prepared, 1);
-    // The further members of the model's deep ensemble, as `quantify` runs them (networks/ensemble.ts): each
-    // its own input step, guard and SD widening; the mean, the mixture variance and the worst status.
-    const byInput = pred.map((p, i) => ({
-      answers: [{ ...p, sd: p.sd.map((x) => x * checks[i].sdFactor) }] as MemberAnswer[],
-      checks: [checks[i]],
-    }));
-    let memberSeconds = 0;
-    for (const m of members.slice(1)) {
-      const t2 = performance.now();
-      const pm = sameInput(m.contract, bundle.contract)
-        ? prepared
-        : fids.map((f, i) => prepareForBundle(f, m, `${fam.name}-${i}`, waters[i]));
-      const cm = fids.map((f, i) => checkInput(m, f, pm[i]));
-      memberSeconds += (performance.now() - t2) / 1000;
-      const out = await quantifyWithBundle(m, pm, 1);
-      out.forEach((p, i) => {
-        byInput[i].answers.push({ ...p, sd: p.sd.map((x) => x * cm[i].sdFactor) });
-        byInput[i].checks.push(cm[i]);
-      });
-    }
-    const answers = byInput.map((b) => ({
-      ...ensembleAnswer(b.answers),
-      status: ensembleCheck(b.checks).status,
+    const answers = (await quantifyWithEnsemble(members, runs, 1)).map((c) => ({
+      ...c.answer,
+      status: c.check.status,
     }));
     const q = emptyArm(K);
     for (const [i, a] of answers.entries()) tally(q, a.status, truths[i], a.values, a.sd);
@@ -361,7 +347,7 @@ export async function run(): Promise<Record<string, unknown>> {
       spectra: n,
       qcnn: summary(q, reference?.qcnn),
       ...(nlls ? { nlls: summary(nlls, reference?.nlls), nllsMsPerSpectrum: (1000 * nllsSeconds) / n } : {}),
-      inputAndGuardMsPerSpectrum: (1000 * (inputSeconds + memberSeconds)) / n,
+      inputAndGuardMsPerSpectrum: (1000 * inputSeconds) / n,
     };
     out.push(entry);
     const f = (x: number | null) => (x === null ? '–' : x.toFixed(2));

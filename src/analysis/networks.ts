@@ -13,11 +13,11 @@ import {
   readBundle,
   readEnsemble,
 } from '../networks/bundle.js';
-import { ensembleAnswer, ensembleCheck, type MemberAnswer, sameInput } from '../networks/ensemble.js';
+import { ensembleInputs, quantifyWithEnsemble } from '../networks/ensemble-run.js';
 import type { ClassifyModelMetadata, QuantifyModelMetadata } from '../networks/contract.js';
 import { checkInput, type InputCheck } from '../networks/input-check.js';
 import type { NetworkInput, WaterReferenceInput } from '../networks/input.js';
-import { classifyWithBundle, prepareForBundle, quantifyWithBundle } from '../networks/onnx-inference.js';
+import { classifyWithBundle, prepareForBundle } from '../networks/onnx-inference.js';
 import { readSingleFid } from '../networks/read-spectrum.js';
 import {
   type ClassifyFileResult,
@@ -110,21 +110,20 @@ async function modelInputs<C extends QuantifyModelMetadata | ClassifyModelMetada
   // Reference deconvolution (preproc/reference-deconvolution.ts) with the voxel's water reference.
   const water =
     o.water && waterFid && o.deconvolve !== false ? { fid: waterFid, source: inputName(o.water) } : undefined;
-  return { fids, waterFid, water, ...prepareAndCheck(fids, inputs, bundle, water, o.force) };
+  const prepared = prepareFor(fids, inputs, bundle, water);
+  // Inside what the network was trained for? The model's guard (or its cohorts' SNR/linewidth range).
+  const checks = fids.map((fid, i) => checkInput(bundle, fid, prepared[i], o.force));
+  return { fids, waterFid, water, prepared, checks };
 }
 
-/** Each input prepared for one network and checked against what it was trained for. */
-function prepareAndCheck(
+/** Each input prepared for one network (networks/input.ts), with the water reference when one is used. */
+function prepareFor(
   fids: Fid[],
   inputs: AnalysisInput[],
   bundle: LoadedBundle,
   water: WaterReferenceInput | undefined,
-  force: boolean | undefined,
-): { prepared: NetworkInput[]; checks: InputCheck[] } {
-  const prepared = fids.map((fid, i) => prepareForBundle(fid, bundle, inputName(inputs[i]), water));
-  // Inside what the network was trained for? The model's guard (or its cohorts' SNR/linewidth range).
-  const checks = fids.map((fid, i) => checkInput(bundle, fid, prepared[i], force));
-  return { prepared, checks };
+): NetworkInput[] {
+  return fids.map((fid, i) => prepareForBundle(fid, bundle, inputName(inputs[i]), water));
 }
 
 /** qCNN amplitudes with predicted SDs (widened by the input guard), and mmol/kg with a water reference. */
@@ -144,22 +143,16 @@ export async function quantifyFiles(
     prepared,
     checks: firstChecks,
   } = await modelInputs(inputs, o, bundle);
-  const byInput = fids.map(() => ({ answers: [] as MemberAnswer[], checks: [] as InputCheck[] }));
-  for (const [j, member] of members.entries()) {
-    const run =
-      j === 0
-        ? { prepared, checks: firstChecks }
-        : sameInput(member.contract, bundle.contract)
-          ? { prepared, checks: fids.map((fid, i) => checkInput(member, fid, prepared[i], o.force)) }
-          : prepareAndCheck(fids, inputs, member, reference, o.force);
-    const out = await quantifyWithBundle(member, run.prepared, o.threads ?? 1);
-    out.forEach((r, i) => {
-      byInput[i].answers.push({ ...r, sd: r.sd.map((x) => x * run.checks[i].sdFactor) });
-      byInput[i].checks.push(run.checks[i]);
-    });
-  }
-  const answers = byInput.map((b) => ensembleAnswer(b.answers));
-  const checks = byInput.map((b) => ensembleCheck(b.checks));
+  const runs = ensembleInputs(
+    members,
+    fids,
+    { prepared, checks: firstChecks },
+    (m) => prepareFor(fids, inputs, m, reference),
+    o.force,
+  );
+  const combined = await quantifyWithEnsemble(members, runs, o.threads ?? 1);
+  const answers = combined.map((c) => c.answer);
+  const checks = combined.map((c) => c.check);
   const water = waterFid ? fitWaterReference(waterFid) : undefined;
   const results = answers.map((r, i) =>
     qcnnQuantification(r, fids[i], {

@@ -1,5 +1,6 @@
 import type { Rng } from '../core/random.js';
 import { REALISM_LEVELS, type RealismLevel } from '../core/acquisition.js';
+import { gaussianForVoigtFwhm } from '../preproc/reference-deconvolution.js';
 import type { Lineshape } from '../spectra/lineshape.js';
 import type { ParameterLayout } from './parameters.js';
 
@@ -211,13 +212,12 @@ export function drawDistortion(r: Realism, rng: Rng, gaussHz: number): Distortio
 }
 
 /**
- * The Lorentzian and Gaussian FWHMs of a Voigt line of FWHM `fwhm` whose Lorentzian part is `share` × fwhm:
- * f_V ≈ 0.5346 f_L + √(0.2166 f_L² + f_G²) (Olivero & Longbothum, JQSRT 1977;17:233) solved for f_G.
+ * The Lorentzian and Gaussian FWHMs of a Voigt line of FWHM `fwhm` whose Lorentzian part is `share` × fwhm (the
+ * Gaussian from Olivero & Longbothum's Voigt width, gaussianForVoigtFwhm).
  */
 export function voigtWidths(fwhm: number, share: number): { lorentzHz: number; gaussHz: number } {
   const fl = Math.min(1, Math.max(0, share)) * fwhm;
-  const rest = (fwhm - 0.5346 * fl) ** 2 - 0.2166 * fl * fl;
-  return { lorentzHz: fl, gaussHz: Math.sqrt(Math.max(0, rest)) };
+  return { lorentzHz: fl, gaussHz: gaussianForVoigtFwhm(fwhm, fl) };
 }
 
 /**

@@ -125,6 +125,14 @@ export interface WaterReferenceInput {
   source: string;
 }
 
+/**
+ * Said of every spectrum a model with a canonical frame takes without the voxel's water reference. The frame step
+ * removes shifts and phases, not the voxel's lineshape; on measured lineshapes the training never saw, the shipped
+ * networks' lipid errors grew 3–6× (their SDs with them) against 1.3× with the reference (docs/robustness.md §3).
+ */
+export const NO_WATER_REFERENCE_NOTE =
+  "no water reference: the voxel's lineshape stays in the spectrum; on lineshapes unlike the training's the lipid errors can be several times larger (the SDs widen with them), so give the voxel's water reference for lipids";
+
 /** Field strengths within this relative difference count as the same (3 T: 123.2 and 127.76 MHz). */
 export const FIELD_TOLERANCE = 0.05;
 /** Echo times within this difference (s) count as the same. */
@@ -244,6 +252,7 @@ export function networkInput(
     canonical = framed.correction;
     snr = framed.snr;
     if (!canonical) notes.push('canonical frame: no reference peak found, the spectrum goes in as it is');
+    if (!opts.waterReference) notes.push(NO_WATER_REFERENCE_NOTE);
   }
   let window: Float32Array;
   if (pipeline && !(prep.lineBroadeningHz && prep.lineBroadeningHz > 0) && onGrid(fid, pipeline.grid)) {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Fid } from '../../src/core/fid.js';
-import { inputPipeline, networkInput, prepareFid } from '../../src/networks/input.js';
+import {
+  inputPipeline,
+  NO_WATER_REFERENCE_NOTE,
+  networkInput,
+  prepareFid,
+} from '../../src/networks/input.js';
 
 const grid = { points: 1024, dwellTime: 1 / 2000, spectrometerFrequency: 127.76, ppmReference: 4.65 };
 const protocol = { ...grid, echoTime: 0.03 };
@@ -37,7 +42,8 @@ describe('network input', () => {
     let diff = 0;
     for (let i = 0; i < ours.input.length; i++) diff = Math.max(diff, Math.abs(ours.input[i] - web.input[i]));
     expect(diff).toBeLessThan(1e-6);
-    expect(ours.notes).toEqual([]);
+    // Nothing to say of a spectrum on the model's grid, but that its lineshape was not measured.
+    expect(ours.notes).toEqual([NO_WATER_REFERENCE_NOTE]);
     // The window is the 0.5–5.7 ppm liver window on the grid's bins, largest magnitude 1.
     expect(pipeline.model.ppmRange[0]).toBeGreaterThanOrEqual(0.5);
     expect(pipeline.model.ppmRange[1]).toBeLessThanOrEqual(5.7);
@@ -45,6 +51,19 @@ describe('network input', () => {
     let m = 0;
     for (let j = 0; j < 340; j++) m = Math.max(m, Math.hypot(ours.input[j], ours.input[340 + j]));
     expect(m).toBeCloseTo(1, 6);
+  });
+
+  it('says that the lineshape stays in the spectrum only when no water reference is given and the frame is on', () => {
+    const fid = singlets(grid, LINES, 0.03);
+    const water = { fid: singlets(grid, [[4.65, 2000, 6]], 0.03), source: 'water.raw' };
+    const withRef = networkInput(fid, pipeline, { waterReference: water });
+    expect(withRef.referenceDeconvolution).toBeDefined();
+    expect(withRef.notes).not.toContain(NO_WATER_REFERENCE_NOTE);
+    expect(networkInput(fid, pipeline).notes).toContain(NO_WATER_REFERENCE_NOTE);
+    // A model without the canonical frame (trained before it) gets no such note: it never claimed the frame.
+    expect(networkInput(fid, inputPipeline(grid, undefined, null)).notes).not.toContain(
+      NO_WATER_REFERENCE_NOTE,
+    );
   });
 
   it('resamples another spectral width and point count to the same input and the same amplitude scale', () => {

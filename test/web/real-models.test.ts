@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { NO_WATER_REFERENCE_NOTE } from '../../src/networks/input.js';
 import { buildWebApp } from '../../src/web/build.js';
 import { type RunningServer, startWebServer } from '../../src/web/server.js';
 import { type HeadlessChromium, launchChromium } from '../helpers/browser.js';
@@ -78,6 +79,7 @@ async function compareWithCli(
     components: { name: string; amplitude: number; sd: number }[];
     status: string;
     statusReasons: string[];
+    notes: string[];
   };
   const c = (await cliJson('classify', file, '--json', ...cliArgs)) as {
     probability: number;
@@ -111,6 +113,13 @@ async function compareWithCli(
     // float32 networks in two runtimes: measured worst 9e-7 (values) and 7e-7 (SDs) on both files.
     expect(worst.value).toBeLessThan(1e-5);
     expect(worst.sd).toBeLessThan(1e-5);
+    // Without the voxel's water reference both say that its lineshape stays in the spectrum (networks/input.ts;
+    // the protocol notes of the training record, such as an assumed echo time, are the CLI's alone).
+    const pageNotes = await page.locator('#notes p').allTextContents();
+    if (!cliArgs.includes('--water')) {
+      expect(q.notes).toContain(NO_WATER_REFERENCE_NOTE);
+      expect(pageNotes).toContain(NO_WATER_REFERENCE_NOTE);
+    }
     const p = Number(await page.locator('#probability').getAttribute('data-value'));
     expect(Math.abs(p - c.probability)).toBeLessThan(1e-5);
     expect(foreign).toEqual([]);

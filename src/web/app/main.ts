@@ -239,6 +239,8 @@ async function analyse(files: File[]): Promise<Analysis> {
     if (d) {
       result.notes.push(`reference deconvolution: ${describeDeconvolution(d)}`);
     }
+    // What the input step says of the spectrum (canonical frame, resampling, no water reference), as the CLI's notes.
+    result.notes.push(...input.notes);
     // Each member of the deep ensemble (one network when there are no members): its own input, check and
     // widened SDs; then the ensemble's answer and status (networks/ensemble.ts), as the command line gives them.
     const answers: MemberAnswer[] = [];

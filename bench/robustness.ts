@@ -187,6 +187,110 @@ function tally(a: ArmResult, status: string, truth: number[], est: number[], sd:
   if (silent > 0) a.silentSpectra++;
 }
 
+/** The shared draw of the benchmark: the hbv-lc + hbv-lc-hcc cohorts and their basis. */
+export function robustnessSetup() {
+  const lc = loadCohort('hbv-lc');
+  return {
+    cohort: combineCohorts([lc, loadCohort('hbv-lc-hcc')], 'hbv-lc+hbv-lc-hcc'),
+    basis: loadCohortBasis(lc),
+    heldOut: builtinLineshapes('held-out'),
+  };
+}
+
+/**
+ * The n spectra of one family (seed 9001, groups alternating; the same spectra in every run and every bench that
+ * uses them), the true amplitudes of `components`, and the voxel's water reference when the family gives one.
+ */
+export function familySpectra(
+  fam: Family,
+  n: number,
+  setup: ReturnType<typeof robustnessSetup>,
+  components: readonly string[],
+): {
+  fids: Fid[];
+  truths: number[][];
+  waters: (WaterReferenceInput | undefined)[];
+  lineshapes: Realism['lineshapes'];
+} {
+  const { cohort, basis, heldOut } = setup;
+  const lineshapes = fam.lineshape ? heldOut.filter((l) => l.name === fam.lineshape) : [];
+  if (fam.lineshape && lineshapes.length !== 1)
+    throw new Error(`held-out lineshape ${fam.lineshape} not found`);
+  const realism: Realism = { config: fam.config, lineshapes };
+  const gen = new SpectrumGenerator(cohort, basis, { groups: ['LC', 'LC-HCC'], realism });
+  const cols = components.map((c) => gen.layout.indexOf(c));
+  const grid = gen.model.grid;
+  const row = new Float64Array(gen.layout.size);
+  const fd = new Float64Array(2 * grid.points);
+  const fids: Fid[] = [];
+  const truths: number[][] = [];
+  const waters: (WaterReferenceInput | undefined)[] = [];
+  const waterRng = new Rng(4242, 0);
+  for (let i = 0; i < n; i++) {
+    const td = new Float64Array(2 * grid.points);
+    const id = { seed: 9001, group: i % 2, index: Math.floor(i / 2) };
+    gen.generate(id, row, 0, { fd, td });
+    const fid: Fid = {
+      ...grid,
+      data: td,
+      nucleus: '1H',
+      echoTime: 0.03,
+      acquisition: { sequence: 'press' },
+    };
+    fids.push(fid);
+    truths.push(cols.map((c) => row[c]));
+    const d = fam.waterReference ? gen.distortionOf(id, row, 0) : undefined;
+    waters.push(
+      d && {
+        fid: {
+          ...fid,
+          acquisition: { ...fid.acquisition, waterSuppressed: false },
+          data: simulatedWaterReference(
+            d,
+            row[gen.layout.gauss],
+            row[gen.layout.shift],
+            grid,
+            lineshapes,
+            waterRng,
+            // The water T2 varies between livers; the deconvolution assumes 34 ms.
+            { t2: waterRng.uniformIn(0.025, 0.045), noiseOfPeak: 1e-3 },
+          ),
+        },
+        source: `${fam.name}-${i}-water`,
+      },
+    );
+  }
+  return { fids, truths, waters, lineshapes };
+}
+
+/**
+ * What `livermrs quantify` does to each spectrum (networks/ensemble-run.ts): input step and guard of every member
+ * of the deep ensemble (timed: `inputSeconds`), then the networks; the mixture's values, SDs and status.
+ */
+export async function quantifyAsCli(
+  members: LoadedBundle<QuantifyModelMetadata>[],
+  fids: Fid[],
+  label: string,
+  waters: (WaterReferenceInput | undefined)[],
+): Promise<{ answers: { values: number[]; sd: number[]; status: string }[]; inputSeconds: number }> {
+  const t0 = performance.now();
+  const bundle = members[0];
+  const prepared = fids.map((f, i) => prepareForBundle(f, bundle, `${label}-${i}`, waters[i]));
+  // Members of the same preprocessing share the prepared input.
+  const runs = ensembleInputs(
+    members,
+    fids,
+    { prepared, checks: fids.map((f, i) => checkInput(bundle, f, prepared[i])) },
+    (m) => fids.map((f, i) => prepareForBundle(f, m, `${label}-${i}`, waters[i])),
+  );
+  const inputSeconds = (performance.now() - t0) / 1000;
+  const answers = (await quantifyWithEnsemble(members, runs, 1)).map((c) => ({
+    ...c.answer,
+    status: c.check.status,
+  }));
+  return { answers, inputSeconds };
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   const n = Number(process.env.ROBUSTNESS_SPECTRA ?? 200);
   const withNlls = process.env.ROBUSTNESS_NLLS !== '0';
@@ -198,10 +302,8 @@ export async function run(): Promise<Record<string, unknown>> {
     ...(dir2 ? [readBundle(dir2, 'quantify')] : []),
   ] as LoadedBundle<QuantifyModelMetadata>[];
   const bundle = members[0];
-  const lc = loadCohort('hbv-lc');
-  const cohort = combineCohorts([lc, loadCohort('hbv-lc-hcc')], 'hbv-lc+hbv-lc-hcc');
-  const basis = loadCohortBasis(lc);
-  const heldOut = builtinLineshapes('held-out');
+  const setup = robustnessSetup();
+  const { basis } = setup;
   const components = bundle.contract.components;
   const K = components.length;
   const lipid = components.map((c) => /^L\d\d$/.test(c));
@@ -215,86 +317,26 @@ export async function run(): Promise<Record<string, unknown>> {
   let reference: { qcnn: ArmResult; nlls?: ArmResult } | undefined;
   const load0 = loadavg()[0];
   for (const fam of families) {
-    const lineshapes = fam.lineshape ? heldOut.filter((l) => l.name === fam.lineshape) : [];
-    if (fam.lineshape && lineshapes.length !== 1)
-      throw new Error(`held-out lineshape ${fam.lineshape} not found`);
-    const realism: Realism = { config: fam.config, lineshapes };
-    const gen = new SpectrumGenerator(cohort, basis, { groups: ['LC', 'LC-HCC'], realism });
-    const cols = components.map((c) => gen.layout.indexOf(c));
-    const grid = gen.model.grid;
-    const row = new Float64Array(gen.layout.size);
-    const fd = new Float64Array(2 * grid.points);
-    const fids: Fid[] = [];
-    const truths: number[][] = [];
-    const waters: (WaterReferenceInput | undefined)[] = [];
-    const waterRng = new Rng(4242, 0);
-    for (let i = 0; i < n; i++) {
-      const td = new Float64Array(2 * grid.points);
-      const id = { seed: 9001, group: i % 2, index: Math.floor(i / 2) };
-      gen.generate(id, row, 0, { fd, td });
-      const fid: Fid = {
-        ...grid,
-        data: td,
-        nucleus: '1H',
-        echoTime: 0.03,
-        acquisition: { sequence: 'press' },
-      };
-      fids.push(fid);
-      truths.push(cols.map((c) => row[c]));
-      const d = fam.waterReference ? gen.distortionOf(id, row, 0) : undefined;
-      waters.push(
-        d && {
-          fid: {
-            ...fid,
-            acquisition: { ...fid.acquisition, waterSuppressed: false },
-            data: simulatedWaterReference(
-              d,
-              row[gen.layout.gauss],
-              row[gen.layout.shift],
-              grid,
-              lineshapes,
-              waterRng,
-              // The water T2 varies between livers; the deconvolution assumes 34 ms.
-              { t2: waterRng.uniformIn(0.025, 0.045), noiseOfPeak: 1e-3 },
-            ),
-          },
-          source: `${fam.name}-${i}-water`,
-        },
-      );
-    }
-    // What quantify does: input step and guard (timed), then the network.
+    const { fids, truths, waters } = familySpectra(fam, n, setup, components);
+    // What quantify does: input step and guard (timed, with the prototype below when it runs), then the network.
     const t0 = performance.now();
     // ROBUSTNESS_SELF=full|phase|smooth-phase: the self-reference deconvolution prototype (self-deconvolution.ts)
     // on the spectra without a water reference, before quantify's input step (docs/robustness.md §4).
     const selfMode = process.env.ROBUSTNESS_SELF;
     const self = selfMode === 'full' || selfMode === 'phase' || selfMode === 'smooth-phase';
     const lipidModels = basis.fids.filter((_, j) => /^L\d\d$/.test(basis.names[j]));
-    const prepared = fids.map((f, i) =>
-      prepareForBundle(
-        self && !waters[i]
-          ? (selfDeconvolve(f, lipidModels, {
-              phaseOnly: selfMode === 'phase',
-              smoothPhase: selfMode === 'smooth-phase',
-            })?.fid ?? f)
-          : f,
-        bundle,
-        `${fam.name}-${i}`,
-        waters[i],
-      ),
+    const inputs = fids.map((f, i) =>
+      self && !waters[i]
+        ? (selfDeconvolve(f, lipidModels, {
+            phaseOnly: selfMode === 'phase',
+            smoothPhase: selfMode === 'smooth-phase',
+          })?.fid ?? f)
+        : f,
     );
-    // Every member's guard (networks/ensemble-run.ts, as `quantify` runs the model's deep ensemble): members of
-    // the same preprocessing share the prepared input.
-    const runs = ensembleInputs(
-      members,
-      fids,
-      { prepared, checks: fids.map((f, i) => checkInput(bundle, f, prepared[i])) },
-      (m) => fids.map((f, i) => prepareForBundle(f, m, `${fam.name}-${i}`, waters[i])),
-    );
-    const inputSeconds = (performance.now() - t0) / 1000;
-    const answers = (await quantifyWithEnsemble(members, runs, 1)).map((c) => ({
-      ...c.answer,
-      status: c.check.status,
-    }));
+    const selfSeconds = (performance.now() - t0) / 1000;
+    const quantified = await quantifyAsCli(members, inputs, fam.name, waters);
+    const { answers } = quantified;
+    const inputSeconds = selfSeconds + quantified.inputSeconds;
     const q = emptyArm(K);
     for (const [i, a] of answers.entries()) tally(q, a.status, truths[i], a.values, a.sd);
     let nlls: ArmResult | undefined;
@@ -360,7 +402,7 @@ export async function run(): Promise<Record<string, unknown>> {
     ensembleMembers: members.map((m) => m.onnx),
     guard: bundle.guard ? 'model guard (guard.ts)' : 'NLLS SNR/linewidth range (training-range-check.ts)',
     canonicalFrame: bundle.contract.preprocessing.canonical ?? 'none',
-    heldOutLineshapes: heldOut.map((l) => `${l.name}: ${l.source}`),
+    heldOutLineshapes: setup.heldOut.map((l) => `${l.name}: ${l.source}`),
     loadAverageAtStart: load0,
     families: out,
     loadAverageAtEnd: loadavg()[0],

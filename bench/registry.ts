@@ -16,4 +16,5 @@ benchmarks['water-fat-routing'] = () => import('./water-fat-routing.js').then((m
 benchmarks['basis-shaped'] = () => import('./basis-shaped.js').then((m) => m.run());
 benchmarks.linalg = () => import('./linalg.js').then((m) => m.run());
 benchmarks.robustness = () => import('./robustness.js').then((m) => m.run());
+benchmarks['robustness-lcmodel'] = () => import('./robustness-lcmodel.js').then((m) => m.run());
 benchmarks['fit-robustness'] = () => import('./fit-robustness.js').then((m) => m.run());

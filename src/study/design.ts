@@ -70,6 +70,12 @@ export const DESIGN_METHODS = {
     correlation: 'group',
     label: 'plug-in Bayes, log-ratio priors',
   },
+  'logratio-js': {
+    kind: 'priors',
+    amplitudes: 'logratio-js',
+    correlation: 'group',
+    label: 'plug-in Bayes, log-ratio priors, James–Stein per log-ratio',
+  },
   lda: { kind: 'lda', difference: 'raw', label: 'shrinkage LDA on ln a' },
   'lda/shrunk': { kind: 'lda', difference: 'shrunk', label: 'shrinkage LDA, log-ratio shrunk means' },
 } as const satisfies Record<string, DesignMethodSpec>;

@@ -112,6 +112,18 @@ export function sparseShrinkage(z: readonly number[]): SparseShrinkage {
   return { nonNull: pi, tau2, factors };
 }
 
+/**
+ * How the log-ratio group differences are shrunk: 'sparse' (sparseShrinkage, one two-groups model across the
+ * coordinates) or 'james-stein' (each coordinate on its own, the positive-part James–Stein factor max(0, 1 − 1/z²):
+ * no coordinate's difference is judged noise because the others look like noise).
+ */
+export type LogRatioRule = 'sparse' | 'james-stein';
+
+/** The per-coordinate positive-part James–Stein factors max(0, 1 − 1/z²) (0 for a coordinate without a spread). */
+export function perCoordinateJamesStein(z: readonly number[]): number[] {
+  return z.map((x) => (Number.isFinite(x) && x !== 0 ? Math.max(0, 1 - 1 / (x * x)) : 0));
+}
+
 export interface LogRatioEstimate {
   /** Mean ln a of each group (after the shrinkage of their difference). */
   mu: [number[], number[]];
@@ -124,7 +136,9 @@ export interface LogRatioEstimate {
   factors: number[];
   /** Shrinkage intensity of the ilr covariance toward its diagonal (0: the sample covariance, 1: the diagonal). */
   covarianceShrinkage: number;
-  shrinkage: SparseShrinkage;
+  rule: LogRatioRule;
+  /** The sparse rule's fit (π, τ²), when that rule was used. */
+  shrinkage?: SparseShrinkage;
 }
 
 /** Within-group centred rows of both groups (the pooled within-group data, N − 2 degrees of freedom). */
@@ -253,7 +267,8 @@ function minEigen(m: number[][]): number {
 
 /**
  * Group priors of ln a from two groups' rows of ln a: the difference of the group means in log-ratio
- * coordinates shrunk by sparseShrinkage (each coordinate's standard error from its pooled within-group SD), the
+ * coordinates shrunk by `rule` (sparseShrinkage or perCoordinateJamesStein; each coordinate's standard error from
+ * its pooled within-group SD), the
  * clr part re-centred, mapped back to ln a and split about the n-weighted pooled mean; one spread and one
  * correlation for both groups (shrunkLogCovariance: ten patients per group cannot tell two covariances apart).
  * The SDs of ln a are those of the shrunk covariance: shrinking the ilr off-diagonals changes the diagonal of ln a
@@ -263,6 +278,7 @@ export function estimateLogRatio(
   groups: readonly [readonly (readonly number[])[], readonly (readonly number[])[]],
   blocks: Blocks,
   noise?: readonly number[],
+  rule: LogRatioRule = 'sparse',
 ): LogRatioEstimate {
   const [g0, g1] = groups;
   const n0 = g0.length;
@@ -283,8 +299,9 @@ export function estimateLogRatio(
   const se = m0.map((_, k) => Math.sqrt((cy.reduce((s, r) => s + r[k] ** 2, 0) / dof) * (1 / n0 + 1 / n1)));
   const d = m1.map((v, k) => v - m0[k]);
   const z = d.map((v, k) => (se[k] > 1e-12 ? v / se[k] : Number.NaN));
-  const shrinkage = sparseShrinkage(z);
-  const dShrunk = d.map((v, k) => v * shrinkage.factors[k]);
+  const shrinkage = rule === 'sparse' ? sparseShrinkage(z) : undefined;
+  const factors = shrinkage ? shrinkage.factors : perCoordinateJamesStein(z);
+  const dShrunk = d.map((v, k) => v * factors[k]);
   const dx = fromLogRatio(dShrunk, blocks, P);
   const N = n0 + n1;
   const pooled = new Array<number>(P).fill(0);
@@ -295,9 +312,10 @@ export function estimateLogRatio(
     sigma: cov.sigma,
     correlation: cov.correlation,
     z,
-    factors: shrinkage.factors,
+    factors,
     covarianceShrinkage: cov.lambda,
-    shrinkage,
+    rule,
+    ...(shrinkage ? { shrinkage } : {}),
   };
 }
 

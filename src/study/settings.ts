@@ -12,7 +12,7 @@ export const NUISANCE_MODES = ['pooled', 'per-group', 'transductive'] as const;
 export type NuisanceMode = (typeof NUISANCE_MODES)[number];
 
 /** Group differences of the amplitude priors (study-priors.ts; 'logratio' re-estimates them in log-ratio coordinates). */
-export const AMPLITUDE_MODES = ['separate', 'shrunk', 'whitened', 'eb', 'logratio'] as const;
+export const AMPLITUDE_MODES = ['separate', 'shrunk', 'whitened', 'eb', 'logratio', 'logratio-js'] as const;
 export type AmplitudeMode = (typeof AMPLITUDE_MODES)[number];
 
 /** Amplitude correlations of the priors: per group, or one matrix pooled within groups. */

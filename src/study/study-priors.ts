@@ -11,7 +11,7 @@ import {
   VARIANCE_FLOOR,
 } from '../simulate/priors.js';
 import { symmetricEigen } from '../linalg/eigen.js';
-import { type Blocks, estimateLogRatio } from './logratio-priors.js';
+import { type Blocks, estimateLogRatio, type LogRatioRule } from './logratio-priors.js';
 import type { SpectrumFit } from './fit-features.js';
 import type { AmplitudeMode, NuisanceMode } from './settings.js';
 
@@ -155,8 +155,14 @@ export function estimateStudyPriors(patients: readonly PriorPatient[], o: StudyP
     shrinkDifferencesEb(cohort, patients, o.groups, o.components);
   } else if (o.amplitudes === 'whitened') {
     shrinkDifferencesWhitened(cohort, patients, o.groups, o.components);
-  } else if (o.amplitudes === 'logratio') {
-    applyLogRatioPriors(cohort, patients, o.groups, o.components);
+  } else if (o.amplitudes === 'logratio' || o.amplitudes === 'logratio-js') {
+    applyLogRatioPriors(
+      cohort,
+      patients,
+      o.groups,
+      o.components,
+      o.amplitudes === 'logratio' ? 'sparse' : 'james-stein',
+    );
   }
   for (const g of o.groups) keepSnrPositive(cohort.groups[g].nuisance);
   // Never hand the simulator a cohort that would not read back.
@@ -590,7 +596,8 @@ export function shrinkDifferencesWhitened(
  * `amplitudes: 'logratio'`: the amplitude priors of every component that is positive in all prior patients
  * re-estimated in log-ratio coordinates (logratio-priors.ts estimateLogRatio: the lipids against their
  * geometric-mean total, the metabolites against theirs, plus the two log totals; the group difference shrunk by
- * a sparse empirical-Bayes rule across these coordinates; one spread and one correlation for both groups, the
+ * a sparse empirical-Bayes rule across these coordinates, or with `logratio-js` by each coordinate's own
+ * James–Stein factor; one spread and one correlation for both groups, the
  * covariance shrunk in isometric log-ratio coordinates toward their diagonal), then mapped back: lognormal marginals with the mean and
  * SD of ln a, and the correlation of ln a as the group's copula. The fit noise (CRLB/a)² is subtracted from each
  * variance of ln a. Components with a zero fit (no logarithm) keep their estimated family, shrunk per component
@@ -601,6 +608,7 @@ export function applyLogRatioPriors(
   patients: readonly PriorPatient[],
   groups: readonly string[],
   components: readonly string[],
+  rule: LogRatioRule = 'sparse',
 ): number[] {
   if (groups.length !== 2) return [];
   const members = groups.map((g) => patients.filter((p) => p.group === g));
@@ -624,7 +632,7 @@ export function applyLogRatioPriors(
         0,
       ) / all.length,
   );
-  const est = estimateLogRatio([rows[0], rows[1]], blocks, noise);
+  const est = estimateLogRatio([rows[0], rows[1]], blocks, noise, rule);
   groups.forEach((g, gi) => {
     const group = cohort.groups[g];
     positive.forEach(({ c }, i) => {

@@ -110,6 +110,7 @@ export function register(program: Command): void {
         eb: 'empirical Bayes across components, CRLB-floored',
         logratio:
           'lipids and metabolites against their totals, sparse empirical Bayes across log-ratios, pooled correlation',
+        'logratio-js': "as 'logratio', each log-ratio's difference shrunk by its own James-Stein factor",
       })}`,
       parseChoice('--amplitudes', AMPLITUDE_MODES),
       STUDY_DEFAULTS.amplitudes,

@@ -18,23 +18,24 @@
  * group and family: the mean absolute error of the scaled estimates (mmol TG/kg) over the spectra the program
  * answered, and its ratio to the same program's in-distribution error.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fid } from '../src/core/fid.js';
-import { Fitter } from '../src/fit/fit.js';
-import { LIVER_FIT_OPTIONS } from '../src/fit/liver-options.js';
-import { liverBasis } from '../src/fit/liver.js';
 import { fitStatus } from '../src/fit/status.js';
-import { readLcmCoord } from '../src/io/lcmodel/coord.js';
-import { writeLcmRaw } from '../src/io/lcmodel/raw.js';
 import { defaultModelsDir, type LoadedBundle, readEnsemble } from '../src/networks/bundle.js';
 import type { QuantifyModelMetadata } from '../src/networks/contract.js';
-import { familySpectra, quantifyAsCli, robustnessFamilies, robustnessSetup } from './robustness.js';
+import { runLcmodel } from './lcmodel-runner.js';
+import {
+  familySpectra,
+  quantifyAsCli,
+  robustnessFamilies,
+  robustnessFitter,
+  robustnessSetup,
+} from './robustness.js';
 
 const N = Number(process.env.ROBUSTNESS_LCM_SPECTRA ?? 200);
-/** LCModel's Marquardt step overflows on FIDs of order 1 (as in bench water-fat-marrow-lcmodel). */
+/** The .RAW scale (lcmodel-runner.ts). */
 const RAW_SCALE = 1e5;
 const FAMILIES = ['none', 'lineshape-3t', 'lineshape-7t'];
 /**
@@ -56,52 +57,17 @@ const GROUPS: { name: string; ours: [string, number][]; lcmodel: string }[] = [
 ];
 const r3 = (x: number) => Number(x.toFixed(3));
 
-function control(dir: string, i: number, fid: Fid): string {
-  return [
-    ' $LCMODL',
-    ` title='robustness ${i}'`,
-    ` filraw='${join(dir, `s${i}.RAW`)}'`,
-    ` filcoo='${join(dir, `s${i}.COORD`)}'`,
-    ' lcoord=9',
-    ` filtab='${join(dir, `s${i}.table`)}'`,
-    ' ltable=7',
-    ` filps='${join(dir, `s${i}.ps`)}'`,
-    ` hzpppm=${fid.spectrometerFrequency}`,
-    ` deltat=${fid.dwellTime}`,
-    ` nunfil=${fid.points}`,
-    ' echot=30',
-    " sptype='liver-1'",
-    ' ppmst=4.0',
-    ' ppmend=-1.0',
-    ' $END',
-    '',
-  ].join('\n');
-}
-
 /** LCModel's areas of the GROUPS rows for one FID, or the reason it gave none. */
-function runLcmodel(bin: string, dir: string, i: number, fid: Fid): { areas?: number[]; failure?: string } {
-  const data = fid.data.map((x) => x * RAW_SCALE);
-  writeFileSync(join(dir, `s${i}.RAW`), writeLcmRaw({ ...fid, data }, `robustness${i}`));
-  const p = spawnSync(bin, [], { input: control(dir, i, fid), encoding: 'latin1', timeout: 300_000 });
-  let coordText = '';
-  try {
-    coordText = readFileSync(join(dir, `s${i}.COORD`), 'latin1');
-  } catch {
-    let table = '';
-    try {
-      table = readFileSync(join(dir, `s${i}.table`), 'latin1');
-    } catch {}
-    const fatal = /FATAL\s+\w+\s+\d+/.exec(table)?.[0] ?? (p.error ? String(p.error) : `exit ${p.status}`);
-    return { failure: fatal.replace(/\s+/g, ' ') };
-  }
-  let coord: ReturnType<typeof readLcmCoord>;
-  try {
-    coord = readLcmCoord(coordText, `s${i}.COORD`);
-  } catch {
-    // LCModel writes a .COORD without its plot block when it gives up on the fit.
-    const fatal = /FATAL\s+\w+\s+\d+/.exec(coordText)?.[0];
-    return { failure: fatal ? fatal.replace(/\s+/g, ' ') : '.COORD without a fit' };
-  }
+function lcmodelAreas(bin: string, dir: string, i: number, fid: Fid): { areas?: number[]; failure?: string } {
+  const { coord, failure } = runLcmodel(bin, dir, i, fid, {
+    name: 'robustness',
+    sptype: 'liver-1',
+    ppmst: 4,
+    ppmend: -1,
+    echoTimeMs: 30,
+    scale: RAW_SCALE,
+  });
+  if (!coord) return { failure };
   const areas = GROUPS.map((g) => coord.table.find((r) => r.name === g.lcmodel)?.concentration);
   if (areas.some((a) => a === undefined)) return { failure: 'a lipid row is missing' };
   return { areas: areas as number[] };
@@ -116,11 +82,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const members = readEnsemble(defaultModelsDir(), 'quantify') as LoadedBundle<QuantifyModelMetadata>[];
   const components = members[0].contract.components;
   const setup = robustnessSetup();
-  const fitter = new Fitter(
-    liverBasis(undefined, { sequence: 'press', echoTime: 0.03 }),
-    { points: 1024, dwellTime: 1 / 2000, spectrometerFrequency: 127.76, ppmReference: 4.65, nucleus: '1H' },
-    LIVER_FIT_OPTIONS,
-  );
+  const fitter = robustnessFitter();
   const group = (values: number[]) =>
     GROUPS.map((g) => g.ours.reduce((s, [c, w]) => s + w * values[components.indexOf(c)], 0));
   const dir = bin ? mkdtempSync(join(tmpdir(), 'livermrs-lcm-robust-')) : '';
@@ -151,7 +113,7 @@ export async function run(): Promise<Record<string, unknown>> {
       const failures: Record<string, number> = {};
       if (bin) {
         programs.lcmodel = fids.map((f, i) => {
-          const l = runLcmodel(bin, dir, i, f);
+          const l = lcmodelAreas(bin, dir, i, f);
           if (l.failure) failures[l.failure] = (failures[l.failure] ?? 0) + 1;
           return l.areas;
         });

@@ -197,6 +197,15 @@ export function robustnessSetup() {
   };
 }
 
+/** The NLLS fit the benchmark puts beside the networks: the liver basis, PRESS TE 30, real-spectrum defaults. */
+export function robustnessFitter(): Fitter {
+  return new Fitter(
+    liverBasis(undefined, { sequence: 'press', echoTime: 0.03 }),
+    { points: 1024, dwellTime: 1 / 2000, spectrometerFrequency: 127.76, ppmReference: 4.65, nucleus: '1H' },
+    LIVER_FIT_OPTIONS,
+  );
+}
+
 /**
  * The n spectra of one family (seed 9001, groups alternating; the same spectra in every run and every bench that
  * uses them), the true amplitudes of `components`, and the voxel's water reference when the family gives one.
@@ -307,11 +316,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const components = bundle.contract.components;
   const K = components.length;
   const lipid = components.map((c) => /^L\d\d$/.test(c));
-  const fitter = new Fitter(
-    liverBasis(undefined, { sequence: 'press', echoTime: 0.03 }),
-    { points: 1024, dwellTime: 1 / 2000, spectrometerFrequency: 127.76, ppmReference: 4.65, nucleus: '1H' },
-    LIVER_FIT_OPTIONS,
-  );
+  const fitter = robustnessFitter();
   const families = robustnessFamilies().filter((f) => !only || only.includes(f.name));
   const out: Record<string, unknown>[] = [];
   let reference: { qcnn: ArmResult; nlls?: ArmResult } | undefined;

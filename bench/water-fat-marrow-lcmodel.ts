@@ -19,21 +19,20 @@
  * Error = estimate − truth in percentage points: bias, SD, RMS, max; over all spectra each program fitted and
  * over the spectra both fitted (the like-for-like SD).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Fid } from '../src/core/fid.js';
 import { Rng } from '../src/core/random.js';
 import { referenceWaterFat } from '../src/fit/water-fat/referencing.js';
 import { fitWaterLines } from '../src/fit/water-fat/water-lines.js';
-import { readLcmCoord } from '../src/io/lcmodel/coord.js';
-import { writeLcmRaw } from '../src/io/lcmodel/raw.js';
 import { loadWaterFatCohort } from '../src/simulate/cohort-files.js';
 import { builtinLineshapes } from '../src/simulate/lineshape-files.js';
 import { drawWaterFatTruth } from '../src/simulate/water-fat-cohort.js';
 import { signalFatFraction } from '../src/simulate/water-fat.js';
 import { simulateWaterFatLineshape } from '../src/simulate/water-fat-lineshape.js';
+import { runLcmodel } from './lcmodel-runner.js';
 
 const N = Number(process.env.MARROW_LCM_N ?? 60);
 /** The .RAW is written ×RAW_SCALE: LCModel's Marquardt step overflows (FATAL SOLVE 6) on FIDs of order 1. */
@@ -53,57 +52,22 @@ function stats(e: number[]) {
   return { n, biasPts: r3(m), sdPts: r3(sd), rmsPts: r3(rms), maxAbsPts: r3(Math.max(...e.map(Math.abs))) };
 }
 
-/** The LCModel control namelist for one .RAW (values as bench/results/water-fat-lcmodel.json ran them). */
-function control(dir: string, i: number, hz: number, dwell: number, points: number): string {
-  return [
-    ' $LCMODL',
-    ` title='marrow ${i}'`,
-    ` filraw='${join(dir, `s${i}.RAW`)}'`,
-    ` filcoo='${join(dir, `s${i}.COORD`)}'`,
-    ' lcoord=9',
-    ` filtab='${join(dir, `s${i}.table`)}'`,
-    ' ltable=7',
-    ` filps='${join(dir, `s${i}.ps`)}'`,
-    ` hzpppm=${hz}`,
-    ` deltat=${dwell}`,
-    ` nunfil=${points}`,
-    ` echot=${TE * 1000}`,
-    " sptype='lipid-8'",
-    ' ppmst=8.',
-    ' ppmend=-2.',
-    ' $END',
-    '',
-  ].join('\n');
-}
-
-/** Runs LCModel on one FID; the FF (%) or the reason it gave none. */
-function runLcmodel(
+/** Runs LCModel on one FID (lcmodel-runner.ts); the FF (%) or the reason it gave none. */
+function lcmodelFf(
   bin: string,
   dir: string,
   i: number,
-  fid: Parameters<typeof writeLcmRaw>[0],
+  fid: Fid,
 ): { ff?: number; failure?: string; seconds: number } {
-  const data = fid.data.map((x) => x * RAW_SCALE);
-  writeFileSync(join(dir, `s${i}.RAW`), writeLcmRaw({ ...fid, data, echoTime: TE }, `marrow${i}`));
-  const t0 = performance.now();
-  const p = spawnSync(bin, [], {
-    input: control(dir, i, fid.spectrometerFrequency, fid.dwellTime, fid.points),
-    encoding: 'latin1',
-    timeout: 300_000,
+  const { coord, failure, seconds } = runLcmodel(bin, dir, i, fid, {
+    name: 'marrow',
+    sptype: 'lipid-8',
+    ppmst: 8,
+    ppmend: -2,
+    echoTimeMs: TE * 1000,
+    scale: RAW_SCALE,
   });
-  const seconds = (performance.now() - t0) / 1000;
-  let coordText = '';
-  try {
-    coordText = readFileSync(join(dir, `s${i}.COORD`), 'latin1');
-  } catch {
-    let table = '';
-    try {
-      table = readFileSync(join(dir, `s${i}.table`), 'latin1');
-    } catch {}
-    const fatal = /FATAL\s+\w+\s+\d+/.exec(table)?.[0] ?? (p.error ? String(p.error) : `exit ${p.status}`);
-    return { failure: fatal.replace(/\s+/g, ' '), seconds };
-  }
-  const coord = readLcmCoord(coordText, `s${i}.COORD`);
+  if (!coord) return { failure, seconds };
   const area = (name: string) => coord.table.find((r) => r.name === name)?.concentration;
   const water = area('Water');
   const fat = LCM_FAT_ROWS.map(area).filter((x): x is number => x !== undefined);
@@ -155,7 +119,7 @@ export async function run(): Promise<Record<string, unknown>> {
       const got = fit.result.status.status === 'failed' ? undefined : fit.result.signalFatFraction?.value;
       if (got !== undefined) row.livermrs = got;
       if (bin) {
-        const l = runLcmodel(bin, dir, i, fid);
+        const l = lcmodelFf(bin, dir, i, fid);
         lcmSeconds.push(l.seconds);
         if (l.ff !== undefined) row.lcmodel = l.ff;
         else row.lcmFailure = l.failure;
